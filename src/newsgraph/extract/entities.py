@@ -1,0 +1,428 @@
+"""Entities of one article: spaCy's named entities, cleaned, reclassified and clustered.
+
+spaCy's small model finds most names but mislabels some ("Shoygu" as an organization, an ethnic
+group as an organization, "Mr Blair" and "Blair" as two people). This stage fixes what can be
+fixed from the article itself and the gazetteer: honorifics and possessives are stripped, a word
+that is a known person's surname is that person wherever it occurs, country names and demonyms go
+to the country they name, and every mention of a person joins the fullest form of their name
+("Fidan" → "Hakan Fidan"). The result is one :class:`~newsgraph.facts.Entity` per real-world
+thing in the article, plus an index from character offsets to entity keys that the post, meeting
+and membership rules use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.extract.lexicon import (
+    GENERIC_ORG_WORDS,
+    HONORIFICS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+)
+from newsgraph.facts import Entity, Kind, slugify
+from newsgraph.gazetteer import Gazetteer
+
+#: First words of a government body that a nationality adjective in front of it only qualifies
+#: ("Turkish Foreign Ministry" is Türkiye's "Foreign Ministry").
+_GOV_BODY_STARTS = frozenset(
+    ["foreign", "ministry", "federal", "defence", "defense", "interior", "finance", "department", "national", "security", "justice", "health", "education", "trade", "economy", "energy", "home", "state", "supreme", "central", "armed", "presidential", "intelligence"]
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_QUOTE_CHARS = "\"“”‘’'`"
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive key, for comparing names."""
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[’'`]s\b", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = " ".join(text.split())
+    return text.removeprefix("the ")
+
+
+@dataclass
+class Mention:
+    """One occurrence of an entity: its cleaned text, kind and token/character span."""
+
+    text: str
+    kind: Kind
+    start: int  # token index
+    end: int
+    start_char: int
+    end_char: int
+    country_hint: str | None = None  # canonical country name read off a possessive or adjective
+    key: str | None = None  # entity key, once clustered
+    candidate_only: bool = False  # kept only in case it is a known person's surname
+
+
+@dataclass
+class EntityIndex:
+    """The article's entities and which tokens mention which entity."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    by_token: dict[int, Mention] = field(default_factory=dict)
+
+    def at(self, token_index: int) -> Mention | None:
+        return self.by_token.get(token_index)
+
+    def key_at(self, token_index: int) -> str | None:
+        m = self.by_token.get(token_index)
+        return m.key if m else None
+
+    def persons_in(self, start: int, end: int) -> list[Mention]:
+        """Person mentions whose span lies within tokens [start, end), in text order."""
+        seen: set[int] = set()
+        out = []
+        for i in range(start, end):
+            m = self.by_token.get(i)
+            if m and m.kind is Kind.PERSON and id(m) not in seen:
+                seen.add(id(m))
+                out.append(m)
+        return out
+
+    def country_entity(self, name: str, gaz: Gazetteer) -> str:
+        """Key of the country entity called ``name`` (canonical), created on first use."""
+        key = f"country:{slugify(name)}"
+        if key not in self.entities:
+            c = gaz.country(name)
+            self.entities[key] = Entity(key=key, kind=Kind.COUNTRY, name=name,
+                                        wikidata=c.qid if c else None, confidence=0.9)
+        return key
+
+    def add_organization(self, name: str, *, country: str | None = None, aliases: set[str] | None = None,
+                         org_type: str | None = None, span: tuple[int, int] | None = None) -> str:
+        """Key of an organization entity, merged with one already known by the same folded name."""
+        folded = fold(name)
+        for ent in self.entities.values():
+            if ent.kind is Kind.ORGANIZATION and (fold(ent.name) == folded
+                                                  or folded in {fold(a) for a in ent.aliases}):
+                if aliases:
+                    ent.aliases |= aliases
+                if country and not ent.country:
+                    ent.country = country
+                if span:
+                    ent.mentions.append(span)
+                return ent.key
+        key = f"organization:{slugify(name)}"
+        self.entities[key] = Entity(key=key, kind=Kind.ORGANIZATION, name=name, aliases=set(aliases or ()),
+                                    country=country, org_type=org_type,
+                                    mentions=[span] if span else [], confidence=0.75)
+        return key
+
+
+def _strip_edges(span: Span) -> Span | None:
+    """Drop leading determiners/honorifics/quotes and a trailing possessive from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].lower_ in HONORIFICS
+                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
+                           or doc[end - 1].text in _QUOTE_CHARS):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _clean_person(span: Span) -> Span | None:
+    """The name part of a PERSON entity: no honorifics or leading title words ("President Bush")."""
+    span = _strip_edges(span)
+    if span is None:
+        return None
+    doc = span.doc
+    start = span.start
+    while start < span.end and (doc[start].lower_ in ROLE_NOUNS or doc[start].lower_ in ROLE_MODIFIERS
+                                or doc[start].lower_ in HONORIFICS):
+        start += 1
+    if start >= span.end:
+        return None
+    span = doc[start:span.end]
+    if not any(t.text[:1].isupper() for t in span):
+        return None
+    return span
+
+
+def _is_people_group(text: str, gaz: Gazetteer) -> bool:
+    """ "Ahiska Turks", "Kurds", "Palestinians": a group of people, not an organization."""
+    words = text.split()
+    last = words[-1]
+    if not last.endswith("s") or len(last) < 4:
+        return False
+    singular = last[:-1]
+    return gaz.country(singular) is not None or gaz.country(last) is not None or last.endswith(("ians", "ites"))
+
+
+def _country_of_token(tok: Token, gaz: Gazetteer) -> str | None:
+    c = gaz.country(tok.text)
+    return c.name if c else None
+
+
+def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
+    """Find, fix and cluster the entities of ``doc``."""
+    idx = EntityIndex()
+    raw: list[Mention] = []
+
+    for ent in doc.ents:
+        label = ent.label_
+        if label == "PERSON":
+            span = _clean_person(ent)
+            if span is None:
+                continue
+            if gaz.country(span.text) is not None:
+                raw.append(Mention(gaz.country(span.text).name, Kind.COUNTRY, span.start, span.end,  # type: ignore[union-attr]
+                                   span.start_char, span.end_char))
+                continue
+            raw.append(Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char))
+        elif label in {"ORG", "GPE", "LOC", "NORP", "FAC"}:
+            span = _strip_edges(ent)
+            if span is None:
+                continue
+            _classify_non_person(span, label, gaz, raw)
+
+    raw += _gazetteer_orgs(doc, raw, gaz)
+    persons = [m for m in raw if m.kind is Kind.PERSON]
+    surnames, fulls = _person_name_sets(persons)
+
+    # A word that names a known person is that person, whatever spaCy called it ("Shoygu" ORG).
+    fixed: list[Mention] = []
+    for m in raw:
+        if m.kind is not Kind.PERSON and (fold(m.text) in surnames or fold(m.text) in fulls) \
+                and gaz.country(m.text) is None:
+            m.kind, m.candidate_only = Kind.PERSON, False
+        if not m.candidate_only:
+            fixed.append(m)
+    # Surnames spaCy did not tag at all.
+    covered = {i for m in fixed for i in range(m.start, m.end)}
+    for tok in doc:
+        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        if fold(tok.text) in surnames:
+            fixed.append(Mention(tok.text, Kind.PERSON, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok.text)))
+    fixed.sort(key=lambda m: m.start)
+
+    _cluster_persons(fixed, idx)
+    for m in fixed:
+        if m.kind is Kind.PERSON:
+            continue
+        if m.kind is Kind.COUNTRY:
+            m.key = idx.country_entity(m.text, gaz)
+            idx.entities[m.key].mentions.append((m.start_char, m.end_char))
+        elif m.kind is Kind.ORGANIZATION:
+            country = idx.country_entity(m.country_hint, gaz) if m.country_hint else None
+            # "Russia's Security Council" is not the UN's: a national body never takes an
+            # international organization's identity from the gazetteer.
+            org = gaz.organization(m.text) if country is None else None
+            aliases: set[str] = set()
+            name = m.text
+            org_type = None
+            if org is not None:
+                name = org.name if fold(org.name) != fold(m.text) and len(m.text) <= 6 else m.text
+                aliases = {m.text} - {name}
+                org_type = org.type
+            m.key = idx.add_organization(name, country=country, aliases=aliases, org_type=org_type,
+                                         span=(m.start_char, m.end_char))
+        elif m.kind is Kind.PLACE:
+            key = f"place:{slugify(m.text)}"
+            if key not in idx.entities:
+                place = gaz.place(m.text)
+                country = idx.country_entity(place.country_name, gaz) if place and place.country_name else None
+                idx.entities[key] = Entity(key=key, kind=Kind.PLACE, name=place.name if place else m.text,
+                                           country=country, wikidata=place.qid if place else None,
+                                           confidence=0.8)
+            idx.entities[key].mentions.append((m.start_char, m.end_char))
+            m.key = key
+    _attach_acronyms(doc, fixed, idx)
+    idx.mentions = [m for m in fixed if m.key]
+    for m in idx.mentions:
+        for i in range(m.start, m.end):
+            idx.by_token[i] = m
+    return idx
+
+
+def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """Blocs and international bodies the model missed ("the BRICS bloc"), found by name.
+
+    Only capitalized runs of up to six tokens are tried, longest first, so "Shanghai Cooperation
+    Organisation" wins over "Shanghai"; acronyms must match case-exactly (the gazetteer's rule).
+    """
+    covered = {i for m in found for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i in covered or not doc[i].text[:1].isupper():
+            i += 1
+            continue
+        hit = None
+        for j in range(min(n, i + 6), i, -1):
+            if any(k in covered for k in range(i, j)) or not doc[j - 1].text[:1].isupper():
+                continue
+            span = doc[i:j]
+            org = gaz.organization(span.text)
+            if org is not None:
+                hit = span
+                break
+        if hit is not None:
+            out.append(Mention(hit.text, Kind.ORGANIZATION, hit.start, hit.end, hit.start_char, hit.end_char))
+            i = hit.end
+        else:
+            i += 1
+    return out
+
+
+def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Mention]) -> None:
+    text = span.text
+    country = gaz.country(text)
+    if label == "NORP":
+        # Adjectives ("Turkish") are read by the post rules from the tokens. A NORP that is a
+        # country's own name is a country; any other is kept only as a candidate surname
+        # (spaCy tags some surnames NORP), dropped unless a person of that name turns up.
+        if country is not None and fold(country.name) == fold(text):
+            out.append(Mention(country.name, Kind.COUNTRY, span.start, span.end, span.start_char, span.end_char))
+        else:
+            out.append(Mention(text, Kind.PLACE, span.start, span.end, span.start_char, span.end_char,
+                               candidate_only=True))
+        return
+    if country is not None:
+        out.append(Mention(country.name, Kind.COUNTRY, span.start, span.end, span.start_char, span.end_char))
+        return
+    if label in {"GPE", "LOC", "FAC"}:
+        org = gaz.organization(text)
+        if org is not None and label != "FAC":
+            out.append(Mention(text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
+        elif label != "FAC" or gaz.place(text) is not None:
+            out.append(Mention(text, Kind.PLACE, span.start, span.end, span.start_char, span.end_char))
+        return
+    # ORG
+    doc = span.doc
+    start = span.start
+    hint = None
+    # "Türkiye's National Intelligence Organization": the possessive country is the org's country.
+    for i in range(span.start, min(span.end - 1, span.start + 4)):
+        if doc[i + 1].text in {"'s", "’s"} or doc[i].text.endswith(("'s", "’s")):
+            c = gaz.country(doc[span.start:i + 1].text)
+            if c is not None:
+                hint, start = c.name, i + 2
+            break
+    if start == span.start and span.end - span.start >= 3:
+        c = gaz.country(doc[span.start].text)
+        if c is not None and doc[span.start + 1].lower_ in _GOV_BODY_STARTS and "-" not in doc[span.start].text:
+            hint, start = c.name, span.start + 1
+    if hint is None and span.start >= 1:
+        # "Russia's Security Council", "Turkish Foreign Ministry" with the country outside the entity
+        prev = doc[span.start - 1]
+        if prev.text in {"'s", "’s"} and span.start >= 2:
+            c = gaz.country(doc[span.start - 2].text)
+            hint = c.name if c else None
+        elif prev.ent_type_ in {"NORP", "GPE"} and prev.text[:1].isupper():
+            c = gaz.country(prev.text)
+            hint = c.name if c else None
+    if start >= span.end:
+        return
+    sub = doc[start:span.end]
+    text = sub.text.strip(_QUOTE_CHARS + " ")
+    if not text or fold(text) in GENERIC_ORG_WORDS or not any(c.isupper() for c in text):
+        return
+    if all(t.like_num or t.ent_type_ == "DATE" or t.is_punct for t in sub):
+        return
+    if _is_people_group(text, gaz) and gaz.organization(text) is None:
+        return
+    if sub[-1].lower_ in ROLE_NOUNS and len(sub) <= 3 and gaz.organization(text) is None:
+        return  # "Foreign Minister" tagged ORG: a role, not a body
+    out.append(Mention(text, Kind.ORGANIZATION, sub.start, sub.end, sub.start_char, sub.end_char, hint))
+
+
+def _person_name_sets(persons: list[Mention]) -> tuple[set[str], set[str]]:
+    surnames: set[str] = set()
+    fulls: set[str] = set()
+    for m in persons:
+        parts = fold(m.text).split()
+        fulls.add(" ".join(parts))
+        if len(parts) >= 2:
+            surnames.add(parts[-1])
+    return surnames, fulls
+
+
+def _cluster_persons(mentions: list[Mention], idx: EntityIndex) -> None:
+    """Give every person mention the key of the fullest name it abbreviates.
+
+    A mention joins an earlier-or-later fuller name whose tokens contain all of its own tokens
+    ("Fidan", "Hernandez Grisanti", "S. Shoygu"); when two fuller names qualify ("Brian" in an
+    article about Brian Mulroney and Brian Peckford), the nearest preceding one wins.
+    """
+    persons = [m for m in mentions if m.kind is Kind.PERSON]
+    by_len = sorted(persons, key=lambda m: (-len(fold(m.text).split()), m.start))
+    canon: list[tuple[list[str], str, Mention]] = []  # (tokens, key, first mention)
+    for m in by_len:
+        toks = fold(m.text).split()
+        if not toks:
+            continue
+        matches = [(ct, key, first) for ct, key, first in canon if _abbreviates(toks, ct)]
+        if matches:
+            preceding = [x for x in matches if x[2].start <= m.start]
+            _ct, key, _first = max(preceding, key=lambda x: x[2].start) if preceding else matches[0]
+            m.key = key
+            ent = idx.entities[key]
+            if fold(m.text) != fold(ent.name):
+                ent.aliases.add(m.text)
+            ent.mentions.append((m.start_char, m.end_char))
+            continue
+        key = f"person:{slugify(m.text)}"
+        n = 2
+        while key in idx.entities:
+            key = f"person:{slugify(m.text)}-{n}"
+            n += 1
+        idx.entities[key] = Entity(key=key, kind=Kind.PERSON, name=m.text, mentions=[(m.start_char, m.end_char)],
+                                   confidence=0.85 if len(toks) >= 2 else 0.7)
+        m.key = key
+        canon.append((toks, key, m))
+
+
+def _abbreviates(short: list[str], full: list[str]) -> bool:
+    if short == full:
+        return True
+    if len(short) >= len(full):
+        return False
+    if all(t in full for t in short):
+        return True
+    # initials: "s shoygu" for "sergey shoygu"
+    return (len(short) == len(full) and short[-1] == full[-1]
+            and all(len(a) == 1 and b.startswith(a) for a, b in zip(short[:-1], full[:-1], strict=False)))
+
+
+def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> None:
+    """ "National Intelligence Organization (MIT)": MIT is an alias of that organization.
+
+    A separately tagged mention "MIT" then merges into it rather than becoming a second entity.
+    """
+    orgs = [m for m in mentions if m.kind is Kind.ORGANIZATION and m.key]
+    for m in orgs:
+        if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+            acr = doc[m.end + 1].text
+            if acr.isupper() and 2 <= len(acr) <= 8:
+                ent = idx.entities[m.key]  # type: ignore[index]
+                ent.aliases.add(acr)
+                for other in orgs:
+                    if other is not m and other.text == acr and other.key != m.key:
+                        dup = idx.entities.pop(other.key, None)  # type: ignore[arg-type]
+                        if dup is not None:
+                            ent.mentions.extend(dup.mentions)
+                        for o2 in orgs:
+                            if o2.key == other.key:
+                                o2.key = m.key
+    # Later mentions of an acronym already attached to an org.
+    for m in orgs:
+        for ent in list(idx.entities.values()):
+            if ent.kind is Kind.ORGANIZATION and ent.key != m.key and m.text in ent.aliases \
+                    and m.key in idx.entities and fold(idx.entities[m.key].name) == fold(m.text):
+                dup = idx.entities.pop(m.key)  # type: ignore[arg-type]
+                ent.mentions.extend(dup.mentions)
+                for o2 in orgs:
+                    if o2.key == dup.key:
+                        o2.key = ent.key

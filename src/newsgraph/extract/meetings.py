@@ -1,0 +1,212 @@
+"""Meetings: named people who met, held talks, visited, hosted or phoned each other.
+
+A meeting is read off a verb ("met", "hosted", "received", "joined ... in a visit"), a light verb
+with a meeting noun ("held talks with"), or a meeting noun with its participants ("the meeting
+between X and Y"). Participants are the person mentions among the verb's subjects and objects
+(pronoun subjects resolve to the last person named before them); the place is an "in/at PLACE"
+attached to the verb or the meeting noun; the date comes from a DATE entity attached there,
+resolved against the article's publication date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.extract import dates
+from newsgraph.extract.entities import EntityIndex
+from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS
+from newsgraph.extract.posts import sentence_evidence
+from newsgraph.facts import Kind, Meeting
+
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+_NEEDS_WITH = {"talk", "speak", "confer", "sit", "dine", "hold", "have"}
+_PERSON_OBJECT_ONLY = {"visit", "call", "phone", "telephone", "join", "greet", "welcome", "accompany",
+                       "host", "receive", "meet"}
+_TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
+
+
+def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -> list[str]:
+    keys: list[str] = []
+    for t in tok.subtree:
+        if stop and t.i in stop:
+            continue
+        m = idx.at(t.i)
+        if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
+            keys.append(m.key)
+    return keys
+
+
+def _resolve_pronoun(tok: Token, idx: EntityIndex) -> str | None:
+    """The last person named before ``tok`` (subjects preferred), for "He met ..."."""
+    best = None
+    for m in idx.mentions:
+        if m.start >= tok.i:
+            break
+        if m.kind is Kind.PERSON:
+            best = m.key
+    return best
+
+
+def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
+    keys: list[str] = []
+    v = verb
+    # "X is to join Y", "X will meet Y", conjoined verbs "X arrived and met Y": climb to the subject.
+    for _ in range(3):
+        subs = [c for c in v.children if c.dep_ in _SUBJ]
+        if subs:
+            for s in subs:
+                if s.lower_ in PERSON_PRONOUNS:
+                    k = _resolve_pronoun(s, idx)
+                    if k:
+                        keys.append(k)
+                else:
+                    # only the subject's own name and its conjuncts, not persons in its relative clauses
+                    keys += [k for k in _persons_under(s, idx, stop=_clause_tokens(s)) if k not in keys]
+            return keys
+        if v.dep_ in {"xcomp", "conj", "advcl", "ccomp"} and v.head is not v:
+            v = v.head
+        else:
+            break
+    return keys
+
+
+def _clause_tokens(tok: Token) -> set[int]:
+    out: set[int] = set()
+    for c in tok.children:
+        if c.dep_ in {"relcl", "acl", "prep"}:
+            out |= {t.i for t in c.subtree}
+    return out
+
+
+def _place_and_date(anchors: list[Token], idx: EntityIndex, published: date | None,
+                    future: bool) -> tuple[str | None, date | None, str | None]:
+    place = None
+    when: date | None = None
+    when_text = None
+    for a in anchors:
+        for c in a.children:
+            if c.dep_ == "prep" and c.lower_ in {"in", "at", "to"}:
+                for g in c.children:
+                    m = idx.at(g.i)
+                    if g.dep_ == "pobj" and m is not None and m.kind in {Kind.PLACE, Kind.COUNTRY} and not place:
+                        place = m.key
+            if c.ent_type_ == "DATE" and when_text is None:
+                span = _ent_of(c)
+                if span is not None:
+                    when_text = span.text
+            if c.dep_ == "prep" and c.lower_ in {"on", "in"} and when_text is None:
+                for g in c.children:
+                    if g.ent_type_ == "DATE":
+                        span = _ent_of(g)
+                        if span is not None:
+                            when_text = span.text
+    if when_text:
+        when = dates.resolve(when_text, published, future=future)
+    return place, when, when_text
+
+
+def _ent_of(tok: Token) -> Span | None:
+    for e in tok.doc.ents:
+        if e.start <= tok.i < e.end:
+            return e
+    return None
+
+
+def _is_future(verb: Token) -> bool:
+    aux = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+    if aux & {"will", "shall", "'ll"}:
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_ in {"be", "plan", "expect", "due", "set"}
+
+
+def _topics(sent: Span, idx: EntityIndex) -> list[str]:
+    topics: list[str] = []
+    for tok in sent:
+        if tok.lemma_ in _TOPIC_VERBS:
+            for c in tok.children:
+                if c.dep_ in {"dobj", "prep"}:
+                    for t in c.subtree:
+                        m = idx.at(t.i)
+                        if m is not None and m.kind in {Kind.COUNTRY, Kind.PLACE} and m.key:
+                            name = idx.entities[m.key].name
+                            if name not in topics:
+                                topics.append(name)
+    return topics
+
+
+def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list[Meeting]:
+    meetings: list[Meeting] = []
+    for sent in doc.sents:
+        for tok in sent:
+            found = _meeting_at(tok, idx)
+            if found is None:
+                continue
+            participants, anchors, future = found
+            if len(participants) < 2:
+                continue
+            place, when, when_text = _place_and_date(anchors, idx, published, future)
+            meetings.append(Meeting(participants=participants, evidence=sentence_evidence(sent), place=place,
+                                    date=when, date_text=when_text, topics=_topics(sent, idx),
+                                    confidence=0.75 if tok.pos_ == "VERB" else 0.65))
+    return _merge(meetings)
+
+
+def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool] | None:
+    """Participants, anchor tokens (for place/date) and tense of a meeting triggered at ``tok``."""
+    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ in MEET_VERBS | {"discuss"}:
+        subj = _subjects(tok, idx)
+        objs: list[str] = []
+        anchors = [tok]
+        light = False
+        for c in tok.children:
+            if c.dep_ in {"dobj", "obj", "dative"}:
+                if tok.lemma_ in MEET_LIGHT_VERBS or c.lemma_ in MEET_NOUNS:
+                    if c.lemma_ in MEET_NOUNS:
+                        light = True
+                        anchors.append(c)
+                        for cc in c.children:
+                            if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
+                                objs += _persons_under(cc, idx)
+                elif tok.lemma_ in _PERSON_OBJECT_ONLY:
+                    objs += _persons_under(c, idx)
+            elif c.dep_ == "prep" and c.lower_ in {"with", "to"} and tok.lemma_ not in {"discuss"}:
+                if tok.lemma_ in {"speak", "talk", "meet", "confer", "sit", "dine"} or c.lower_ == "with":
+                    objs += _persons_under(c, idx)
+            elif c.dep_ == "prep" and c.lower_ in {"in", "during", "at", "on"}:
+                for g in c.children:
+                    if g.lemma_ in MEET_NOUNS:
+                        anchors.append(g)
+        if tok.lemma_ == "discuss":
+            # "X and Y discussed ...": both must be subjects.
+            return (subj, anchors, _is_future(tok)) if len(subj) >= 2 else None
+        if tok.lemma_ in MEET_LIGHT_VERBS and not light:
+            return None
+        if tok.lemma_ in _NEEDS_WITH and not objs and not light:
+            return None
+        participants = subj + [o for o in objs if o not in subj]
+        return participants, anchors, _is_future(tok)
+    if tok.pos_ == "NOUN" and tok.lemma_ in MEET_NOUNS:
+        people: list[str] = []
+        for c in tok.children:
+            if (c.dep_ == "prep" and c.lower_ in {"between", "with"}) or c.dep_ == "poss":
+                people += [k for k in _persons_under(c, idx) if k not in people]
+        if len(people) >= 2:
+            return people, [tok], False
+    return None
+
+
+def _merge(meetings: list[Meeting]) -> list[Meeting]:
+    """One meeting per set of participants in one sentence (verb and noun may both fire)."""
+    out: list[Meeting] = []
+    for m in meetings:
+        for o in out:
+            if o.evidence == m.evidence and set(o.participants) == set(m.participants):
+                o.place = o.place or m.place
+                o.date = o.date or m.date
+                o.date_text = o.date_text or m.date_text
+                break
+        else:
+            out.append(m)
+    return out

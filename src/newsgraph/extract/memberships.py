@@ -1,0 +1,79 @@
+"""Memberships: which countries the article says belong to which bloc.
+
+A country counts when the sentence names a bloc (or refers back to one: "the group expanded ...")
+and the country sits under a membership cue in the parse ("made up of", "members", "joined",
+"with the addition of", "including"), and under no non-membership cue ("invited", "observer",
+"partner", "applied"): an invited country is not a member.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.extract.entities import EntityIndex, Mention
+from newsgraph.extract.lexicon import BLOC_ANAPHORS, MEMBER_CUES, NON_MEMBER_CUES
+from newsgraph.extract.posts import sentence_evidence
+from newsgraph.facts import BlocMembership, Kind, Status
+
+_BLOC_TYPES = {"bloc", "igo", "alliance", "union", "organization", "intergovernmental"}
+
+
+def _is_bloc(m: Mention, idx: EntityIndex) -> bool:
+    ent = idx.entities.get(m.key or "")
+    return ent is not None and ent.kind is Kind.ORGANIZATION and (ent.org_type in _BLOC_TYPES or ent.org_type is None)
+
+
+def _cues_on_path(tok: Token, sent: Span) -> tuple[bool, bool]:
+    """(membership cue, non-membership cue) among the token's ancestors and their modifiers."""
+    member = False
+    non_member = False
+    for a in [tok, *tok.ancestors]:
+        if a.i < sent.start or a.i >= sent.end:
+            break
+        words = {a.lower_, a.lemma_.lower()}
+        if words & NON_MEMBER_CUES:
+            non_member = True
+        if words & MEMBER_CUES:
+            member = True
+        for c in a.children:
+            if c.dep_ == "prep" and c.lower_ == "as":
+                objs = {g.lower_ for g in c.subtree}
+                if objs & NON_MEMBER_CUES:
+                    non_member = True
+                if objs & {"member", "members"}:
+                    member = True
+    return member, non_member
+
+
+def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
+    out: list[BlocMembership] = []
+    last_bloc: str | None = None
+    seen: set[tuple[str, str]] = set()
+    for sent in doc.sents:
+        blocs = [m for m in idx.mentions if sent.start <= m.start < sent.end and m.kind is Kind.ORGANIZATION
+                 and _is_bloc(m, idx)]
+        bloc_key = blocs[0].key if blocs else None
+        if bloc_key is None and last_bloc is not None and any(
+                t.lower_ in BLOC_ANAPHORS and t.i > 0 and doc[t.i - 1].lower_ in {"the", "this", "that"}
+                for t in sent):
+            bloc_key = last_bloc
+        if blocs:
+            last_bloc = blocs[-1].key
+        if bloc_key is None:
+            continue
+        sent_words = {t.lower_ for t in sent}
+        if not sent_words & MEMBER_CUES:
+            continue
+        for m in idx.mentions:
+            if not (sent.start <= m.start < sent.end) or m.kind is not Kind.COUNTRY or not m.key:
+                continue
+            member, non_member = _cues_on_path(doc[m.start], sent)
+            if not member or non_member:
+                continue
+            k = (m.key, bloc_key)
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(BlocMembership(member=m.key, organization=bloc_key, evidence=sentence_evidence(sent),
+                                      status=Status.CURRENT, confidence=0.8))
+    return out

@@ -1,0 +1,290 @@
+"""Posts: who holds (or held) which office, from the ways wire copy words it.
+
+Four constructions cover most of it:
+
+* a title before the name — "Turkish Foreign Minister Hakan Fidan", "Tory leader Michael Howard",
+  also inside lists ("..., National Defense Minister Yasar Guler, and ...");
+* an apposition after the name — "Sergey Shoygu, the secretary of Russia's Security Council";
+* an apposition before the name — "the Palestinian leader, Mahmoud Abbas";
+* a copula or appointment verb — "Kishida became prime minister", "X was named finance minister",
+  "X, who served as defence minister" (past service is a former post).
+
+Each yields a role phrase that :mod:`newsgraph.extract.roles_text` splits into wording, status,
+country and organization. A post with no country of its own takes one from the other posts of the
+same sentence (lists of one government's officials) and, failing that, from the article's
+dominant country, with a lower confidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.extract.entities import EntityIndex, Mention
+from newsgraph.extract.lexicon import FORMER_MARKERS, HONORIFICS, ROLE_MODIFIERS, ROLE_NOUNS
+from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_tokens
+from newsgraph.facts import Evidence, Kind, PostClaim, Status
+from newsgraph.gazetteer import Gazetteer
+
+_STOP_LEFT = {",", ";", ":", "(", ")", '"', "“", "”", "‘", "'", "—", "–"}
+_COPULA = {"be", "become", "remain", "serve", "elect", "appoint", "name", "nominate", "succeed", "replace"}
+_APPOINT = {"elect", "appoint", "name", "nominate"}
+
+
+def sentence_evidence(sent: Span) -> Evidence:
+    text = sent.text
+    start = sent.start_char
+    stripped = text.rstrip()
+    lead = len(stripped) - len(stripped.lstrip())
+    return Evidence(quote=stripped.strip(), start=start + lead, end=start + len(stripped))
+
+
+def _title_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -> list[Token]:
+    """Tokens of the title that stands right before a name, in text order."""
+    i = m.start - 1
+    while i >= 0 and doc[i].lower_ in HONORIFICS:
+        i -= 1
+    toks: list[Token] = []
+    sent_start = doc[m.start].sent.start
+    while i >= sent_start:
+        t = doc[i]
+        other = idx.at(i)
+        if t.text in _STOP_LEFT or (other is not None and other.kind is Kind.PERSON):
+            break
+        low = t.lower_
+        cap = t.text[:1].isupper()
+        if _title_token(t, low, cap, toks, other, i == sent_start, m, gaz):
+            toks.append(t)
+        else:
+            break
+        i -= 1
+    toks.reverse()
+    # The title must end right before the name with a role noun (no "Minister's Questions").
+    while toks and toks[-1].lower_ not in ROLE_NOUNS and toks[-1].lower_.rstrip("s") not in ROLE_NOUNS:
+        toks.pop()
+    # Drop anything before the last connector-free stretch that starts the title.
+    while toks and toks[0].lower_ in {"of", "for", "and", "&", "-", "'s", "’s"}:
+        toks.pop(0)
+    return toks
+
+
+def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mention | None, first: bool,
+                 m: Mention, gaz: Gazetteer) -> bool:
+    """May ``t`` belong to a title that ends right before the name of ``m``? (Read right to left.)"""
+    if t.text in {"'s", "’s"}:
+        return True  # "Türkiye's National Intelligence ..."
+    if low in {"of", "for", "and", "&"}:
+        return bool(toks) and toks[-1].text[:1].isupper()  # "Minister of State", "Energy and Mines"
+    if t.text == "-":
+        return bool(toks)
+    if low in ROLE_NOUNS or low in ROLE_MODIFIERS or low in FORMER_MARKERS or low.startswith("ex-"):
+        return True
+    if cap and other is not None:
+        return True  # an organization, country or place inside the title
+    if cap and t.pos_ in {"PROPN", "NOUN", "ADJ", "NUM"}:
+        # A capitalized word opening the sentence is only part of a title if it is a known word.
+        return not first or country_of(t, gaz) is not None
+    # lower-case modifiers inside the noun phrase: "senior civil servant", "assistant energy secretary"
+    return (not cap and t.pos_ in {"NOUN", "ADJ"} and t.dep_ in {"compound", "amod", "nmod"}
+            and i_between(t, m))
+
+
+def i_between(t: Token, m: Mention) -> bool:
+    return t.i < t.head.i <= m.end
+
+
+def _apposition_after(doc: Doc, m: Mention) -> list[Token]:
+    """ "NAME, the secretary of X," → the role phrase tokens (up to the closing comma)."""
+    j = m.end
+    if j >= len(doc) or doc[j].text != ",":
+        return []
+    k = j + 1
+    if k < len(doc) and doc[k].lower_ in {"who", "which"}:
+        # "X, who is/was the head of ..." — handled as a copula
+        return []
+    sent_end = doc[m.start].sent.end
+    toks: list[Token] = []
+    depth = 0
+    while k < sent_end:
+        t = doc[k]
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif depth == 0 and (t.text in {",", ";", ":", "—", "–", '"', "“", "”", "."} or t.is_space
+                             or t.pos_ in {"VERB", "AUX"}
+                             or t.lower_ in {"who", "which", "that"}):
+            break
+        toks.append(t)
+        k += 1
+    if not toks or len(toks) > 14:
+        return []
+    first = toks[0]
+    if first.pos_ not in {"DET", "PRON", "ADJ", "NOUN", "PROPN"} and first.lower_ not in FORMER_MARKERS:
+        return []
+    if not any(t.lower_ in ROLE_NOUNS or t.lower_.rstrip("s") in ROLE_NOUNS for t in toks):
+        return []
+    return toks
+
+
+def _apposition_before(doc: Doc, m: Mention) -> list[Token]:
+    """ "the Palestinian leader, Mahmoud Abbas" → tokens of "the Palestinian leader"."""
+    j = m.start - 1
+    if j < 1 or doc[j].text != ",":
+        return []
+    end = j
+    k = j - 1
+    toks: list[Token] = []
+    sent_start = doc[m.start].sent.start
+    while k >= sent_start:
+        t = doc[k]
+        if t.text in _STOP_LEFT or (t.pos_ in {"VERB", "AUX", "ADP"} and t.lower_ != "of"):
+            break
+        toks.append(t)
+        if t.pos_ == "DET" or t.lower_ in {"his", "her", "their", "its"}:
+            break
+        k -= 1
+    toks.reverse()
+    if not toks or (toks[0].pos_ not in {"DET", "PRON"} and toks[0].lower_ not in {"his", "her", "their"}):
+        return []
+    head = doc[end - 1]
+    if head.lower_ not in ROLE_NOUNS and head.lower_.rstrip("s") not in ROLE_NOUNS:
+        return []
+    # The name must be in apposition to the role noun, not the next item of a list.
+    name_root = doc[m.start:m.end].root
+    if name_root.dep_ != "appos" and name_root.head.i != head.i:
+        return []
+    return toks
+
+
+def _copula_role(doc: Doc, m: Mention) -> tuple[list[Token], bool]:
+    """ "X is the head of Y", "X became prime minister", "X, who served as ..." → (tokens, former)."""
+    root = doc[m.start:m.end].root
+    verb: Token | None = None
+    if root.dep_ in {"nsubj", "nsubjpass"}:
+        verb = root.head
+    elif m.end + 1 < len(doc) and doc[m.end].text == "," and doc[m.end + 1].lower_ == "who":
+        who = doc[m.end + 1]
+        verb = who.head if who.dep_ in {"nsubj", "nsubjpass"} else None
+    if verb is None or verb.lemma_ not in _COPULA:
+        return [], False
+    former = False
+    if verb.lemma_ == "serve":
+        former = verb.tag_ in {"VBD", "VBN"} and not any(c.lemma_ == "continue" for c in verb.ancestors)
+    for c in verb.children:
+        if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} or (c.dep_ == "prep" and c.lower_ == "as"):
+            target = c
+            if c.dep_ == "prep":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if not objs:
+                    continue
+                target = objs[0]
+            if target.lower_ not in ROLE_NOUNS and target.lower_.rstrip("s") not in ROLE_NOUNS:
+                continue
+            toks = [t for t in target.subtree if t.i >= target.left_edge.i]
+            toks = [t for t in toks if t.text not in {",", ";"}]
+            if len(toks) > 12:
+                toks = [t for t in toks if t.i <= target.i + 6]
+            if verb.lemma_ == "be" and verb.tag_ == "VBD" and not any(
+                    t.lower_ in FORMER_MARKERS for t in toks):
+                # "X was the minister" in a news story usually still is: keep current.
+                pass
+            return toks, former
+    return [], False
+
+
+def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]:
+    posts: list[PostClaim] = []
+    seen: set[tuple] = set()
+    for m in idx.mentions:
+        if m.kind is not Kind.PERSON or not m.key:
+            continue
+        candidates: list[tuple[list[Token], float, bool]] = []
+        title = _title_before(doc, m, idx, gaz)
+        if title:
+            candidates.append((title, 0.85, False))
+        after = _apposition_after(doc, m)
+        if after:
+            candidates.append((after, 0.8, False))
+        before = _apposition_before(doc, m)
+        if before:
+            candidates.append((before, 0.7, False))
+        cop, cop_former = _copula_role(doc, m)
+        if cop:
+            candidates.append((cop, 0.7, cop_former))
+        for toks, conf, forced_former in candidates:
+            parsed = parse_role_tokens(toks, idx, gaz)
+            if parsed is None:
+                continue
+            claim = _claim(parsed, m, doc, idx, gaz, conf, forced_former)
+            k = (claim.holder, claim.role.lower(), claim.status)
+            if k in seen:
+                continue
+            seen.add(k)
+            posts.append(claim)
+    _fill_countries(posts, doc, idx, gaz)
+    return posts
+
+
+def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazetteer, conf: float,
+           forced_former: bool) -> PostClaim:
+    org = parsed.organization
+    country = parsed.country
+    if parsed.party is not None:
+        party_name, party_country = parsed.party
+        country = country or party_country
+        org = org or idx.add_organization(party_name, country=idx.country_entity(party_country, gaz),
+                                          org_type="party")
+    if org and not country:
+        ent = idx.entities.get(org)
+        if ent is not None and ent.country:
+            country = idx.entities[ent.country].name
+    return PostClaim(
+        holder=m.key or "",
+        role=parsed.role,
+        evidence=sentence_evidence(doc[m.start].sent),
+        organization=org,
+        country=idx.country_entity(country, gaz) if country else None,
+        status=Status.FORMER if (parsed.former or forced_former) else Status.CURRENT,
+        confidence=conf,
+    )
+
+
+def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> None:
+    """Give country-less posts the country of their sentence's other posts, else the article's."""
+    by_sentence: dict[int, list[PostClaim]] = {}
+    for p in posts:
+        by_sentence.setdefault(p.evidence.start, []).append(p)
+    for group in by_sentence.values():
+        countries = [p.country for p in group if p.country]
+        for p in group:
+            if not p.country and countries and not p.organization:
+                p.country = countries[0]
+                p.confidence = round(p.confidence - 0.1, 2)
+    dominant = _dominant_country(doc, idx, gaz)
+    if dominant is None:
+        return
+    for p in posts:
+        if not p.country and not p.organization:
+            p.country = idx.country_entity(dominant, gaz)
+            p.confidence = round(p.confidence - 0.2, 2)
+
+
+def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> str | None:
+    """The country the article is most about: country names, adjectives and capitals, counted."""
+    counts: Counter[str] = Counter()
+    for tok in doc:
+        c = country_of(tok, gaz)
+        if c and tok.ent_type_ in {"GPE", "NORP"}:
+            counts[c] += 1
+    for m in idx.mentions:
+        if m.kind is Kind.PLACE and m.key:
+            place = idx.entities.get(m.key)
+            if place is not None and place.country:
+                counts[idx.entities[place.country].name] += 1
+    if not counts:
+        return None
+    (top, n), *rest = [*counts.most_common(2), ("", 0)]
+    runner_up = rest[0][1] if rest else 0
+    return top if n >= 2 and n > runner_up else None

@@ -1,0 +1,139 @@
+"""Reading a role phrase: "former Turkish Foreign Minister", "the head of Türkiye's MIT".
+
+Titles in news carry four things at once — the role, whether it is past, the country and the
+organization — in a handful of orders. :func:`parse_role_tokens` takes the tokens of one such
+phrase (already cut out of the sentence by the post rules) and pulls the four apart, so that the
+published role label keeps the article's wording ("National Defense Minister") while the country
+and organization become links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from newsgraph.extract.entities import EntityIndex, fold
+from newsgraph.extract.lexicon import FORMER_MARKERS, PARTY_WORDS, ROLE_NOUNS, VAGUE_ROLES
+from newsgraph.facts import Kind
+from newsgraph.gazetteer import Gazetteer
+
+_SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
+_CONNECTORS = {"of", "for", "and", "&", "on", "to"}
+
+
+@dataclass
+class RoleParse:
+    role: str
+    former: bool = False
+    country: str | None = None  # canonical country name
+    organization: str | None = None  # entity key
+    party: tuple[str, str] | None = None  # (party name, country) read off "Tory", "Republican"
+
+
+def country_of(tok: Token, gaz: Gazetteer) -> str | None:
+    """The country a token names or qualifies ("Turkish", "Russia's", "U.S.")."""
+    text = tok.text
+    if text.endswith(("'s", "’s")):
+        text = text[:-2]
+    if not text[:1].isupper():
+        return None
+    c = gaz.country(text)
+    return c.name if c else None
+
+
+def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> RoleParse | None:
+    """Split a role phrase into role wording, status, country and organization.
+
+    Returns ``None`` when the phrase holds no role noun (then it was not a title at all).
+    """
+    former = False
+    country: str | None = None
+    org: str | None = None
+    party: tuple[str, str] | None = None
+    role_toks: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        low = tok.lower_
+        mention = idx.at(tok.i)
+        if low in FORMER_MARKERS or (low == "ex" and i + 1 < n and tokens[i + 1].text == "-"):
+            former = True
+            i += 1
+            continue
+        if low.startswith("ex-") and len(low) > 3:
+            former = True
+            role_toks.append(tok)  # "ex-minister": the role is inside the token; cleaned below
+            i += 1
+            continue
+        if mention is not None and mention.kind is Kind.ORGANIZATION:
+            org = mention.key
+            if mention.country_hint and not country:
+                country = mention.country_hint
+            while i < n and idx.at(tokens[i].i) is mention:
+                i += 1
+            continue
+        if mention is not None and mention.kind is Kind.COUNTRY:
+            country = idx.entities[mention.key].name if mention.key else country  # type: ignore[index]
+            while i < n and idx.at(tokens[i].i) is mention:
+                i += 1
+            continue
+        if low in PARTY_WORDS and tok.text[:1].isupper():
+            party = PARTY_WORDS[low]
+            i += 1
+            continue
+        c = country_of(tok, gaz)
+        if c and (mention is None or mention.kind is not Kind.PERSON) and low not in ROLE_NOUNS:
+            country = c
+            i += 1
+            continue
+        if mention is not None and mention.kind is Kind.PLACE:
+            place = idx.entities.get(mention.key or "")
+            if place is not None and place.country and not country:
+                country = idx.entities[place.country].name
+            while i < n and idx.at(tokens[i].i) is mention:
+                i += 1
+            continue
+        role_toks.append(tok)
+        i += 1
+    # Trim skip words and dangling connectors at both ends.
+    while role_toks and (role_toks[0].lower_ in _SKIP or role_toks[0].lower_ in _CONNECTORS
+                         or role_toks[0].is_punct or role_toks[0].is_space):
+        role_toks.pop(0)
+    while role_toks and (role_toks[-1].lower_ in _SKIP or role_toks[-1].lower_ in _CONNECTORS
+                         or role_toks[-1].is_punct or role_toks[-1].is_space):
+        role_toks.pop()
+    role_toks = [t for t in role_toks if t.lower_ not in {"'s", "’s", "(", ")"}]
+    if not role_toks:
+        return None
+    heads = [t for t in role_toks if _is_role_noun(t)]
+    if not heads:
+        return None
+    if len(role_toks) == 1 and role_toks[0].lower_ in VAGUE_ROLES:
+        return None
+    text = _join(role_toks)
+    if text.lower().startswith("ex-"):
+        text = text[3:]
+    if not text:
+        return None
+    return RoleParse(role=text, former=former, country=country, organization=org, party=party)
+
+
+def _is_role_noun(tok: Token) -> bool:
+    low = tok.lower_
+    if low.startswith("ex-"):
+        low = low[3:]
+    return low in ROLE_NOUNS or low.rstrip("s") in ROLE_NOUNS or fold(low) in ROLE_NOUNS
+
+
+def _join(tokens: list[Token]) -> str:
+    """Tokens back to text with the article's own spacing."""
+    out = ""
+    for i, t in enumerate(tokens):
+        out += t.text
+        if i + 1 < len(tokens) and tokens[i + 1].i == t.i + 1:
+            out += t.whitespace_
+        elif i + 1 < len(tokens):
+            out += " "
+    return out.strip()

@@ -1,0 +1,145 @@
+"""The Oxigraph store: one named graph per article, the union as the default graph.
+
+Why a thin class rather than pyoxigraph directly: the rules that keep the data honest live here
+in one place — an article's graph is replaced in a single transaction (so a failed ingest never
+leaves half an article, and re-ingesting never grows the store), deleting an article drops exactly
+its graph, and every read sees the union of the article graphs as its default graph.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+DEFAULT_STORE = "newsgraph-data"
+
+#: File extensions and the RDF formats pyoxigraph reads and writes for them.
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "n3": ox.RdfFormat.N3,
+}
+QUAD_FORMATS = {"nquads", "trig"}
+
+
+class StoreError(Exception):
+    """A user-facing problem with the store (locked, missing, bad input)."""
+
+
+def default_store_path() -> Path:
+    """``$NEWSGRAPH_STORE`` if set, else ``./newsgraph-data``."""
+    return Path(os.environ.get("NEWSGRAPH_STORE") or DEFAULT_STORE)
+
+
+def format_for(name_or_path: str) -> ox.RdfFormat:
+    """An RDF format from a name (``turtle``) or a file name (``x.ttl``, ``x.nq``)."""
+    key = name_or_path.lower().removeprefix(".")
+    if key in FORMATS:
+        return FORMATS[key]
+    fmt = ox.RdfFormat.from_extension(Path(key).suffix.lstrip(".") or key)
+    if fmt is None:
+        raise StoreError(f"unknown RDF format or file extension: {name_or_path!r}")
+    return fmt
+
+
+class GraphStore:
+    """An on-disk (or, with ``path=None``, in-memory) Oxigraph store of article graphs."""
+
+    def __init__(self, path: str | os.PathLike[str] | None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"no store at {self.path} (ingest or load something first)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store, for callers that need its full API."""
+        return self._store
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> int:
+        """Atomically replace the content of ``graph`` with ``quads``; return the quad count.
+
+        One SPARQL update is one Oxigraph transaction, so readers see either the old graph or the
+        new one, and a failure leaves the old one in place.
+        """
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        count = body.count("\n") + 1 if body else 0
+        self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        return count
+
+    def drop_graph(self, graph: ox.NamedNode) -> bool:
+        """Remove a named graph; ``False`` if there was none."""
+        if not self._store.contains_named_graph(graph):
+            return False
+        self._store.remove_graph(graph)
+        return True
+
+    def load(self, source: str | os.PathLike[str], fmt: ox.RdfFormat | None = None,
+             graph: ox.NamedNode | None = None) -> None:
+        """Load an RDF file as it is (quads keep their graphs; triples go to ``graph`` or default).
+
+        pyoxigraph loads in one transaction, so a file with a syntax error adds nothing.
+        """
+        path = Path(source)
+        fmt = fmt or format_for(path.name)
+        try:
+            self._store.load(path=str(path), format=fmt, to_graph=graph)
+        except SyntaxError as exc:
+            raise StoreError(f"{path}: not valid {fmt.name}: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{path}: {exc}") from exc
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(self, sparql: str, **options: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query with the union of all graphs as the default graph.
+
+        Explicit ``default_graph`` / ``named_graphs`` options (the protocol's
+        ``default-graph-uri`` / ``named-graph-uri``) take precedence over the union.
+        """
+        if "default_graph" not in options:
+            options.setdefault("use_default_graph_as_union", True)
+        return self._store.query(sparql, **options)  # type: ignore[arg-type]
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        for g in self._store.named_graphs():
+            if isinstance(g, ox.NamedNode):
+                yield g
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, output: IO[bytes] | str | os.PathLike[str], fmt: ox.RdfFormat,
+             prefixes: dict[str, str] | None = None) -> None:
+        """Write the data: quad formats keep every graph; triple formats get the union.
+
+        Triple formats are streamed from a CONSTRUCT over the union graph, so a dump never holds
+        the whole dataset in memory.
+        """
+        if fmt.supports_datasets:
+            self._store.dump(output, fmt, prefixes=prefixes)
+            return
+        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        ox.serialize(triples, output, fmt, prefixes=prefixes)  # type: ignore[arg-type]
