@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from newsgraph.extract.lexicon import (
     GENERIC_ORG_WORDS,
     HONORIFICS,
+    PARTY_WORDS,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
 )
@@ -125,27 +126,57 @@ def _strip_edges(span: Span) -> Span | None:
                            or doc[start].text in _QUOTE_CHARS or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
-                           or doc[end - 1].text in _QUOTE_CHARS):
+                           or doc[end - 1].text in _QUOTE_CHARS or doc[end - 1].lower_ in {"the", "a", "an"}):
         end -= 1
+    for k in range(start + 1, end):
+        if doc[k].text == "(":  # "World Health Organisation (WHO": the acronym is attached later
+            end = k
+            break
     return doc[start:end] if end > start else None
 
 
-def _clean_person(span: Span) -> Span | None:
-    """The name part of a PERSON entity: no honorifics or leading title words ("President Bush")."""
+def _clean_person(span: Span, gaz: Gazetteer) -> Span | None:
+    """The name part of a PERSON entity, or ``None`` when it is not a person's name at all.
+
+    Drops honorifics, leading title words ("President Bush") and nationality adjectives
+    ("Estonian Indrek Saar"); rejects "the Bill" (a determiner before a bare name) and anything with
+    digits ("G8").
+    """
+    doc = span.doc
+    if span.start > 0 and doc[span.start - 1].lower_ == "the" and len(span) == 1:
+        return None
     span = _strip_edges(span)
     if span is None:
         return None
-    doc = span.doc
     start = span.start
     while start < span.end and (doc[start].lower_ in ROLE_NOUNS or doc[start].lower_ in ROLE_MODIFIERS
-                                or doc[start].lower_ in HONORIFICS):
+                                or doc[start].lower_ in HONORIFICS
+                                or (start + 1 < span.end and gaz.country(doc[start].text) is not None)):
         start += 1
     if start >= span.end:
         return None
     span = doc[start:span.end]
-    if not any(t.text[:1].isupper() for t in span):
+    if not any(t.text[:1].isupper() for t in span) or any(c.isdigit() for c in span.text):
+        return None
+    if fold(span.text) in PARTY_WORDS or gaz.organization(span.text) is not None:
         return None
     return span
+
+
+def _looks_like_place(span: Span, gaz: Gazetteer) -> bool:
+    """ "in Porto Alegre", "near Sleaford": a PERSON entity that is really a place."""
+    doc = span.doc
+    if gaz.place(span.text) is not None:
+        return True
+    return span.start > 0 and doc[span.start - 1].lower_ in {"in", "near", "from", "at"} \
+        and not (span.start > 1 and doc[span.start - 2].lower_ in ROLE_NOUNS)
+
+
+def _titled(span: Span) -> bool:
+    """Is the span right after a capitalized title word ("President Thabo Mbeki")?"""
+    doc = span.doc
+    i = span.start - 1
+    return i >= 0 and doc[i].text[:1].isupper() and doc[i].lower_ in ROLE_NOUNS
 
 
 def _is_people_group(text: str, gaz: Gazetteer) -> bool:
@@ -170,13 +201,19 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
 
     for ent in doc.ents:
         label = ent.label_
+        if label in {"GPE", "LOC", "ORG"} and _titled(ent) and gaz.country(ent.text) is None \
+                and gaz.place(ent.text) is None and gaz.organization(ent.text) is None and len(ent) >= 2:
+            label = "PERSON"  # "President Thabo Mbeki" tagged GPE
         if label == "PERSON":
-            span = _clean_person(ent)
+            country = gaz.country(ent.text)
+            if country is not None:
+                raw.append(Mention(country.name, Kind.COUNTRY, ent.start, ent.end, ent.start_char, ent.end_char))
+                continue
+            span = _clean_person(ent, gaz)
             if span is None:
                 continue
-            if gaz.country(span.text) is not None:
-                raw.append(Mention(gaz.country(span.text).name, Kind.COUNTRY, span.start, span.end,  # type: ignore[union-attr]
-                                   span.start_char, span.end_char))
+            if _looks_like_place(span, gaz):
+                raw.append(Mention(span.text, Kind.PLACE, span.start, span.end, span.start_char, span.end_char))
                 continue
             raw.append(Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char))
         elif label in {"ORG", "GPE", "LOC", "NORP", "FAC"}:
@@ -186,8 +223,12 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             _classify_non_person(span, label, gaz, raw)
 
     raw += _gazetteer_orgs(doc, raw, gaz)
+    raw += _org_head_runs(doc, raw)
     persons = [m for m in raw if m.kind is Kind.PERSON]
     surnames, fulls = _person_name_sets(persons)
+    # An "organization" that contains a known person's name ("Hernandez of Venezuela") is not one.
+    raw = [m for m in raw if not (m.kind is Kind.ORGANIZATION and len(fold(m.text).split()) > 1
+                                  and any(w in surnames for w in fold(m.text).split()))]
 
     # A word that names a known person is that person, whatever spaCy called it ("Shoygu" ORG).
     fixed: list[Mention] = []
@@ -222,8 +263,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             name = m.text
             org_type = None
             if org is not None:
-                name = org.name if fold(org.name) != fold(m.text) and len(m.text) <= 6 else m.text
-                aliases = {m.text} - {name}
+                aliases = {org.name} - {name}
                 org_type = org.type
             m.key = idx.add_organization(name, country=country, aliases=aliases, org_type=org_type,
                                          span=(m.start_char, m.end_char))
@@ -243,6 +283,40 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
         for i in range(m.start, m.end):
             idx.by_token[i] = m
     return idx
+
+
+_EVENT_WORDS = frozenset({"summit", "meeting", "conference", "talks", "forum-meeting", "session"})
+_NOT_ORG_HEADS = frozenset({"region", "islands", "island", "sea", "ocean", "peninsula", "strait", "valley"})
+#: Last words of organization names: a capitalized run ending in one is an organization even when
+#: the model missed it ("the Russian-Turkish Businessmen's Association").
+ORG_HEADS = frozenset(
+    """
+    association council ministry organization organisation party committee commission agency service
+    bank union federation institute foundation corporation company authority office department
+    court parliament assembly congress senate league front movement fund forum alliance board bureau
+    directorate group command army navy inc ltd plc co corp university
+    """.split()
+)
+
+
+def _org_head_runs(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """Capitalized runs ending in an organization head noun that no entity covers."""
+    covered = {i for m in found for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in doc:
+        if tok.i in covered or tok.lower_ not in ORG_HEADS or not tok.text[:1].isupper():
+            continue
+        start = tok.i
+        while start - 1 >= 0 and start - 1 not in covered and (
+                doc[start - 1].text[:1].isupper() or doc[start - 1].text in {"-", "'s", "’s", "of", "and", "&"}):
+            start -= 1
+        while start < tok.i and not doc[start].text[:1].isupper():
+            start += 1
+        if start == tok.i or doc[start].is_sent_start:
+            continue  # a lone head word ("Council") or a run opening the sentence is too unsure
+        span = doc[start:tok.i + 1]
+        out.append(Mention(span.text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
+    return out
 
 
 def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
@@ -335,6 +409,20 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
         return
     if sub[-1].lower_ in ROLE_NOUNS and len(sub) <= 3 and gaz.organization(text) is None:
         return  # "Foreign Minister" tagged ORG: a role, not a body
+    if sub[-1].lower_ in _EVENT_WORDS and len(sub) >= 2:
+        # "SCO Summit": the event is not an organization; the body holding it is.
+        sub = sub[:-1]
+        text = sub.text
+        if gaz.organization(text) is None:
+            return
+    nxt = doc[span.end] if span.end < len(doc) else None
+    prev = doc[span.start - 1] if span.start >= 1 else None
+    if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 and (
+            (nxt is not None and nxt.lower_ in ROLE_NOUNS)
+            or (prev is not None and prev.lower_ == "of" and span.start >= 2 and doc[span.start - 2].lower_ in ROLE_NOUNS)):
+        return  # "Home" in "Home Secretary", "State for ..." in "Secretary of State for ...": part of a title
+    if sub[-1].lower_ in _NOT_ORG_HEADS:
+        return
     out.append(Mention(text, Kind.ORGANIZATION, sub.start, sub.end, sub.start_char, sub.end_char, hint))
 
 

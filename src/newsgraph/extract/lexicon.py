@@ -91,13 +91,13 @@ BLOC_ANAPHORS: frozenset[str] = _words("group bloc alliance grouping union club 
 PARTY_WORDS: dict[str, tuple[str, str]] = {
     "tory": ("Conservative Party", "United Kingdom"),
     "tories": ("Conservative Party", "United Kingdom"),
+    "conservative": ("Conservative Party", "United Kingdom"),
     "labour": ("Labour Party", "United Kingdom"),
+    "liberal democrat": ("Liberal Democrats", "United Kingdom"),
+    "lib dem": ("Liberal Democrats", "United Kingdom"),
     "snp": ("Scottish National Party", "United Kingdom"),
     "ukip": ("UK Independence Party", "United Kingdom"),
-    "republican": ("Republican Party", "United States"),
     "gop": ("Republican Party", "United States"),
-    "democratic": ("Democratic Party", "United States"),
-    "democrat": ("Democratic Party", "United States"),
 }
 
 #: Pronouns that can stand for a person already named.
@@ -109,3 +109,41 @@ GENERIC_ORG_WORDS: frozenset[str] = frozenset(
      "state television", "opposition", "administration", "court", "commission", "council", "committee",
      "agency", "party", "group", "bloc"}
 )
+
+
+#: Titles that exist under that wording in one country only ("Home Secretary" is British,
+#: "Secretary of State" without "for ..." is the US foreign minister). A post worded so gets that
+#: country when the article gives none.
+_UK_SECRETARIES = _words(
+    """
+    home foreign defence health education culture trade transport environment justice business
+    work pensions energy northern scotland scottish wales welsh international development treasury
+    chief commons lords
+    """
+)
+_COUNTRY_TITLES: dict[str, str] = {
+    "chancellor of the exchequer": "United Kingdom",
+    "lord chancellor": "United Kingdom",
+    "secretary of state": "United States",
+    "attorney general": "United States",
+    "shadow": "United Kingdom",
+    "mp": "United Kingdom",
+    "chief secretary to the treasury": "United Kingdom",
+    "taoiseach": "Ireland",
+    "bundeskanzler": "Germany",
+}
+
+
+def role_country(role: str) -> str | None:
+    """The one country whose offices use this exact wording, if any."""
+    low = " ".join(role.lower().replace("-", " ").split())
+    for prefix in ("acting ", "deputy ", "former ", "junior "):
+        low = low.removeprefix(prefix)
+    if low in _COUNTRY_TITLES:
+        return _COUNTRY_TITLES[low]
+    if low.startswith("shadow "):
+        return "United Kingdom"
+    words = low.split()
+    if len(words) >= 2 and words[-1] == "secretary" and words[0] in _UK_SECRETARIES and words[0] != "chief":
+        return "United Kingdom"
+    return None

@@ -18,9 +18,16 @@ from newsgraph.facts import BlocMembership, Kind, Status
 _BLOC_TYPES = {"bloc", "igo", "alliance", "union", "organization", "intergovernmental"}
 
 
+_BLOC_HEADS = {"group", "union", "alliance", "bloc", "community", "league", "organisation", "organization",
+               "forum", "association", "partnership", "coalition", "pact", "council", "cooperation"}
+
+
 def _is_bloc(m: Mention, idx: EntityIndex) -> bool:
+    """A body countries can belong to: a gazetteer bloc/IGO, or a name that says so."""
     ent = idx.entities.get(m.key or "")
-    return ent is not None and ent.kind is Kind.ORGANIZATION and (ent.org_type in _BLOC_TYPES or ent.org_type is None)
+    if ent is None or ent.kind is not Kind.ORGANIZATION or ent.country is not None:
+        return False
+    return ent.org_type in _BLOC_TYPES or ent.name.split()[-1].lower() in _BLOC_HEADS
 
 
 def _cues_on_path(tok: Token, sent: Span) -> tuple[bool, bool]:

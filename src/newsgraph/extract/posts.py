@@ -22,7 +22,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex, Mention
-from newsgraph.extract.lexicon import FORMER_MARKERS, HONORIFICS, ROLE_MODIFIERS, ROLE_NOUNS
+from newsgraph.extract.lexicon import FORMER_MARKERS, HONORIFICS, ROLE_MODIFIERS, ROLE_NOUNS, role_country
 from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_tokens
 from newsgraph.facts import Evidence, Kind, PostClaim, Status
 from newsgraph.gazetteer import Gazetteer
@@ -60,13 +60,26 @@ def _title_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -> lis
             break
         i -= 1
     toks.reverse()
-    # The title must end right before the name with a role noun (no "Minister's Questions").
-    while toks and toks[-1].lower_ not in ROLE_NOUNS and toks[-1].lower_.rstrip("s") not in ROLE_NOUNS:
-        toks.pop()
+    # The title ends with a role noun, or with its "of/for ..." complement ("Secretary of State",
+    # "Chancellor of the Exchequer"); never with anything else ("Minister's Questions").
+    last_role = max((k for k, t in enumerate(toks) if _role_head(t)), default=-1)
+    if last_role < 0:
+        return []
+    tail = toks[last_role + 1:]
+    if not (tail and tail[0].lower_ in {"of", "for"} and all(t.text[:1].isupper() or t.lower_ in
+                                                              {"of", "for", "and", "the", "&"} for t in tail)):
+        toks = toks[:last_role + 1]
+    if toks[last_role].tag_ in {"NNS", "NNPS"}:
+        return []  # "two ministers Kishida retained": a plural is not this person's title
     # Drop anything before the last connector-free stretch that starts the title.
     while toks and toks[0].lower_ in {"of", "for", "and", "&", "-", "'s", "’s"}:
         toks.pop(0)
     return toks
+
+
+def _role_head(t: Token) -> bool:
+    low = t.lower_
+    return low in ROLE_NOUNS or (low.endswith("s") and low[:-1] in ROLE_NOUNS)
 
 
 def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mention | None, first: bool,
@@ -75,9 +88,11 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
     if t.text in {"'s", "’s"}:
         return True  # "Türkiye's National Intelligence ..."
     if low in {"of", "for", "and", "&"}:
-        return bool(toks) and toks[-1].text[:1].isupper()  # "Minister of State", "Energy and Mines"
+        # "Minister of State", "Energy and Mines Minister": capitalized words on both sides
+        left = t.doc[t.i - 1] if t.i > 0 else None
+        return bool(toks) and toks[-1].text[:1].isupper() and left is not None and left.text[:1].isupper()
     if t.text == "-":
-        return bool(toks)
+        return bool(toks) and t.i > 0 and t.doc[t.i - 1].lower_ == "ex" and not t.whitespace_
     if low in ROLE_NOUNS or low in ROLE_MODIFIERS or low in FORMER_MARKERS or low.startswith("ex-"):
         return True
     if cap and other is not None:
@@ -94,7 +109,7 @@ def i_between(t: Token, m: Mention) -> bool:
     return t.i < t.head.i <= m.end
 
 
-def _apposition_after(doc: Doc, m: Mention) -> list[Token]:
+def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     """ "NAME, the secretary of X," → the role phrase tokens (up to the closing comma)."""
     j = m.end
     if j >= len(doc) or doc[j].text != ",":
@@ -116,14 +131,23 @@ def _apposition_after(doc: Doc, m: Mention) -> list[Token]:
                              or t.pos_ in {"VERB", "AUX"}
                              or t.lower_ in {"who", "which", "that"}):
             break
+        other = idx.at(k)
+        if other is not None and other.kind is Kind.PERSON:
+            break
+        if t.lower_ == "and" and k + 1 < sent_end and doc[k + 1].text[:1].isupper() \
+                and any(_role_head(x) for x in toks):
+            break  # "..., assistant energy secretary of Mexico and Energy Minister X": next item
         toks.append(t)
         k += 1
     if not toks or len(toks) > 14:
         return []
     first = toks[0]
-    if first.pos_ not in {"DET", "PRON", "ADJ", "NOUN", "PROPN"} and first.lower_ not in FORMER_MARKERS:
-        return []
-    if not any(t.lower_ in ROLE_NOUNS or t.lower_.rstrip("s") in ROLE_NOUNS for t in toks):
+    if not (first.lower_ in {"the", "a", "an", "his", "her", "their", "its"} or first.lower_ in FORMER_MARKERS
+            or first.text[:1].isupper() or _role_head(first) or first.lower_ in ROLE_MODIFIERS
+            or (first.pos_ in {"ADJ", "NOUN"} and first.dep_ in {"amod", "compound"})):
+        return []  # "Mr Blair, more than 20 other world leaders ..." is no apposition
+    heads = [t for t in toks if _role_head(t)]
+    if not heads or all(t.tag_ in {"NNS", "NNPS"} for t in heads):
         return []
     return toks
 
@@ -197,6 +221,7 @@ def _copula_role(doc: Doc, m: Mention) -> tuple[list[Token], bool]:
 def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]:
     posts: list[PostClaim] = []
     seen: set[tuple] = set()
+    markers: set[int] = set()  # tokens that gave a post its country ("U.S." in "U.S. Secretary ...")
     for m in idx.mentions:
         if m.kind is not Kind.PERSON or not m.key:
             continue
@@ -204,7 +229,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         title = _title_before(doc, m, idx, gaz)
         if title:
             candidates.append((title, 0.85, False))
-        after = _apposition_after(doc, m)
+        after = _apposition_after(doc, m, idx)
         if after:
             candidates.append((after, 0.8, False))
         before = _apposition_before(doc, m)
@@ -217,13 +242,14 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
             parsed = parse_role_tokens(toks, idx, gaz)
             if parsed is None:
                 continue
+            markers.update(parsed.country_tokens)
             claim = _claim(parsed, m, doc, idx, gaz, conf, forced_former)
             k = (claim.holder, claim.role.lower(), claim.status)
             if k in seen:
                 continue
             seen.add(k)
             posts.append(claim)
-    _fill_countries(posts, doc, idx, gaz)
+    _fill_countries(posts, doc, idx, gaz, markers)
     return posts
 
 
@@ -240,6 +266,8 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
         ent = idx.entities.get(org)
         if ent is not None and ent.country:
             country = idx.entities[ent.country].name
+    if not country and not org:
+        country = role_country(parsed.role)
     return PostClaim(
         holder=m.key or "",
         role=parsed.role,
@@ -251,18 +279,22 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
     )
 
 
-def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> None:
+def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gazetteer,
+                    markers: set[int]) -> None:
     """Give country-less posts the country of their sentence's other posts, else the article's."""
     by_sentence: dict[int, list[PostClaim]] = {}
     for p in posts:
         by_sentence.setdefault(p.evidence.start, []).append(p)
     for group in by_sentence.values():
-        countries = [p.country for p in group if p.country]
+        # Lists name one government's officials after the first: "the head of Türkiye's MIT,
+        # National Defense Minister Yasar Guler, and ..." — inherit forwards only.
+        previous = None
         for p in group:
-            if not p.country and countries and not p.organization:
-                p.country = countries[0]
+            if not p.country and previous and not p.organization:
+                p.country = previous
                 p.confidence = round(p.confidence - 0.1, 2)
-    dominant = _dominant_country(doc, idx, gaz)
+            previous = p.country or previous
+    dominant = _dominant_country(doc, idx, gaz, markers)
     if dominant is None:
         return
     for p in posts:
@@ -271,10 +303,17 @@ def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gaz
             p.confidence = round(p.confidence - 0.2, 2)
 
 
-def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> str | None:
-    """The country the article is most about: country names, adjectives and capitals, counted."""
+def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[int]) -> str | None:
+    """The country whose officials need no nationality in this article: its "home" country.
+
+    Wire copy marks foreign officials ("U.S. Secretary of State Antony Blinken") and leaves the
+    home country's bare ("Foreign Minister Toshimitsu Motegi"), so the country words that mark a
+    post are left out of the count; the rest — names, adjectives, capitals — are counted.
+    """
     counts: Counter[str] = Counter()
     for tok in doc:
+        if tok.i in markers:
+            continue
         c = country_of(tok, gaz)
         if c and tok.ent_type_ in {"GPE", "NORP"}:
             counts[c] += 1

@@ -9,7 +9,7 @@ and organization become links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
@@ -29,6 +29,7 @@ class RoleParse:
     country: str | None = None  # canonical country name
     organization: str | None = None  # entity key
     party: tuple[str, str] | None = None  # (party name, country) read off "Tory", "Republican"
+    country_tokens: list[int] = field(default_factory=list)  # the tokens that named the country
 
 
 def country_of(tok: Token, gaz: Gazetteer) -> str | None:
@@ -51,6 +52,7 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
     country: str | None = None
     org: str | None = None
     party: tuple[str, str] | None = None
+    country_tokens: list[int] = []
     role_toks: list[Token] = []
     i = 0
     n = len(tokens)
@@ -77,7 +79,13 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         if mention is not None and mention.kind is Kind.COUNTRY:
             country = idx.entities[mention.key].name if mention.key else country  # type: ignore[index]
             while i < n and idx.at(tokens[i].i) is mention:
+                country_tokens.append(tokens[i].i)
                 i += 1
+            continue
+        two = f"{low} {tokens[i + 1].lower_}" if i + 1 < n else ""
+        if two.rstrip("s") in PARTY_WORDS:
+            party = PARTY_WORDS[two.rstrip("s")]
+            i += 2
             continue
         if low in PARTY_WORDS and tok.text[:1].isupper():
             party = PARTY_WORDS[low]
@@ -86,6 +94,7 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         c = country_of(tok, gaz)
         if c and (mention is None or mention.kind is not Kind.PERSON) and low not in ROLE_NOUNS:
             country = c
+            country_tokens.append(tok.i)
             i += 1
             continue
         if mention is not None and mention.kind is Kind.PLACE:
@@ -117,7 +126,8 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         text = text[3:]
     if not text:
         return None
-    return RoleParse(role=text, former=former, country=country, organization=org, party=party)
+    return RoleParse(role=text, former=former, country=country, organization=org, party=party,
+                     country_tokens=country_tokens)
 
 
 def _is_role_noun(tok: Token) -> bool:
