@@ -1,0 +1,446 @@
+"""Offline gazetteer: countries, demonyms, capitals and major cities, blocs and their members.
+
+Why this exists: the extractor has to decide, many times per article and without a network, that
+"Turkish", "Türkiye's" and "the Republic of Turkey" are one country (Wikidata Q43), that "in Geneva"
+names a place in Switzerland, and that Egypt sits in BRICS but Türkiye does not. Those facts live in
+``newsgraph/data/gazetteer.json``, built reproducibly from public sources by
+:mod:`newsgraph.data.build_gazetteer`; this module only loads that file and answers look-ups.
+
+Design, with growth in mind (people, posts, parties and government bodies will join later, tens of
+thousands of entries): every entry of every kind is reachable through **one** normalized-key index,
+``key -> [(rank, kind, position)]``, built once at load. A second, case-*sensitive* index holds
+acronyms whose lower-case form is an ordinary word ("US"/"us", "WHO"/"who"), so the pronoun never
+becomes a country. A look-up normalizes its text once and filters the hits by kind; adding a kind
+means adding a section to the file and a dataclass here, not a new index.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+__all__ = [
+    "Country",
+    "Gazetteer",
+    "Membership",
+    "Org",
+    "Place",
+    "acronym_key",
+    "normalize",
+]
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'"})
+#: Letters that carry no combining mark to strip, so NFKD alone would not reach plain Latin.
+_LATIN_BASE = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
+                             "ı": "i", "ħ": "h", "ŧ": "t"})
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_POSSESSIVE = re.compile(r"(?<=[\w.])'s?$")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _fold(text: str) -> str:
+    """Strip accents and case: "Türkiye", "Turkiye" and "TURKIYE" must meet at one key.
+
+    ASCII text (most names) skips Unicode decomposition: load time is dominated by this function.
+    """
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).casefold()
+    return _COMBINING.sub("", decomposed).translate(_LATIN_BASE)
+
+
+def normalize(text: str) -> str:
+    """Index key for ``text``: folded, possessive and leading "the" dropped, dots removed.
+
+    "Russia's", "Russia’s", "RUSSIA" -> "russia"; "U.S." -> "us"; "the Gambia" -> "gambia";
+    "Côte d'Ivoire" -> "cote divoire"; "OPEC+" -> "opec plus". Both the build script and the
+    loader key entries with this function, so any two spellings it merges are one name.
+    """
+    t = _fold(text).strip()
+    if "'" in t:
+        t = _POSSESSIVE.sub("", t).replace("'", "")
+    if "+" in t or "&" in t:
+        t = t.replace("+", " plus ").replace("&", " and ")
+    t = _NON_ALNUM.sub(" ", t.replace(".", "")).strip()
+    if t.startswith("the ") and len(t) > 4:
+        t = t[4:].lstrip()
+    return t
+
+
+def acronym_key(text: str) -> str | None:
+    """Case-preserving key for acronym look-ups ("U.S." -> "US", "NATO's" -> "NATO", "G-7" -> "G7").
+
+    Returns None for anything with a space in it: acronyms are single tokens. Case is kept on
+    purpose: this key is what keeps "US" apart from "us" and "WHO" apart from "who".
+    """
+    t = text.translate(_APOSTROPHES).strip()
+    if t[:4].lower() == "the ":
+        t = t[4:].lstrip()
+    t = _POSSESSIVE.sub("", t).replace(".", "").replace("-", "")
+    if not t or " " in t or len(t) > 8:
+        return None
+    return t
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country or territory. ``name`` is the short English form news uses ("Türkiye")."""
+
+    name: str
+    iso2: str
+    iso3: str | None
+    qid: str | None
+    official: str | None
+    capital: str | None
+    status: str  # "un_member", "un_observer" or "other" (territories, partly recognised states)
+    sovereign: bool | None
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city: capitals of every country plus Natural Earth's major populated places."""
+
+    name: str
+    qid: str | None
+    country: str | None  # ISO 3166-1 alpha-2 of the country it lies in
+    country_name: str | None  # that country's canonical name, for callers that key on names
+    capital: bool
+    population: int | None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One country's (or body's) place in an organization, with the years it holds for."""
+
+    name: str
+    iso2: str | None
+    qid: str | None
+    since: int | None
+    until: int | None
+    status: str  # "member", "former", "observer", "partner", "invited", "associate", "suspended"
+    note: str | None = None
+
+    def active(self, year: int | None = None) -> bool:
+        """True if this is a full membership that holds in ``year`` (now, when None).
+
+        A "former" record counts for the years it covered: the UK is in the EU of 2010.
+        """
+        if year is None:
+            return self.status == "member" and self.until is None
+        if self.status not in ("member", "former"):
+            return False
+        return (self.since is None or self.since <= year) and (self.until is None or year < self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class Org:
+    """An intergovernmental organization, bloc or alliance.
+
+    ``members`` is None where membership is near-universal and not enumerated (WHO, IMF, ...):
+    an empty answer then means "unknown", never "nobody".
+    """
+
+    id: str
+    name: str
+    short: str
+    qid: str | None
+    type: str  # "bloc", "igo" or "alliance"
+    founded: int | None
+    members: tuple[Membership, ...] | None
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    note: str | None = None
+
+
+Entry = Country | Place | Org
+
+# Rank of a name within its entry: lower wins. Two *different* entries tied at the best rank make
+# a name ambiguous ("Congo", "Congolese"), and country()/organization() then answer None.
+_RANK_NAME, _RANK_ALIAS, _RANK_DEMONYM = 0, 1, 2
+_RANK_EXACT = -1  # a case-exact acronym hit beats every folded hit
+
+
+class Gazetteer:
+    """Look-ups over the shipped gazetteer. Build with :meth:`load`; instances are read-only."""
+
+    DEFAULT_RESOURCE: ClassVar[str] = "data/gazetteer.json"
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.meta: dict[str, Any] = dict(data.get("meta", {}))
+        # Entries stay raw dicts until first asked for: indexing needs only their names, and at
+        # tens of thousands of entries building every dataclass up front would double load time.
+        self._raw: dict[str, list[Mapping[str, Any]]] = {
+            "country": list(data.get("countries", ())),
+            "place": list(data.get("places", ())),
+            "org": list(data.get("organizations", ())),
+        }
+        self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
+        self._index: dict[str, list[tuple[int, str, int]]] = {}
+        self._exact: dict[str, list[tuple[int, str, int]]] = {}
+        self._by_code: dict[str, int] = {}
+        self._orgs_by_id: dict[str, int] = {}
+        for i, r in enumerate(self._raw["country"]):
+            self._by_code[r["iso2"]] = i
+            if r.get("iso3"):
+                self._by_code.setdefault(r["iso3"], i)
+            aliases = [*r.get("aliases", ()), *([r["official"]] if r.get("official") else [])]
+            self._add("country", i, [r["name"]], aliases, r.get("acronyms", ()), r.get("demonyms", ()))
+        for i, r in enumerate(self._raw["place"]):
+            self._add("place", i, [r["name"]], r.get("aliases", ()), (), ())
+        for i, r in enumerate(self._raw["org"]):
+            self._orgs_by_id[r["id"]] = i
+            acronyms = r.get("acronyms", ())
+            short = r.get("short", r["name"])
+            # A short form that is also an acronym ("WHO") is matched case-exactly only.
+            names = [r["name"]] if short in acronyms else [r["name"], short]
+            self._add("org", i, names, r.get("aliases", ()), acronyms, ())
+
+    def _entry(self, kind: str, pos: int) -> Any:
+        """The dataclass for entry ``pos`` of ``kind``, made on first use and kept."""
+        built = self._built[kind]
+        entry = built[pos]
+        if entry is None:
+            r = self._raw[kind][pos]
+            if kind == "country":
+                entry = _country(r)
+            elif kind == "place":
+                entry = _place(r, self._country_at)
+            else:
+                entry = _org(r, self._country_at)
+            built[pos] = entry
+        return entry
+
+    def _country_at(self, iso2: str | None) -> Country | None:
+        pos = self._by_code.get(iso2) if iso2 else None
+        return self._entry("country", pos) if pos is not None else None
+
+    def _all(self, kind: str) -> tuple[Any, ...]:
+        return tuple(self._entry(kind, i) for i in range(len(self._raw[kind])))
+
+    @cached_property
+    def countries(self) -> tuple[Country, ...]:
+        """Every country and territory, in ISO alpha-2 order."""
+        return self._all("country")
+
+    @cached_property
+    def places(self) -> tuple[Place, ...]:
+        """Every place."""
+        return self._all("place")
+
+    @cached_property
+    def organizations(self) -> tuple[Org, ...]:
+        """Every organization."""
+        return self._all("org")
+
+    # -- construction -----------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Gazetteer:
+        """The gazetteer at ``path`` (default: the one shipped in the package), loaded once per path.
+
+        Cached because every article asks, and parsing plus indexing is the only costly step.
+        """
+        return _load_cached(str(path) if path is not None else None)
+
+    def _add(self, kind: str, pos: int, names: Iterable[str], aliases: Iterable[str],
+             acronyms: Iterable[str], demonyms: Iterable[str]) -> None:
+        for rank, texts in ((_RANK_NAME, names), (_RANK_ALIAS, aliases), (_RANK_DEMONYM, demonyms)):
+            for text in texts:
+                key = normalize(text)
+                if key:
+                    _put(self._index, key, (rank, kind, pos))
+        for text in acronyms:
+            akey = acronym_key(text)
+            if akey:
+                _put(self._exact, akey, (_RANK_EXACT, kind, pos))
+
+    # -- generic look-up --------------------------------------------------------------------------
+
+    def _hits(self, text: str, kind: str) -> list[tuple[int, int]]:
+        """(rank, position) of every entry of ``kind`` that ``text`` names, best rank first."""
+        if not text or not text.strip():
+            return []
+        best: dict[int, int] = {}
+        akey = acronym_key(text)
+        for source in (self._exact.get(akey, ()) if akey else (), self._index.get(normalize(text), ())):
+            for rank, k, pos in source:
+                if k == kind and rank < best.get(pos, 99):
+                    best[pos] = rank
+        return sorted((rank, pos) for pos, rank in best.items())
+
+    def _unique(self, text: str, kind: str) -> Entry | None:
+        hits = self._hits(text, kind)
+        if not hits or (len(hits) > 1 and hits[0][0] == hits[1][0]):
+            return None
+        return self._entry(kind, hits[0][1])
+
+    def candidates(self, text: str, kind: str = "country") -> list[Entry]:
+        """Every entry of ``kind`` ("country", "place", "org") that ``text`` may name, best first.
+
+        Use it where :meth:`country` answers None because a name is shared ("Congo", "Congolese").
+        """
+        return [self._entry(kind, pos) for _, pos in self._hits(text, kind)]
+
+    # -- countries --------------------------------------------------------------------------------
+
+    def country(self, text: str) -> Country | None:
+        """The country ``text`` names: a name, alias, acronym, demonym or adjective, in any case,
+        with or without accents, "the", dots or a possessive ("Britain's", "the U.S.", "Emirati").
+
+        None if unknown or ambiguous between countries. "Georgia" is the country (Q230): the US
+        state is not in this gazetteer, so callers with American context must check for themselves.
+        """
+        found = self._unique(text, "country")
+        return found if isinstance(found, Country) else None
+
+    def is_country_word(self, text: str) -> bool:
+        """True if ``text`` names or qualifies some country, even ambiguously ("Congolese")."""
+        return bool(self._hits(text, "country"))
+
+    def by_code(self, code: str) -> Country | None:
+        """Country by ISO 3166-1 alpha-2 or alpha-3 code ("TR", "TUR").
+
+        Codes are kept out of :meth:`country` on purpose: "IN", "IS", "IT", "CAN", "AND" are words.
+        """
+        return self._country_at(code.strip().upper())
+
+    # -- places -----------------------------------------------------------------------------------
+
+    def place(self, text: str) -> Place | None:
+        """The city ``text`` names; a shared name goes to a state's capital, then the most populous."""
+        found = self.places_named(text)
+        return found[0] if found else None
+
+    def places_named(self, text: str) -> list[Place]:
+        """All cities called ``text``, capitals of states first, then by population."""
+        hits: list[Place] = [self._entry("place", pos) for _, pos in self._hits(text, "place")]
+        return sorted(hits, key=lambda p: (not self._state_capital(p), -(p.population or 0)))
+
+    def _state_capital(self, p: Place) -> bool:
+        """Capital of a state (not of a territory: Plymouth, Montserrat must not beat Plymouth, UK)."""
+        c = self._country_at(p.country) if p.capital else None
+        return c is not None and c.status != "other"
+
+    # -- organizations ----------------------------------------------------------------------------
+
+    def organization(self, text: str) -> Org | None:
+        """The organization ``text`` names, by name, short form, alias or acronym ("NATO", "Nato",
+        "OPEC+", "G-7", "the Quad"); None if unknown or ambiguous."""
+        found = self._unique(text, "org")
+        return found if isinstance(found, Org) else None
+
+    def members(self, org: Org | str, *, year: int | None = None, status: str = "member") -> list[Membership]:
+        """Members of ``org`` (an :class:`Org`, its id, name or acronym).
+
+        With the default ``status="member"`` only full memberships holding in ``year`` (now, when
+        None) are returned; pass ``status="observer"``, ``"partner"``, ``"former"``... for others,
+        or ``status="*"`` for every record. Empty for unknown organizations and for those whose
+        membership is not enumerated (``Org.members is None``).
+        """
+        o = org if isinstance(org, Org) else (self._org_by_id(org) or self.organization(org))
+        if o is None or o.members is None:
+            return []
+        if status == "*":
+            return list(o.members)
+        if status == "member":
+            return [m for m in o.members if m.active(year)]
+        return [m for m in o.members if m.status == status]
+
+    def is_member(self, country: Country | str, org: Org | str, *, year: int | None = None) -> bool | None:
+        """Whether ``country`` is a full member of ``org``; None when that cannot be told."""
+        c = country if isinstance(country, Country) else self.country(country)
+        o = org if isinstance(org, Org) else (self._org_by_id(org) or self.organization(org))
+        if c is None or o is None or o.members is None:
+            return None
+        return any(m.iso2 == c.iso2 for m in self.members(o, year=year))
+
+    # -- introspection ----------------------------------------------------------------------------
+
+    def _org_by_id(self, org_id: str) -> Org | None:
+        pos = self._orgs_by_id.get(org_id)
+        return self._entry("org", pos) if pos is not None else None
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._raw.values())
+
+    def stats(self) -> dict[str, int]:
+        """Entry and key counts, for benchmarks and the build report."""
+        return {
+            "countries": len(self._raw["country"]),
+            "places": len(self._raw["place"]),
+            "organizations": len(self._raw["org"]),
+            "keys": len(self._index),
+            "exact_keys": len(self._exact),
+        }
+
+
+def _put(index: dict[str, list[tuple[int, str, int]]], key: str, ref: tuple[int, str, int]) -> None:
+    refs = index.get(key)
+    if refs is None:
+        index[key] = [ref]
+    elif ref not in refs:
+        refs.append(ref)
+
+
+def _t(value: Any) -> tuple[str, ...]:
+    return tuple(value) if value else ()
+
+
+def _country(r: Mapping[str, Any]) -> Country:
+    return Country(
+        name=r["name"], iso2=r["iso2"], iso3=r.get("iso3"), qid=r.get("qid"), official=r.get("official"),
+        capital=r.get("capital"), status=r.get("status", "other"), sovereign=r.get("sovereign"),
+        aliases=_t(r.get("aliases")), acronyms=_t(r.get("acronyms")), demonyms=_t(r.get("demonyms")),
+    )
+
+
+def _place(r: Mapping[str, Any], country_at: Callable[[str | None], Country | None]) -> Place:
+    iso = r.get("country")
+    c = country_at(iso)
+    return Place(name=r["name"], qid=r.get("qid"), country=iso, country_name=c.name if c else None,
+                 capital=bool(r.get("capital")), population=r.get("population"), aliases=_t(r.get("aliases")))
+
+
+def _membership(r: Mapping[str, Any], country_at: Callable[[str | None], Country | None]) -> Membership:
+    iso = r.get("iso")
+    c = country_at(iso)
+    return Membership(
+        name=c.name if c else r.get("name", iso or "?"), iso2=iso, qid=c.qid if c else r.get("qid"),
+        since=r.get("since"), until=r.get("until"), status=r.get("status", "member"), note=r.get("note"),
+    )
+
+
+def _org(r: Mapping[str, Any], country_at: Callable[[str | None], Country | None]) -> Org:
+    raw = r.get("members")
+    return Org(
+        id=r["id"], name=r["name"], short=r.get("short", r["name"]), qid=r.get("qid"), type=r["type"],
+        founded=r.get("founded"),
+        members=None if raw is None else tuple(_membership(m, country_at) for m in raw),
+        aliases=_t(r.get("aliases")), acronyms=_t(r.get("acronyms")), note=r.get("note"),
+    )
+
+
+def _read(path: str | None) -> bytes:
+    if path is None:
+        return resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE).read_bytes()
+    return Path(path).read_bytes()
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str | None) -> Gazetteer:
+    raw = _read(path)
+    if raw[:2] == b"\x1f\x8b":  # gzip magic: the file may be shipped compressed once it grows
+        raw = gzip.decompress(raw)
+    return Gazetteer(json.loads(raw))
