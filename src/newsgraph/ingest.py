@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsgraph import mapping
-from newsgraph.extract import Extractor
+from newsgraph.extract import ExtractionError, Extractor
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.link import link
@@ -57,15 +57,25 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
     def articles() -> Iterator[Article]:
         for item in iter_articles(paths, on_file=on_file):
             if isinstance(item, ReadError):
-                report.errors.append(str(item))
-                if on_error:
-                    on_error(str(item))
+                problem(str(item))
                 continue
             yield item
 
+    def problem(message: str) -> None:
+        report.errors.append(message)
+        if on_error:
+            on_error(message)
+
     for facts in extractor.extract_many(articles()):
+        if isinstance(facts, ExtractionError):
+            problem(str(facts))
+            continue
         link(facts, gaz)
-        quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC))
+        try:
+            quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC))
+        except ValueError as exc:  # inconsistent facts: a bug, but one article must not stop the run
+            problem(f"{facts.article.source or facts.article.id}: could not map facts: {exc}")
+            continue
         report.quads += store.replace_graph(mapping.article_graph(base_uri, facts.article.id), quads)
         report.articles += 1
         report.persons += sum(1 for e in facts.entities.values() if e.kind == "person")

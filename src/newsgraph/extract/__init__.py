@@ -99,19 +99,38 @@ def build_pipeline(model_name: str | None = None) -> Language:
     return nlp
 
 
+class ExtractionError(Exception):
+    """One article could not be processed; the others in its batch go on."""
+
+    def __init__(self, article: Article, reason: str) -> None:
+        super().__init__(f"{article.source or article.id}: extraction failed: {reason}")
+        self.article = article
+
+
+def _record_error(proc_name: str, proc: object, docs: list[Doc], exc: Exception) -> None:
+    """spaCy error handler: mark the failing docs instead of aborting the whole batch."""
+    for doc in docs:
+        doc.user_data["ng_error"] = f"{proc_name}: {type(exc).__name__}: {exc}"
+
+
 class Extractor:
     """Articles → facts, batched through one loaded pipeline."""
 
     def __init__(self, model_name: str | None = None, *, batch_size: int = 16) -> None:
         self.nlp = build_pipeline(model_name)
+        self.nlp.set_error_handler(_record_error)
         self.batch_size = batch_size
         meta = self.nlp.meta
         self.version = f"newsgraph {__version__} / {meta.get('lang', 'xx')}_{meta.get('name')} {meta.get('version')}"
 
     def extract(self, article: Article) -> ArticleFacts:
-        return next(self.extract_many([article]))
+        result = next(self.extract_many([article]))
+        if isinstance(result, ExtractionError):
+            raise result
+        return result
 
-    def extract_many(self, articles: Iterable[Article]) -> Iterator[ArticleFacts]:
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[ArticleFacts | ExtractionError]:
+        """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
         pending: list[Article] = []
 
         def docs() -> Iterator[Doc]:
@@ -123,6 +142,10 @@ class Extractor:
 
         for doc in self.nlp.pipe(docs(), batch_size=self.batch_size):
             article = pending.pop(0)
+            error = doc.user_data.get("ng_error")
+            if error or doc._.ng_index is None:
+                yield ExtractionError(article, error or "no entities computed")
+                continue
             yield self._facts(article, doc)
 
     def _facts(self, article: Article, doc: Doc) -> ArticleFacts:

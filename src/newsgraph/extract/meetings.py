@@ -38,15 +38,32 @@ def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -
     return keys
 
 
-def _resolve_pronoun(tok: Token, idx: EntityIndex) -> str | None:
-    """The last person named before ``tok`` (subjects preferred), for "He met ..."."""
+def _resolve_pronoun(tok: Token, idx: EntityIndex, exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The last person named before ``tok``, for "He met ..." / "talks with her".
+
+    ``exclude`` holds the other participants: "Gorbachev, who had talks with her" cannot mean
+    Gorbachev himself.
+    """
     best = None
     for m in idx.mentions:
         if m.start >= tok.i:
             break
-        if m.kind is Kind.PERSON:
+        if m.kind is Kind.PERSON and m.key not in exclude:
             best = m.key
     return best
+
+
+def _people(tok: Token, idx: EntityIndex, exclude: set[str], stop: set[int] | None = None) -> list[str]:
+    """Persons under ``tok``, with pronouns ("she and Ryzhkov", "with her") resolved."""
+    keys = _persons_under(tok, idx, stop)
+    for t in tok.subtree:
+        if stop and t.i in stop:
+            continue
+        if t.lower_ in PERSON_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj", "conj", "poss"}:
+            k = _resolve_pronoun(t, idx, exclude | set(keys))
+            if k and k not in keys:
+                keys.append(k)
+    return keys
 
 
 def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
@@ -57,13 +74,13 @@ def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
         subs = [c for c in v.children if c.dep_ in _SUBJ]
         if subs:
             for s in subs:
-                if s.lower_ in PERSON_PRONOUNS:
-                    k = _resolve_pronoun(s, idx)
-                    if k:
-                        keys.append(k)
-                else:
-                    # only the subject's own name and its conjuncts, not persons in its relative clauses
-                    keys += [k for k in _persons_under(s, idx, stop=_clause_tokens(s)) if k not in keys]
+                if s.lower_ in {"who", "that"} and v.dep_ == "relcl":
+                    # "Gorbachev, who had talks with her": the relative pronoun is its antecedent
+                    keys += [k for k in _persons_under(v.head, idx, stop={t.i for t in v.subtree})
+                             if k not in keys]
+                    continue
+                # only the subject's own name and its conjuncts, not persons in its relative clauses
+                keys += [k for k in _people(s, idx, set(keys), stop=_clause_tokens(s)) if k not in keys]
             return keys
         if v.dep_ in {"xcomp", "conj", "advcl", "ccomp"} and v.head is not v:
             v = v.head
@@ -155,7 +172,20 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
 
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool] | None:
     """Participants, anchor tokens (for place/date) and tense of a meeting triggered at ``tok``."""
-    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ in MEET_VERBS | {"discuss"}:
+    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | {"discuss"}:
+        # "X and Y set targets during talks", "... said at a meeting with Y"
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after"}:
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.lemma_ in MEET_NOUNS and g.lemma_ not in {"summit", "visit"}:
+                        subj = _subjects(tok, idx)
+                        others = [k for cc in g.children if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}
+                                  for k in _people(cc, idx, set(subj))]
+                        people = subj + [k for k in others if k not in subj]
+                        if len(people) >= 2:
+                            return people, [tok, g], _is_future(tok)
+        return None
+    if tok.pos_ in {"VERB", "AUX"}:
         subj = _subjects(tok, idx)
         objs: list[str] = []
         anchors = [tok]
@@ -168,12 +198,14 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         anchors.append(c)
                         for cc in c.children:
                             if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
-                                objs += _persons_under(cc, idx)
+                                objs += _people(cc, idx, set(subj))
                 elif tok.lemma_ in _PERSON_OBJECT_ONLY:
                     objs += _persons_under(c, idx)
             elif c.dep_ == "prep" and c.lower_ in {"with", "to"} and tok.lemma_ not in {"discuss"}:
                 if tok.lemma_ in {"speak", "talk", "meet", "confer", "sit", "dine"} or c.lower_ == "with":
-                    objs += _persons_under(c, idx)
+                    objs += _people(c, idx, set(subj))
+            elif c.dep_ == "prep" and c.lower_ == "on" and tok.lemma_ == "call":
+                objs += _people(c, idx, set(subj))  # "called on Prime Minister Fumio Kishida"
             elif c.dep_ == "prep" and c.lower_ in {"in", "during", "at", "on"}:
                 for g in c.children:
                     if g.lemma_ in MEET_NOUNS:

@@ -249,8 +249,46 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
                 continue
             seen.add(k)
             posts.append(claim)
+    posts += _counterparts(doc, idx, gaz, posts, seen)
     _fill_countries(posts, doc, idx, gaz, markers)
     return posts
+
+
+def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostClaim],
+                  seen: set[tuple]) -> list[PostClaim]:
+    """ "his Russian counterpart Sergey Lavrov": Lavrov holds the Russian twin of his host's post.
+
+    The role is the possessor's (resolved through the pronoun to the last person named before),
+    the country the adjective's; nothing is claimed when the possessor has no post here.
+    """
+    from newsgraph.extract.meetings import _resolve_pronoun
+
+    out: list[PostClaim] = []
+    for m in idx.mentions:
+        if m.kind is not Kind.PERSON or not m.key:
+            continue
+        root = doc[m.start:m.end].root
+        noun = root.head if root.dep_ in {"appos", "compound"} else None
+        if noun is None or noun.lemma_ != "counterpart":
+            continue
+        poss = [c for c in noun.children if c.dep_ == "poss"]
+        if not poss:
+            continue
+        other = idx.key_at(poss[0].i) or (
+            _resolve_pronoun(poss[0], idx, {m.key}) if poss[0].lower_ in {"his", "her"} else None)
+        role_posts = [p for p in posts if p.holder == other and p.status is Status.CURRENT]
+        if not role_posts:
+            continue
+        country = next((country_of(c, gaz) for c in noun.children if c.dep_ == "amod" and country_of(c, gaz)), None)
+        k = (m.key, role_posts[0].role.lower(), Status.CURRENT)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(PostClaim(holder=m.key, role=role_posts[0].role, evidence=sentence_evidence(doc[m.start].sent),
+                             role_type=role_posts[0].role_type, organization=None,
+                             country=idx.country_entity(country, gaz) if country else None,
+                             status=Status.CURRENT, confidence=0.6))
+    return out
 
 
 def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazetteer, conf: float,
