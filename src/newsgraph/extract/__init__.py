@@ -32,34 +32,59 @@ for _name in ("ng_published", "ng_index", "ng_posts", "ng_meetings", "ng_members
         Doc.set_extension(_name, default=None)
 
 
-class _EntitiesComponent:
+class _Component:
+    """A newsgraph step: a failure marks the doc (``user_data["ng_error"]``) instead of raising.
+
+    One odd article must not abort the batch it travels in; :class:`Extractor` reports it.
+    """
+
+    name = "newsgraph"
+
+    def __call__(self, doc: Doc) -> Doc:
+        if "ng_error" in doc.user_data:
+            return doc
+        try:
+            self.run(doc)
+        except Exception as exc:  # noqa: BLE001 - reported per article by Extractor
+            doc.user_data["ng_error"] = f"{self.name}: {type(exc).__name__}: {exc}"
+        return doc
+
+    def run(self, doc: Doc) -> None:
+        raise NotImplementedError
+
+
+class _EntitiesComponent(_Component):
+    name = "newsgraph_entities"
+
     def __init__(self) -> None:
         self.gaz = Gazetteer.load()
 
-    def __call__(self, doc: Doc) -> Doc:
+    def run(self, doc: Doc) -> None:
         doc._.ng_index = build_index(doc, self.gaz)
-        return doc
 
 
-class _PostsComponent:
+class _PostsComponent(_Component):
+    name = "newsgraph_posts"
+
     def __init__(self) -> None:
         self.gaz = Gazetteer.load()
 
-    def __call__(self, doc: Doc) -> Doc:
+    def run(self, doc: Doc) -> None:
         doc._.ng_posts = extract_posts(doc, doc._.ng_index, self.gaz)
-        return doc
 
 
-class _MeetingsComponent:
-    def __call__(self, doc: Doc) -> Doc:
+class _MeetingsComponent(_Component):
+    name = "newsgraph_meetings"
+
+    def run(self, doc: Doc) -> None:
         doc._.ng_meetings = extract_meetings(doc, doc._.ng_index, doc._.ng_published)
-        return doc
 
 
-class _MembershipsComponent:
-    def __call__(self, doc: Doc) -> Doc:
+class _MembershipsComponent(_Component):
+    name = "newsgraph_memberships"
+
+    def run(self, doc: Doc) -> None:
         doc._.ng_memberships = extract_memberships(doc, doc._.ng_index)
-        return doc
 
 
 @Language.factory("newsgraph_entities")
@@ -107,18 +132,11 @@ class ExtractionError(Exception):
         self.article = article
 
 
-def _record_error(proc_name: str, proc: object, docs: list[Doc], exc: Exception) -> None:
-    """spaCy error handler: mark the failing docs instead of aborting the whole batch."""
-    for doc in docs:
-        doc.user_data["ng_error"] = f"{proc_name}: {type(exc).__name__}: {exc}"
-
-
 class Extractor:
     """Articles → facts, batched through one loaded pipeline."""
 
     def __init__(self, model_name: str | None = None, *, batch_size: int = 16) -> None:
         self.nlp = build_pipeline(model_name)
-        self.nlp.set_error_handler(_record_error)
         self.batch_size = batch_size
         meta = self.nlp.meta
         self.version = f"newsgraph {__version__} / {meta.get('lang', 'xx')}_{meta.get('name')} {meta.get('version')}"
