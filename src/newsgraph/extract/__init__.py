@@ -45,7 +45,7 @@ class _Component:
             return doc
         try:
             self.run(doc)
-        except Exception as exc:  # noqa: BLE001 - reported per article by Extractor
+        except Exception as exc:
             doc.user_data["ng_error"] = f"{self.name}: {type(exc).__name__}: {exc}"
         return doc
 

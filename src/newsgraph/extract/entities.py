@@ -31,7 +31,8 @@ from newsgraph.gazetteer import Gazetteer
 #: First words of a government body that a nationality adjective in front of it only qualifies
 #: ("Turkish Foreign Ministry" is Türkiye's "Foreign Ministry").
 _GOV_BODY_STARTS = frozenset(
-    ["foreign", "ministry", "federal", "defence", "defense", "interior", "finance", "department", "national", "security", "justice", "health", "education", "trade", "economy", "energy", "home", "state", "supreme", "central", "armed", "presidential", "intelligence"]
+    "foreign ministry federal defence defense interior finance department national security justice health "
+    "education trade economy energy home state supreme central armed presidential intelligence".split()
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _QUOTE_CHARS = "\"“”‘’'`"
@@ -226,9 +227,16 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     raw += _org_head_runs(doc, raw)
     persons = [m for m in raw if m.kind is Kind.PERSON]
     surnames, fulls = _person_name_sets(persons)
-    # An "organization" that contains a known person's name ("Hernandez of Venezuela") is not one.
-    raw = [m for m in raw if not (m.kind is Kind.ORGANIZATION and len(fold(m.text).split()) > 1
-                                  and any(w in surnames for w in fold(m.text).split()))]
+    # An "organization" that contains a known person's name ("Hernandez of Venezuela",
+    # "Uzbekistan Kassym-Jomart Tokayev") is that person plus other words: keep the person part.
+    kept: list[Mention] = []
+    for m in raw:
+        if m.kind is Kind.ORGANIZATION and len(fold(m.text).split()) > 1 \
+                and any(w in surnames for w in fold(m.text).split()):
+            kept += _person_parts(doc[m.start:m.end], surnames, gaz)
+        else:
+            kept.append(m)
+    raw = kept
 
     # A word that names a known person is that person, whatever spaCy called it ("Shoygu" ORG).
     fixed: list[Mention] = []
@@ -255,6 +263,11 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             m.key = idx.country_entity(m.text, gaz)
             idx.entities[m.key].mentions.append((m.start_char, m.end_char))
         elif m.kind is Kind.ORGANIZATION:
+            party = _party(m.text)
+            if party is not None:  # "the Tories", "Lib Dems": the party under its usual name
+                m.key = idx.add_organization(party[0], country=idx.country_entity(party[1], gaz),
+                                             aliases={m.text}, org_type="party", span=(m.start_char, m.end_char))
+                continue
             country = idx.country_entity(m.country_hint, gaz) if m.country_hint else None
             # "Russia's Security Council" is not the UN's: a national body never takes an
             # international organization's identity from the gazetteer.
@@ -278,6 +291,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             idx.entities[key].mentions.append((m.start_char, m.end_char))
             m.key = key
     _attach_acronyms(doc, fixed, idx)
+    _merge_short_forms(fixed, idx)
     idx.mentions = [m for m in fixed if m.key]
     for m in idx.mentions:
         for i in range(m.start, m.end):
@@ -301,7 +315,7 @@ ORG_HEADS = frozenset(
 
 def _org_head_runs(doc: Doc, found: list[Mention]) -> list[Mention]:
     """Capitalized runs ending in an organization head noun that no entity covers."""
-    covered = {i for m in found for i in range(m.start, m.end)}
+    covered = {i for m in found if not m.candidate_only for i in range(m.start, m.end)}
     out: list[Mention] = []
     for tok in doc:
         if tok.i in covered or tok.lower_ not in ORG_HEADS or not tok.text[:1].isupper():
@@ -359,6 +373,10 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
         # (spaCy tags some surnames NORP), dropped unless a person of that name turns up.
         if country is not None and fold(country.name) == fold(text):
             out.append(Mention(country.name, Kind.COUNTRY, span.start, span.end, span.start_char, span.end_char))
+        elif _party(text) is not None and (span.end >= len(span.doc) or span.doc[span.end].pos_ != "NOUN"
+                                           or span.doc[span.end].lower_ in {"party"}):
+            # "the Tories", "Lib Dems" as a noun (not "Tory leader": that adjective is read by the posts)
+            out.append(Mention(text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
         else:
             out.append(Mention(text, Kind.PLACE, span.start, span.end, span.start_char, span.end_char,
                                candidate_only=True))
@@ -426,14 +444,29 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
     out.append(Mention(text, Kind.ORGANIZATION, sub.start, sub.end, sub.start_char, sub.end_char, hint))
 
 
+def _person_parts(span: Span, surnames: set[str], gaz: Gazetteer) -> list[Mention]:
+    """Person mentions inside a misread entity, split at "of", "and" and country words."""
+    out: list[Mention] = []
+    chunk: list[Token] = []
+    for tok in [*span, None]:
+        if tok is None or tok.lower_ in {"of", "and", ","} or gaz.country(tok.text) is not None:
+            if chunk and any(fold(t.text) in surnames for t in chunk):
+                out.append(Mention(span.doc[chunk[0].i:chunk[-1].i + 1].text, Kind.PERSON, chunk[0].i,
+                                   chunk[-1].i + 1, chunk[0].idx, chunk[-1].idx + len(chunk[-1].text)))
+            chunk = []
+        else:
+            chunk.append(tok)
+    return out
+
+
 def _person_name_sets(persons: list[Mention]) -> tuple[set[str], set[str]]:
     surnames: set[str] = set()
     fulls: set[str] = set()
     for m in persons:
         parts = fold(m.text).split()
         fulls.add(" ".join(parts))
-        if len(parts) >= 2:
-            surnames.add(parts[-1])
+        # every part but a leading given name: "Hernandez" of "Arturo Hernandez Grisanti" too
+        surnames.update(parts[1:] if len(parts) >= 2 else parts)
     return surnames, fulls
 
 
@@ -482,6 +515,50 @@ def _abbreviates(short: list[str], full: list[str]) -> bool:
     # initials: "s shoygu" for "sergey shoygu"
     return (len(short) == len(full) and short[-1] == full[-1]
             and all(len(a) == 1 and b.startswith(a) for a, b in zip(short[:-1], full[:-1], strict=False)))
+
+
+def _party(text: str) -> tuple[str, str] | None:
+    key = fold(text)
+    return PARTY_WORDS.get(key) or PARTY_WORDS.get(key.rstrip("s")) or PARTY_WORDS.get(key.removesuffix("ies") + "y")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
+    """ "Congress" after "U.S. Congress", "WEF" after "World Economic Forum": one organization.
+
+    A short form joins a longer name when its words end the longer name ("Community" of "European
+    Community"), start it before a generic head ("Labour" of "Labour Party"), or spell its
+    initials ("WEF"). Only one candidate may qualify; two make the short form ambiguous.
+    """
+    orgs = [e for e in idx.entities.values() if e.kind is Kind.ORGANIZATION]
+    for short in sorted(orgs, key=lambda e: len(e.name)):
+        s_words = fold(short.name).split()
+        matches = []
+        for long in orgs:
+            if long is short or long.key not in idx.entities or len(long.name) <= len(short.name):
+                continue
+            l_words = fold(long.name).split()
+            suffix = l_words[-len(s_words):] == s_words
+            prefix = l_words[:len(s_words)] == s_words and len(l_words) == len(s_words) + 1 \
+                and l_words[-1] in ORG_HEADS
+            acronym = short.name.isupper() and len(short.name) >= 2 and _initials(long.name) == short.name
+            if suffix or prefix or acronym:
+                matches.append(long)
+        if len(matches) != 1 or short.key not in idx.entities:
+            continue
+        long = matches[0]
+        if short.country and short.country != long.country:
+            continue  # "Russia's Security Council" is not Türkiye's National Security Council
+        long.aliases |= {short.name} | short.aliases
+        long.mentions += short.mentions
+        long.country = long.country or short.country
+        del idx.entities[short.key]
+        for m in mentions:
+            if m.key == short.key:
+                m.key = long.key
 
 
 def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> None:
