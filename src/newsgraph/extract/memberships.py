@@ -30,8 +30,17 @@ def _is_bloc(m: Mention, idx: EntityIndex) -> bool:
     return ent.org_type in _BLOC_TYPES or ent.name.split()[-1].lower() in _BLOC_HEADS
 
 
-def _cues_on_path(tok: Token, sent: Span) -> tuple[bool, bool]:
-    """(membership cue, non-membership cue) among the token's ancestors and their modifiers."""
+_MEMBER_NOUNS = {"member", "members", "member-state", "member-states"}
+_LIST_GLUE = {",", "and", "or", "the", "—", "–", "-", "(", ")", "as", "well", "by", "of", ":", "from"}
+
+
+def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bool]:
+    """(membership cue, non-membership cue) for a country token.
+
+    Read two ways, since list parses are brittle: up the dependency tree (the token's ancestors,
+    their predicates "became full members", and "as an observer" phrases), and leftwards through
+    the list it stands in ("founded by Brazil, Russia, ...", "member states — Brunei, ...").
+    """
     member = False
     non_member = False
     for a in [tok, *tok.ancestors]:
@@ -43,20 +52,34 @@ def _cues_on_path(tok: Token, sent: Span) -> tuple[bool, bool]:
         if words & MEMBER_CUES:
             member = True
         for c in a.children:
+            if c.dep_ in {"attr", "oprd"} and c.lower_ in _MEMBER_NOUNS:
+                member = True  # "Indonesia has become a full member"
             if c.dep_ == "prep" and c.lower_ == "as":
                 objs = {g.lower_ for g in c.subtree}
                 if objs & NON_MEMBER_CUES:
                     non_member = True
-                if objs & {"member", "members"}:
+                if objs & _MEMBER_NOUNS:
                     member = True
+    i = tok.i - 1
+    doc = tok.doc
+    while i >= sent.start and (i in countries or doc[i].lower_ in _LIST_GLUE or doc[i].is_space
+                               or doc[i].ent_type_ in {"DATE", "CARDINAL"}):
+        i -= 1
+    if i >= sent.start:
+        w = {doc[i].lower_, doc[i].lemma_.lower()}
+        if w & NON_MEMBER_CUES:
+            non_member = True
+        elif w & (MEMBER_CUES | {"found", "founded", "founding", "states"}) and not (w & {"including", "include"}):
+            member = True
     return member, non_member
 
 
 def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
     out: list[BlocMembership] = []
     last_bloc: str | None = None
+    last_bloc_sent = -10
     seen: set[tuple[str, str]] = set()
-    for sent in doc.sents:
+    for n_sent, sent in enumerate(doc.sents):
         blocs = [m for m in idx.mentions if sent.start <= m.start < sent.end and m.kind is Kind.ORGANIZATION
                  and _is_bloc(m, idx)]
         bloc_key = blocs[0].key if blocs else None
@@ -64,17 +87,25 @@ def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
                 t.lower_ in BLOC_ANAPHORS and t.i > 0 and doc[t.i - 1].lower_ in {"the", "this", "that"}
                 for t in sent):
             bloc_key = last_bloc
+        sent_words = {t.lower_ for t in sent}
+        if bloc_key is None and last_bloc is not None and n_sent - last_bloc_sent == 1 \
+                and sent_words & (_MEMBER_NOUNS | {"joined", "membership"}):
+            bloc_key = last_bloc  # "Last year, Iran, Egypt ... became full members." after naming BRICS
         if blocs:
             last_bloc = blocs[-1].key
+            last_bloc_sent = n_sent
         if bloc_key is None:
             continue
-        sent_words = {t.lower_ for t in sent}
-        if not sent_words & MEMBER_CUES:
+        if not sent_words & (MEMBER_CUES | {"founded", "founding"}):
             continue
+        countries = {i for m in idx.mentions if m.kind is Kind.COUNTRY and sent.start <= m.start < sent.end
+                     for i in range(m.start, m.end)}
         for m in idx.mentions:
             if not (sent.start <= m.start < sent.end) or m.kind is not Kind.COUNTRY or not m.key:
                 continue
-            member, non_member = _cues_on_path(doc[m.start], sent)
+            if m.key == bloc_key:
+                continue
+            member, non_member = _cues_on_path(doc[m.start], sent, countries)
             if not member or non_member:
                 continue
             k = (m.key, bloc_key)
