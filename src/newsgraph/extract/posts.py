@@ -92,7 +92,9 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
         left = t.doc[t.i - 1] if t.i > 0 else None
         return bool(toks) and toks[-1].text[:1].isupper() and left is not None and left.text[:1].isupper()
     if t.text == "-":
-        return bool(toks) and t.i > 0 and t.doc[t.i - 1].lower_ == "ex" and not t.whitespace_
+        # "ex-" and glued compounds such as "Vice-President"; a spaced dash ends the title
+        left = t.doc[t.i - 1] if t.i > 0 else None
+        return bool(toks) and left is not None and not t.whitespace_ and not left.whitespace_
     if low in ROLE_NOUNS or low in ROLE_MODIFIERS or low in FORMER_MARKERS or low.startswith("ex-"):
         return True
     if cap and other is not None:
@@ -295,6 +297,10 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
            forced_former: bool) -> PostClaim:
     org = parsed.organization
     country = parsed.country
+    if not country and m.end + 1 < len(doc) and doc[m.end].lower_ == "of":
+        after = idx.at(m.end + 1)  # "Energy Minister Javier Espinosa of Ecuador"
+        if after is not None and after.kind is Kind.COUNTRY and after.key:
+            country = idx.entities[after.key].name
     if parsed.party is not None:
         party_name, party_country = parsed.party
         country = country or party_country
@@ -348,7 +354,7 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
     home country's bare ("Foreign Minister Toshimitsu Motegi"), so the country words that mark a
     post are left out of the count; the rest — names, adjectives, capitals — are counted.
     """
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter()  # type: ignore[assignment]  # float weights
     for tok in doc:
         if tok.i in markers:
             continue
@@ -359,7 +365,7 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
         if m.kind is Kind.PLACE and m.key:
             place = idx.entities.get(m.key)
             if place is not None and place.country:
-                counts[idx.entities[place.country].name] += 1
+                counts[idx.entities[place.country].name] += 0.5  # "Washington" says less than "U.S."
     if not counts:
         return None
     (top, n), *rest = [*counts.most_common(2), ("", 0)]

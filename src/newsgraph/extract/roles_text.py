@@ -20,6 +20,12 @@ from newsgraph.gazetteer import Gazetteer
 
 _SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
 _CONNECTORS = {"of", "for", "and", "&", "on", "to"}
+_DESCRIPTIVE = frozenset(
+    "new newly leftist rightist left-wing right-wing veteran longtime long-time long-serving incoming embattled "
+    "powerful influential popular controversial hardline hard-line moderate reformist centrist populist "
+    "nationalist elected re-elected sitting current recently-appointed newly-appointed newly-elected "
+    "then-current beleaguered".split()
+)
 
 
 @dataclass
@@ -91,6 +97,13 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             party = PARTY_WORDS[low]
             i += 1
             continue
+        if i + 1 < n and tok.text[:1].isupper() and tokens[i + 1].text[:1].isupper():
+            two_words = gaz.country(f"{tok.text} {tokens[i + 1].text}")  # "South African", "New Zealand"
+            if two_words is not None and tokens[i + 1].lower_ not in ROLE_NOUNS:
+                country = two_words.name
+                country_tokens += [tok.i, tokens[i + 1].i]
+                i += 2
+                continue
         c = country_of(tok, gaz)
         if c and (mention is None or mention.kind is not Kind.PERSON) and low not in ROLE_NOUNS:
             country = c
@@ -114,6 +127,10 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
                          or role_toks[-1].is_punct or role_toks[-1].is_space):
         role_toks.pop()
     role_toks = [t for t in role_toks if t.lower_ not in {"'s", "’s", "(", ")"}]
+    # Descriptions are not part of the office: "leftist President", "the new president", "15th Secretary General"
+    while len(role_toks) > 1 and (role_toks[0].lower_ in _DESCRIPTIVE or role_toks[0].like_num
+                                  or role_toks[0].lower_[:-2].isdigit()):
+        role_toks.pop(0)
     if not role_toks:
         return None
     heads = [t for t in role_toks if _is_role_noun(t)]
