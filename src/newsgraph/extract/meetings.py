@@ -53,9 +53,27 @@ def _resolve_pronoun(tok: Token, idx: EntityIndex, exclude: set[str] | frozenset
     return best
 
 
+def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:
+    """Persons that *are* this phrase: the head and its conjuncts/appositions, not persons inside
+    its prepositional modifiers ("visited the tomb of Yasser Arafat" visits no one)."""
+    keys: list[str] = []
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        m = idx.at(t.i)
+        if m is not None and m.kind is Kind.PERSON and m.key:
+            if m.key not in keys:
+                keys.append(m.key)
+        for c in t.children:
+            if c.dep_ in {"conj", "appos", "compound", "pobj", "cc", "flat"} or (
+                    c.dep_ == "prep" and t.dep_ == "prep"):
+                stack.append(c)
+    return keys
+
+
 def _people(tok: Token, idx: EntityIndex, exclude: set[str], stop: set[int] | None = None) -> list[str]:
     """Persons under ``tok``, with pronouns ("she and Ryzhkov", "with her") resolved."""
-    keys = _persons_under(tok, idx, stop)
+    keys = _direct_persons(tok, idx) if stop is None else _persons_under(tok, idx, stop)
     for t in tok.subtree:
         if stop and t.i in stop:
             continue
@@ -153,25 +171,97 @@ def _topics(sent: Span, idx: EntityIndex) -> list[str]:
     return topics
 
 
+_EVENT_NOUNS = MEET_NOUNS | {"conference", "session", "dialogue", "gathering", "delegations", "delegation"}
+_GROUP_VERBS = {"attend", "head", "lead", "join", "participate", "gather", "represent", "include", "sign"}
+
+
+def _person_root(m_tok: Token, idx: EntityIndex) -> Token:
+    """The token that carries a person mention in the parse (its name's syntactic head)."""
+    mention = idx.at(m_tok.i)
+    if mention is None:
+        return m_tok
+    return m_tok.doc[mention.start:mention.end].root
+
+
+def _list_groups(sent: Span, idx: EntityIndex) -> list[list[str]]:
+    """Persons coordinated in one list ("A of X, Energy Minister B, ... and C"), as key groups."""
+    roots: dict[int, str] = {}
+    for m in idx.mentions:
+        if m.kind is Kind.PERSON and m.key and sent.start <= m.start < sent.end:
+            roots[sent.doc[m.start:m.end].root.i] = m.key
+    parent = {i: i for i in roots}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in roots:
+        tok = sent.doc[i]
+        head = tok.head
+        # climb through a title noun the name hangs from ("Minister ... Espinosa" conj of "Hernandez")
+        if tok.dep_ == "conj":
+            h = head
+            while h.i not in roots and h.dep_ in {"appos", "compound"} and h.head is not h:
+                h = h.head
+            if h.i in roots:
+                parent[find(i)] = find(h.i)
+    groups: dict[int, list[str]] = {}
+    for i, key in roots.items():
+        g = groups.setdefault(find(i), [])
+        if key not in g:
+            g.append(key)
+    return [g for g in groups.values() if len(g) >= 2]
+
+
+def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
+    """Named people listed together as taking part in a meeting the sentence names.
+
+    "The delegations to the conference are headed by A, B and C", "A and B attended the talks".
+    The list must hang from a verb of taking part (or be its passive agent), so that two people
+    merely named in one sentence about a summit are not made to meet.
+    """
+    if not any(t.lemma_ in _EVENT_NOUNS for t in sent):
+        return []
+    out = []
+    for group in _list_groups(sent, idx):
+        first = next(m for m in idx.mentions if m.key == group[0] and sent.start <= m.start < sent.end)
+        tok = sent.doc[first.start:first.end].root
+        anchor = tok
+        while anchor.dep_ in {"conj", "appos", "pobj", "prep", "agent", "compound"} and anchor.head is not anchor:
+            anchor = anchor.head
+        if anchor.lemma_ in _GROUP_VERBS or anchor.lemma_ in MEET_VERBS:
+            out.append(group)
+    return out
+
+
 def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list[Meeting]:
     meetings: list[Meeting] = []
     for sent in doc.sents:
+        for group in _co_attendance(sent, idx):
+            meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
+                                    confidence=0.55))
         for tok in sent:
             found = _meeting_at(tok, idx)
             if found is None:
                 continue
-            participants, anchors, future = found
+            participants, anchors, future, n_subjects = found
             if len(participants) < 2:
                 continue
             place, when, when_text = _place_and_date(anchors, idx, published, future)
-            meetings.append(Meeting(participants=participants, evidence=sentence_evidence(sent), place=place,
-                                    date=when, date_text=when_text, topics=_topics(sent, idx),
-                                    confidence=0.75 if tok.pos_ == "VERB" else 0.65))
+            # "X held talks with A and B": X met each of them; it does not say A met B.
+            groups = [participants]
+            if n_subjects == 1 and len(participants) > 2:
+                groups = [[participants[0], other] for other in participants[1:]]
+            for group in groups:
+                meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
+                                        date=when, date_text=when_text, topics=_topics(sent, idx),
+                                        confidence=0.75 if tok.pos_ == "VERB" else 0.65))
     return _merge(meetings)
 
 
-def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool] | None:
-    """Participants, anchor tokens (for place/date) and tense of a meeting triggered at ``tok``."""
+def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
+    """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
     if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | {"discuss"}:
         # "X and Y set targets during talks", "... said at a meeting with Y"
         for c in tok.children:
@@ -183,7 +273,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                                   for k in _people(cc, idx, set(subj))]
                         people = subj + [k for k in others if k not in subj]
                         if len(people) >= 2:
-                            return people, [tok, g], _is_future(tok)
+                            return people, [tok, g], _is_future(tok), len(subj)
         return None
     if tok.pos_ in {"VERB", "AUX"}:
         subj = _subjects(tok, idx)
@@ -200,10 +290,12 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                             if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
                                 objs += _people(cc, idx, set(subj))
                 elif tok.lemma_ in _PERSON_OBJECT_ONLY:
-                    objs += _persons_under(c, idx)
+                    objs += _direct_persons(c, idx)
             elif c.dep_ == "prep" and c.lower_ in {"with", "to"} and tok.lemma_ not in {"discuss"}:
                 if tok.lemma_ in {"speak", "talk", "meet", "confer", "sit", "dine"} or c.lower_ == "with":
                     objs += _people(c, idx, set(subj))
+            elif c.dep_ == "agent" and tok.lemma_ in {"join", "receive", "host", "welcome", "greet", "meet"}:
+                objs += _people(c, idx, set(subj))  # "Thatcher ... were joined by Gorbachev"
             elif c.dep_ == "prep" and c.lower_ == "on" and tok.lemma_ == "call":
                 objs += _people(c, idx, set(subj))  # "called on Prime Minister Fumio Kishida"
             elif c.dep_ == "prep" and c.lower_ in {"in", "during", "at", "on"}:
@@ -212,20 +304,20 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         anchors.append(g)
         if tok.lemma_ == "discuss":
             # "X and Y discussed ...": both must be subjects.
-            return (subj, anchors, _is_future(tok)) if len(subj) >= 2 else None
+            return (subj, anchors, _is_future(tok), len(subj)) if len(subj) >= 2 else None
         if tok.lemma_ in MEET_LIGHT_VERBS and not light:
             return None
         if tok.lemma_ in _NEEDS_WITH and not objs and not light:
             return None
         participants = subj + [o for o in objs if o not in subj]
-        return participants, anchors, _is_future(tok)
+        return participants, anchors, _is_future(tok), len(subj)
     if tok.pos_ == "NOUN" and tok.lemma_ in MEET_NOUNS:
         people: list[str] = []
         for c in tok.children:
             if (c.dep_ == "prep" and c.lower_ in {"between", "with"}) or c.dep_ == "poss":
                 people += [k for k in _persons_under(c, idx) if k not in people]
         if len(people) >= 2:
-            return people, [tok], False
+            return people, [tok], False, 0
     return None
 
 
