@@ -203,8 +203,8 @@ def test_evidence_annotation_has_quote_and_offsets(oslo: ArticleFacts) -> None:
     assert (target, OA.hasSource, article_iri(BASE, "a1")) in t
     assert objects(quads, target, OA.hasSelector) == {quote, position}
     assert objects(quads, quote, OA.exact) == {ox.Literal(TEXT[80:])}
-    assert objects(quads, position, OA.start) == {ox.Literal("80", datatype=XSD.nonNegativeInteger)}
-    assert objects(quads, position, OA.end) == {ox.Literal(str(len(TEXT)), datatype=XSD.nonNegativeInteger)}
+    assert objects(quads, position, OA.start) == {ox.Literal("80", datatype=XSD.integer)}
+    assert objects(quads, position, OA.end) == {ox.Literal(str(len(TEXT)), datatype=XSD.integer)}
     assert TEXT[80:len(TEXT)] == SENT2.quote
 
 

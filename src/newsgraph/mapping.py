@@ -152,7 +152,7 @@ def _date(value: date) -> ox.Literal:
 def _nonneg(value: int) -> ox.Literal:
     if value < 0:
         raise ValueError(f"negative text offset {value}")
-    return ox.Literal(str(value), datatype=XSD.nonNegativeInteger)
+    return ox.Literal(str(value), datatype=XSD.integer)  # Oxigraph would store a derived type as integer anyway
 
 
 class _Mapper:

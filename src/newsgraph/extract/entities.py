@@ -437,7 +437,8 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
     prev = doc[span.start - 1] if span.start >= 1 else None
     if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 and (
             (nxt is not None and nxt.lower_ in ROLE_NOUNS)
-            or (prev is not None and prev.lower_ == "of" and span.start >= 2 and doc[span.start - 2].lower_ in ROLE_NOUNS)):
+            or (prev is not None and prev.lower_ == "of" and span.start >= 2
+                and doc[span.start - 2].lower_ in ROLE_NOUNS)):
         return  # "Home" in "Home Secretary", "State for ..." in "Secretary of State for ...": part of a title
     if sub[-1].lower_ in _NOT_ORG_HEADS:
         return

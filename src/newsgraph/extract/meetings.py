@@ -61,9 +61,8 @@ def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:
     while stack:
         t = stack.pop()
         m = idx.at(t.i)
-        if m is not None and m.kind is Kind.PERSON and m.key:
-            if m.key not in keys:
-                keys.append(m.key)
+        if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
+            keys.append(m.key)
         for c in t.children:
             if c.dep_ in {"conj", "appos", "compound", "pobj", "cc", "flat"} or (
                     c.dep_ == "prep" and t.dep_ == "prep"):
@@ -249,9 +248,10 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             if len(participants) < 2:
                 continue
             place, when, when_text = _place_and_date(anchors, idx, published, future)
-            # "X held talks with A and B": X met each of them; it does not say A met B.
+            # "X held talks with A and B": X talked with each; it does not say A met B. (A host
+            # receiving A and B, or X meeting them, is one gathering.)
             groups = [participants]
-            if n_subjects == 1 and len(participants) > 2:
+            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in MEET_LIGHT_VERBS:
                 groups = [[participants[0], other] for other in participants[1:]]
             for group in groups:
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
