@@ -388,7 +388,8 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
         org = gaz.organization(text)
         if org is not None and label != "FAC":
             out.append(Mention(text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
-        elif label != "FAC" or gaz.place(text) is not None:
+        elif label != "FAC" or gaz.place(text) is not None or (
+                span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "near"}):
             out.append(Mention(text, Kind.PLACE, span.start, span.end, span.start_char, span.end_char))
         return
     # ORG

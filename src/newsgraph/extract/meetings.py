@@ -123,9 +123,19 @@ def _place_and_date(anchors: list[Token], idx: EntityIndex, published: date | No
         for c in a.children:
             if c.dep_ == "prep" and c.lower_ in {"in", "at", "to"}:
                 for g in c.children:
+                    if g.dep_ != "pobj" or place:
+                        continue
                     m = idx.at(g.i)
-                    if g.dep_ == "pobj" and m is not None and m.kind in {Kind.PLACE, Kind.COUNTRY} and not place:
+                    if m is not None and m.kind in {Kind.PLACE, Kind.COUNTRY}:
                         place = m.key
+                        continue
+                    # "at a government residence in La Celle-Saint-Cloud": one level down
+                    for gg in g.children:
+                        if gg.dep_ == "prep" and gg.lower_ in {"in", "near"}:
+                            for ggg in gg.children:
+                                m2 = idx.at(ggg.i)
+                                if ggg.dep_ == "pobj" and m2 is not None and m2.kind in {Kind.PLACE, Kind.COUNTRY}:
+                                    place = m2.key
             if c.ent_type_ == "DATE" and when_text is None:
                 span = _ent_of(c)
                 if span is not None:
