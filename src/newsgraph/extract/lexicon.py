@@ -98,6 +98,9 @@ PARTY_WORDS: dict[str, tuple[str, str]] = {
     "snp": ("Scottish National Party", "United Kingdom"),
     "ukip": ("UK Independence Party", "United Kingdom"),
     "gop": ("Republican Party", "United States"),
+    "republican": ("Republican Party", "United States"),
+    "democratic": ("Democratic Party", "United States"),
+    "democrat": ("Democratic Party", "United States"),
 }
 
 #: Pronouns that can stand for a person already named.
@@ -130,6 +133,8 @@ _COUNTRY_TITLES: dict[str, str] = {
     "mp": "United Kingdom",
     "chief secretary to the treasury": "United Kingdom",
     "taoiseach": "Ireland",
+    "external affairs minister": "India",
+    "minister of external affairs": "India",
     "bundeskanzler": "Germany",
 }
 

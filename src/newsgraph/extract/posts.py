@@ -22,7 +22,14 @@ from collections import Counter
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex, Mention
-from newsgraph.extract.lexicon import FORMER_MARKERS, HONORIFICS, ROLE_MODIFIERS, ROLE_NOUNS, role_country
+from newsgraph.extract.lexicon import (
+    FORMER_MARKERS,
+    HONORIFICS,
+    PARTY_WORDS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+    role_country,
+)
 from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_tokens
 from newsgraph.facts import Evidence, Kind, PostClaim, Status
 from newsgraph.gazetteer import Gazetteer
@@ -101,7 +108,8 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
         return True  # an organization, country or place inside the title
     if cap and t.pos_ in {"PROPN", "NOUN", "ADJ", "NUM"}:
         # A capitalized word opening the sentence is only part of a title if it is a known word.
-        return not first or country_of(t, gaz) is not None
+        nxt = t.doc[t.i + 1].lower_ if t.i + 1 < len(t.doc) else ""
+        return not first or country_of(t, gaz) is not None or f"{low} {nxt}".rstrip("s") in PARTY_WORDS
     # lower-case modifiers inside the noun phrase: "senior civil servant", "assistant energy secretary"
     return (not cap and t.pos_ in {"NOUN", "ADJ"} and t.dep_ in {"compound", "amod", "nmod"}
             and i_between(t, m))
@@ -301,7 +309,7 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
         after = idx.at(m.end + 1)  # "Energy Minister Javier Espinosa of Ecuador"
         if after is not None and after.kind is Kind.COUNTRY and after.key:
             country = idx.entities[after.key].name
-    if parsed.party is not None:
+    if parsed.party is not None and (not country or country == parsed.party[1]):
         party_name, party_country = parsed.party
         country = country or party_country
         org = org or idx.add_organization(party_name, country=idx.country_entity(party_country, gaz),
@@ -359,7 +367,7 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
         if tok.i in markers:
             continue
         c = country_of(tok, gaz)
-        if c and tok.ent_type_ in {"GPE", "NORP"}:
+        if c and tok.ent_type_ in {"GPE", "NORP", "ORG"}:  # ORG: "US Congress", "Iranian Foreign Ministry"
             counts[c] += 1
     for m in idx.mentions:
         if m.kind is Kind.PLACE and m.key:
