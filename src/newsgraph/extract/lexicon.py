@@ -30,7 +30,8 @@ ROLE_NOUNS: frozenset[str] = _words(
     consul attache official representative delegate rapporteur ombudsman regulator nanny
     servant banker trader partner professor lecturer researcher scientist chief-of-staff dean
     rector provost principal bishop archbishop cardinal imam rabbi ayatollah chieftain ruler
-    president-designate candidate nominee incumbent counterpart
+    president-designate candidate nominee incumbent counterpart peer co-chairman co-chair supremo consultant
+    lieutenant clerk
     """
 )
 

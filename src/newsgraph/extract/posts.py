@@ -151,6 +151,8 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
         k += 1
     if not toks or len(toks) > 14:
         return []
+    if toks[0].lower_ in {"now", "currently", "still"} and len(toks) > 1:
+        toks = toks[1:]  # "Jack Straw, now foreign secretary"
     first = toks[0]
     if not (first.lower_ in {"the", "a", "an", "his", "her", "their", "its"} or first.lower_ in FORMER_MARKERS
             or first.text[:1].isupper() or _role_head(first) or first.lower_ in ROLE_MODIFIERS
@@ -162,32 +164,43 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     return toks
 
 
-def _apposition_before(doc: Doc, m: Mention) -> list[Token]:
-    """ "the Palestinian leader, Mahmoud Abbas" → tokens of "the Palestinian leader"."""
+def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
+    """ "the Palestinian leader, Mahmoud Abbas", "the co-chairman of the Conservative Party, Liam
+    Fox", "Mrs Quinn's nanny, Leoncia Casalme" → the tokens of the role phrase."""
     j = m.start - 1
     if j < 1 or doc[j].text != ",":
         return []
-    end = j
     k = j - 1
     toks: list[Token] = []
     sent_start = doc[m.start].sent.start
     while k >= sent_start:
         t = doc[k]
-        if t.text in _STOP_LEFT or (t.pos_ in {"VERB", "AUX", "ADP"} and t.lower_ != "of"):
+        if t.text in _STOP_LEFT or (t.pos_ in {"VERB", "AUX", "ADP"} and t.lower_ not in {"of", "for"}):
             break
         toks.append(t)
-        if t.pos_ == "DET" or t.lower_ in {"his", "her", "their", "its"}:
-            break
+        if (t.pos_ == "DET" or t.lower_ in {"his", "her", "their", "its"}) and not (
+                k - 1 >= sent_start and doc[k - 1].lower_ in {"of", "for"}):
+            break  # the phrase's own determiner, not the one inside "of the Conservative Party"
         k -= 1
     toks.reverse()
-    if not toks or (toks[0].pos_ not in {"DET", "PRON"} and toks[0].lower_ not in {"his", "her", "their"}):
+    if not toks:
         return []
-    head = doc[end - 1]
-    if head.lower_ not in ROLE_NOUNS and head.lower_.rstrip("s") not in ROLE_NOUNS:
+    first = toks[0]
+    owner = idx.at(first.i)
+    if not (first.pos_ in {"DET", "PRON"} or first.lower_ in {"his", "her", "their"} or first.lower_ in HONORIFICS
+            or (owner is not None and owner.kind is Kind.PERSON)):
+        return []
+    heads = [t for t in toks if _role_head(t)]
+    if not heads:
+        return []
+    head = heads[-1]
+    # Only an "of/for ..." complement may follow the role noun.
+    rest = [t for t in toks if t.i > head.i]
+    if rest and rest[0].lower_ not in {"of", "for"}:
         return []
     # The name must be in apposition to the role noun, not the next item of a list.
     name_root = doc[m.start:m.end].root
-    if name_root.dep_ != "appos" and name_root.head.i != head.i:
+    if name_root.dep_ != "appos" and name_root.head.i not in {t.i for t in toks}:
         return []
     return toks
 
@@ -242,7 +255,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         after = _apposition_after(doc, m, idx)
         if after:
             candidates.append((after, 0.8, False))
-        before = _apposition_before(doc, m)
+        before = _apposition_before(doc, m, idx)
         if before:
             candidates.append((before, 0.7, False))
         cop, cop_former = _copula_role(doc, m)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from newsgraph.extract.entities import EntityIndex, fold
-from newsgraph.extract.lexicon import FORMER_MARKERS, PARTY_WORDS, ROLE_NOUNS, VAGUE_ROLES
+from newsgraph.extract.lexicon import FORMER_MARKERS, HONORIFICS, PARTY_WORDS, ROLE_NOUNS, VAGUE_ROLES
 from newsgraph.facts import Kind
 from newsgraph.gazetteer import Gazetteer
 
@@ -75,6 +75,9 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             role_toks.append(tok)  # "ex-minister": the role is inside the token; cleaned below
             i += 1
             continue
+        if (mention is not None and mention.kind is Kind.PERSON) or low in HONORIFICS:
+            i += 1  # "Mrs Quinn's nanny": the employer is not part of the role
+            continue
         if mention is not None and mention.kind is Kind.ORGANIZATION:
             org = mention.key
             if mention.country_hint and not country:
@@ -117,6 +120,8 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             while i < n and idx.at(tokens[i].i) is mention:
                 i += 1
             continue
+        if low in {"at", "in", "with", "from", "since", "until"} and any(_is_role_noun(t) for t in role_toks):
+            break  # "clerk at the Inland Revenue": the rest is where, not what
         role_toks.append(tok)
         i += 1
     # Trim skip words and dangling connectors at both ends.
