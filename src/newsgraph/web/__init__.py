@@ -1,0 +1,387 @@
+"""The web layer: a Flask app that serves the store read-only (SPARQL endpoint, dumps, pages).
+
+``create_app`` follows the Flask tutorial's application factory: defaults, then the caller's
+config, then one blueprint per concern (:mod:`.sparql`, :mod:`.dumps`, :mod:`.pages`). The store is
+opened per app by a :class:`StoreProvider`, never at import.
+
+Why a provider rather than one open store: ``newsgraph ingest`` writes the store from another
+process while we serve it. RocksDB allows a second process to open the store only read-only, and a
+read-only store is a snapshot taken when it is opened; it never sees later writes. The provider
+reopens it (about 10 ms on a quiet store) when the files on disk change, so new articles show up
+without restarting the server, and keeps serving the previous snapshot if a reopen fails (it can,
+transiently, when the writer compacts files away under a concurrent open).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from newsgraph.store import GraphStore, StoreError
+
+log = logging.getLogger(__name__)
+
+#: Config defaults; callers override any of them through ``create_app(..., config)``.
+DEFAULTS: dict[str, Any] = {
+    # Base of the IRIs the data was minted under (shown on the index page).
+    "BASE_URI": "http://localhost:8080/",
+    # Seconds a query may run. Placeholder: pyoxigraph 0.5's Python API cannot cancel a running
+    # query, so this is not enforced yet.
+    "QUERY_TIMEOUT": None,
+    # ``Access-Control-Allow-Origin: *`` on /sparql and /dumps (they only read public data).
+    "CORS": True,
+    # SPARQL ``SERVICE`` makes the server fetch URLs named by the client: an open proxy. Off unless
+    # configured.
+    "ALLOW_SERVICE": False,
+    # Seconds between checks of the store files for writes by another process.
+    "STORE_CHECK_INTERVAL": 1.0,
+    # At most this many rows in an HTML result table (the other formats are not limited).
+    "HTML_MAX_ROWS": 1000,
+    # Folder of example queries (``*.rq``); ``None`` means the bundled ``sparql/`` folder.
+    "SPARQL_EXAMPLES_DIR": None,
+    "TITLE": "newsgraph",
+    # Flask's request body limit: a query is small; a huge body is a mistake or an attack (413).
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+#: Path prefixes that get CORS headers: the machine-readable, read-only parts of the site.
+CORS_PATHS = ("/sparql", "/dumps")
+
+# Files RocksDB rewrites without a change of data (its own info logs) or that never change.
+_IGNORED_FILES = ("LOG", "LOCK", "IDENTITY")
+
+
+def store_signature(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and mtime of every data file of the store: changes whenever a write lands.
+
+    Every committed transaction appends to the write-ahead log (``*.log``), flushes and compactions
+    add ``*.sst`` files and rewrite ``MANIFEST-*``/``CURRENT``. Sizes are included because mtimes
+    are only as fine as the kernel clock tick (4 ms here) and two writes can share one.
+    """
+    entries = []
+    with os.scandir(path) as it:
+        for entry in it:
+            if entry.name.startswith(_IGNORED_FILES) or not entry.is_file():
+                continue
+            try:
+                st = entry.stat()
+            except FileNotFoundError:  # deleted by a compaction while we looked
+                continue
+            entries.append((entry.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(entries))
+
+
+class StoreProvider:
+    """Hands out a read-only :class:`GraphStore` that follows writes made by another process.
+
+    ``current()`` is called once per request. At most every ``check_interval`` seconds it compares
+    :func:`store_signature` with the one taken before the open snapshot was made and, if the files
+    changed, opens a fresh read-only store. Only one thread reopens; the others keep using the
+    previous snapshot meanwhile, so a reopen never stalls concurrent requests. Requests already
+    running on an old snapshot keep it (RocksDB keeps its files open), so they finish consistently.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, check_interval: float = 1.0,
+                 open_attempts: int = 5, clock: Callable[[], float] = time.monotonic) -> None:
+        self.path = Path(path)
+        self.check_interval = check_interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._check_store_exists()
+        # One attribute, replaced whole, so readers never see a store with another one's signature.
+        self._snapshot: tuple[GraphStore, tuple[tuple[str, int, int], ...]] = self._open_first(open_attempts)
+        self._checked_at = clock()
+
+    def _check_store_exists(self) -> None:
+        if not self.path.is_dir():
+            raise StoreError(f"no store at {self.path} (ingest or load something first)")
+        if not (self.path / "CURRENT").is_file():
+            raise StoreError(f"{self.path} is not an Oxigraph store (no CURRENT file); "
+                             "ingest or load something into it first")
+
+    def _open(self) -> GraphStore:
+        try:
+            return GraphStore(self.path, read_only=True)
+        except RuntimeError as exc:  # pyoxigraph reports RocksDB "Corruption" (e.g. a vanished file)
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    def _open_first(self, attempts: int) -> tuple[GraphStore, tuple[tuple[str, int, int], ...]]:
+        """Open the first snapshot, retrying briefly: an open can race a compaction in the writer."""
+        for attempt in range(attempts):
+            signature = store_signature(self.path)
+            try:
+                return self._open(), signature
+            except StoreError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def snapshot(self) -> tuple[GraphStore, str]:
+        """The newest store and a short token naming it (for ETags and caches), consistently."""
+        if self._clock() - self._checked_at >= self.check_interval:
+            self.refresh()
+        store, signature = self._snapshot
+        return store, hashlib.sha1(repr(signature).encode()).hexdigest()[:16]
+
+    def current(self) -> GraphStore:
+        """The newest snapshot, reopened first if the store changed on disk since the last one."""
+        if self._clock() - self._checked_at >= self.check_interval:
+            self.refresh()
+        return self._snapshot[0]
+
+    def refresh(self) -> bool:
+        """Reopen now if the store files changed; ``True`` if a new snapshot was opened."""
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is checking; use the current snapshot meanwhile
+        try:
+            self._checked_at = self._clock()
+            try:
+                signature = store_signature(self.path)
+            except OSError as exc:
+                log.warning("cannot read store folder %s: %s (serving the last snapshot)", self.path, exc)
+                return False
+            if signature == self._snapshot[1]:
+                return False
+            try:
+                store = self._open()
+            except StoreError as exc:
+                log.warning("%s (serving the last snapshot, will retry)", exc)
+                return False
+            # The signature was taken before the open, so a write that lands during the open
+            # causes one more reopen rather than being missed.
+            self._snapshot = (store, signature)
+            log.info("reopened store %s: new writes are visible", self.path)
+            return True
+        finally:
+            self._lock.release()
+
+
+def get_store() -> GraphStore:
+    """The current read-only store snapshot of the running app."""
+    provider: StoreProvider = current_app.extensions["newsgraph.store"]
+    return provider.current()
+
+
+def get_provider() -> StoreProvider:
+    return current_app.extensions["newsgraph.store"]
+
+
+def plain_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """An error as one line of text/plain: what SPARQL clients show their users as-is."""
+    response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+class ClientGone(OSError):
+    """Raised into a serializer when the client stopped reading, so pyoxigraph stops writing."""
+
+
+class StreamedOutput:
+    """Bytes that a pyoxigraph serializer writes in a worker thread, as a WSGI response iterable.
+
+    Why a thread: pyoxigraph serializers *push* into a file object, while WSGI *pulls* chunks from
+    an iterator. Running the query and its serializer in a worker that hands 64 KiB chunks over a
+    small bounded queue streams results of any size in constant memory, with back-pressure.
+
+    Why the query runs in the worker too: pyoxigraph's result iterators are bound to the thread
+    that created them (pyo3 ``unsendable``: touching one from another thread aborts the process).
+
+    ``produce(open_output)`` runs the query, calls ``open_output(content_type)`` once it knows the
+    media type, and serializes into the file object it gets back. The constructor waits for the
+    content type and the first chunk (or the end), so errors that happen before any output — a
+    syntax error, a failed evaluation — raise here and can become a proper 4xx/5xx response.
+    If everything fit into the first chunk, ``complete`` is true and ``body`` holds it all.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, produce: Callable[[Callable[[str], Any]], None], *, queue_size: int = 8) -> None:
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=queue_size)
+        self._cancelled = threading.Event()
+        self._produce = produce
+        self._thread = threading.Thread(target=self._run, name="newsgraph-stream", daemon=True)
+        self._thread.start()
+        kind, value = self._queue.get()
+        if kind == "error":
+            raise value
+        self.content_type: str = value
+        kind, value = self._queue.get()
+        if kind == "error":
+            raise value
+        self.complete = kind == "end"  # everything fit into the first chunk
+        self.body: bytes = value
+
+    # -- worker side ---------------------------------------------------------------------------
+
+    def _put(self, item: tuple[str, Any]) -> None:
+        while True:
+            if self._cancelled.is_set():
+                raise ClientGone("the client went away")
+            try:
+                self._queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self) -> None:
+        writer = _ChunkWriter(self)
+        opened = False
+
+        def open_output(content_type: str) -> _ChunkWriter:
+            nonlocal opened
+            opened = True
+            self._put(("head", content_type))
+            return writer
+
+        try:
+            self._produce(open_output)
+            if not opened:
+                raise RuntimeError("the serializer produced no output")
+            self._put(("end", bytes(writer.buffer)))  # the end, with the last bytes
+        except ClientGone:
+            return
+        except BaseException as exc:  # handed to the WSGI thread, which raises or reports it
+            # The traceback's frames hold the query result; it must be freed here, in the thread
+            # that made it, not wherever the exception ends up (pyo3 refuses that).
+            for error in _exception_chain(exc):
+                traceback.clear_frames(error.__traceback__)
+            if self._cancelled.is_set():
+                return
+            try:
+                self._put(("error", exc))
+            except ClientGone:
+                return
+
+    # -- WSGI side -----------------------------------------------------------------------------
+
+    def __iter__(self) -> StreamedOutput:
+        return self
+
+    def __next__(self) -> bytes:
+        if self.body:
+            chunk, self.body = self.body, b""
+            return chunk
+        if self.complete:
+            raise StopIteration
+        kind, value = self._queue.get()
+        if kind == "data":
+            return value
+        self.complete = True
+        if kind == "error":
+            # Too late for an error status: abort the body, so the client sees a truncated
+            # response instead of a silently short one.
+            raise RuntimeError(f"query failed after the response started: {value}") from value
+        if value:
+            return value
+        raise StopIteration
+
+    def close(self) -> None:
+        """Called by the WSGI server when the response ends or the client disconnects."""
+        self._cancelled.set()
+        while True:  # unblock a worker waiting on a full queue
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+class _ChunkWriter:
+    """The file object pyoxigraph writes into (8 KiB at a time); passes on 64 KiB chunks."""
+
+    def __init__(self, stream: StreamedOutput) -> None:
+        self.stream = stream
+        self.buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= StreamedOutput.CHUNK:
+            self.stream._put(("data", bytes(self.buffer)))
+            self.buffer.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph flushes once at the end; chunks are cut by size, not by flushes."""
+
+
+def streamed_response(produce: Callable[[Callable[[str], Any]], None], *, status: int = 200,
+                      headers: Mapping[str, str] | None = None) -> Response:
+    """A response whose body ``produce`` serializes (see :class:`StreamedOutput`).
+
+    A body that fits in the first chunk is sent with a ``Content-Length``; a bigger one streams
+    (chunked transfer encoding) without ever being held in memory.
+    """
+    output = StreamedOutput(produce)
+    if output.complete:
+        response = Response(output.body, status=status, content_type=output.content_type)
+    else:
+        response = Response(output, status=status, content_type=output.content_type,
+                            direct_passthrough=True)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app serving the store at ``store_path`` (opened read-only).
+
+    Raises :class:`newsgraph.store.StoreError` with a one-line message if there is no store there,
+    so ``newsgraph serve`` can say so instead of serving errors.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    if config:
+        app.config.from_mapping(config)
+
+    app.extensions["newsgraph.store"] = StoreProvider(
+        store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
+
+    from newsgraph.web import dumps, pages, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        # Error texts echo parts of the query: never let a browser sniff them into HTML.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if app.config["CORS"] and request.path.startswith(CORS_PATHS):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
+            if request.method == "OPTIONS":
+                response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+                response.headers["Access-Control-Allow-Headers"] = (
+                    request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type")
+                response.headers["Access-Control-Max-Age"] = "86400"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error_as_text(exc: HTTPException) -> Response:
+        """Protocol errors (405, 404, ...) as text, keeping headers such as ``Allow``."""
+        headers = {k: v for k, v in exc.get_response().headers.items() if k.lower() == "allow"}
+        return plain_error(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}", headers)
+
+    return app

@@ -1,0 +1,119 @@
+"""Human pages: ``/`` says what the dataset is and links to everything, ``/query`` runs queries.
+
+Plain server-rendered templates, no JavaScript: the query form submits to ``/sparql`` itself, which
+answers a browser with an HTML table (see :mod:`.sparql`), so there is one query path to test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+
+from newsgraph.web import get_provider
+from newsgraph.web.dumps import DUMPS
+
+bp = Blueprint("pages", __name__)
+
+DEFAULT_QUERY = """\
+# Articles (named graphs) and how many statements each holds
+SELECT ?graph (COUNT(*) AS ?statements)
+WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph
+ORDER BY DESC(?statements)
+LIMIT 20
+"""
+
+#: What the query form's format menu offers (value for ``format``, label).
+FORMAT_CHOICES = [
+    ("html", "HTML table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML / RDF/XML"), ("csv", "CSV"),
+    ("tsv", "TSV"), ("turtle", "Turtle (graphs)"), ("ntriples", "N-Triples (graphs)"),
+    ("jsonld", "JSON-LD (graphs)"),
+]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A named query from the ``sparql/`` folder: ``# title: ...`` then a description comment."""
+
+    name: str
+    title: str
+    description: str
+    text: str
+
+
+def examples_dir() -> Path:
+    """Where the example queries are: the config, else the bundled ``sparql/`` folder."""
+    configured = current_app.config.get("SPARQL_EXAMPLES_DIR")
+    if configured:
+        return Path(configured)
+    try:
+        from newsgraph.resources import sparql_dir
+    except ImportError:  # an older tree without newsgraph.resources
+        return Path(__file__).resolve().parents[3] / "sparql"
+    try:
+        return Path(sparql_dir())
+    except FileNotFoundError:
+        return Path(__file__).resolve().parents[3] / "sparql"
+
+
+def load_examples(folder: Path) -> list[Example]:
+    """The ``*.rq`` files directly in ``folder``, by file name; none if it is missing.
+
+    Subfolders (``contract/``: the evaluation's queries) are not examples for people.
+    """
+    if not folder.is_dir():
+        return []
+    examples = []
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        comments = []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            comments.append(line.lstrip("#").strip())
+        title = path.stem.replace("-", " ")
+        if comments and comments[0].lower().startswith("title:"):
+            title = comments.pop(0)[len("title:"):].strip() or title
+        description = comments[0] if comments else ""
+        examples.append(Example(path.stem, title, description, text))
+    return examples
+
+
+def dataset_stats() -> dict[str, int]:
+    """Article and statement counts, computed once per store snapshot."""
+    store, version = get_provider().snapshot()
+    cache: dict[str, dict[str, int]] = current_app.extensions.setdefault("newsgraph.stats", {})
+    if version not in cache:
+        cache.clear()
+        cache[version] = {"articles": sum(1 for _ in store.named_graphs()), "statements": len(store)}
+    return cache[version]
+
+
+@bp.route("/")
+def index() -> str:
+    return render_template("index.html", stats=dataset_stats(), examples=load_examples(examples_dir()),
+                           dumps=DUMPS, base_uri=current_app.config["BASE_URI"])
+
+
+@bp.route("/query")
+def query_page() -> Any:
+    """The query form, prefilled with ``?query=`` or the example named by ``?example=``."""
+    examples = load_examples(examples_dir())
+    chosen = request.args.get("example")
+    example = next((e for e in examples if e.name == chosen), None)
+    if chosen and example is None:
+        return render_template("query.html", query=DEFAULT_QUERY, examples=examples, chosen=None,
+                               formats=FORMAT_CHOICES, fmt="html",
+                               error=f"There is no example called {chosen!r}."), 404
+    query = request.args.get("query") or (example.text if example else None)
+    if query is None:
+        query = examples[0].text if examples else DEFAULT_QUERY
+        example = examples[0] if examples else None
+    return render_template("query.html", query=query, examples=examples, chosen=example,
+                           formats=FORMAT_CHOICES, fmt=request.args.get("format", "html"), error=None)

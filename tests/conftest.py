@@ -1,0 +1,148 @@
+"""Shared fixtures.
+
+Sections:
+  1. sample store — a few hand-written facts in two article graphs (``store_path``)
+  2. web app      — ``app`` and ``client`` on that store (Flask tutorial style)
+  3. live server  — the app under waitress on 127.0.0.1, for real HTTP clients (``live_server``)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from newsgraph.store import GraphStore
+from newsgraph.vocab import PREFIXES
+
+# -- 1. sample store --------------------------------------------------------------------------------
+
+BASE = "http://localhost:8080/"
+GRAPH_A1 = f"{BASE}graph/article/a1"
+GRAPH_A2 = f"{BASE}graph/article/a2"
+
+# Two articles in the shape of ontology/README.md. Both mention Hakan Fidan and Türkiye, so their
+# types and labels are in both graphs: the union holds them once, the quads twice.
+_SHARED = f"""
+<{BASE}id/person/hakan-fidan> a foaf:Person, schema:Person ; rdfs:label "Hakan Fidan" .
+<{BASE}id/country/turkiye> a ng:Country, schema:Country ; rdfs:label "Türkiye" .
+"""
+SAMPLE_TURTLE: dict[str, str] = {
+    GRAPH_A1: _SHARED + f"""
+<{BASE}id/article/a1> a schema:NewsArticle ; dcterms:identifier "a1" ;
+    dcterms:title "Fidan named foreign minister" ; dcterms:issued "2024-06-03"^^xsd:date ;
+    schema:mentions <{BASE}id/person/hakan-fidan>, <{BASE}id/country/turkiye> .
+<{BASE}id/org/turkiye-ministry-of-foreign-affairs> a org:Organization, org:FormalOrganization ;
+    rdfs:label "Ministry of Foreign Affairs" ; ng:country <{BASE}id/country/turkiye> .
+<{BASE}id/post/turkiye/foreign-minister> a org:Post ; rdfs:label "Foreign Minister (Türkiye)" ;
+    org:role ngr:foreign-minister ; org:postIn <{BASE}id/org/turkiye-ministry-of-foreign-affairs> .
+<{BASE}id/claim/a1/post-1> a org:Membership, ng:PostHolding ;
+    org:member <{BASE}id/person/hakan-fidan> ; opengov:post <{BASE}id/post/turkiye/foreign-minister> ;
+    ng:roleLabel "Foreign Minister" ; ng:status ng:Current ;
+    prov:wasDerivedFrom <{BASE}id/article/a1> ; ng:confidence "0.9"^^xsd:decimal .
+""",
+    GRAPH_A2: _SHARED + f"""
+<{BASE}id/article/a2> a schema:NewsArticle ; dcterms:identifier "a2" ;
+    schema:mentions <{BASE}id/person/hakan-fidan>, <{BASE}id/person/sergey-lavrov> .
+<{BASE}id/person/sergey-lavrov> a foaf:Person, schema:Person ; rdfs:label "Sergey Lavrov" .
+<{BASE}id/place/moscow> a schema:Place ; rdfs:label "Moscow" .
+<{BASE}id/claim/a2/meeting-1> a ng:Meeting, sem:Event, schema:Event ;
+    sem:hasActor <{BASE}id/person/hakan-fidan>, <{BASE}id/person/sergey-lavrov> ;
+    sem:hasPlace <{BASE}id/place/moscow> ; ng:topic "Gaza" ;
+    prov:wasDerivedFrom <{BASE}id/article/a2> .
+""",
+}
+
+
+def sample_quads() -> dict[str, list[ox.Quad]]:
+    """The sample facts as quads, by article graph IRI."""
+    prologue = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+    result = {}
+    for graph, body in SAMPLE_TURTLE.items():
+        triples = ox.parse(prologue + body, format=ox.RdfFormat.TURTLE)
+        g = ox.NamedNode(graph)
+        result[graph] = [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+    return result
+
+
+def sample_union() -> set[ox.Triple]:
+    """The distinct triples of the union of the sample graphs (what the default graph holds)."""
+    return {q.triple for quads in sample_quads().values() for q in quads}
+
+
+def fill_store(path: Path) -> Path:
+    """Write the sample graphs at ``path`` the way ingest does, then close the store.
+
+    Closing matters: RocksDB lets one process hold the store read-write; the app opens it
+    read-only, and a test may write it from a subprocess.
+    """
+    store = GraphStore(path)
+    for graph, quads in sample_quads().items():
+        store.replace_graph(ox.NamedNode(graph), quads)
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return fill_store(tmp_path / "store")
+
+
+# -- 2. web app -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def app(store_path: Path) -> Flask:
+    from newsgraph.web import create_app
+
+    # Check the store for new writes on every request, so tests see them without waiting.
+    return create_app(store_path, {"TESTING": True, "STORE_CHECK_INTERVAL": 0.0})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# -- 3. live server ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT/
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "sparql"
+
+
+@contextmanager
+def running(app: Flask) -> Iterator[LiveServer]:
+    """``app`` under waitress (the production server) in a background thread, on a free port."""
+    from waitress import wasyncore
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)  # listening once created
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.effective_port}/")  # type: ignore[union-attr]
+    finally:
+        # Close every socket from inside the serving loop (closing them from here races its
+        # select()); with nothing left to watch, the loop returns.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        assert not thread.is_alive(), "waitress did not stop"
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    with running(app) as server:
+        yield server
