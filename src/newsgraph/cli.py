@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from newsgraph import __version__
+from newsgraph.gazetteer_cli import gazetteer
 from newsgraph.store import FORMATS, GraphStore, StoreError, default_store_path, format_for
 
 BASE_URI_ENV = "NEWSGRAPH_BASE_URI"
@@ -95,7 +96,10 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
     path = store_path or default_store_path()
     if not path.exists():
         raise click.ClickException(f"no store at {path}: run `newsgraph ingest ARTICLES --store {path}` first")
-    run_server(path, host, port, config={"BASE_URI": _base_uri(base_uri)}, threads=threads)
+    try:
+        run_server(path, host, port, config={"BASE_URI": _base_uri(base_uri)}, threads=threads)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -214,6 +218,8 @@ def list_articles(store_path: Path | None) -> None:
         click.echo(json.dumps({"id": r["id"].value, "title": r["title"].value if r["title"] else None,
                                "graph": r["g"].value}, ensure_ascii=False))
 
+
+main.add_command(gazetteer)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ its graph, and every read sees the union of the article graphs as its default gr
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -28,6 +29,30 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "n3": ox.RdfFormat.N3,
 }
 QUAD_FORMATS = {"nquads", "trig"}
+
+
+# Strings, IRIs, comments, and escapes in local names (``ex:a\'b``: that quote opens no string),
+# whose content must not be mistaken for keywords.
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|\\.",
+    re.DOTALL,
+)
+
+
+def _masked(query: str) -> str:
+    return _OPAQUE.sub(" ", query)
+
+
+def has_keyword(query: str, keyword: str) -> bool:
+    """Whether ``keyword`` occurs as a keyword: not in a string, IRI, comment, variable or name."""
+    pattern = rf"(?<![\w?$:@-]){keyword}(?![\w:-])"
+    return re.search(pattern, _masked(query), re.IGNORECASE) is not None
 
 
 class StoreError(Exception):
@@ -65,7 +90,7 @@ class GraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a read-only open racing a compaction
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
     @property
@@ -117,9 +142,10 @@ class GraphStore:
         """Run a SPARQL query with the union of all graphs as the default graph.
 
         Explicit ``default_graph`` / ``named_graphs`` options (the protocol's
-        ``default-graph-uri`` / ``named-graph-uri``) take precedence over the union.
+        ``default-graph-uri`` / ``named-graph-uri``) and the query's own ``FROM`` / ``FROM NAMED``
+        take precedence over the union.
         """
-        if "default_graph" not in options:
+        if "default_graph" not in options and not has_keyword(sparql, "FROM"):
             options.setdefault("use_default_graph_as_union", True)
         return self._store.query(sparql, **options)  # type: ignore[arg-type]
 

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
+from newsgraph.store import has_keyword
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import get_store, plain_error, streamed_response
 
@@ -188,30 +189,6 @@ def read_operation() -> Operation:
 
 # -- textual checks on the query ------------------------------------------------------------------
 
-# Strings, IRIs, comments, and escapes in local names (``ex:a\'b``: that quote opens no string),
-# whose content must not be mistaken for keywords.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*"
-    r"|\\.",
-    re.DOTALL,
-)
-
-
-def _masked(query: str) -> str:
-    return _OPAQUE.sub(" ", query)
-
-
-def has_keyword(query: str, keyword: str) -> bool:
-    """Whether ``keyword`` occurs as a keyword: not in a string, IRI, comment, variable or name."""
-    pattern = rf"(?<![\w?$:@-]){keyword}(?![\w:-])"
-    return re.search(pattern, _masked(query), re.IGNORECASE) is not None
-
-
 # -- the endpoint ---------------------------------------------------------------------------------
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -257,10 +234,7 @@ def _query_options(op: Operation) -> dict[str, Any]:
             options["named_graphs"] = [ox.NamedNode(iri) for iri in op.named_graphs]
         except ValueError as exc:
             raise ProtocolError(400, f"bad graph IRI in default-graph-uri/named-graph-uri: {exc}") from exc
-    elif has_keyword(op.query, "FROM"):
-        # The query's own FROM / FROM NAMED, not the union, defines its dataset.
-        options["use_default_graph_as_union"] = False
-    return options
+    return options  # without a protocol dataset, GraphStore.query honours the query's own FROM
 
 
 def _producer(store: Any, query: str, options: dict[str, Any],
