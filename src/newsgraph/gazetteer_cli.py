@@ -1,0 +1,53 @@
+"""``newsgraph gazetteer ...``: look at and refresh the offline gazetteer."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+
+def _shipped() -> Path:
+    from importlib import resources
+
+    from newsgraph.gazetteer import Gazetteer
+
+    return Path(str(resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE)))
+
+
+@click.group()
+def gazetteer() -> None:
+    """The offline gazetteer of countries, places, organizations, positions and office holders."""
+
+
+@gazetteer.command()
+@click.option("--endpoint", default=None, help="SPARQL endpoint (default: the Wikidata Query Service).")
+@click.option("--file", "path", type=click.Path(path_type=Path), default=None,
+              help="Gazetteer file to refresh (default: the one shipped in the package).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here instead.")
+def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> None:
+    """Rebuild persons and positions from Wikidata (P39 position held, P580/P582 dates)."""
+    from newsgraph import refresh as refresh_mod
+
+    try:
+        counts = refresh_mod.refresh(path or _shipped(), endpoint=endpoint or refresh_mod.WDQS, out=output)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{counts['persons']} persons, {counts['positions']} positions, {counts['bytes']:,} bytes "
+               f"→ {output or path or _shipped()}")
+
+
+@gazetteer.command()
+def stats() -> None:
+    """Entries, bytes on disk and load time of the shipped gazetteer."""
+    import json
+
+    from newsgraph.gazetteer import Gazetteer
+
+    raw = _shipped().read_bytes()
+    t0 = time.perf_counter()
+    gaz = Gazetteer(json.loads(raw))
+    gaz.persons_named("x")
+    click.echo(f"{len(gaz):,} entries {gaz.stats()}; {len(raw):,} bytes; "
+               f"load with person index {(time.perf_counter() - t0) * 1000:.0f} ms")
