@@ -174,10 +174,10 @@ def _looks_like_place(span: Span, gaz: Gazetteer) -> bool:
 
 
 def _titled(span: Span) -> bool:
-    """Is the span right after a capitalized title word ("President Thabo Mbeki")?"""
+    """Is the span right after a title word ("President Thabo Mbeki", "top diplomat Fidan")?"""
     doc = span.doc
     i = span.start - 1
-    return i >= 0 and doc[i].text[:1].isupper() and doc[i].lower_ in ROLE_NOUNS
+    return i >= 0 and doc[i].lower_ in ROLE_NOUNS and doc[i].lower_ not in {"general", "head"}
 
 
 def _is_people_group(text: str, gaz: Gazetteer) -> bool:
@@ -203,7 +203,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     for ent in doc.ents:
         label = ent.label_
         if label in {"GPE", "LOC", "ORG"} and _titled(ent) and gaz.country(ent.text) is None \
-                and gaz.place(ent.text) is None and gaz.organization(ent.text) is None and len(ent) >= 2:
+                and gaz.place(ent.text) is None and gaz.organization(ent.text) is None:
             label = "PERSON"  # "President Thabo Mbeki" tagged GPE
         if label == "PERSON":
             country = gaz.country(ent.text)
@@ -394,6 +394,10 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
         return
     # ORG
     doc = span.doc
+    titled = _titled_name_in(span)
+    if titled is not None:  # "Kazakh President Kassym-Jomart Tokayev" tagged ORG
+        out.append(Mention(titled.text, Kind.PERSON, titled.start, titled.end, titled.start_char, titled.end_char))
+        return
     start = span.start
     hint = None
     # "Türkiye's National Intelligence Organization": the possessive country is the org's country.
@@ -444,6 +448,18 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
     if sub[-1].lower_ in _NOT_ORG_HEADS:
         return
     out.append(Mention(text, Kind.ORGANIZATION, sub.start, sub.end, sub.start_char, sub.end_char, hint))
+
+
+def _titled_name_in(span: Span) -> Span | None:
+    """The name after a capitalized title inside an entity span, if the span is "TITLE Name Name"."""
+    roles = [t.i for t in span[:-1] if t.lower_ in ROLE_NOUNS and t.text[:1].isupper()]
+    if not roles:
+        return None
+    tail = span.doc[roles[-1] + 1:span.end]
+    if not tail or len(tail) > 4 or any(t.lower_ in ORG_HEADS or (not t.text[:1].isupper() and t.text != "-")
+                                        for t in tail):
+        return None
+    return tail if all(t.pos_ == "PROPN" or t.text == "-" for t in tail) else None
 
 
 def _person_parts(span: Span, surnames: set[str], gaz: Gazetteer) -> list[Mention]:

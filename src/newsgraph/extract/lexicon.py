@@ -74,7 +74,7 @@ MEET_LIGHT_VERBS: frozenset[str] = _words("hold have conduct make sit begin star
 #: Words that say a country is in a bloc.
 MEMBER_CUES: frozenset[str] = _words(
     "member members member-states membership joined join joins addition admitted admit made comprising "
-    "comprises comprise consists include includes including expanded grouping"
+    "comprises comprise consists include includes including expanded grouping groups unites"
 )
 #: Words that say a country is *not* (yet) a member, however close it sits to the list.
 NON_MEMBER_CUES: frozenset[str] = _words(

@@ -19,7 +19,8 @@ _BLOC_TYPES = {"bloc", "igo", "alliance", "union", "organization", "intergovernm
 
 
 _BLOC_HEADS = {"group", "union", "alliance", "bloc", "community", "league", "organisation", "organization",
-               "forum", "association", "partnership", "coalition", "pact", "council", "cooperation"}
+               "forum", "association", "partnership", "coalition", "pact", "council", "cooperation", "triangle",
+               "quad", "quartet", "format"}
 
 
 def _is_bloc(m: Mention, idx: EntityIndex) -> bool:
@@ -114,4 +115,26 @@ def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
             seen.add(k)
             out.append(BlocMembership(member=m.key, organization=bloc_key, evidence=sentence_evidence(sent),
                                       status=Status.CURRENT, confidence=0.8))
+    return out + _appositive_members(doc, idx, seen)
+
+
+def _appositive_members(doc: Doc, idx: EntityIndex, seen: set[tuple[str, str]]) -> list[BlocMembership]:
+    """ "Turkey, a NATO member, ...": the apposition states the membership."""
+    out: list[BlocMembership] = []
+    for m in idx.mentions:
+        if m.kind is not Kind.COUNTRY or not m.key or m.end + 3 >= len(doc) or doc[m.end].text != ",":
+            continue
+        if doc[m.end + 1].lower_ not in {"a", "an", "the"}:
+            continue
+        org = idx.at(m.end + 2)
+        if org is None or org.kind is not Kind.ORGANIZATION or not _is_bloc(org, idx):
+            continue
+        if doc[org.end].lower_ not in {"member", "member-state", "ally"} if org.end < len(doc) else True:
+            continue
+        k = (m.key, org.key or "")
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(BlocMembership(member=m.key, organization=org.key or "",
+                                  evidence=sentence_evidence(doc[m.start].sent), confidence=0.75))
     return out

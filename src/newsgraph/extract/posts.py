@@ -359,6 +359,17 @@ def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gaz
                 p.country = previous
                 p.confidence = round(p.confidence - 0.1, 2)
             previous = p.country or previous
+    # A person's other posts in the article say which country they serve ("Sikorski, an
+    # ex-defence minister" after "Polish Foreign Minister Radoslaw Sikorski").
+    by_holder: dict[str, set[str]] = {}
+    for p in posts:
+        if p.country:
+            by_holder.setdefault(p.holder, set()).add(p.country)
+    for p in posts:
+        known = by_holder.get(p.holder, set())
+        if not p.country and not p.organization and len(known) == 1:
+            p.country = next(iter(known))
+            p.confidence = round(p.confidence - 0.1, 2)
     dominant = _dominant_country(doc, idx, gaz, markers)
     if dominant is None:
         return
