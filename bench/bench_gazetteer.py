@@ -53,6 +53,14 @@ def main() -> None:
     print(f"entries: {len(gaz):,} {gaz.stats()}")
     print(f"bytes on disk: {len(raw):,} ({len(gzip.compress(raw)):,} gzipped)")
     print(f"load (parse + index), median of {args.runs}: {_median_load(raw, args.runs) * 1000:.1f} ms")
+    t0 = time.perf_counter()
+    gaz.persons_named("x")  # the person index is built on first person look-up
+    print(f"person index (first person look-up): {(time.perf_counter() - t0) * 1000:.1f} ms")
+    t0 = time.perf_counter()
+    for _ in range(2000):
+        for name in ("Sergey Shoygu", "Shoygu", "Xi Jinping", "Jane Nobody"):
+            gaz.persons_named(name) or gaz.persons_by_surname(name)
+    print(f"person look-ups: {(time.perf_counter() - t0) / 8000 * 1e6:.1f} us each")
 
     t0 = time.perf_counter()
     n = 0

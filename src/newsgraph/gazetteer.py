@@ -3,7 +3,7 @@
 Why this exists: the extractor has to decide, many times per article and without a network, that
 "Turkish", "Türkiye's" and "the Republic of Turkey" are one country (Wikidata Q43), that "in Geneva"
 names a place in Switzerland, and that Egypt sits in BRICS but Türkiye does not. Those facts live in
-``newsgraph/data/gazetteer.json``, built reproducibly from public sources by
+``newsgraph/data/gazetteer.json.gz``, built reproducibly from public sources by
 :mod:`newsgraph.data.build_gazetteer`; this module only loads that file and answers look-ups.
 
 Design, with growth in mind (people, posts, parties and government bodies will join later, tens of
@@ -32,7 +32,10 @@ __all__ = [
     "Gazetteer",
     "Membership",
     "Org",
+    "Person",
     "Place",
+    "Position",
+    "Tenure",
     "acronym_key",
     "normalize",
 ]
@@ -164,7 +167,50 @@ class Org:
     note: str | None = None
 
 
-Entry = Country | Place | Org
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A Wikidata position ("Minister of Defence of Russia"); ``role`` is the role-scheme concept id."""
+
+    qid: str
+    name: str
+    country: str | None  # ISO alpha-2
+    role: str | None
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Tenure:
+    """One P39 statement: ``position`` (QID) held from ``start`` to ``end`` (ISO dates or years, or None)."""
+
+    position: str
+    start: str | None
+    end: str | None
+
+    def covers(self, day: str | None) -> bool:
+        """Whether the tenure holds on ``day`` (ISO date); with no day, whether it is open-ended.
+
+        Year-only bounds count the whole year, so a claim is never refuted on a rounding."""
+        if day is None:
+            return not self.end
+        return (not self.start or self.start[:len(day)] <= day[:len(self.start)]) and \
+            (not self.end or day[:len(self.end)] <= self.end[:len(day)])
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An office holder: QID, English label and aliases, country (ISO alpha-2) and positions held."""
+
+    qid: str
+    name: str
+    country: str | None
+    aliases: tuple[str, ...] = ()
+    held: tuple[Tenure, ...] = ()
+
+
+Entry = Country | Place | Org | Person
 
 # Rank of a name within its entry: lower wins. Two *different* entries tied at the best rank make
 # a name ambiguous ("Congo", "Congolese"), and country()/organization() then answer None.
@@ -175,7 +221,7 @@ _RANK_EXACT = -1  # a case-exact acronym hit beats every folded hit
 class Gazetteer:
     """Look-ups over the shipped gazetteer. Build with :meth:`load`; instances are read-only."""
 
-    DEFAULT_RESOURCE: ClassVar[str] = "data/gazetteer.json"
+    DEFAULT_RESOURCE: ClassVar[str] = "data/gazetteer.json.gz"
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.meta: dict[str, Any] = dict(data.get("meta", {}))
@@ -185,7 +231,15 @@ class Gazetteer:
             "country": list(data.get("countries", ())),
             "place": list(data.get("places", ())),
             "org": list(data.get("organizations", ())),
+            "person": list(data.get("persons", ())),
         }
+        self._positions: dict[str, Position] = {}
+        for r in data.get("positions", ()):
+            self._positions[r["qid"]] = Position(r["qid"], r["name"], r.get("country"), r.get("role"),
+                                                 _t(r.get("aliases")))
+        self._pindex: dict[str, list[tuple[int, int]]] | None = None  # persons: built on first look-up
+        self._surnames: dict[str, list[int]] = {}
+        self._qids: dict[str, int] | None = None
         self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
         self._index: dict[str, list[tuple[int, str, int]]] = {}
         self._exact: dict[str, list[tuple[int, str, int]]] = {}
@@ -217,6 +271,8 @@ class Gazetteer:
                 entry = _country(r)
             elif kind == "place":
                 entry = _place(r, self._country_at)
+            elif kind == "person":
+                entry = _person(r)
             else:
                 entry = _org(r, self._country_at)
             built[pos] = entry
@@ -366,6 +422,60 @@ class Gazetteer:
             return None
         return any(m.iso2 == c.iso2 for m in self.members(o, year=year))
 
+    # -- persons and positions ----------------------------------------------------------------------
+
+    def _persons_index(self) -> dict[str, list[tuple[int, int]]]:
+        """Name and surname indexes of persons, built on first use: most callers (and most of the
+        load-time budget) are about countries, and tens of thousands of names cost a second to fold."""
+        if self._pindex is None:
+            index: dict[str, list[tuple[int, int]]] = {}
+            for i, r in enumerate(self._raw["person"]):
+                for rank, text in ((_RANK_NAME, r["name"]), *((_RANK_ALIAS, a) for a in r.get("aliases", ()))):
+                    key = normalize(text)
+                    if not key:
+                        continue
+                    refs = index.setdefault(key, [])
+                    if (rank, i) not in refs and (_RANK_NAME, i) not in refs:
+                        refs.append((rank, i))
+                    if " " in key:
+                        sur = self._surnames.setdefault(key.rsplit(" ", 1)[1], [])
+                        if not sur or sur[-1] != i:
+                            sur.append(i)
+            self._pindex = index
+        return self._pindex
+
+    def persons_named(self, text: str) -> list[Person]:
+        """Every person whose name or alias ``text`` is (folded), best rank first."""
+        refs = self._persons_index().get(normalize(text), ()) if text and text.strip() else ()
+        return [self._entry("person", i) for _, i in sorted(refs)]
+
+    def persons_by_surname(self, text: str) -> list[Person]:
+        """Every person whose name (or alias) ends in the single word ``text``: "Shoygu"."""
+        key = normalize(text)
+        if not key or " " in key:
+            return []
+        self._persons_index()
+        return [self._entry("person", pos) for pos in self._surnames.get(key, ())]
+
+    def person(self, qid: str) -> Person | None:
+        """The person with this QID."""
+        if self._qids is None:
+            self._qids = {r["qid"]: i for i, r in enumerate(self._raw["person"])}
+        pos = self._qids.get(qid)
+        return self._entry("person", pos) if pos is not None else None
+
+    def position(self, qid: str) -> Position | None:
+        """The position with this QID, if the gazetteer has it."""
+        return self._positions.get(qid)
+
+    @cached_property
+    def positions(self) -> tuple[Position, ...]:
+        return tuple(self._positions.values())
+
+    def positions_for(self, country: str | None, role: str | None) -> list[Position]:
+        """Positions of ``country`` (ISO alpha-2) whose role concept is ``role``."""
+        return [p for p in self._positions.values() if p.country == country and p.role == role]
+
     # -- introspection ----------------------------------------------------------------------------
 
     def _org_by_id(self, org_id: str) -> Org | None:
@@ -373,7 +483,7 @@ class Gazetteer:
         return self._entry("org", pos) if pos is not None else None
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._raw.values())
+        return sum(len(v) for v in self._raw.values()) + len(self._positions)
 
     def stats(self) -> dict[str, int]:
         """Entry and key counts, for benchmarks and the build report."""
@@ -381,6 +491,8 @@ class Gazetteer:
             "countries": len(self._raw["country"]),
             "places": len(self._raw["place"]),
             "organizations": len(self._raw["org"]),
+            "persons": len(self._raw["person"]),
+            "positions": len(self._positions),
             "keys": len(self._index),
             "exact_keys": len(self._exact),
         }
@@ -432,15 +544,30 @@ def _org(r: Mapping[str, Any], country_at: Callable[[str | None], Country | None
     )
 
 
+def _person(r: Mapping[str, Any]) -> Person:
+    held = tuple(Tenure(t[0], t[1] or None, t[2] or None) for t in r.get("held", ()))
+    return Person(qid=r["qid"], name=r["name"], country=r.get("country"), aliases=_t(r.get("aliases")), held=held)
+
+
 def _read(path: str | None) -> bytes:
     if path is None:
         return resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE).read_bytes()
     return Path(path).read_bytes()
 
 
+def decode(raw: bytes) -> Any:
+    """The gazetteer document from file bytes, gzip-compressed (as shipped) or plain JSON."""
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return json.loads(raw)
+
+
+def encode(doc: Any, target: Path) -> bytes:
+    """File bytes for ``target``: compact JSON, gzip-compressed (reproducibly: mtime 0) for ``.gz``."""
+    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return gzip.compress(data, compresslevel=9, mtime=0) if target.name.endswith(".gz") else data
+
+
 @lru_cache(maxsize=8)
 def _load_cached(path: str | None) -> Gazetteer:
-    raw = _read(path)
-    if raw[:2] == b"\x1f\x8b":  # gzip magic: the file may be shipped compressed once it grows
-        raw = gzip.decompress(raw)
-    return Gazetteer(json.loads(raw))
+    return Gazetteer(decode(_read(path)))

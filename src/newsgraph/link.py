@@ -1,19 +1,194 @@
-"""Linking: Wikidata identifiers for the entities of an article, from the offline gazetteer.
+"""Linking: Wikidata identifiers for the entities and posts of an article, from the offline gazetteer.
 
-A wrong link is worse than a missing one (it merges two things), so this stage links only on an
-exact match of a name or alias the gazetteer knows for one entity of the right kind; anything
-else keeps its local IRI and no link.
+A wrong link is worse than a missing one (it merges two people), so every link needs evidence, and
+the evidence sets its confidence:
+
+* countries, places and organizations link on an exact name, alias or acronym that the gazetteer
+  gives one entry of the right kind (0.95);
+* a person links on a full name (or alias) that names exactly one gazetteer person, or one person
+  that the article's context singles out among namesakes. Context is a post claim of the article
+  whose role and country match a position the person held, at the article's date when it has one
+  (0.97); the person's country being named in the article (0.9); having been head of state or
+  government (0.85). A minister or legislator with no context does not link: among tens of
+  thousands of office holders, namesakes (a golfer and a minister called David Frost) are common;
+* a bare surname ("Shoygu") links only through a matching post claim, and only when exactly one
+  gazetteer person with that surname fits it;
+* a post claim links (``PostClaim.wikidata``) to the position its holder held with the claimed role
+  in the claimed country, else to the one position of that role the country has.
+
+When a linked person's claimed post names an organization that one gazetteer position of the same
+role belongs to, and the person is not recorded as holding it but another position of that role, the
+linker records a :class:`~newsgraph.facts.Conflict` (the seed article's "Naryshkin, head of the
+Federal Security Service"); the claim stays as the article states it.
 """
 
 from __future__ import annotations
 
-from newsgraph.facts import ArticleFacts, Kind
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
+from newsgraph.gazetteer import Gazetteer, Person, Position, normalize
+from newsgraph.roles import role_type
+
+MIN_CONFIDENCE = 0.8
+LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
+
+
+def _claim_role(claim: PostClaim) -> str | None:
+    return claim.role_type or role_type(claim.role)
+
+
+class _Context:
+    """What the article says around its entities: countries named, and post claims per holder."""
+
+    def __init__(self, facts: ArticleFacts, gaz: Gazetteer) -> None:
+        self.facts = facts
+        self.gaz = gaz
+        self.day = facts.article.published.isoformat() if facts.article.published else None
+        self.iso: dict[str, str] = {}  # entity key -> ISO alpha-2, for country entities
+        for ent in facts.entities.values():
+            if ent.kind is Kind.COUNTRY and (c := gaz.country(ent.name)):
+                self.iso[ent.key] = c.iso2
+        self.countries = set(self.iso.values())
+        for ent in facts.entities.values():
+            if ent.country in self.iso:
+                self.countries.add(self.iso[ent.country])
+
+    def claim_country(self, claim: PostClaim) -> str | None:
+        key = claim.country
+        if key is None and claim.organization and (org := self.facts.entities.get(claim.organization)):
+            key = org.country
+        return self.iso.get(key) if key else None
+
+    def claims_of(self, key: str) -> list[PostClaim]:
+        return [c for c in self.facts.posts if c.holder == key]
+
+    def fits(self, person: Person, claim: PostClaim) -> list[Position]:
+        """Positions ``person`` held that match the claim's role and country (and date, when known)."""
+        role, country = _claim_role(claim), self.claim_country(claim)
+        if role is None:
+            return []
+        out = []
+        for t in person.held:
+            pos = self.gaz.position(t.position)
+            if pos is None or pos.role != role or (country and pos.country and pos.country != country):
+                continue
+            if self.day and claim.status is Status.CURRENT and not t.covers(self.day):
+                continue
+            out.append(pos)
+        return out
+
+
+def _leader(gaz: Gazetteer, person: Person) -> bool:
+    """Head of state or government: famous enough to link on a full name alone."""
+    return any((p := gaz.position(t.position)) is not None and p.role in LEADER_ROLES for t in person.held)
+
+
+def _score(ctx: _Context, ent: Entity, person: Person) -> float:
+    if any(ctx.fits(person, c) for c in ctx.claims_of(ent.key)):
+        return 0.97
+    if person.country and person.country in ctx.countries:
+        return 0.9
+    if _leader(ctx.gaz, person):
+        return 0.85
+    return 0.6
+
+
+def _link_person(ctx: _Context, ent: Entity) -> tuple[Person, float] | None:
+    names = [n for n in dict.fromkeys([ent.name, *sorted(ent.aliases)]) if " " in normalize(n)]
+    candidates: dict[str, Person] = {}
+    for n in names:
+        for p in ctx.gaz.persons_named(n):
+            candidates.setdefault(p.qid, p)
+    if candidates:
+        scored = sorted(((_score(ctx, ent, p), p) for p in candidates.values()), key=lambda t: -t[0])
+        best, person = scored[0]
+        if len(scored) > 1 and scored[1][0] >= best:
+            return None  # namesakes the context cannot tell apart
+        if len(scored) > 1 and best < 0.9:
+            return None  # a namesake picked only for being a minister is a guess
+        return (person, best) if best >= MIN_CONFIDENCE else None
+    if names or " " in normalize(ent.name):
+        return None
+    claims = ctx.claims_of(ent.key)  # a bare surname: only a post claim can pick the person
+    fitting = [p for p in ctx.gaz.persons_by_surname(ent.name) if any(ctx.fits(p, c) for c in claims)]
+    return (fitting[0], 0.9) if len(fitting) == 1 else None
+
+
+#: Roles a country has one position of: a role and a country alone may name the position.
+SINGLE_POST_ROLES = frozenset({
+    "head-of-state", "head-of-government", "foreign-minister", "defence-minister", "interior-minister",
+    "finance-minister", "justice-minister", "trade-minister", "economy-minister", "energy-minister",
+    "health-minister", "education-minister",
+})
+
+
+def _link_post(ctx: _Context, claim: PostClaim, holder: Entity) -> None:
+    """The Wikidata position the claim names: the article's post, whoever Wikidata says holds it."""
+    role, country = _claim_role(claim), ctx.claim_country(claim)
+    if role is None:
+        return
+    org = ctx.facts.entities.get(claim.organization) if claim.organization else None
+    person = ctx.gaz.person(holder.wikidata) if holder.wikidata else None
+    found: list[Position] = []
+    if person is not None:
+        found = list({p.qid: p for p in ctx.fits(person, claim)}.values())
+        if org is not None:
+            found = [p for p in found if _names_org(p, org)]
+    confidence = 0.95
+    if not found and country:
+        found = ctx.gaz.positions_for(country, role)
+        if org is not None:
+            found = [p for p in found if _names_org(p, org)]
+        elif role not in SINGLE_POST_ROLES:
+            found = []
+        confidence = 0.85
+    if len(found) == 1:
+        claim.wikidata, claim.link_confidence = found[0].qid, confidence
+
+
+def _names_org(position: Position, org: Entity | None) -> bool:
+    if org is None:
+        return False
+    names = {normalize(n) for n in (org.name, *org.aliases)}
+    return any(f" {n} " in f" {normalize(label)} " for label in position.names() for n in names if n)
+
+
+def _check_conflict(ctx: _Context, n: int, claim: PostClaim, holder: Entity) -> None:
+    """The article's post for ``holder`` against the positions the gazetteer says they hold."""
+    if claim.status is not Status.CURRENT or not holder.wikidata or not claim.organization:
+        return
+    person = ctx.gaz.person(holder.wikidata)
+    org = ctx.facts.entities.get(claim.organization)
+    role, country = _claim_role(claim), ctx.claim_country(claim)
+    if person is None or org is None or role is None or country is None:
+        return
+    claimed = [p for p in ctx.gaz.positions_for(country, role) if _names_org(p, org)]
+    if len(claimed) != 1:
+        return
+    held_now = [ctx.gaz.position(t.position) for t in person.held if t.covers(ctx.day)]
+    same_role = [p for p in held_now if p is not None and p.role == role and (p.country in (None, country))]
+    if same_role and claimed[0].qid not in {p.qid for p in same_role}:
+        other = same_role[0]
+        ctx.facts.conflicts.append(Conflict(
+            post=n, holder=person.qid, position=other.qid,
+            note=f"the article has {holder.name} as {claim.role} of {org.name} ({claimed[0].name}, "
+                 f"{claimed[0].qid}); Wikidata has {person.name} ({person.qid}) as {other.name} ({other.qid})"))
+
+
+def _identity(gaz: Gazetteer, person: Person) -> str:
+    """The IRI key of a linked person: ``slug(Wikidata label)``, so that "Fidan" in one article and
+    "Hakan Fidan" in another are one resource, with ``-q123`` added when the gazetteer holds a
+    namesake, so that two people of one name stay two."""
+    slug = slugify(person.name)
+    if any(p.qid != person.qid for p in gaz.persons_named(person.name)):
+        slug = f"{slug}-{person.qid.lower()}"
+    return slug
 
 
 def link(facts: ArticleFacts, gaz: Gazetteer | None = None) -> ArticleFacts:
-    """Fill ``Entity.wikidata`` where the gazetteer knows the entity; returns ``facts``."""
+    """Fill ``wikidata`` and ``link_confidence`` of entities and post claims where the gazetteer and
+    the article's context allow, and record conflicts with the gazetteer; returns ``facts``."""
     gaz = gaz or Gazetteer.load()
+    ctx = _Context(facts, gaz)
     for ent in facts.entities.values():
         if ent.wikidata:
             continue
@@ -26,6 +201,22 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None) -> ArticleFacts:
             found = gaz.organization(ent.name)
             if found is None:
                 found = next((o for a in sorted(ent.aliases) if (o := gaz.organization(a))), None)
+            if found is not None and ent.country:  # "Russia's Security Council" is not the UN's
+                found = None
+        elif ent.kind is Kind.PERSON:
+            linked = _link_person(ctx, ent)
+            if linked is not None:
+                person = linked[0]
+                ent.wikidata, ent.link_confidence = person.qid, linked[1]
+                ent.identity = _identity(gaz, person)
+            continue
         if found is not None and getattr(found, "qid", None):
-            ent.wikidata = found.qid
+            ent.wikidata, ent.link_confidence = found.qid, 0.95
+    for n, claim in enumerate(facts.posts):
+        holder = facts.entities.get(claim.holder)
+        if holder is None:
+            continue
+        if not claim.wikidata:
+            _link_post(ctx, claim, holder)
+        _check_conflict(ctx, n, claim, holder)
     return facts

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from newsgraph.facts import (
     ArticleFacts,
     BlocMembership,
+    Conflict,
     Entity,
     Evidence,
     Kind,
@@ -110,7 +111,7 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
     b = _base(base)
     match entity.kind:
         case Kind.PERSON:
-            return ox.NamedNode(f"{b}id/person/{slugify(entity.name)}")
+            return ox.NamedNode(f"{b}id/person/{entity.identity or slugify(entity.name)}")
         case Kind.COUNTRY:
             return ox.NamedNode(f"{b}id/country/{slugify(entity.name)}")
         case Kind.PLACE:
@@ -118,6 +119,11 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
         case Kind.ORGANIZATION:
             return ox.NamedNode(f"{b}id/org/{_org_slug(entity, countries)}")
     raise ValueError(f"entity {entity.key!r} has unknown kind {entity.kind!r}")
+
+
+def conflict_iri(base: str, article_id: str, n: int) -> ox.NamedNode:
+    """``{base}id/conflict/{slug(article id)}/{n}``: a claim of the article at odds with a reference."""
+    return ox.NamedNode(f"{_base(base)}id/conflict/{slugify(article_id)}/{n}")
 
 
 def post_iri(base: str, anchor: str, role: str) -> ox.NamedNode:
@@ -217,6 +223,8 @@ class _Mapper:
                 self.add(iri, SKOS.altLabel, _string(alias))
             if ent.wikidata:
                 self.add(iri, OWL.sameAs, wikidata_iri(ent.wikidata))
+                if ent.link_confidence is not None:
+                    self.add(iri, NG.linkConfidence, confidence_literal(ent.link_confidence))
             if ent.kind is Kind.ORGANIZATION and ent.org_type:
                 self.add(iri, NG.organizationType, _string(ent.org_type))
             if ent.kind in (Kind.ORGANIZATION, Kind.PLACE):
@@ -320,6 +328,10 @@ class _Mapper:
             self.add(post, ORG.postIn, org_iri)
         if country_iri is not None:
             self.add(post, NG.country, country_iri)
+        if claim.wikidata:  # a position is a concept of office, not the office-holding: exactMatch
+            self.add(post, SKOS.exactMatch, wikidata_iri(claim.wikidata))
+            if claim.link_confidence is not None:
+                self.add(post, NG.linkConfidence, confidence_literal(claim.link_confidence))
 
         c = claim_iri(self.base, self.article_id, "post", n)
         self.add(c, RDF.type, ORG.Membership)
@@ -381,6 +393,24 @@ class _Mapper:
         self.evidence(c, mem.evidence, mem.confidence)
 
 
+    def conflict(self, n: int, con: Conflict) -> None:
+        """A conflict between post claim ``con.post`` (0-based) and the reference's statement."""
+        if not 0 <= con.post < len(self.facts.posts):
+            raise ValueError(f"article {self.article_id!r}: conflict {n} refers to post claim {con.post}, "
+                             f"which does not exist")
+        c = conflict_iri(self.base, self.article_id, n)
+        ref = ox.NamedNode(c.value + "#reference")
+        self.add(c, RDF.type, NG.Conflict)
+        self.add(c, RDFS.comment, _string(con.note))
+        self.add(c, NG.claim, claim_iri(self.base, self.article_id, "post", con.post + 1))
+        self.add(c, NG.reference, ref)
+        self.add(c, PROV.wasDerivedFrom, self.article)
+        self.add(ref, RDF.type, NG.ReferenceStatement)
+        self.add(ref, NG.referencePerson, wikidata_iri(con.holder))
+        self.add(ref, NG.referencePosition, wikidata_iri(con.position))
+        self.add(ref, DCTERMS.source, _string(con.source))
+
+
 def to_quads(facts: ArticleFacts, base: str = DEFAULT_BASE, *,
              generated_at: datetime | None = None) -> list[ox.Quad]:
     """Every quad of one article's graph, in a stable order, without duplicates.
@@ -401,5 +431,7 @@ def to_quads(facts: ArticleFacts, base: str = DEFAULT_BASE, *,
         m.meeting(n, meeting)
     for n, mem in enumerate(facts.memberships, 1):
         m.membership(n, mem)
+    for n, con in enumerate(facts.conflicts, 1):
+        m.conflict(n, con)
     return list(m.quads)
 

@@ -1,4 +1,4 @@
-"""Build ``gazetteer.json`` (countries, places, organizations) from public sources. Stdlib only.
+"""Build ``gazetteer.json.gz`` (countries, places, organizations) from public sources. Stdlib only.
 
 Why a script: the shipped gazetteer must be reproducible and auditable. Every QID in it comes from a
 public source file read here (Natural Earth's WIKIDATAID columns, the SupraVerden list of
@@ -36,7 +36,7 @@ from typing import Any
 
 from newsgraph.gazetteer import Gazetteer, normalize
 
-OUT_DEFAULT = Path(__file__).with_name("gazetteer.json")
+OUT_DEFAULT = Path(__file__).with_name("gazetteer.json.gz")
 #: The date the hand-compiled member lists below describe.
 MEMBERS_AS_OF = "2025-10"
 
@@ -692,6 +692,12 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"give --mirror-dir or --{key.replace('_', '-')}")
 
     doc = build(inputs)
+    if args.mirror_dir is not None:
+        from newsgraph.data import officeholders
+
+        persons, positions, people_sources = officeholders.build(args.mirror_dir, doc["countries"])
+        doc["persons"], doc["positions"] = persons, positions
+        doc["meta"]["sources"] += people_sources
     gaz = Gazetteer(doc)
     problems = check(gaz)
     for k, v in ambiguous_keys(gaz).items():
@@ -699,8 +705,10 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
-    args.out.write_bytes(data + b"\n")
+    from newsgraph.gazetteer import encode
+
+    data = encode(doc, args.out)
+    args.out.write_bytes(data)
     print(f"wrote {args.out} ({len(data):,} bytes): {gaz.stats()}")
     return 0
 
