@@ -61,7 +61,7 @@ ROLE_MODIFIERS: frozenset[str] = _words(
 
 #: Lemmas of verbs that report a meeting between their subject and object.
 MEET_VERBS: frozenset[str] = _words(
-    "meet host receive visit phone call greet welcome join hold talk speak confer sit dine telephone accompany"
+    "meet host receive visit phone call greet welcome join hold have talk speak confer sit dine telephone accompany"
 )
 #: Nouns that name a meeting ("talks with", "a meeting between X and Y").
 MEET_NOUNS: frozenset[str] = _words(

@@ -45,11 +45,18 @@ def _resolve_pronoun(tok: Token, idx: EntityIndex, exclude: set[str] | frozenset
     Gorbachev himself.
     """
     best = None
+    best_subject = None
+    doc = tok.doc
     for m in idx.mentions:
         if m.start >= tok.i:
             break
         if m.kind is Kind.PERSON and m.key not in exclude:
             best = m.key
+            if doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}:
+                best_subject = m.key
+    # A subject pronoun ("He also met ...") continues the last sentence's subject, not its object.
+    if tok.dep_ in {"nsubj", "nsubjpass"} and best_subject is not None:
+        return best_subject
     return best
 
 
@@ -99,7 +106,7 @@ def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
                 # only the subject's own name and its conjuncts, not persons in its relative clauses
                 keys += [k for k in _people(s, idx, set(keys), stop=_clause_tokens(s)) if k not in keys]
             return keys
-        if v.dep_ in {"xcomp", "conj", "advcl", "ccomp"} and v.head is not v:
+        if v.dep_ in {"xcomp", "conj", "advcl", "ccomp", "acomp"} and v.head is not v:
             v = v.head
         else:
             break
@@ -184,6 +191,13 @@ _EVENT_NOUNS = MEET_NOUNS | {"conference", "session", "dialogue", "gathering", "
 _GROUP_VERBS = {"attend", "head", "lead", "join", "participate", "gather", "represent", "include", "sign"}
 
 
+def _mention_root(key: str, sent: Span, idx: EntityIndex) -> Token | None:
+    for m in idx.mentions:
+        if m.key == key and sent.start <= m.start < sent.end:
+            return sent.doc[m.start:m.end].root
+    return None
+
+
 def _person_root(m_tok: Token, idx: EntityIndex) -> Token:
     """The token that carries a person mention in the parse (its name's syntactic head)."""
     mention = idx.at(m_tok.i)
@@ -239,7 +253,7 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
         anchor = tok
         while anchor.dep_ in {"conj", "appos", "pobj", "prep", "agent", "compound"} and anchor.head is not anchor:
             anchor = anchor.head
-        if anchor.lemma_ in _GROUP_VERBS or anchor.lemma_ in MEET_VERBS:
+        if anchor.pos_ in {"VERB", "AUX"} and anchor.lemma_ in _GROUP_VERBS:
             out.append(group)
     return out
 
@@ -257,7 +271,9 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             participants, anchors, future, n_subjects = found
             if len(participants) < 2:
                 continue
-            place, when, when_text = _place_and_date(anchors, idx, published, future)
+            # "met with Lavrov in Moscow": the parser may hang the place on the guest's name
+            anchors = anchors + [_mention_root(k, sent, idx) for k in participants[1:]]
+            place, when, when_text = _place_and_date([a for a in anchors if a is not None], idx, published, future)
             # "X held talks with A and B": X talked with each; it does not say A met B. (A host
             # receiving A and B, or X meeting them, is one gathering.)
             groups = [participants]
@@ -322,12 +338,18 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         participants = subj + [o for o in objs if o not in subj]
         return participants, anchors, _is_future(tok), len(subj)
     if tok.pos_ == "NOUN" and tok.lemma_ in MEET_NOUNS:
-        people: list[str] = []
+        # "the meeting between X and Y", "X's talks with Y" — but "talks with A and B" alone names
+        # only the guests, whose host is the verb's subject (handled above), not a meeting of A and B.
+        hosts: list[str] = []
         for c in tok.children:
-            if (c.dep_ == "prep" and c.lower_ in {"between", "with"}) or c.dep_ == "poss":
-                people += [k for k in _persons_under(c, idx) if k not in people]
+            if c.dep_ == "poss":
+                hosts += [k for k in _people(c, idx, set(hosts)) if k not in hosts]
+        people: list[str] = list(hosts)
+        for c in tok.children:
+            if c.dep_ == "prep" and (c.lower_ == "between" or (c.lower_ == "with" and hosts)):
+                people += [k for k in _people(c, idx, set(people)) if k not in people]
         if len(people) >= 2:
-            return people, [tok], False, 0
+            return people, [tok], False, len(hosts)
     return None
 
 

@@ -52,6 +52,8 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
             non_member = True
         if words & MEMBER_CUES:
             member = True
+        if a is not tok and a.tag_ in {"VBD", "VBZ", "VBP"} and member:
+            break  # a finite verb heads the country's own clause: "while Indonesia joined ..." stops here
         for c in a.children:
             if c.dep_ in {"attr", "oprd"} and c.lower_ in _MEMBER_NOUNS:
                 member = True  # "Indonesia has become a full member"

@@ -107,9 +107,11 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
     if cap and other is not None:
         return True  # an organization, country or place inside the title
     if cap and t.pos_ in {"PROPN", "NOUN", "ADJ", "NUM"}:
-        # A capitalized word opening the sentence is only part of a title if it is a known word.
+        # A capitalized word opening the sentence is part of a title when a known word, or a proper
+        # noun or adjective right before more of the title ("Home Secretary", "South African President").
         nxt = t.doc[t.i + 1].lower_ if t.i + 1 < len(t.doc) else ""
-        return not first or country_of(t, gaz) is not None or f"{low} {nxt}".rstrip("s") in PARTY_WORDS
+        return (not first or country_of(t, gaz) is not None or f"{low} {nxt}".rstrip("s") in PARTY_WORDS
+                or low in PARTY_WORDS or (bool(toks) and t.pos_ in {"PROPN", "ADJ"}))
     # lower-case modifiers inside the noun phrase: "senior civil servant", "assistant energy secretary"
     return (not cap and t.pos_ in {"NOUN", "ADJ"} and t.dep_ in {"compound", "amod", "nmod"}
             and i_between(t, m))
@@ -151,6 +153,9 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
         k += 1
     if not toks or len(toks) > 14:
         return []
+    nxt = idx.at(k) if k < sent_end else None
+    if nxt is not None and nxt.kind is Kind.PERSON:
+        return []  # ", National Defense Minister Yasar Guler": the next list item's own title
     if toks[0].lower_ in {"now", "currently", "still"} and len(toks) > 1:
         toks = toks[1:]  # "Jack Straw, now foreign secretary"
     first = toks[0]
@@ -209,11 +214,11 @@ def _copula_role(doc: Doc, m: Mention) -> tuple[list[Token], bool]:
     """ "X is the head of Y", "X became prime minister", "X, who served as ..." → (tokens, former)."""
     root = doc[m.start:m.end].root
     verb: Token | None = None
-    if root.dep_ in {"nsubj", "nsubjpass"}:
-        verb = root.head
-    elif m.end + 1 < len(doc) and doc[m.end].text == "," and doc[m.end + 1].lower_ == "who":
-        who = doc[m.end + 1]
+    if m.end + 1 < len(doc) and doc[m.end].text == "," and doc[m.end + 1].lower_ == "who":
+        who = doc[m.end + 1]  # "X, who served as defence secretary, ..." — the relative clause first
         verb = who.head if who.dep_ in {"nsubj", "nsubjpass"} else None
+    if (verb is None or verb.lemma_ not in _COPULA) and root.dep_ in {"nsubj", "nsubjpass"}:
+        verb = root.head
     if verb is None or verb.lemma_ not in _COPULA:
         return [], False
     former = False
