@@ -70,6 +70,7 @@ class EntityIndex:
     entities: dict[str, Entity] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
     by_token: dict[int, Mention] = field(default_factory=dict)
+    pronouns: dict[int, str] = field(default_factory=dict)  # token index of he/she/him/her → person key
 
     def at(self, token_index: int) -> Mention | None:
         return self.by_token.get(token_index)
@@ -296,7 +297,54 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     for m in idx.mentions:
         for i in range(m.start, m.end):
             idx.by_token[i] = m
+    idx.pronouns = _resolve_pronouns(doc, idx)
     return idx
+
+
+_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+
+
+def _resolve_pronouns(doc: Doc, idx: EntityIndex) -> dict[int, str]:
+    """Third-person singular pronouns → the person each most likely stands for, in text order.
+
+    Salience, as in classic rule-based coreference: candidates are the people named or already
+    resolved in this sentence (before the pronoun) and the three before it; each scores its
+    mentions so far (resolved pronouns count, so an obituary's "he ... he ... Lord Callaghan"
+    chain stays on its subject) plus a bonus for having been a subject and for being in the same
+    sentence. Without candidates the pronoun stays unresolved.
+    """
+    sents = list(doc.sents)
+    sent_of = {}
+    for n, sent in enumerate(sents):
+        for i in range(sent.start, sent.end):
+            sent_of[i] = n
+    events: list[tuple[int, str, bool]] = []  # (token index, key, is subject)
+    person_at = {m.start: m for m in idx.mentions if m.kind is Kind.PERSON and m.key}
+    out: dict[int, str] = {}
+    counts: dict[str, int] = {}
+    for tok in doc:
+        m = person_at.get(tok.i)
+        if m is not None:
+            key = m.key or ""
+            counts[key] = counts.get(key, 0) + 1
+            events.append((tok.i, key, doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}))
+            continue
+        if tok.lower_ not in _PRONOUNS or tok.i in idx.by_token:
+            continue
+        here = sent_of[tok.i]
+        score: dict[str, float] = {}
+        for i, key, subject in events:
+            if sent_of[i] < here - 3:
+                continue
+            bonus = (1.5 if subject else 0.0) + (0.5 if sent_of[i] == here else 0.0)
+            score[key] = max(score.get(key, 0.0), bonus + i / 1e6)
+        if not score:
+            continue
+        best = max(score, key=lambda k: score[k] + counts.get(k, 0))
+        out[tok.i] = best
+        counts[best] = counts.get(best, 0) + 1
+        events.append((tok.i, best, tok.dep_ in {"nsubj", "nsubjpass"}))
+    return out
 
 
 _EVENT_WORDS = frozenset({"summit", "meeting", "conference", "talks", "forum-meeting", "session"})

@@ -17,7 +17,7 @@ def _words(text: str) -> frozenset[str]:
 #: one of these to count as a post ("Foreign Minister", "the head of", "economist").
 ROLE_NOUNS: frozenset[str] = _words(
     """
-    minister ministers secretary president vice-president premier chancellor prime leader chief
+    minister ministers secretary president vice-president premier chancellor leader chief
     head director director-general spokesman spokeswoman spokesperson ambassador envoy governor
     mayor senator congressman congresswoman representative mp mep lawmaker legislator economist
     analyst strategist chairman chairwoman chair chairperson ceo cfo coo executive boss
@@ -53,7 +53,7 @@ FORMER_MARKERS: frozenset[str] = _words("former ex ex- then then- previous erstw
 #: Modifiers kept inside the role label ("Acting Prime Minister", "Deputy Foreign Minister").
 ROLE_MODIFIERS: frozenset[str] = _words(
     """
-    acting deputy vice interim assistant associate senior junior chief principal permanent first
+    acting deputy vice interim assistant associate senior junior chief principal permanent first prime
     second general state foreign top senior-most most executive managing national federal
     regional special
     """

@@ -39,25 +39,21 @@ def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -
 
 
 def _resolve_pronoun(tok: Token, idx: EntityIndex, exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
-    """The last person named before ``tok``, for "He met ..." / "talks with her".
+    """The person a pronoun stands for (the article-wide resolution of entities.py).
 
-    ``exclude`` holds the other participants: "Gorbachev, who had talks with her" cannot mean
-    Gorbachev himself.
+    ``exclude`` holds the other participants: "Gorbachev, who had talks with her" cannot be
+    Gorbachev, so then the most recent other person named before is taken.
     """
+    key = idx.pronouns.get(tok.i)
+    if key is not None and key not in exclude:
+        return key
     best = None
-    best_subject = None
-    doc = tok.doc
     for m in idx.mentions:
         if m.start >= tok.i:
             break
         if m.kind is Kind.PERSON and m.key not in exclude:
             best = m.key
-            if doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}:
-                best_subject = m.key
-    # A subject pronoun ("He also met ...") continues the last sentence's subject, not its object.
-    if tok.dep_ in {"nsubj", "nsubjpass"} and best_subject is not None:
-        return best_subject
-    return best
+    return best if key is not None else None
 
 
 def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:

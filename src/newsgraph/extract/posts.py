@@ -210,40 +210,81 @@ def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     return toks
 
 
-def _copula_role(doc: Doc, m: Mention) -> tuple[list[Token], bool]:
-    """ "X is the head of Y", "X became prime minister", "X, who served as ..." → (tokens, former)."""
-    root = doc[m.start:m.end].root
-    verb: Token | None = None
-    if m.end + 1 < len(doc) and doc[m.end].text == "," and doc[m.end + 1].lower_ == "who":
-        who = doc[m.end + 1]  # "X, who served as defence secretary, ..." — the relative clause first
-        verb = who.head if who.dep_ in {"nsubj", "nsubjpass"} else None
-    if (verb is None or verb.lemma_ not in _COPULA) and root.dep_ in {"nsubj", "nsubjpass"}:
-        verb = root.head
-    if verb is None or verb.lemma_ not in _COPULA:
-        return [], False
-    former = False
-    if verb.lemma_ == "serve":
-        former = verb.tag_ in {"VBD", "VBN"} and not any(c.lemma_ == "continue" for c in verb.ancestors)
-    for c in verb.children:
-        if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} or (c.dep_ == "prep" and c.lower_ == "as"):
-            target = c
-            if c.dep_ == "prep":
-                objs = [g for g in c.children if g.dep_ == "pobj"]
-                if not objs:
-                    continue
-                target = objs[0]
-            if target.lower_ not in ROLE_NOUNS and target.lower_.rstrip("s") not in ROLE_NOUNS:
+_OFFICE_NOUNS = {"post", "posts", "office", "offices", "position", "portfolio", "job", "role", "seat"}
+
+
+def _copula_subject(verb: Token, idx: EntityIndex) -> str | None:
+    """Who a copula or appointment verb is about: its subject, a resolved pronoun, the antecedent
+    of "who", or — for "After serving as ..., he became ..." — the subject of the clause it hangs from."""
+    from newsgraph.extract.meetings import _resolve_pronoun
+
+    v = verb
+    for _ in range(3):
+        for c in v.children:
+            if c.dep_ not in {"nsubj", "nsubjpass"}:
                 continue
-            toks = [t for t in target.subtree if t.i >= target.left_edge.i]
-            toks = [t for t in toks if t.text not in {",", ";"}]
-            if len(toks) > 12:
-                toks = [t for t in toks if t.i <= target.i + 6]
-            if verb.lemma_ == "be" and verb.tag_ == "VBD" and not any(
-                    t.lower_ in FORMER_MARKERS for t in toks):
-                # "X was the minister" in a news story usually still is: keep current.
-                pass
-            return toks, former
-    return [], False
+            m = idx.at(c.i)
+            if m is not None and m.kind is Kind.PERSON:
+                return m.key
+            if c.lower_ in {"he", "she"}:
+                return _resolve_pronoun(c, idx)
+            if c.lower_ == "who" and v.dep_ == "relcl":
+                head = idx.at(v.head.i)
+                return head.key if head is not None and head.kind is Kind.PERSON else None
+            return None
+        if v.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and v.head is not v:
+            v = v.head if v.dep_ != "pcomp" else v.head.head
+        else:
+            return None
+    return None
+
+
+def _role_span(target: Token) -> list[Token]:
+    toks = [t for t in target.subtree if t.text not in {",", ";"} and t.dep_ not in {"conj", "cc"}
+            and not any(a.dep_ == "conj" and a.i > target.i and a in target.subtree for a in t.ancestors)]
+    return [t for t in toks if t.i <= target.i + 6]
+
+
+def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
+    """Role phrases a verb gives its subject ("became chancellor", "served as X and Y", "held the
+    offices of A, B and C") and whether they are past ("served as", "held")."""
+    former = False
+    if verb.lemma_ in {"serve", "hold"}:
+        former = verb.tag_ in {"VBD", "VBN"} or ((verb.tag_ == "VBG" and verb.head.lower_ in {"after", "before"})
+                                                  or any(c.lower_ in {"after", "before"} for c in verb.children))
+        former = former and not any(c.lemma_ == "continue" for c in verb.ancestors)
+    targets: list[Token] = []
+    for c in verb.children:
+        if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} and verb.lemma_ != "hold":
+            targets.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "as":
+            targets += [g for g in c.children if g.dep_ == "pobj"]
+        elif c.dep_ == "dobj" and verb.lemma_ == "hold":
+            for t in c.subtree:  # "held the post of X", "held each of the offices of A, B and C"
+                if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ in _OFFICE_NOUNS:
+                    targets.append(t)
+    out: list[list[Token]] = []
+    for target in targets:
+        for t in [target, *[x for x in target.conjuncts if x.i > target.i]]:
+            if t.lower_ in ROLE_NOUNS or t.lower_.rstrip("s") in ROLE_NOUNS:
+                out.append(_role_span(t))
+    return out, former
+
+
+def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bool]]:
+    """(holder key, role tokens, former) for every copula or appointment verb with a known subject."""
+    out = []
+    for verb in doc:
+        if (verb.lemma_ not in _COPULA and verb.lemma_ != "hold") or verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        phrases, former = _copula_complements(verb)
+        if not phrases:
+            continue
+        holder = _copula_subject(verb, idx)
+        if holder is None:
+            continue
+        out += [(holder, toks, former) for toks in phrases]
+    return out
 
 
 def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]:
@@ -263,9 +304,6 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         before = _apposition_before(doc, m, idx)
         if before:
             candidates.append((before, 0.7, False))
-        cop, cop_former = _copula_role(doc, m)
-        if cop:
-            candidates.append((cop, 0.7, cop_former))
         for toks, conf, forced_former in candidates:
             parsed = parse_role_tokens(toks, idx, gaz)
             if parsed is None:
@@ -275,6 +313,18 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
             k = (claim.holder, claim.role.lower(), claim.status)
             if k in seen:
                 continue
+            seen.add(k)
+            posts.append(claim)
+    by_key = {m.key: m for m in idx.mentions if m.kind is Kind.PERSON}
+    for holder, toks, former in _copula_posts(doc, idx):
+        parsed = parse_role_tokens(toks, idx, gaz)
+        if parsed is None or holder not in by_key:
+            continue
+        markers.update(parsed.country_tokens)
+        claim = _claim(parsed, by_key[holder], doc, idx, gaz, 0.7, former)
+        claim.evidence = sentence_evidence(toks[0].sent)
+        k = (claim.holder, claim.role.lower(), claim.status)
+        if k not in seen:
             seen.add(k)
             posts.append(claim)
     posts += _counterparts(doc, idx, gaz, posts, seen)
