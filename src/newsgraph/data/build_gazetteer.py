@@ -112,6 +112,7 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "KP": ("Democratic People's Republic of Korea",),
     "SY": ("Syrian Arab Republic",),
     "IR": ("Islamic Republic of Iran",),
+    "TT": ("Trinidad-Tobago", "Trinidad"),
 }
 
 #: Acronyms matched case-exactly (see ``acronym_key``); "U.S." reaches "US" by dropping dots.
@@ -137,6 +138,16 @@ EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
     "KR": ("South Koreans",),
     "SA": ("Saudis",),
     "NL": ("Netherlands",),
+    "KZ": ("Kazakh", "Kazakhs"),
+    "UZ": ("Uzbek", "Uzbeks"),
+    "KG": ("Kyrgyz",),
+    "TJ": ("Tajik", "Tajiks"),
+    "AZ": ("Azeri", "Azeris"),
+    "BA": ("Bosnian", "Bosnians"),
+    "IS": ("Icelandic",),
+    "SI": ("Slovenian", "Slovenians"),
+    "AR": ("Argentinian", "Argentinians"),
+    "NP": ("Nepali", "Nepalis"),
 }
 
 #: Demonyms dropped from an entry because another country owns the word in news use: "Dominican"

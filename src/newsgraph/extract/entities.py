@@ -228,6 +228,8 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     raw += _org_head_runs(doc, raw)
     persons = [m for m in raw if m.kind is Kind.PERSON]
     surnames, fulls = _person_name_sets(persons)
+    # A lone first part of a known full name ("Wang" of "Wang Yi") tagged ORG or GPE is that person too.
+    given = {fold(m.text).split()[0] for m in persons if len(fold(m.text).split()) >= 2}
     # An "organization" that contains a known person's name ("Hernandez of Venezuela",
     # "Uzbekistan Kassym-Jomart Tokayev") is that person plus other words: keep the person part.
     kept: list[Mention] = []
@@ -242,7 +244,8 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     # A word that names a known person is that person, whatever spaCy called it ("Shoygu" ORG).
     fixed: list[Mention] = []
     for m in raw:
-        if m.kind is not Kind.PERSON and (fold(m.text) in surnames or fold(m.text) in fulls) \
+        if m.kind is not Kind.PERSON and (fold(m.text) in surnames or fold(m.text) in fulls
+                                          or fold(m.text) in given) \
                 and gaz.country(m.text) is None:
             m.kind, m.candidate_only = Kind.PERSON, False
         if not m.candidate_only:

@@ -56,7 +56,15 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
             break  # a finite verb heads the country's own clause: "while Indonesia joined ..." stops here
         for c in a.children:
             if c.dep_ in {"attr", "oprd"} and c.lower_ in _MEMBER_NOUNS:
-                member = True  # "Indonesia has become a full member"
+                if any(g.dep_ == "neg" or g.lower_ in {"not", "non"} for g in c.children) or (
+                        c.i > 0 and c.doc[c.i - 1].lower_ in {"not", "never"}):
+                    non_member = True  # "is not a member"
+                else:
+                    member = True  # "Indonesia has become a full member"
+            if c.dep_ in {"attr", "oprd"} and {c.lower_, c.lemma_.lower()} & NON_MEMBER_CUES:
+                non_member = True  # "Ukraine is a partner of the alliance"
+            if c.dep_ == "neg" and words & MEMBER_CUES:
+                non_member = True  # "has not joined"
             if c.dep_ == "prep" and c.lower_ == "as":
                 objs = {g.lower_ for g in c.subtree}
                 if objs & NON_MEMBER_CUES:

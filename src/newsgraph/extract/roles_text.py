@@ -20,6 +20,7 @@ from newsgraph.gazetteer import Gazetteer
 
 _SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
 _CONNECTORS = {"of", "for", "and", "&", "on", "to"}
+_ACCREDITED = {"ambassador", "envoy", "ex-ambassador", "consul", "attache", "representative", "emissary"}
 _DESCRIPTIVE = frozenset(
     "new newly leftist rightist left-wing right-wing veteran longtime long-time long-serving incoming embattled "
     "powerful influential popular controversial hardline hard-line moderate reformist centrist populist "
@@ -82,6 +83,12 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             org = mention.key
             if mention.country_hint and not country:
                 country = mention.country_hint
+            while i < n and idx.at(tokens[i].i) is mention:
+                i += 1
+            continue
+        if mention is not None and mention.kind is Kind.COUNTRY and i > 0 and tokens[i - 1].lower_ == "to" \
+                and any(t.lower_ in _ACCREDITED for t in role_toks):
+            # "ambassador to Japan": the host country, not the one the envoy serves
             while i < n and idx.at(tokens[i].i) is mention:
                 i += 1
             continue
