@@ -102,11 +102,19 @@ def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
                 # only the subject's own name and its conjuncts, not persons in its relative clauses
                 keys += [k for k in _people(s, idx, set(keys), stop=_clause_tokens(s)) if k not in keys]
             return keys
-        if v.dep_ in {"xcomp", "conj", "advcl", "ccomp", "acomp"} and v.head is not v:
+        if v.dep_ in {"xcomp", "conj", "advcl", "ccomp", "acomp"} and v.head.i != v.i:
             v = v.head
         else:
             break
     return keys
+
+
+def _clause_verb(tok: Token) -> Token:
+    """The verb heading the clause ``tok`` is in."""
+    t = tok
+    while t.pos_ not in {"VERB", "AUX"} and t.head.i != t.i:
+        t = t.head
+    return t
 
 
 def _clause_tokens(tok: Token) -> set[int]:
@@ -221,7 +229,7 @@ def _list_groups(sent: Span, idx: EntityIndex) -> list[list[str]]:
         # climb through a title noun the name hangs from ("Minister ... Espinosa" conj of "Hernandez")
         if tok.dep_ == "conj":
             h = head
-            while h.i not in roots and h.dep_ in {"appos", "compound"} and h.head is not h:
+            while h.i not in roots and h.dep_ in {"appos", "compound"} and h.head.i != h.i:
                 h = h.head
             if h.i in roots:
                 parent[find(i)] = find(h.i)
@@ -247,7 +255,7 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
         first = next(m for m in idx.mentions if m.key == group[0] and sent.start <= m.start < sent.end)
         tok = sent.doc[first.start:first.end].root
         anchor = tok
-        while anchor.dep_ in {"conj", "appos", "pobj", "prep", "agent", "compound"} and anchor.head is not anchor:
+        while anchor.dep_ in {"conj", "appos", "pobj", "prep", "agent", "compound"} and anchor.head.i != anchor.i:
             anchor = anchor.head
         if anchor.pos_ in {"VERB", "AUX"} and anchor.lemma_ in _GROUP_VERBS:
             out.append(group)
@@ -285,9 +293,12 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
     if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | {"discuss"}:
-        # "X and Y set targets during talks", "... said at a meeting with Y"
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after"}:
+        # "X and Y set targets during talks", "... said at a meeting with Y"; the parser may hang
+        # the phrase deeper in the clause ("exchanged views on ... during the call")
+        subj_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
+        for c in tok.subtree:
+            if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after"} and c.i not in subj_tokens \
+                    and _clause_verb(c).i == tok.i:
                 for g in c.children:
                     if g.dep_ == "pobj" and g.lemma_ in MEET_NOUNS and g.lemma_ not in {"summit", "visit"}:
                         subj = _subjects(tok, idx)

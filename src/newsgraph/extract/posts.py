@@ -232,7 +232,7 @@ def _copula_subject(verb: Token, idx: EntityIndex) -> str | None:
                 head = idx.at(v.head.i)
                 return head.key if head is not None and head.kind is Kind.PERSON else None
             return None
-        if v.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and v.head is not v:
+        if v.dep_ in {"advcl", "xcomp", "conj", "pcomp"} and v.head.i != v.i:
             v = v.head if v.dep_ != "pcomp" else v.head.head
         else:
             return None
