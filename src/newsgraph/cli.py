@@ -221,5 +221,28 @@ def list_articles(store_path: Path | None) -> None:
 
 main.add_command(gazetteer)
 
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--model", default=None, help="spaCy model package (as for ingest).")
+@click.option("--verbose", "-v", is_flag=True, help="List every miss and every extra.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures as JSON here.")
+def evaluate_cmd(gold_dir: Path, articles: tuple[Path, ...], model: str | None, verbose: bool,
+                 json_out: Path | None) -> None:
+    """Score extraction against gold annotations (one GOLD_DIR/<article id>.json per article).
+
+    The articles are ingested into a temporary in-memory store and read back through the contract
+    queries, so the figures are those of what a SPARQL client would see.
+    """
+    from newsgraph import evaluate
+
+    try:
+        code = evaluate.main(gold_dir, articles, verbose=verbose, json_out=json_out, model=model)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
+
+
 if __name__ == "__main__":
     main()
