@@ -192,7 +192,8 @@ def _topics(sent: Span, idx: EntityIndex) -> list[str]:
 
 
 _EVENT_NOUNS = MEET_NOUNS | {"conference", "session", "dialogue", "gathering", "delegations", "delegation"}
-_GROUP_VERBS = {"attend", "head", "lead", "join", "participate", "gather", "represent", "include", "sign"}
+_GROUP_VERBS = {"attend", "head", "lead", "join", "participate", "gather", "represent", "include", "sign",
+                "witness", "co-chair", "chair"}
 
 
 def _mention_root(key: str, sent: Span, idx: EntityIndex) -> Token | None:
@@ -216,6 +217,9 @@ def _list_groups(sent: Span, idx: EntityIndex) -> list[list[str]]:
     for m in idx.mentions:
         if m.kind is Kind.PERSON and m.key and sent.start <= m.start < sent.end:
             roots[sent.doc[m.start:m.end].root.i] = m.key
+    for i, key in idx.pronouns.items():  # "he and Anwar are set to witness ..."
+        if sent.start <= i < sent.end and sent.doc[i].dep_ in {"nsubj", "nsubjpass", "conj"}:
+            roots.setdefault(i, key)
     parent = {i: i for i in roots}
 
     def find(i: int) -> int:
@@ -255,9 +259,17 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
         first = next(m for m in idx.mentions if m.key == group[0] and sent.start <= m.start < sent.end)
         tok = sent.doc[first.start:first.end].root
         anchor = tok
-        while anchor.dep_ in {"conj", "appos", "pobj", "prep", "agent", "compound"} and anchor.head.i != anchor.i:
+        while anchor.dep_ in {"conj", "appos", "pobj", "prep", "agent", "compound", "nsubj", "nsubjpass"} \
+                and anchor.head.i != anchor.i:
             anchor = anchor.head
-        if anchor.pos_ in {"VERB", "AUX"} and anchor.lemma_ in _GROUP_VERBS:
+        # "he and Anwar are set to witness ...": the verb of taking part may be the clause's complement
+        verbs = [anchor, *(c for c in anchor.children if c.dep_ == "xcomp")]
+        verb = next((v for v in verbs if v.pos_ in {"VERB", "AUX"} and v.lemma_ in _GROUP_VERBS), None)
+        if verb is not None:
+            # "... attended the Dialogue along with their counterparts from Japan -- A and B"
+            for c in verb.subtree:
+                if c.dep_ == "prep" and c.lower_ == "with" and c.head.lower_ == "along":
+                    group += [k for k in _persons_under(c, idx) if k not in group]
             out.append(group)
     return out
 
