@@ -153,3 +153,15 @@ def role_country(role: str) -> str | None:
     if len(words) >= 2 and words[-1] == "secretary" and words[0] in _UK_SECRETARIES and words[0] != "chief":
         return "United Kingdom"
     return None
+
+
+#: Institutions and seats of government that place an article in one country ("the Commons",
+#: "the White House"): counted like a country name when guessing an article's home country.
+COUNTRY_SIGNALS: dict[str, str] = {
+    "westminster": "United Kingdom", "downing street": "United Kingdom", "whitehall": "United Kingdom",
+    "house of commons": "United Kingdom", "house of lords": "United Kingdom", "commons": "United Kingdom",
+    "white house": "United States", "capitol hill": "United States", "pentagon": "United States",
+    "congress": "United States", "senate": "United States", "kremlin": "Russia", "duma": "Russia",
+    "elysee": "France", "élysée": "France", "bundestag": "Germany", "knesset": "Israel", "dail": "Ireland",
+    "lok sabha": "India", "rajya sabha": "India", "diet": "Japan", "zhongnanhai": "China",
+}

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex, Mention
 from newsgraph.extract.lexicon import (
+    COUNTRY_SIGNALS,
     FORMER_MARKERS,
     HONORIFICS,
     PARTY_WORDS,
@@ -37,6 +38,11 @@ from newsgraph.gazetteer import Gazetteer
 _STOP_LEFT = {",", ";", ":", "(", ")", '"', "“", "”", "‘", "'", "—", "–"}
 _COPULA = {"be", "become", "remain", "serve", "elect", "appoint", "name", "nominate", "succeed", "replace"}
 _APPOINT = {"elect", "appoint", "name", "nominate"}
+#: Leaving a post: "stepped down as", "resigned as", "quit as" make it former.
+_LEAVE = {"step", "resign", "quit", "retire", "leave"}
+#: Verbs whose "as X" is a description, not an office ("described as a bully", "known as").
+_NOT_A_POST = {"describe", "know", "see", "regard", "portray", "brand", "dismiss", "view", "treat", "label",
+               "depict", "characterise", "characterize", "hail", "criticise", "criticize", "mock", "present"}
 
 
 def sentence_evidence(sent: Span) -> Evidence:
@@ -248,7 +254,7 @@ def _role_span(target: Token) -> list[Token]:
 def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
     """Role phrases a verb gives its subject ("became chancellor", "served as X and Y", "held the
     offices of A, B and C") and whether they are past ("served as", "held")."""
-    former = False
+    former = verb.lemma_ in _LEAVE  # "stepping down as health secretary", "resigned as"
     if verb.lemma_ in {"serve", "hold"}:
         former = verb.tag_ in {"VBD", "VBN"} or ((verb.tag_ == "VBG" and verb.head.lower_ in {"after", "before"})
                                                   or any(c.lower_ in {"after", "before"} for c in verb.children))
@@ -257,7 +263,7 @@ def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
     for c in verb.children:
         if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} and verb.lemma_ != "hold":
             targets.append(c)
-        elif c.dep_ == "prep" and c.lower_ == "as":
+        elif c.dep_ == "prep" and c.lower_ == "as" and not any(g.lower_ in {"such", "well"} for g in c.children):
             targets += [g for g in c.children if g.dep_ == "pobj"]
         elif c.dep_ == "dobj" and verb.lemma_ == "hold":
             for t in c.subtree:  # "held the post of X", "held each of the offices of A, B and C"
@@ -275,7 +281,9 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
     """(holder key, role tokens, former) for every copula or appointment verb with a known subject."""
     out = []
     for verb in doc:
-        if (verb.lemma_ not in _COPULA and verb.lemma_ != "hold") or verb.pos_ not in {"VERB", "AUX"}:
+        if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_ in _NOT_A_POST or not (
+                verb.lemma_ in _COPULA or verb.lemma_ == "hold"
+                or any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)):
             continue
         phrases, former = _copula_complements(verb)
         if not phrases:
@@ -449,6 +457,9 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
         if c and tok.ent_type_ in {"GPE", "NORP", "ORG"}:  # ORG: "US Congress", "Iranian Foreign Ministry"
             counts[c] += 1
     for m in idx.mentions:
+        signal = COUNTRY_SIGNALS.get(m.text.lower().removeprefix("the ")) if m.kind is not Kind.PERSON else None
+        if signal is not None:
+            counts[signal] += 1  # "the Commons", "the White House"
         if m.kind is Kind.PLACE and m.key:
             place = idx.entities.get(m.key)
             if place is not None and place.country:
