@@ -339,11 +339,11 @@ def _resolve_pronouns(doc: Doc, idx: EntityIndex) -> dict[int, str]:
         for i, key, subject in events:
             if sent_of[i] < here - 3:
                 continue
-            bonus = (1.5 if subject else 0.0) + (0.5 if sent_of[i] == here else 0.0)
+            bonus = (1.5 if subject else 0.0) + (2.0 if sent_of[i] == here else 0.0)
             score[key] = max(score.get(key, 0.0), bonus + i / 1e6)
         if not score:
             continue
-        best = max(score, key=lambda k: score[k] + counts.get(k, 0))
+        best = max(score, key=lambda k: score[k] + 0.5 * counts.get(k, 0))
         out[tok.i] = best
         counts[best] = counts.get(best, 0) + 1
         events.append((tok.i, best, tok.dep_ in {"nsubj", "nsubjpass"}))

@@ -255,6 +255,8 @@ def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
     """Role phrases a verb gives its subject ("became chancellor", "served as X and Y", "held the
     offices of A, B and C") and whether they are past ("served as", "held")."""
     former = verb.lemma_ in _LEAVE  # "stepping down as health secretary", "resigned as"
+    if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "longer" for c in verb.children):
+        former = True  # "now he is not home secretary", "is no longer minister"
     if verb.lemma_ in {"serve", "hold"}:
         former = verb.tag_ in {"VBD", "VBN"} or ((verb.tag_ == "VBG" and verb.head.lower_ in {"after", "before"})
                                                   or any(c.lower_ in {"after", "before"} for c in verb.children))

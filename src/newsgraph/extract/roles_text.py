@@ -76,7 +76,8 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             role_toks.append(tok)  # "ex-minister": the role is inside the token; cleaned below
             i += 1
             continue
-        if (mention is not None and mention.kind is Kind.PERSON) or low in HONORIFICS:
+        if (mention is not None and mention.kind is Kind.PERSON) or (
+                low in HONORIFICS and not (i + 1 < n and tokens[i + 1].lower_ in ROLE_NOUNS)):
             i += 1  # "Mrs Quinn's nanny": the employer is not part of the role
             continue
         if mention is not None and mention.kind is Kind.ORGANIZATION:
