@@ -24,6 +24,7 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _NEEDS_WITH = {"talk", "speak", "confer", "sit", "dine", "hold", "have"}
 _PERSON_OBJECT_ONLY = {"visit", "call", "phone", "telephone", "join", "greet", "welcome", "accompany",
                        "host", "receive", "meet"}
+_REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
 _TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
 
 
@@ -317,6 +318,10 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         others = [k for cc in g.children if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}
                                   for k in _people(cc, idx, set(subj))]
                         people = subj + [k for k in others if k not in subj]
+                        if len(people) == 1 and tok.dep_ in {"ccomp", "parataxis"} and tok.head.lemma_ in _REPORT:
+                            # "In phone talks Tuesday, Biden offered ..., Kishida has said": the one
+                            # reporting his own talks is the other party
+                            people += [k for k in _subjects(tok.head, idx) if k not in people]
                         if len(people) >= 2:
                             return people, [tok, g], _is_future(tok), len(subj)
         return None
