@@ -240,10 +240,13 @@ def _meetings(report: Report, article: str, gold: list[dict[str, Any]], people: 
     stat.tp += len(predicted & required)
     stat.fp += len(predicted - required)
     stat.fn += len(required - predicted)
+    def name(ref: str) -> str:
+        return people.entries[int(ref[1:])]["name"] if ref.startswith("#") else ref[1:]
+
     for pair in sorted(predicted - required):
-        report.misses.append((article, "meeting", "extra", " + ".join(pair)))
+        report.misses.append((article, "meeting", "extra", " + ".join(map(name, pair))))
     for pair in sorted(required - predicted):
-        report.misses.append((article, "meeting", "missed", " + ".join(pair)))
+        report.misses.append((article, "meeting", "missed", " + ".join(map(name, pair))))
 
 
 def _memberships(report: Report, article: str, gold: list[dict[str, Any]], orgs: Names,

@@ -24,6 +24,7 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _NEEDS_WITH = {"talk", "speak", "confer", "sit", "dine", "hold", "have"}
 _PERSON_OBJECT_ONLY = {"visit", "call", "phone", "telephone", "join", "greet", "welcome", "accompany",
                        "host", "receive", "meet"}
+_RECIPROCAL = {"meet", "talk", "speak", "confer", "dine", "sit", "discuss"}
 _REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
 _TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
 
@@ -253,7 +254,7 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
     The list must hang from a verb of taking part (or be its passive agent), so that two people
     merely named in one sentence about a summit are not made to meet.
     """
-    if not any(t.lemma_ in _EVENT_NOUNS for t in sent):
+    if not any(t.lemma_.lower() in _EVENT_NOUNS for t in sent):
         return []
     out = []
     for group in _list_groups(sent, idx):
@@ -268,9 +269,11 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
         verb = next((v for v in verbs if v.pos_ in {"VERB", "AUX"} and v.lemma_ in _GROUP_VERBS), None)
         if verb is not None:
             # "... attended the Dialogue along with their counterparts from Japan -- A and B"
-            for c in verb.subtree:
-                if c.dep_ == "prep" and c.lower_ == "with" and c.head.lower_ == "along":
-                    group += [k for k in _persons_under(c, idx) if k not in group]
+            along = next((c.i for c in verb.subtree if c.lower_ == "with" and c.i > 0
+                          and sent.doc[c.i - 1].lower_ == "along"), None)
+            if along is not None:  # everyone named after "along with" in the clause joins the group
+                group += [m.key for m in idx.mentions if m.kind is Kind.PERSON and m.key and along < m.start < sent.end
+                          and m.key not in group]
             out.append(group)
     return out
 
@@ -359,6 +362,8 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             return None
         if tok.lemma_ in _NEEDS_WITH and not objs and not light:
             return None
+        if tok.lemma_ not in _RECIPROCAL and not objs and not light:
+            return None  # "A and B received 85 and 46 votes": receiving, hosting, visiting need a guest
         participants = subj + [o for o in objs if o not in subj]
         return participants, anchors, _is_future(tok), len(subj)
     if tok.pos_ == "NOUN" and tok.lemma_ in MEET_NOUNS:
