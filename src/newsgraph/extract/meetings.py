@@ -336,10 +336,13 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         for c in tok.children:
             if c.dep_ in {"dobj", "obj", "dative"}:
                 if tok.lemma_ in MEET_LIGHT_VERBS or c.lemma_ in MEET_NOUNS:
-                    if c.lemma_ in MEET_NOUNS:
+                    noun = c if c.lemma_ in MEET_NOUNS else next(
+                        (obj for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
+                         for obj in of.children if obj.dep_ == "pobj" and obj.lemma_ in MEET_NOUNS), None)
+                    if noun is not None:  # "held talks with", "had nine hours of talks with"
                         light = True
-                        anchors.append(c)
-                        for cc in c.children:
+                        anchors.append(noun)
+                        for cc in noun.children:
                             if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
                                 objs += _people(cc, idx, set(subj))
                 elif tok.lemma_ in _PERSON_OBJECT_ONLY:
