@@ -101,9 +101,12 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
     if t.text in {"'s", "’s"}:
         return True  # "Türkiye's National Intelligence ..."
     if low in {"of", "for", "and", "&"}:
-        # "Minister of State", "Energy and Mines Minister": capitalized words on both sides
+        # "Minister of State", "Energy and Mines Minister": capitalized words on both sides — but
+        # "... of Mexico and Energy Minister X" is a list: a country before "and" ends the title
         left = t.doc[t.i - 1] if t.i > 0 else None
-        return bool(toks) and toks[-1].text[:1].isupper() and left is not None and left.text[:1].isupper()
+        if left is None or not left.text[:1].isupper() or not toks or not toks[-1].text[:1].isupper():
+            return False
+        return not (low in {"and", "&"} and country_of(left, gaz) is not None)
     if t.text == "-":
         # "ex-" and glued compounds such as "Vice-President"; a spaced dash ends the title
         left = t.doc[t.i - 1] if t.i > 0 else None
@@ -387,6 +390,12 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
         after = idx.at(m.end + 1)  # "Energy Minister Javier Espinosa of Ecuador"
         if after is not None and after.kind is Kind.COUNTRY and after.key:
             country = idx.entities[after.key].name
+        elif after is None:  # the model missed the name: "... of Colombia", "... of Trinidad-Tobago"
+            for width in (3, 2, 1):
+                found = gaz.country(doc[m.end + 1:m.end + 1 + width].text) if m.end + width < len(doc) else None
+                if found is not None:
+                    country = found.name
+                    break
     if parsed.party is not None and (not country or country == parsed.party[1]):
         party_name, party_country = parsed.party
         country = country or party_country
