@@ -444,6 +444,14 @@ def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gaz
         if not p.country and not p.organization and len(known) == 1:
             p.country = next(iter(known))
             p.confidence = round(p.confidence - 0.1, 2)
+    # Nominal mentions elsewhere in the article say whose office it is: "Prime Minister Tony Blair"
+    # ... "the British prime minister" (a name-less "the ADJ ROLE" phrase with one country).
+    nominal = _nominal_countries(doc, idx, gaz)
+    for p in posts:
+        key = p.role.lower()
+        if not p.country and not p.organization and len(nominal.get(key, set())) == 1:
+            p.country = idx.country_entity(next(iter(nominal[key])), gaz)
+            p.confidence = round(p.confidence - 0.1, 2)
     dominant = _dominant_country(doc, idx, gaz, markers)
     if dominant is None:
         return
@@ -451,6 +459,33 @@ def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gaz
         if not p.country and not p.organization:
             p.country = idx.country_entity(dominant, gaz)
             p.confidence = round(p.confidence - 0.2, 2)
+
+
+def _nominal_countries(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> dict[str, set[str]]:
+    """Role wording → countries of name-less "the British prime minister"-style phrases."""
+    out: dict[str, set[str]] = {}
+    for tok in doc:
+        if tok.lower_ != "the":
+            continue
+        j = tok.i + 1
+        country = None
+        while j < len(doc) and j < tok.i + 3:
+            c = country_of(doc[j], gaz)
+            if c is None:
+                break
+            country = c
+            j += 1
+        if country is None:
+            continue
+        k = j
+        while k < len(doc) and k < j + 4 and not doc[k].is_punct and idx.at(k) is None \
+                and (doc[k].lower_ in ROLE_NOUNS or doc[k].lower_ in ROLE_MODIFIERS
+                     or doc[k].pos_ in {"NOUN", "PROPN"}):
+            k += 1
+        if k == j or doc[k - 1].lower_ not in ROLE_NOUNS or (k < len(doc) and idx.at(k) is not None):
+            continue  # a name follows: that is a title, not a nominal mention
+        out.setdefault(doc[j:k].text.lower(), set()).add(country)
+    return out
 
 
 def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[int]) -> str | None:
