@@ -461,6 +461,21 @@ def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gaz
             p.confidence = round(p.confidence - 0.2, 2)
 
 
+def _dateline_country(doc: Doc, gaz: Gazetteer) -> str | None:
+    """The country of a wire-story dateline ("TEHRAN, Jul. 14 (MNA) –", "ASTANA, July 4 -")."""
+    for end in range(1, min(5, len(doc))):
+        if doc[end].text in {",", "—", "–", "-", ":", "("}:
+            head = doc[:end].text.strip()
+            if head.isupper() or doc[end].text != ",":
+                place = gaz.place(head)
+                if place is not None and place.country_name:
+                    return place.country_name
+                country = gaz.country(head)
+                return country.name if country else None
+            return None
+    return None
+
+
 def _nominal_countries(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> dict[str, set[str]]:
     """Role wording → countries of name-less "the British prime minister"-style phrases."""
     out: dict[str, set[str]] = {}
@@ -496,6 +511,9 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
     post are left out of the count; the rest — names, adjectives, capitals — are counted.
     """
     counts: Counter[str] = Counter()  # type: ignore[assignment]  # float weights
+    dateline = _dateline_country(doc, gaz)
+    if dateline is not None:
+        counts[dateline] += 2  # "TEHRAN, Jul. 14 (MNA) –": the story is filed from there
     for tok in doc:
         if tok.i in markers:
             continue
