@@ -25,7 +25,8 @@ _DESCRIPTIVE = frozenset(
     "new newly leftist rightist left-wing right-wing veteran longtime long-time long-serving incoming embattled "
     "powerful influential popular controversial hardline hard-line moderate reformist centrist populist "
     "nationalist elected re-elected sitting current recently-appointed newly-appointed newly-elected "
-    "then-current beleaguered".split()
+    "then-current beleaguered legendary famous renowned prominent noted celebrated well-known outspoken "
+    "respected acclaimed iconic".split()
 )
 
 
@@ -151,7 +152,7 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         return None
     if len(role_toks) == 1 and role_toks[0].lower_ in VAGUE_ROLES:
         return None
-    text = _join(role_toks)
+    text = _join(role_toks).lstrip("-–— ")
     if text.lower().startswith("ex-"):
         text = text[3:]
     if not text:
