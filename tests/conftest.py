@@ -8,6 +8,7 @@ Sections:
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,8 +35,29 @@ _SHARED = f"""
 <{BASE}id/person/hakan-fidan> a foaf:Person, schema:Person ; rdfs:label "Hakan Fidan" .
 <{BASE}id/country/turkiye> a ng:Country, schema:Country ; rdfs:label "Türkiye" .
 """
+
+
+def _evidence(claim: str, article: str, quote: str, start: int) -> str:
+    """A claim's evidence, as the mapper writes it (prov + a Web Annotation on the sentence)."""
+    return f"""
+<{claim}> prov:wasDerivedFrom <{article}> ; ng:confidence "0.9"^^xsd:decimal ; ng:evidence <{claim}#evidence> .
+<{claim}#evidence> a oa:Annotation ; oa:motivatedBy oa:identifying ; oa:hasBody <{claim}> ;
+    oa:hasTarget <{claim}#target> .
+<{claim}#target> a oa:SpecificResource ; oa:hasSource <{article}> ;
+    oa:hasSelector <{claim}#quote>, <{claim}#position> .
+<{claim}#quote> a oa:TextQuoteSelector ; oa:exact {quote!r} .
+<{claim}#position> a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + len(quote)} .
+"""
+
+
+QUOTE_A1 = "Hakan Fidan was named foreign minister on Saturday."
+QUOTE_A2_MEETING = "Fidan met Sergey Lavrov in Moscow on Tuesday to discuss Gaza."
+QUOTE_A2_FORMER = "Fidan, a former head of the National Intelligence Organization, arrived on Monday."
+QUOTE_A2_PARTY = "Fidan, a member of the Justice and Development Party, spoke to reporters."
+
 SAMPLE_TURTLE: dict[str, str] = {
     GRAPH_A1: _SHARED + f"""
+<{BASE}id/person/hakan-fidan> owl:sameAs wd:Q1000001 .
 <{BASE}id/article/a1> a schema:NewsArticle ; dcterms:identifier "a1" ;
     dcterms:title "Fidan named foreign minister" ; dcterms:issued "2024-06-03"^^xsd:date ;
     schema:mentions <{BASE}id/person/hakan-fidan>, <{BASE}id/country/turkiye> .
@@ -45,19 +67,38 @@ SAMPLE_TURTLE: dict[str, str] = {
     org:role ngr:foreign-minister ; org:postIn <{BASE}id/org/turkiye-ministry-of-foreign-affairs> .
 <{BASE}id/claim/a1/post-1> a org:Membership, ng:PostHolding ;
     org:member <{BASE}id/person/hakan-fidan> ; opengov:post <{BASE}id/post/turkiye/foreign-minister> ;
+    org:organization <{BASE}id/org/turkiye-ministry-of-foreign-affairs> ;
     ng:roleLabel "Foreign Minister" ; ng:status ng:Current ;
-    prov:wasDerivedFrom <{BASE}id/article/a1> ; ng:confidence "0.9"^^xsd:decimal .
-""",
+    org:memberDuring <{BASE}id/claim/a1/post-1#during> .
+<{BASE}id/claim/a1/post-1#during> a time:Interval ; time:hasBeginning <{BASE}id/claim/a1/post-1#start> .
+<{BASE}id/claim/a1/post-1#start> a time:Instant ; time:inXSDDate "2023-06-03"^^xsd:date .
+""" + _evidence(f"{BASE}id/claim/a1/post-1", f"{BASE}id/article/a1", QUOTE_A1, 0),
     GRAPH_A2: _SHARED + f"""
 <{BASE}id/article/a2> a schema:NewsArticle ; dcterms:identifier "a2" ;
+    dcterms:title "Fidan meets Lavrov in Moscow" ; dcterms:issued "2024-06-11"^^xsd:date ;
     schema:mentions <{BASE}id/person/hakan-fidan>, <{BASE}id/person/sergey-lavrov> .
 <{BASE}id/person/sergey-lavrov> a foaf:Person, schema:Person ; rdfs:label "Sergey Lavrov" .
 <{BASE}id/place/moscow> a schema:Place ; rdfs:label "Moscow" .
 <{BASE}id/claim/a2/meeting-1> a ng:Meeting, sem:Event, schema:Event ;
     sem:hasActor <{BASE}id/person/hakan-fidan>, <{BASE}id/person/sergey-lavrov> ;
-    sem:hasPlace <{BASE}id/place/moscow> ; ng:topic "Gaza" ;
+    sem:hasPlace <{BASE}id/place/moscow> ; ng:topic "Gaza" ; schema:startDate "2024-06-11"^^xsd:date ;
     prov:wasDerivedFrom <{BASE}id/article/a2> .
-""",
+<{BASE}id/org/national-intelligence-organization> a org:Organization, org:FormalOrganization ;
+    rdfs:label "National Intelligence Organization" .
+<{BASE}id/post/national-intelligence-organization/head-of-agency> a org:Post ;
+    rdfs:label "Head of agency (National Intelligence Organization)" ;
+    org:postIn <{BASE}id/org/national-intelligence-organization> .
+<{BASE}id/claim/a2/post-1> a org:Membership, ng:PostHolding ;
+    org:member <{BASE}id/person/hakan-fidan> ;
+    opengov:post <{BASE}id/post/national-intelligence-organization/head-of-agency> ;
+    ng:roleLabel "head of the National Intelligence Organization" ; ng:status ng:Former .
+<{BASE}id/org/justice-and-development-party> a org:Organization, org:FormalOrganization ;
+    rdfs:label "Justice and Development Party" .
+<{BASE}id/claim/a2/membership-1> a org:Membership ; org:member <{BASE}id/person/hakan-fidan> ;
+    org:organization <{BASE}id/org/justice-and-development-party> ; ng:status ng:Current .
+""" + _evidence(f"{BASE}id/claim/a2/meeting-1", f"{BASE}id/article/a2", QUOTE_A2_MEETING, 200)
+    + _evidence(f"{BASE}id/claim/a2/post-1", f"{BASE}id/article/a2", QUOTE_A2_FORMER, 0)
+    + _evidence(f"{BASE}id/claim/a2/membership-1", f"{BASE}id/article/a2", QUOTE_A2_PARTY, 100),
 }
 
 
@@ -68,7 +109,7 @@ def sample_quads() -> dict[str, list[ox.Quad]]:
     for graph, body in SAMPLE_TURTLE.items():
         triples = ox.parse(prologue + body, format=ox.RdfFormat.TURTLE)
         g = ox.NamedNode(graph)
-        result[graph] = [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+        result[graph] = list(dict.fromkeys(ox.Quad(t.subject, t.predicate, t.object, g) for t in triples))
     return result
 
 
@@ -91,19 +132,27 @@ def fill_store(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _sample_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fill_store(tmp_path_factory.mktemp("template") / "store")
+
+
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return fill_store(tmp_path / "store")
+def store_path(tmp_path: Path, _sample_store_template: Path) -> Path:
+    """A fresh copy of the sample store (copying the closed store's files is faster than writing it)."""
+    return Path(shutil.copytree(_sample_store_template, tmp_path / "store"))
 
 
 # -- 2. web app -------------------------------------------------------------------------------------
 
 @pytest.fixture
-def app(store_path: Path) -> Flask:
-    from newsgraph.web import create_app
+def app(store_path: Path) -> Iterator[Flask]:
+    from newsgraph.web import create_app, shutdown
 
     # Check the store for new writes on every request, so tests see them without waiting.
-    return create_app(store_path, {"TESTING": True, "STORE_CHECK_INTERVAL": 0.0})
+    app = create_app(store_path, {"TESTING": True, "STORE_CHECK_INTERVAL": 0.0})
+    yield app
+    shutdown(app)  # its SPARQL worker processes
 
 
 @pytest.fixture

@@ -125,3 +125,95 @@ def test_live_turtle_dump_parses(live_server: LiveServer) -> None:
     with urllib.request.urlopen(live_server.url + "dumps/newsgraph.ttl", timeout=30) as response:
         graph = rdflib.Graph().parse(data=response.read(), format="turtle")
     assert len(graph) == len(sample_union())
+
+
+# -- compressed dumps, TriG, caching headers, VoID/DCAT ---------------------------------------------------
+
+def test_gzipped_dumps_decompress_to_the_plain_ones(client: FlaskClient) -> None:
+    import gzip
+
+    ttl = client.get("/dumps/newsgraph.ttl.gz")
+    assert ttl.status_code == 200 and ttl.headers["Content-Type"] == "application/gzip"
+    assert ttl.headers["Content-Disposition"] == 'attachment; filename="newsgraph.ttl.gz"'
+    assert "Content-Encoding" not in ttl.headers  # a .gz file, not a transparently compressed body
+    assert gzip.decompress(ttl.data) == client.get("/dumps/newsgraph.ttl").data
+    nq = gzip.decompress(client.get("/dumps/newsgraph.nq.gz").data)
+    assert set(ox.parse(nq, format=ox.RdfFormat.N_QUADS)) == {q for qs in sample_quads().values() for q in qs}
+
+
+def test_trig_dump_keeps_graphs_and_provenance(client: FlaskClient) -> None:
+    import gzip
+
+    body = gzip.decompress(client.get("/dumps/newsgraph.trig.gz").data)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=body, format="trig")
+    a1 = dataset.graph(rdflib.URIRef(GRAPH_A1))
+    claim = rdflib.URIRef(f"{BASE}id/claim/a1/post-1")
+    assert (claim, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+            rdflib.URIRef(f"{BASE}id/article/a1")) in a1
+    assert b"@prefix prov: <http://www.w3.org/ns/prov#>" in body
+
+
+def test_last_modified_and_if_modified_since(client: FlaskClient) -> None:
+    first = client.get("/dumps/newsgraph.nq")
+    modified = first.headers["Last-Modified"]
+    assert client.get("/dumps/newsgraph.nq", headers={"If-Modified-Since": modified}).status_code == 304
+    stale = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get("/dumps/newsgraph.nq", headers={"If-Modified-Since": stale}).status_code == 200
+
+
+def test_head_gives_the_size_once_a_download_measured_it(client: FlaskClient) -> None:
+    assert "Content-Length" not in client.head("/dumps/newsgraph.ttl.gz").headers
+    body = client.get("/dumps/newsgraph.ttl.gz").data
+    head = client.head("/dumps/newsgraph.ttl.gz")
+    assert head.status_code == 200 and head.data == b""
+    assert int(head.headers["Content-Length"]) == len(body)
+
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+
+
+def test_void_and_dcat_describe_the_dataset_and_every_file(store_path: Path) -> None:
+    from newsgraph.web import shutdown
+
+    app = create_app(store_path, {"LICENSE": "https://creativecommons.org/licenses/by/4.0/"})
+    client = app.test_client()
+    response = client.get("/dumps/void.ttl")
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=response.data, format="turtle")
+    dataset = rdflib.URIRef("http://localhost/dumps/void.ttl#dataset")
+    assert (dataset, rdflib.RDF.type, VOID.Dataset) in graph and (dataset, rdflib.RDF.type, DCAT.Dataset) in graph
+    assert int(graph.value(dataset, VOID.triples)) == sum(len(q) for q in sample_quads().values())
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef("http://localhost/sparql")
+    assert graph.value(dataset, DCT.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert graph.value(dataset, DCT.modified) is not None
+    dumps = set(graph.objects(dataset, VOID.dataDump))
+    assert {str(d).rsplit("/", 1)[1] for d in dumps} == {
+        "newsgraph.ttl", "newsgraph.ttl.gz", "newsgraph.nt", "newsgraph.nq", "newsgraph.nq.gz", "newsgraph.trig.gz"}
+    ttl_gz = rdflib.URIRef("http://localhost/dumps/newsgraph.ttl.gz")
+    assert int(graph.value(ttl_gz, DCAT.byteSize)) == len(client.get("/dumps/newsgraph.ttl.gz").data)
+    assert graph.value(ttl_gz, DCAT.compressFormat) == rdflib.URIRef(
+        "http://www.iana.org/assignments/media-types/application/gzip")
+    assert graph.value(ttl_gz, DCAT.mediaType) == rdflib.URIRef("http://www.iana.org/assignments/media-types/text/turtle")
+    people = [p for p in graph.objects(dataset, VOID.classPartition)
+              if graph.value(p, VOID["class"]) == rdflib.FOAF.Person]
+    assert int(graph.value(people[0], VOID.entities)) == 2
+    index = client.get("/").get_data(as_text=True)
+    assert 'href="/dumps/void.ttl"' in index and "creativecommons.org/licenses/by/4.0" in index
+    assert client.get("/.well-known/void").headers["Location"].endswith("/dumps/void.ttl")
+    shutdown(app)
+
+
+def test_write_dumps_writes_the_same_files(client: FlaskClient, store_path: Path, tmp_path: Path) -> None:
+    from newsgraph.web.dumps import DUMPS, write_dumps
+
+    store = GraphStore(store_path, read_only=True)
+    written = write_dumps(store, tmp_path / "out", base_url="https://example.org/")
+    assert {p.name for p in written} == {*DUMPS, "void.ttl"}
+    for name in DUMPS:
+        assert (tmp_path / "out" / name).read_bytes() == client.get(f"/dumps/{name}").data, name
+    graph = rdflib.Graph().parse(tmp_path / "out" / "void.ttl", format="turtle")
+    assert (rdflib.URIRef("https://example.org/dumps/void.ttl#dataset"), VOID.dataDump,
+            rdflib.URIRef("https://example.org/dumps/newsgraph.nq.gz")) in graph

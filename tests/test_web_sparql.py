@@ -209,17 +209,28 @@ def test_more_than_one_query_is_400(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("request_kwargs", [
-    {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
     {"method": "POST", "data": {"update": "CLEAR ALL"}},
     {"method": "POST", "data": b"CLEAR ALL", "content_type": "application/sparql-update"},
-    {"method": "POST", "data": "update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
-     "content_type": "application/x-www-form-urlencoded"},
 ])
-def test_updates_are_refused_with_403(client: FlaskClient, request_kwargs: dict) -> None:
+def test_updates_are_refused_with_403_on_a_read_only_server(client: FlaskClient, request_kwargs: dict) -> None:
     response = client.open("/sparql", **request_kwargs)
     assert response.status_code == 403
     assert "read-only" in response.get_data(as_text=True)
     assert count(client) == QUADS  # nothing was cleared
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
+    {"method": "POST", "data": "update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
+     "content_type": "application/x-www-form-urlencoded"},
+    {"method": "POST", "data": {"update": "CLEAR ALL", "query": "ASK {}"}},
+    {"method": "POST", "data": b"CLEAR ALL", "content_type": "application/sparql-update",
+     "query_string": {"update": "CLEAR ALL"}},
+])
+def test_malformed_update_requests_are_400(client: FlaskClient, request_kwargs: dict) -> None:
+    response = client.open("/sparql", **request_kwargs)
+    assert response.status_code == 400
+    assert count(client) == QUADS
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
@@ -656,3 +667,89 @@ def test_bundled_examples_run_as_html_and_json(client: FlaskClient) -> None:
         for fmt in ("html", "json"):
             response = client.get("/sparql", query_string={"query": example.text, "format": fmt})
             assert response.status_code == 200, (example.name, response.get_data(as_text=True))
+
+
+# -- service description, CORS settings, curl, the serve command ----------------------------------------------
+
+def test_service_description_names_its_own_url_and_the_dataset(live_server: LiveServer) -> None:
+    request = urllib.request.Request(live_server.sparql, headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        graph = rdflib.Graph().parse(data=response.read(), format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    service = graph.value(predicate=rdflib.RDF.type, object=sd.Service)
+    assert graph.value(service, sd.endpoint) == rdflib.URIRef(live_server.sparql)
+    assert (service, sd.feature, sd.UnionDefaultGraph) in graph
+    assert (service, sd.feature, sd.BasicFederatedQuery) not in graph
+    dataset = graph.value(service, sd.defaultDataset)
+    assert int(graph.value(graph.value(dataset, sd.defaultGraph), void.triples)) == QUADS
+    assert graph.value(dataset, void.sparqlEndpoint) == rdflib.URIRef(live_server.sparql)
+    formats = set(graph.objects(service, sd.resultFormat))
+    assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in formats
+
+
+def test_cors_can_be_limited_to_origins_or_turned_off(store_path: Path) -> None:
+    from newsgraph.web import shutdown
+
+    limited = create_app(store_path, {"CORS": "https://a.example https://b.example"})
+    off = create_app(store_path, {"CORS": False})
+    try:
+        ask = {"query": "ASK {}"}
+        allowed = limited.test_client().get("/sparql", query_string=ask, headers={"Origin": "https://b.example"})
+        assert allowed.headers["Access-Control-Allow-Origin"] == "https://b.example"
+        assert "Origin" in allowed.headers["Vary"]
+        other = limited.test_client().get("/sparql", query_string=ask, headers={"Origin": "https://evil.example"})
+        assert "Access-Control-Allow-Origin" not in other.headers
+        assert "Access-Control-Allow-Origin" not in off.test_client().get("/sparql", query_string=ask).headers
+    finally:
+        shutdown(limited)
+        shutdown(off)
+
+
+@pytest.mark.skipif(not Path("/usr/bin/curl").exists(), reason="curl is not installed")
+def test_curl_works_unchanged(live_server: LiveServer) -> None:
+    def curl(*args: str) -> str:
+        done = subprocess.run(["curl", "-sS", "--fail-with-body", *args], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    url = live_server.sparql
+    assert json.loads(curl("-G", url, "--data-urlencode", f"query={LABELS}"))["results"]["bindings"]
+    assert curl(url, "--data-urlencode", f"query={LABELS}", "-H", "Accept: text/csv").splitlines() == [
+        "label", *ALL_LABELS]
+    assert curl(url, "--data-binary", "ASK { ?s ?p 'Moscow' }", "-H", "Content-Type: application/sparql-query",
+                "-H", "Accept: application/sparql-results+xml").count("<boolean>true</boolean>") == 1
+    turtle = curl("-G", url, "--data-urlencode", "query=CONSTRUCT WHERE { ?s ?p ?o }", "-H", "Accept: text/turtle")
+    assert len(rdflib.Graph().parse(data=turtle, format="turtle")) == len(sample_union())
+    assert "sd:Service" in curl(url, "-H", "Accept: text/turtle")
+
+
+def test_newsgraph_serve_with_anonymous_updates_and_a_clean_stop(store_path: Path) -> None:
+    """``newsgraph serve`` as the W3C load scripts run it; SIGTERM stops it and its query processes."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newsgraph.cli", "serve", "--store", str(store_path), "--host", "127.0.0.1",
+         "--port", "0", "--allow-anonymous-update", "--timeout", "10", "--workers", "2"],
+        stdout=subprocess.PIPE, text=True, env=_env_with_newsgraph())
+    try:
+        assert server.stdout is not None
+        match = re.search(r"\(SPARQL endpoint (\S+)\)", server.stdout.readline())
+        assert match, "no URL printed"
+        endpoint = match.group(1)
+        insert = urllib.request.Request(endpoint, data=b"INSERT DATA { GRAPH <http://ex/g> { <http://ex/s> "
+                                        b"<http://ex/p> 'via serve' } }", method="POST",
+                                        headers={"Content-Type": "application/sparql-update"})
+        with urllib.request.urlopen(insert, timeout=30) as response:
+            assert response.status == 204
+        url = endpoint + "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p 'via serve' }"})
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert json.loads(response.read())["boolean"] is True
+        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "the query processes' zygote should be a child of the server"
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert server.returncode == 0
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in children):
+        assert time.monotonic() < deadline, "query processes outlived the server"
+        time.sleep(0.05)

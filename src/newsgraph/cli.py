@@ -88,16 +88,52 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int) -> None:
-    """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /."""
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads (waitress).")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Query processes: SPARQL queries run "
+              "at once (default: the CPU count, at most 4).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds a SPARQL query or update may run before it is stopped (0: no limit).")
+@click.option("--max-result-mb", default=256, show_default=True, type=click.IntRange(0),
+              help="Largest SPARQL response in MiB; bigger results are cut off (0: no limit).")
+@click.option("--memory-limit-mb", default=2048, show_default=True, type=click.IntRange(0),
+              help="Memory one query may use, in MiB (0: no limit).")
+@click.option("--cors/--no-cors", default=True, show_default=True,
+              help="Let web pages on other sites read /sparql, /dumps and the data (CORS).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Allow only these origins (repeatable; implies --cors).")
+@click.option("--allow-service", is_flag=True, help="Allow SPARQL SERVICE (federated queries): the server then "
+              "fetches URLs named by its clients.")
+@click.option("--update-token", envvar="NEWSGRAPH_UPDATE_TOKEN", default=None, metavar="TOKEN",
+              help="Accept SPARQL Update from clients sending 'Authorization: Bearer TOKEN' "
+              "(default: $NEWSGRAPH_UPDATE_TOKEN; prefer the variable: command lines are visible to other users).")
+@click.option("--allow-anonymous-update", is_flag=True,
+              help="Accept SPARQL Update from anyone (local use and test suites only).")
+@click.option("--default-graph", type=click.Choice(["auto", "union", "stored"]), default="auto", show_default=True,
+              help="Default graph of queries: the union of all graphs, the stored default graph, or auto "
+              "(the union while the stored default graph is empty, as in a newsgraph store).")
+@click.option("--license", "license_iri", default=None, metavar="IRI",
+              help="The data's licence, stated in /dumps/void.ttl (e.g. https://creativecommons.org/licenses/by/4.0/).")
+def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int, workers: int | None,
+          timeout: float, max_result_mb: int, memory_limit_mb: int, cors: bool, cors_origins: tuple[str, ...],
+          allow_service: bool, update_token: str | None, allow_anonymous_update: bool, default_graph: str,
+          license_iri: str | None) -> None:
+    """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /, data at /id/."""
     from newsgraph.web.server import serve as run_server
 
     path = store_path or default_store_path()
     if not path.exists():
         raise click.ClickException(f"no store at {path}: run `newsgraph ingest ARTICLES --store {path}` first")
+    config = {
+        "BASE_URI": _base_uri(base_uri), "QUERY_TIMEOUT": timeout or None,
+        "MAX_RESULT_BYTES": max_result_mb * 2**20 or None, "QUERY_MEMORY_LIMIT": memory_limit_mb * 2**20 or None,
+        "CORS": " ".join(cors_origins) if cors_origins else cors, "ALLOW_SERVICE": allow_service,
+        "UPDATE_TOKEN": update_token or None, "ALLOW_ANONYMOUS_UPDATE": allow_anonymous_update,
+        "DEFAULT_GRAPH": default_graph, "LICENSE": license_iri,
+    }
+    if workers:
+        config["QUERY_WORKERS"] = workers
     try:
-        run_server(path, host, port, config={"BASE_URI": _base_uri(base_uri)}, threads=threads)
+        run_server(path, host, port, config=config, threads=threads)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 

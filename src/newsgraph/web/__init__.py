@@ -10,6 +10,11 @@ read-only store is a snapshot taken when it is opened; it never sees later write
 reopens it (about 10 ms on a quiet store) when the files on disk change, so new articles show up
 without restarting the server, and keeps serving the previous snapshot if a reopen fails (it can,
 transiently, when the writer compacts files away under a concurrent open).
+
+SPARQL requests do not run in the server process at all: a :class:`~.workers.QueryPool` of worker
+processes evaluates them, so that a query past ``QUERY_TIMEOUT`` can be killed (see
+:mod:`.workers`). The pages and dumps read the provider's snapshot in the server's own threads:
+their queries are fixed and bounded, and the dumps stream without holding the data.
 """
 
 from __future__ import annotations
@@ -29,21 +34,39 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from newsgraph.store import GraphStore, StoreError
+from newsgraph.web.workers import QueryPool
 
 log = logging.getLogger(__name__)
 
 #: Config defaults; callers override any of them through ``create_app(..., config)``.
 DEFAULTS: dict[str, Any] = {
-    # Base of the IRIs the data was minted under (shown on the index page).
+    # Base of the IRIs the data was minted under: ``{BASE_URI}id/...`` is served at ``/id/...``.
     "BASE_URI": "http://localhost:8080/",
-    # Seconds a query may run. Placeholder: pyoxigraph 0.5's Python API cannot cancel a running
-    # query, so this is not enforced yet.
-    "QUERY_TIMEOUT": None,
-    # ``Access-Control-Allow-Origin: *`` on /sparql and /dumps (they only read public data).
+    # Seconds a SPARQL query or update may spend in the engine; then its worker process is killed
+    # and the client gets a 503. ``None`` or 0: no limit.
+    "QUERY_TIMEOUT": 30.0,
+    # Worker processes evaluating SPARQL (at most this many queries run at once; more wait).
+    "QUERY_WORKERS": min(4, os.cpu_count() or 1),
+    # Bytes of memory (RLIMIT_DATA) one query worker may use; a query needing more fails with a
+    # 500 instead of exhausting the machine. ``None``: no limit.
+    "QUERY_MEMORY_LIMIT": 2 * 1024**3,
+    # The most bytes one SPARQL response may have (the dumps are for the whole dataset). A result
+    # that grows past it is cut off: the response is aborted, so no client mistakes it for complete.
+    "MAX_RESULT_BYTES": 256 * 1024**2,
+    # The default graph of queries without FROM or a protocol dataset: "union" (of all graphs),
+    # "stored" (the store's default graph, standard SPARQL), or "auto": the union while the stored
+    # default graph is empty (a newsgraph store keeps everything in article graphs), else stored.
+    "DEFAULT_GRAPH": "auto",
+    # CORS for the read-only, machine-readable parts of the site: True (any origin), False, or a
+    # space-separated list of allowed origins.
     "CORS": True,
     # SPARQL ``SERVICE`` makes the server fetch URLs named by the client: an open proxy. Off unless
     # configured.
     "ALLOW_SERVICE": False,
+    # SPARQL Update: refused unless a bearer token is configured (clients send
+    # ``Authorization: Bearer TOKEN``) or anonymous updates are allowed (local use only).
+    "UPDATE_TOKEN": None,
+    "ALLOW_ANONYMOUS_UPDATE": False,
     # Seconds between checks of the store files for writes by another process.
     "STORE_CHECK_INTERVAL": 1.0,
     # At most this many rows in an HTML result table (the other formats are not limited).
@@ -51,12 +74,15 @@ DEFAULTS: dict[str, Any] = {
     # Folder of example queries (``*.rq``); ``None`` means the bundled ``sparql/`` folder.
     "SPARQL_EXAMPLES_DIR": None,
     "TITLE": "newsgraph",
+    # The dataset's licence, as an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), stated
+    # in the VoID/DCAT description; ``None`` says nothing.
+    "LICENSE": None,
     # Flask's request body limit: a query is small; a huge body is a mistake or an attack (413).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
 
 #: Path prefixes that get CORS headers: the machine-readable, read-only parts of the site.
-CORS_PATHS = ("/sparql", "/dumps")
+CORS_PATHS = ("/sparql", "/dumps", "/id/", "/graph/", "/ns", "/.well-known/void")
 
 # Files RocksDB rewrites without a change of data (its own info logs) or that never change.
 _IGNORED_FILES = ("LOG", "LOCK", "IDENTITY")
@@ -135,15 +161,24 @@ class StoreProvider:
         store, signature = self._snapshot
         return store, hashlib.sha1(repr(signature).encode()).hexdigest()[:16]
 
+    def modified(self) -> float:
+        """When the current snapshot's newest store file was written (Unix time)."""
+        signature = self._snapshot[1]
+        return max((mtime for _, _, mtime in signature), default=0) / 1e9
+
     def current(self) -> GraphStore:
         """The newest snapshot, reopened first if the store changed on disk since the last one."""
         if self._clock() - self._checked_at >= self.check_interval:
             self.refresh()
         return self._snapshot[0]
 
-    def refresh(self) -> bool:
-        """Reopen now if the store files changed; ``True`` if a new snapshot was opened."""
-        if not self._lock.acquire(blocking=False):
+    def refresh(self, *, wait: bool = False) -> bool:
+        """Reopen now if the store files changed; ``True`` if a new snapshot was opened.
+
+        Normally a thread that finds another one reopening goes on with the current snapshot;
+        with ``wait`` (after an update, whose client must see its write) it waits and checks too.
+        """
+        if not self._lock.acquire(blocking=wait):
             return False  # another thread is checking; use the current snapshot meanwhile
         try:
             self._checked_at = self._clock()
@@ -176,6 +211,18 @@ def get_store() -> GraphStore:
 
 def get_provider() -> StoreProvider:
     return current_app.extensions["newsgraph.store"]
+
+
+def get_pool() -> QueryPool:
+    """The app's SPARQL worker processes."""
+    return current_app.extensions["newsgraph.pool"]
+
+
+def shutdown(app: Flask) -> None:
+    """Stop the app's worker processes (they also stop when the server process exits)."""
+    pool = app.extensions.get("newsgraph.pool")
+    if pool is not None:
+        pool.close()
 
 
 def plain_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -357,25 +404,24 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
 
     app.extensions["newsgraph.store"] = StoreProvider(
         store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
+    if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
+        raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
+    app.extensions["newsgraph.pool"] = QueryPool(
+        store_path, size=int(app.config["QUERY_WORKERS"]), memory_limit=app.config["QUERY_MEMORY_LIMIT"])
 
-    from newsgraph.web import dumps, pages, sparql
+    from newsgraph.web import dumps, entities, pages, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(entities.bp)
 
     @app.after_request
     def add_headers(response: Response) -> Response:
         # Error texts echo parts of the query: never let a browser sniff them into HTML.
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if app.config["CORS"] and request.path.startswith(CORS_PATHS):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
-            if request.method == "OPTIONS":
-                response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-                response.headers["Access-Control-Allow-Headers"] = (
-                    request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type")
-                response.headers["Access-Control-Max-Age"] = "86400"
+        if request.path.startswith(CORS_PATHS):
+            _cors(app.config["CORS"], response)
         return response
 
     @app.errorhandler(HTTPException)
@@ -385,3 +431,24 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
         return plain_error(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}", headers)
 
     return app
+
+
+def _cors(setting: bool | str | None, response: Response) -> None:
+    """CORS headers for ``setting``: True for any origin, or the allowed origins, space-separated."""
+    if not setting:
+        return
+    if setting is True or setting == "*":
+        allowed = "*"
+    else:
+        origin = request.headers.get("Origin", "")
+        response.vary.add("Origin")
+        if origin not in str(setting).split():
+            return
+        allowed = origin
+    response.headers["Access-Control-Allow-Origin"] = allowed
+    response.headers["Access-Control-Expose-Headers"] = "Content-Disposition, ETag, Last-Modified, Retry-After"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type, Authorization")
+        response.headers["Access-Control-Max-Age"] = "86400"

@@ -1,7 +1,9 @@
 """Human pages: ``/`` says what the dataset is and links to everything, ``/query`` runs queries.
 
-Plain server-rendered templates, no JavaScript: the query form submits to ``/sparql`` itself, which
-answers a browser with an HTML table (see :mod:`.sparql`), so there is one query path to test.
+Server-rendered templates. The query page is YASGUI (vendored under ``static/yasgui``), which posts
+to ``/sparql`` like any client; underneath it is a plain form that submits to ``/sparql`` too, which
+answers a browser with an HTML table (see :mod:`.sparql`), so the page works without JavaScript.
+The entity pages are in :mod:`.entities`.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from newsgraph.vocab import PREFIXES
 from newsgraph.web import get_provider
 from newsgraph.web.dumps import DUMPS
 
@@ -98,22 +101,46 @@ def dataset_stats() -> dict[str, int]:
 @bp.route("/")
 def index() -> str:
     return render_template("index.html", stats=dataset_stats(), examples=load_examples(examples_dir()),
-                           dumps=DUMPS, base_uri=current_app.config["BASE_URI"])
+                           dumps=DUMPS, base_uri=current_app.config["BASE_URI"],
+                           license=current_app.config.get("LICENSE"))
+
+
+@bp.route("/.well-known/void")
+def well_known_void() -> Any:
+    """VoID's discovery location points at the description of the dataset."""
+    return redirect(url_for("dumps.dump", name="void.ttl"), code=303)
 
 
 @bp.route("/query")
 def query_page() -> Any:
-    """The query form, prefilled with ``?query=`` or the example named by ``?example=``."""
+    """The query page: the YASGUI editor with one tab per example query (a plain form without JavaScript),
+    prefilled with ``?query=`` or the example named by ``?example=``."""
     examples = load_examples(examples_dir())
     chosen = request.args.get("example")
     example = next((e for e in examples if e.name == chosen), None)
+    status = 200
+    error = None
     if chosen and example is None:
-        return render_template("query.html", query=DEFAULT_QUERY, examples=examples, chosen=None,
-                               formats=FORMAT_CHOICES, fmt="html",
-                               error=f"There is no example called {chosen!r}."), 404
+        status, error = 404, f"There is no example called {chosen!r}."
     query = request.args.get("query") or (example.text if example else None)
     if query is None:
         query = examples[0].text if examples else DEFAULT_QUERY
         example = examples[0] if examples else None
-    return render_template("query.html", query=query, examples=examples, chosen=example,
-                           formats=FORMAT_CHOICES, fmt=request.args.get("format", "html"), error=None)
+    page_data = {
+        "endpoint": url_for("sparql.endpoint", _external=True), "query": query,
+        "chosen": example.name if example and not request.args.get("query") else None,
+        "chosenTitle": example.title if example and not request.args.get("query") else "Query",
+        "examples": [{"name": e.name, "title": _tab_title(e.title), "text": e.text} for e in examples],
+        "prefixes": PREFIXES,
+    }
+    html = render_template("query.html", query=query, examples=examples, chosen=example, formats=FORMAT_CHOICES,
+                           fmt=request.args.get("format", "html"), error=error, page_data=page_data)
+    return html, status
+
+
+def _tab_title(title: str, limit: int = 28) -> str:
+    """A tab label: the example's title, cut at a word before ``limit`` characters."""
+    title = title.split(":")[0]
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0] + "…"

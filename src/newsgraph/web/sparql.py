@@ -1,19 +1,37 @@
-"""The SPARQL 1.1 Protocol endpoint, ``/sparql``: queries only; updates are refused.
+"""The SPARQL 1.1 Protocol endpoint, ``/sparql``: queries, and updates when the server allows them.
 
 Requests follow https://www.w3.org/TR/sparql11-protocol/ (GET ``?query=``, POST form-encoded,
-POST ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri``). The result format
-comes from the ``format`` parameter if given, else from ``Accept`` (with q-values); a browser that
-prefers HTML gets a table. Everything is serialized by pyoxigraph and streamed.
+POST ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri``; for updates POST
+``update=`` or ``application/sparql-update`` with ``using-graph-uri`` / ``using-named-graph-uri``).
+The result format comes from the ``format`` parameter if given, else from ``Accept`` (with
+q-values); a browser that prefers HTML gets a table. GET with no query describes the service
+(SPARQL 1.1 Service Description plus VoID statistics) to RDF clients.
 
-Without a protocol dataset, the default graph is the union of the article graphs
-(:meth:`GraphStore.query`) — unless the query names its own dataset with ``FROM`` / ``FROM NAMED``,
-which then wins, as SPARQL says.
+Every query and update runs in a worker process (:mod:`.workers`) under ``QUERY_TIMEOUT``; a query
+that runs out of time is killed, not merely abandoned, and the client gets a 503 saying so.
+
+The dataset: without a protocol dataset the default graph is the union of the article graphs —
+unless the query names its own with ``FROM`` / ``FROM NAMED``, which then wins, as SPARQL says.
+``DEFAULT_GRAPH = "auto"`` (the default) keeps the union only while the store's own default graph
+is empty, as a newsgraph store's is: a store loaded with plain RDF (the W3C test datasets) gets
+standard SPARQL semantics, where the default graph is the stored one.
+
+Updates are refused (403) unless the app has an ``UPDATE_TOKEN`` (then ``Authorization: Bearer
+TOKEN`` is required) or ``ALLOW_ANONYMOUS_UPDATE``. Why they run as they do: the server holds only
+read-only snapshots, and ``newsgraph ingest`` in another process may hold the store's single write
+lock; so an update opens the store read-write for its own duration (in a worker, under the
+timeout), answers 503 with ``Retry-After`` when an ingest holds the lock, and closes it again.
+Updates are serialized within the server; afterwards the snapshot is reopened at once, so the
+client's next query sees its write.
 """
 
 from __future__ import annotations
 
+import hmac
+import pickle
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,7 +42,8 @@ from werkzeug.datastructures import MIMEAccept
 
 from newsgraph.store import has_keyword
 from newsgraph.vocab import PREFIXES
-from newsgraph.web import get_store, plain_error, streamed_response
+from newsgraph.web import get_pool, get_provider, plain_error
+from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
 
 bp = Blueprint("sparql", __name__)
 
@@ -34,15 +53,18 @@ SPARQL_UPDATE = "application/sparql-update"
 HTML = "text/html"
 
 UPDATE_REFUSED = ("SPARQL Update is not allowed on this endpoint: it serves the store read-only. "
-                  "Change the data with `newsgraph ingest` / `newsgraph load`.")
+                  "Change the data with `newsgraph ingest` / `newsgraph load`, or start the server with "
+                  "an update token (`newsgraph serve --update-token`).")
 
 R = ox.QueryResultsFormat
 G = ox.RdfFormat
 
-#: Result formats by the names the ``format`` parameter takes (plus their media types).
+#: Result formats by the names the ``format`` parameter takes, and pyoxigraph's attribute names.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {"json": R.JSON, "xml": R.XML, "csv": R.CSV, "tsv": R.TSV}
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": G.TURTLE, "ntriples": G.N_TRIPLES, "rdfxml": G.RDF_XML, "jsonld": G.JSON_LD}
+_ATTRIBUTE = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV", "turtle": "TURTLE",
+              "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML", "jsonld": "JSON_LD"}
 #: Other spellings clients send (SPARQLWrapper sends ``n3``, ``rdf+xml``, ``json-ld`` and media types).
 FORMAT_ALIASES: dict[str, str] = {
     "ttl": "turtle", "n3": "turtle", "nt": "ntriples", "n-triples": "ntriples", "rdf": "rdfxml",
@@ -59,14 +81,14 @@ KNOWN_FORMATS = sorted({*RESULT_FORMATS, *GRAPH_FORMATS, "html", *FORMAT_ALIASES
     a for a in FORMAT_ALIASES if "/" in a})
 
 #: What ``Accept`` can pick, defaults first: with ``*/*`` the first one wins.
-RESULT_OFFERS: list[tuple[str, ox.QueryResultsFormat]] = [
-    ("application/sparql-results+json", R.JSON), ("application/sparql-results+xml", R.XML),
-    ("text/csv", R.CSV), ("text/tab-separated-values", R.TSV),
-    ("application/json", R.JSON), ("application/xml", R.XML), ("text/xml", R.XML)]
-GRAPH_OFFERS: list[tuple[str, ox.RdfFormat]] = [
-    ("text/turtle", G.TURTLE), ("application/n-triples", G.N_TRIPLES),
-    ("application/rdf+xml", G.RDF_XML), ("application/ld+json", G.JSON_LD),
-    ("application/x-turtle", G.TURTLE), ("application/xml", G.RDF_XML), ("application/json", G.JSON_LD)]
+RESULT_OFFERS: list[tuple[str, str]] = [
+    ("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"), ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"), ("application/xml", "xml"), ("text/xml", "xml")]
+GRAPH_OFFERS: list[tuple[str, str]] = [
+    ("text/turtle", "turtle"), ("application/n-triples", "ntriples"),
+    ("application/rdf+xml", "rdfxml"), ("application/ld+json", "jsonld"),
+    ("application/x-turtle", "turtle"), ("application/xml", "rdfxml"), ("application/json", "jsonld")]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
@@ -74,10 +96,11 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 class ProtocolError(Exception):
     """A request the protocol rejects: an HTTP status and a message for the client."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 def content_type(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:
@@ -101,13 +124,13 @@ def _canonical_format(values: Iterable[str]) -> str | None:
     return None
 
 
-def _without_wildcard(accept: MIMEAccept) -> MIMEAccept:
+def without_wildcard(accept: MIMEAccept) -> MIMEAccept:
     return MIMEAccept([(value, quality) for value, quality in accept if value != "*/*"])
 
 
 @dataclass(frozen=True)
 class Negotiation:
-    """The client's wishes as plain data, so the worker thread can decide once it knows the form."""
+    """The client's wishes; the worker applies them once it knows the query form."""
 
     format_name: str | None
     accept: MIMEAccept = field(default_factory=MIMEAccept)
@@ -117,26 +140,39 @@ class Negotiation:
         if self.format_name is not None:
             return self.format_name == "html"
         offers = [m for m, _ in RESULT_OFFERS] + [m for m, _ in GRAPH_OFFERS] + [HTML]
-        return _without_wildcard(self.accept).best_match(offers) == HTML
+        return without_wildcard(self.accept).best_match(offers) == HTML
 
-    def results_format(self) -> ox.QueryResultsFormat:
+    def results_format(self) -> str:
         if self.format_name is not None:
             if self.format_name not in RESULT_FORMATS:
                 raise ProtocolError(400, f"format {self.format_name!r} is for graphs (CONSTRUCT/DESCRIBE); "
                                          f"SELECT and ASK results come as {', '.join(RESULT_FORMATS)}")
-            return RESULT_FORMATS[self.format_name]
+            return self.format_name
         best = self.accept.best_match([m for m, _ in RESULT_OFFERS])
-        return dict(RESULT_OFFERS).get(best or "", R.JSON)
+        return dict(RESULT_OFFERS).get(best or "", "json")
 
-    def graph_format(self) -> ox.RdfFormat:
+    def graph_format(self) -> str:
         if self.format_name is not None:
             name = GRAPH_EQUIVALENT.get(self.format_name, self.format_name)
             if name not in GRAPH_FORMATS:
                 raise ProtocolError(400, f"format {self.format_name!r} is for SELECT/ASK results; "
                                          f"graphs come as {', '.join(GRAPH_FORMATS)}")
-            return GRAPH_FORMATS[name]
+            return name
         best = self.accept.best_match([m for m, _ in GRAPH_OFFERS])
-        return dict(GRAPH_OFFERS).get(best or "", G.TURTLE)
+        return dict(GRAPH_OFFERS).get(best or "", "turtle")
+
+    def choices(self) -> dict[str, tuple[str, str] | str]:
+        """Both possible answers for the worker: (pyoxigraph format name, media type) or an error."""
+        out: dict[str, tuple[str, str] | str] = {}
+        for key, pick, table in (("results_format", self.results_format, RESULT_FORMATS),
+                                 ("graph_format", self.graph_format, GRAPH_FORMATS)):
+            try:
+                name = pick()
+            except ProtocolError as exc:
+                out[key] = exc.message
+            else:
+                out[key] = (_ATTRIBUTE[name], content_type(table[name]))  # type: ignore[index]
+        return out
 
 
 @dataclass
@@ -144,22 +180,25 @@ class Operation:
     """One protocol request, read and checked."""
 
     query: str | None
+    update: str | None
     default_graphs: list[str]
     named_graphs: list[str]
+    using_graphs: list[str]
+    using_named_graphs: list[str]
     formats: list[str]
 
 
 def read_operation() -> Operation:
-    """Read the query, dataset and format from the request, enforcing the protocol's rules."""
+    """Read the operation, dataset and format from the request, enforcing the protocol's rules."""
     args = request.args
     form: list[tuple[str, str]] = []
     body_query: str | None = None
+    body_update: str | None = None
     if request.method == "POST":
         mimetype = request.mimetype
-        if mimetype == SPARQL_UPDATE:
-            raise ProtocolError(403, UPDATE_REFUSED)
-        if mimetype not in (FORM, SPARQL_QUERY):
-            raise ProtocolError(415, f"POST a query as {FORM} (query=...) or as {SPARQL_QUERY}, "
+        if mimetype not in (FORM, SPARQL_QUERY, SPARQL_UPDATE):
+            raise ProtocolError(415, f"POST a query as {FORM} (query=...) or as {SPARQL_QUERY}, and an "
+                                     f"update as {FORM} (update=...) or as {SPARQL_UPDATE}; "
                                      f"not as {mimetype or 'a body without Content-Type'}")
         charset = request.mimetype_params.get("charset", "utf-8").lower()
         if charset not in ("utf-8", "utf8", "us-ascii"):
@@ -168,26 +207,50 @@ def read_operation() -> Operation:
             text = request.get_data(cache=True).decode("utf-8")
             if mimetype == FORM:
                 form = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
-            else:
+            elif mimetype == SPARQL_QUERY:
                 body_query = text
+            else:
+                body_update = text
         except UnicodeDecodeError as exc:
             raise ProtocolError(400, f"the request body is not valid UTF-8: {exc}") from exc
 
     def values(name: str) -> list[str]:
         return args.getlist(name) + [v for k, v in form if k == name]
 
-    if values("update"):
-        raise ProtocolError(403, UPDATE_REFUSED)
     queries = values("query") + ([body_query] if body_query is not None else [])
+    # An update in the URL of a POST counts too (and is refused below: updates travel in the body).
+    updates = values("update") + ([body_update] if body_update is not None else [])
+    if queries and updates:
+        raise ProtocolError(400, "a request carries either a query or an update, not both")
     if len(queries) > 1:
         raise ProtocolError(400, f"a request carries one query; this one has {len(queries)}")
-    return Operation(query=queries[0] if queries else None,
-                     default_graphs=values("default-graph-uri"),
-                     named_graphs=values("named-graph-uri"),
-                     formats=values("format"))
+    if len(updates) > 1:
+        raise ProtocolError(400, f"a request carries one update string; this one has {len(updates)} "
+                                 "(separate operations with ';' inside one)")
+    if updates and (request.method != "POST" or args.getlist("update")):
+        raise ProtocolError(400, "SPARQL Update must be sent with POST, in the body "
+                                 f"(update=... as {FORM}, or as {SPARQL_UPDATE})")
+    op = Operation(query=queries[0] if queries else None, update=updates[0] if updates else None,
+                   default_graphs=values("default-graph-uri"), named_graphs=values("named-graph-uri"),
+                   using_graphs=values("using-graph-uri"), using_named_graphs=values("using-named-graph-uri"),
+                   formats=values("format"))
+    if op.update is not None and (op.default_graphs or op.named_graphs):
+        raise ProtocolError(400, "an update takes using-graph-uri / using-named-graph-uri, "
+                                 "not default-graph-uri / named-graph-uri")
+    if op.update is None and (op.using_graphs or op.using_named_graphs):
+        raise ProtocolError(400, "a query takes default-graph-uri / named-graph-uri, "
+                                 "not using-graph-uri / using-named-graph-uri")
+    return op
 
 
-# -- textual checks on the query ------------------------------------------------------------------
+def _iris(values: list[str], parameter: str) -> list[str]:
+    for iri in values:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ProtocolError(400, f"bad graph IRI in {parameter}: {exc}") from exc
+    return values
+
 
 # -- the endpoint ---------------------------------------------------------------------------------
 
@@ -196,128 +259,253 @@ def endpoint() -> Response:
     """Answer one SPARQL protocol request."""
     try:
         op = read_operation()
+        if op.update is not None:
+            return _update(op)
         negotiation = Negotiation(_canonical_format(op.formats), request.accept_mimetypes)
         if op.query is None:
             return _no_query(negotiation)
-        options = _query_options(op)
+        if not current_app.config["ALLOW_SERVICE"] and has_keyword(op.query, "SERVICE"):
+            return plain_error(403, "SERVICE (federated query) is disabled on this endpoint: "
+                                    "it would make the server fetch URLs for its clients")
+        return run_query(op, negotiation)
     except ProtocolError as exc:
-        return plain_error(exc.status, exc.message)
-
-    if not current_app.config["ALLOW_SERVICE"] and has_keyword(op.query, "SERVICE"):
-        return plain_error(403, "SERVICE (federated query) is disabled on this endpoint: "
-                                "it would make the server fetch URLs for its clients")
-    store = get_store()
-    try:
-        if negotiation.wants_html():
-            return _html_results(store.query(op.query, **options), op)
-        return streamed_response(_producer(store, op.query, options, negotiation),
-                                 headers={"Vary": "Accept"})
-    except ProtocolError as exc:
-        return plain_error(exc.status, exc.message)
-    except SyntaxError as exc:
-        return plain_error(400, f"Malformed query: {exc}")
-    except (OSError, RuntimeError, ValueError) as exc:
-        current_app.logger.warning("query failed: %s", exc)
-        return plain_error(500, f"Query evaluation failed: {exc}")
+        return plain_error(exc.status, exc.message, exc.headers)
+    except EngineError as exc:
+        if exc.status >= 500 and exc.status != 503:
+            current_app.logger.warning("query failed: %s", exc.message)
+        return plain_error(exc.status, exc.message, exc.headers)
 
 
-def _query_options(op: Operation) -> dict[str, Any]:
-    """Keyword arguments for :meth:`GraphStore.query`: the base IRI and the dataset."""
+def _timeout() -> float | None:
+    value = current_app.config["QUERY_TIMEOUT"]
+    return float(value) if value else None
+
+
+def run_query(op: Operation, negotiation: Negotiation) -> Response:
+    """Evaluate in a worker and answer: a table for a browser, else the negotiated format, streamed."""
     assert op.query is not None
-    # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
-    options: dict[str, Any] = {"base_iri": request.base_url}
+    _, token = get_provider().snapshot()
+    html = negotiation.wants_html()
+    job_request: dict[str, Any] = {
+        "op": "query", "query": op.query, "token": token,
+        # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
+        "base_iri": request.base_url,
+        "default_graph_mode": current_app.config["DEFAULT_GRAPH"],
+        "max_bytes": current_app.config["MAX_RESULT_BYTES"] or None,
+        "prefixes": PREFIXES,
+        "html_limit": int(current_app.config["HTML_MAX_ROWS"]) if html else None,
+        **negotiation.choices(),
+    }
     if op.default_graphs or op.named_graphs:
         # A protocol dataset replaces everything else: the default graph is the merge of the
         # default-graph-uri graphs (empty if none), the named graphs exactly the named-graph-uri ones.
-        try:
-            options["default_graph"] = [ox.NamedNode(iri) for iri in op.default_graphs]
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in op.named_graphs]
-        except ValueError as exc:
-            raise ProtocolError(400, f"bad graph IRI in default-graph-uri/named-graph-uri: {exc}") from exc
-    return options  # without a protocol dataset, GraphStore.query honours the query's own FROM
+        job_request["default_graph"] = _iris(op.default_graphs, "default-graph-uri")
+        job_request["named_graphs"] = _iris(op.named_graphs, "named-graph-uri")
+    job = get_pool().run(job_request, timeout=_timeout())
+    tag, payload = job.first()
+    if tag == ROWS:
+        return _html_results(pickle.loads(payload), op)
+    assert tag == HEAD, tag
+    media_type, tag, first = split_head(payload)
+    headers = {"Vary": "Accept"}
+    if tag == END:
+        return Response(first, content_type=media_type, headers=headers)
+    return Response(StreamedAnswer(job, first), content_type=media_type, headers=headers,
+                    direct_passthrough=True)
 
 
-def _producer(store: Any, query: str, options: dict[str, Any],
-              negotiation: Negotiation) -> Callable[[Callable[[str], Any]], None]:
-    """The work done in the streaming thread: evaluate, pick the format, serialize."""
+# -- updates --------------------------------------------------------------------------------------
 
-    def produce(open_output: Callable[[str], Any]) -> None:
-        result = store.query(query, **options)
-        if isinstance(result, ox.QueryTriples):
-            fmt = negotiation.graph_format()
-            out = open_output(content_type(fmt))
-            prefixes = PREFIXES if fmt == G.TURTLE else None
-            ox.serialize(result, out, fmt, prefixes=prefixes)
-        else:
-            rfmt = negotiation.results_format()
-            out = open_output(content_type(rfmt))
-            result.serialize(out, rfmt)
+_update_lock = threading.Lock()
 
-    return produce
 
+def _authorize_update() -> None:
+    """Raise unless this request may change the store (see the module docstring)."""
+    config = current_app.config
+    token = config.get("UPDATE_TOKEN")
+    if token:
+        given = request.headers.get("Authorization", "")
+        scheme, _, credentials = given.partition(" ")
+        if scheme.lower() != "bearer" or not credentials:
+            raise ProtocolError(401, "SPARQL Update needs a token here: send 'Authorization: Bearer TOKEN'",
+                                {"WWW-Authenticate": 'Bearer realm="newsgraph"'})
+        if not hmac.compare_digest(credentials.strip().encode(), str(token).encode()):
+            raise ProtocolError(401, "the update token is not valid",
+                                {"WWW-Authenticate": 'Bearer realm="newsgraph", error="invalid_token"'})
+        return
+    if not config.get("ALLOW_ANONYMOUS_UPDATE"):
+        raise ProtocolError(403, UPDATE_REFUSED)
+
+
+def _update(op: Operation) -> Response:
+    assert op.update is not None
+    _authorize_update()
+    text = op.update
+    if op.using_graphs or op.using_named_graphs:
+        text = with_using(text, _iris(op.using_graphs, "using-graph-uri"),
+                          _iris(op.using_named_graphs, "using-named-graph-uri"))
+    timeout = _timeout()
+    if not _update_lock.acquire(timeout=timeout if timeout is not None else -1):
+        raise ProtocolError(503, "another update is still running; try again", {"Retry-After": "2"})
+    try:
+        job = get_pool().run({"op": "update", "update": text, "base_iri": request.base_url}, timeout=timeout)
+        job.first()
+    finally:
+        # Even after a failure or a timeout (the write was rolled back, but a flush may have landed).
+        get_provider().refresh(wait=True)
+        _update_lock.release()
+    return Response(status=204)
+
+
+# Strings, IRIs, comments and escapes: the parts of SPARQL text whose content is not syntax (the
+# same tokens that newsgraph.store.has_keyword masks).
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|\\.",
+    re.DOTALL,
+)
+
+
+def _masked_same_length(text: str) -> str:
+    """``text`` with strings, IRIs and comments blanked out, keeping every offset."""
+    return _OPAQUE.sub(lambda m: " " * len(m.group()), text)
+
+
+def with_using(update: str, graphs: list[str], named: list[str]) -> str:
+    """Apply the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` to every operation.
+
+    pyoxigraph's ``update`` takes no dataset, so the parameters become ``USING`` clauses in front
+    of each top-level ``WHERE`` (``DELETE WHERE {P}`` is spelled out as ``DELETE {P} USING ...
+    WHERE {P}``, its meaning). An update that has its own ``USING`` or ``WITH`` conflicts (400).
+    """
+    if has_keyword(update, "USING") or has_keyword(update, "WITH"):
+        raise ProtocolError(400, "using-graph-uri / using-named-graph-uri cannot be combined with "
+                                 "USING or WITH in the update itself")
+    clause = " ".join([f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named]) + " "
+    masked = _masked_same_length(update)
+    depth = 0
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    keyword = re.compile(r"(?<![\w?$:@-])(DELETE\s+WHERE|WHERE)(?![\w:-])", re.IGNORECASE)
+    pos = 0
+    while pos < len(masked):
+        ch = masked[pos]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and ch in "dDwW":
+            match = keyword.match(masked, pos)
+            if match:
+                if match.group(1).upper().startswith("DELETE"):
+                    block_end = _block_end(masked, match.end())
+                    block = update[match.end():block_end].strip()
+                    edits.append((pos, block_end, f"DELETE {block} {clause}WHERE {block}"))
+                    pos = block_end
+                    continue
+                edits.append((pos, pos, clause))
+                pos = match.end()
+                continue
+        pos += 1
+    for start, end, replacement in reversed(edits):
+        update = update[:start] + replacement + update[end:]
+    return update
+
+
+def _block_end(masked: str, start: int) -> int:
+    """The offset just past the ``{...}`` block that starts at or after ``start``."""
+    open_at = masked.find("{", start)
+    if open_at < 0:
+        return len(masked)
+    depth = 0
+    for i in range(open_at, len(masked)):
+        if masked[i] == "{":
+            depth += 1
+        elif masked[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(masked)
+
+
+# -- service description --------------------------------------------------------------------------
 
 def _no_query(negotiation: Negotiation) -> Response:
     """GET without a query: the query page for a browser, a service description for RDF clients."""
     if request.method == "GET":
         if negotiation.wants_html():
             return redirect(url_for("pages.query_page"), code=303)
-        explicit = _without_wildcard(request.accept_mimetypes)
+        explicit = without_wildcard(request.accept_mimetypes)
         best = explicit.best_match([m for m, _ in GRAPH_OFFERS])
         if negotiation.format_name is not None or best is not None:
-            fmt = negotiation.graph_format()
+            fmt = GRAPH_FORMATS[negotiation.graph_format()]
             body = ox.serialize(service_description(request.base_url), format=fmt,
-                                prefixes={"sd": SD} if fmt == G.TURTLE else None)
+                                prefixes=_SD_PREFIXES if fmt == G.TURTLE else None)
             return Response(body, content_type=content_type(fmt), headers={"Vary": "Accept"})
     return plain_error(400, "missing query: send ?query=... (GET), query=... (POST form) or the "
                             f"query as the {SPARQL_QUERY} body; GET with Accept: text/turtle "
                             "describes this service")
 
 
+_SD_PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "dcterms": "http://purl.org/dc/terms/",
+                "dcat": "http://www.w3.org/ns/dcat#", "xsd": PREFIXES["xsd"], "rdfs": PREFIXES["rdfs"]}
+
+
+def updates_enabled() -> bool:
+    return bool(current_app.config.get("UPDATE_TOKEN") or current_app.config.get("ALLOW_ANONYMOUS_UPDATE"))
+
+
 def service_description(endpoint_url: str) -> list[ox.Triple]:
-    """A minimal SPARQL 1.1 Service Description of this endpoint."""
-    sd = {name: ox.NamedNode(SD + name) for name in (
-        "Service", "endpoint", "supportedLanguage", "SPARQL11Query", "resultFormat", "feature",
-        "UnionDefaultGraph", "BasicFederatedQuery")}
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    """A SPARQL 1.1 Service Description of this endpoint, with the dataset's VoID statistics."""
+    from newsgraph.web.dumps import dataset_description, union_default_graph
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
     service = ox.BlankNode("service")
+    endpoint = ox.NamedNode(endpoint_url)
     triples = [
-        ox.Triple(service, rdf_type, sd["Service"]),
-        ox.Triple(service, sd["endpoint"], ox.NamedNode(endpoint_url)),
-        ox.Triple(service, sd["supportedLanguage"], sd["SPARQL11Query"]),
-        ox.Triple(service, sd["feature"], sd["UnionDefaultGraph"]),
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), endpoint),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("defaultEntailmentRegime"),
+                  ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, sd("feature"), sd("EmptyGraphs")),
     ]
+    if updates_enabled():
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    if union_default_graph():
+        triples.append(ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")))
     if current_app.config["ALLOW_SERVICE"]:
-        triples.append(ox.Triple(service, sd["feature"], sd["BasicFederatedQuery"]))
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
     formats: list[ox.QueryResultsFormat | ox.RdfFormat] = [*RESULT_FORMATS.values(), *GRAPH_FORMATS.values()]
-    triples += [ox.Triple(service, sd["resultFormat"], ox.NamedNode(f.iri)) for f in formats]
-    return triples
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(f.iri)) for f in formats]
+    dataset, description = dataset_description(endpoint_url)
+    triples.append(ox.Triple(service, sd("defaultDataset"), dataset))
+    triples.append(ox.Triple(dataset, rdf_type, sd("Dataset")))
+    default_graph = ox.BlankNode("defaultGraph")
+    triples.append(ox.Triple(dataset, sd("defaultGraph"), default_graph))
+    triples.append(ox.Triple(default_graph, rdf_type, sd("Graph")))
+    void_triples = next((t.object for t in description
+                         if t.subject == dataset and t.predicate.value.endswith("void#triples")), None)
+    if void_triples is not None:
+        triples.append(ox.Triple(default_graph, ox.NamedNode("http://rdfs.org/ns/void#triples"), void_triples))
+    return triples + description
 
 
 # -- HTML ---------------------------------------------------------------------------------------
 
-def _html_results(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, op: Operation) -> Response:
-    """A result as an HTML table, at most ``HTML_MAX_ROWS`` rows (evaluated in this thread)."""
+def _html_results(answer: dict[str, Any], op: Operation) -> Response:
+    """A result as an HTML table, at most ``HTML_MAX_ROWS`` rows."""
     limit = int(current_app.config["HTML_MAX_ROWS"])
-    boolean: bool | None = None
-    columns: list[str] = []
-    rows: list[list[Any]] = []
-    truncated = False
-    if isinstance(result, ox.QueryBoolean):
-        boolean = bool(result)
-    else:
-        if isinstance(result, ox.QueryTriples):
-            columns = ["subject", "predicate", "object"]
-            items: Iterable[list[Any]] = ([t.subject, t.predicate, t.object] for t in result)
-        else:
-            columns = [v.value for v in result.variables]
-            items = ([solution[name] for name in columns] for solution in result)
-        for row in items:
-            if len(rows) >= limit:
-                truncated = True
-                break
-            rows.append([describe_term(term) for term in row])
-    html = render_template("results.html", query=op.query, boolean=boolean, columns=columns, rows=rows,
-                           truncated=truncated, limit=limit)
+    rows = [[describe_term(term) for term in row] for row in answer["rows"]]
+    html = render_template("results.html", query=op.query, boolean=answer["boolean"], columns=answer["columns"],
+                           rows=rows, truncated=answer["truncated"], limit=limit)
     return Response(html, mimetype="text/html", headers={"Vary": "Accept"})
 
 
@@ -329,7 +517,7 @@ def describe_term(term: Any) -> dict[str, str] | None:
         # Only web IRIs become links: a query can mint any IRI, and a ``javascript:`` link in a
         # shared results URL would run script on this site.
         href = term.value if term.value.startswith(("http://", "https://")) else ""
-        return {"kind": "iri", "text": shorten(term.value), "href": href, "title": term.value}
+        return {"kind": "iri", "text": shorten(term.value), "href": local_href(href), "title": term.value}
     if isinstance(term, ox.BlankNode):
         return {"kind": "bnode", "text": f"_:{term.value}", "title": "blank node"}
     if isinstance(term, ox.Literal):
@@ -337,6 +525,14 @@ def describe_term(term: Any) -> dict[str, str] | None:
         return {"kind": "literal", "text": term.value, "title": hint,
                 "hint": "" if hint == "xsd:string" else hint}
     return {"kind": "other", "text": str(term), "title": ""}
+
+
+def local_href(iri: str) -> str:
+    """A link for ``iri``: the page on this server for the IRIs it mints, else the IRI itself."""
+    base = current_app.config["BASE_URI"]
+    if iri.startswith(base) and iri[len(base):].startswith(("id/", "graph/")):
+        return request.script_root + "/" + iri[len(base):]
+    return iri
 
 
 def shorten(iri: str) -> str:
