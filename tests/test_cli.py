@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import gzip
 import io
 import json
 import os
@@ -326,3 +327,19 @@ def test_store_defaults_to_the_environment_variable(store: Path, tmp_path: Path)
     assert len(with_env.stdout.splitlines()) == len(SAMPLE_IDS) + 1
     elsewhere = invoke("articles", env={"NEWSGRAPH_STORE": str(tmp_path / "empty")})
     assert elsewhere.exit_code != 0 and "empty" in elsewhere.stderr
+
+
+def test_dump_dir_writes_the_servers_dump_set_with_void(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dumps"
+    code, _, err = released(invoke("dump", "--store", store, "--dir", out, "--base-url", "https://data.example/"))
+    assert code == 0, err
+    names = {p.name for p in out.iterdir()}
+    assert {"newsgraph.ttl", "newsgraph.ttl.gz", "newsgraph.nq.gz", "newsgraph.trig.gz", "void.ttl"} <= names
+    void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
+    # void:triples counts statements, one per article graph that makes it (the N-Quads dump)
+    triples = [int(o) for o in void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#triples"))]
+    assert triples == [len(quads_of(store))]
+    endpoints = set(void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint")))
+    assert rdflib.URIRef("https://data.example/sparql") in endpoints
+    with gzip.open(out / "newsgraph.ttl.gz") as fh:  # the union, each triple once
+        assert len(rdflib.Graph().parse(data=fh.read(), format="turtle")) == len(union_triples(store))

@@ -188,12 +188,25 @@ def _cell(term) -> str:
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default=None,
               help="Output format (default: from the file extension, else turtle).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File (default: stdout).")
-def dump(store_path: Path | None, fmt: str | None, output: Path | None) -> None:
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the server's whole dump set here instead: newsgraph.ttl(.gz), .nt, .nq(.gz), .trig.gz "
+              "and void.ttl.")
+@click.option("--base-url", default="http://localhost:8080/", show_default=True,
+              help="With --dir: where the files will be published (for the VoID description).")
+@click.option("--license", "license_iri", default=None, metavar="IRI", help="With --dir: the data's licence.")
+def dump(store_path: Path | None, fmt: str | None, output: Path | None, folder: Path | None, base_url: str,
+         license_iri: str | None) -> None:
     """Write the data: turtle/ntriples give the union of article graphs, nquads/trig keep the graphs."""
     from newsgraph.vocab import PREFIXES
 
-    rdf_format = format_for(fmt) if fmt else (format_for(output.name) if output else format_for("turtle"))
     store = _store(store_path, read_only=True)
+    if folder is not None:
+        from newsgraph.web.dumps import write_dumps
+
+        for path in write_dumps(store, folder, base_url=base_url, license=license_iri):
+            click.echo(f"wrote {path}", err=True)
+        return
+    rdf_format = format_for(fmt) if fmt else (format_for(output.name) if output else format_for("turtle"))
     if output is None:
         store.dump(sys.stdout.buffer, rdf_format, prefixes=PREFIXES)
         return
