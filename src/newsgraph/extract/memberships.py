@@ -116,6 +116,8 @@ def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
                 continue
             if m.key == bloc_key:
                 continue
+            if doc[m.start].dep_ == "amod" or doc[m.start].tag_ == "JJ":
+                continue  # "Ukrainian Foreign Minister ... joined the talks": an adjective joins nothing
             member, non_member = _cues_on_path(doc[m.start], sent, countries)
             if not member or non_member:
                 continue
