@@ -24,6 +24,7 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _NEEDS_WITH = {"talk", "speak", "confer", "sit", "dine", "hold", "have"}
 _PERSON_OBJECT_ONLY = {"visit", "call", "phone", "telephone", "join", "greet", "welcome", "accompany",
                        "host", "receive", "meet"}
+_PASSIVE_HOSTS = {"join", "receive", "host", "welcome", "greet", "meet", "visit"}
 _RECIPROCAL = {"meet", "talk", "speak", "confer", "dine", "sit", "discuss"}
 _REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
 _TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
@@ -350,7 +351,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             elif c.dep_ == "prep" and c.lower_ in {"with", "to"} and tok.lemma_ not in {"discuss"}:
                 if tok.lemma_ in {"speak", "talk", "meet", "confer", "sit", "dine"} or c.lower_ == "with":
                     objs += _people(c, idx, set(subj))
-            elif c.dep_ == "agent" and tok.lemma_ in {"join", "receive", "host", "welcome", "greet", "meet"}:
+            elif c.dep_ == "agent" and tok.lemma_ in _PASSIVE_HOSTS:
                 objs += _people(c, idx, set(subj))  # "Thatcher ... were joined by Gorbachev"
             elif c.dep_ == "prep" and c.lower_ == "on" and tok.lemma_ == "call":
                 objs += _people(c, idx, set(subj))  # "called on Prime Minister Fumio Kishida"
@@ -358,6 +359,14 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 for g in c.children:
                     if g.lemma_ in MEET_NOUNS:
                         anchors.append(g)
+        if tok.lemma_ in _PASSIVE_HOSTS and any(c.dep_ == "auxpass" for c in tok.children) and not objs:
+            # the parser may hang the agent's "by" deeper in the clause ("were joined for the signing of
+            # agreements ... by Kremlin leader Mikhail Gorbachev")
+            subject_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
+            for t in tok.subtree:
+                if t.lower_ == "by" and t.dep_ in {"prep", "agent"} and t.i not in subject_tokens \
+                        and _clause_verb(t).i == tok.i:
+                    objs += [k for k in _direct_persons(t, idx) if k not in subj and k not in objs]
         if tok.lemma_ == "discuss":
             # "X and Y discussed ...": both must be subjects.
             return (subj, anchors, _is_future(tok), len(subj)) if len(subj) >= 2 else None
