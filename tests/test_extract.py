@@ -491,3 +491,31 @@ def test_no_published_date_keeps_weekday_text_only(extract: Extract) -> None:
                     "on Monday.", published=None)
     [meeting] = facts.meetings
     assert meeting.date is None and meeting.date_text == "Monday"
+
+
+# -- later rules -----------------------------------------------------------------------------------
+
+def test_caption_after_a_meeting_is_a_meeting_of_all_shown(extract: Extract) -> None:
+    facts = extract("State television aired footage of the meeting in Riyadh. It showed Foreign Minister "
+                    "Hakan Fidan with Saudi Foreign Minister Faisal bin Farhan and Jordanian Foreign Minister "
+                    "Ayman Safadi.")
+    met = pairs_met(facts)
+    assert frozenset({"Hakan Fidan", "Faisal bin Farhan"}) in met
+    assert frozenset({"Faisal bin Farhan", "Ayman Safadi"}) in met
+
+
+def test_photo_without_a_meeting_is_no_meeting(extract: Extract) -> None:
+    facts = extract("A photograph from 1990 showed Hakan Fidan with Recep Tayyip Erdogan at a football match.")
+    assert pairs_met(facts) == set()
+
+
+def test_nationality_adjective_is_no_member(extract: Extract) -> None:
+    facts = extract("NATO foreign ministers met in Brussels. Ukrainian Foreign Minister Dmytro Kuleba joined the "
+                    "talks on Thursday; Ukraine is a partner of the alliance, not a member.")
+    assert ("Ukraine", "NATO") not in members(facts)
+
+
+def test_dateline_gives_bare_titles_their_country(extract: Extract) -> None:
+    facts = extract("TEHRAN, June 5 (IRNA) - Foreign Minister Abbas Araghchi will travel to China next week, "
+                    "the ministry said.")
+    assert ("Foreign Minister", None, "Iran", CURRENT) in posts_of(facts, "Abbas Araghchi")

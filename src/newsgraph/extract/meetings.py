@@ -24,6 +24,7 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _NEEDS_WITH = {"talk", "speak", "confer", "sit", "dine", "hold", "have"}
 _PERSON_OBJECT_ONLY = {"visit", "call", "phone", "telephone", "join", "greet", "welcome", "accompany",
                        "host", "receive", "meet"}
+_PICTURE_VERBS = {"show", "picture", "photograph", "film", "depict"}
 _PASSIVE_HOSTS = {"join", "receive", "host", "welcome", "greet", "meet", "visit"}
 _RECIPROCAL = {"meet", "talk", "speak", "confer", "dine", "sit", "discuss"}
 _REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
@@ -279,9 +280,36 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
     return out
 
 
+def _pictured_together(sent: Span, previous: Span | None, idx: EntityIndex) -> list[list[str]]:
+    """Captions of a meeting: "It showed A with B and C", "A was pictured with B".
+
+    Only when this sentence or the one before names a meeting, so that a photo of two people is
+    not taken for one by itself.
+    """
+    nearby = [*sent, *(previous or [])]
+    if not any(t.lemma_.lower() in _EVENT_NOUNS for t in nearby):
+        return []
+    out = []
+    for verb in sent:
+        if verb.lemma_ not in _PICTURE_VERBS or verb.pos_ != "VERB":
+            continue
+        shown = [k for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} for k in _direct_persons(c, idx)]
+        holders = [verb, *(c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"})]  # "A with B" may hang on A
+        with_ = [k for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "with"
+                 for k in _direct_persons(c, idx)]
+        group = shown + [k for k in with_ if k not in shown]
+        if shown and with_ and len(group) >= 2:
+            out.append(group)
+    return out
+
+
 def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list[Meeting]:
     meetings: list[Meeting] = []
+    previous: Span | None = None
     for sent in doc.sents:
+        for group in _pictured_together(sent, previous, idx):
+            meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), confidence=0.5))
+        previous = sent
         for group in _co_attendance(sent, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
                                     confidence=0.55))
