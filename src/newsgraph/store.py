@@ -32,8 +32,8 @@ QUAD_FORMATS = {"nquads", "trig"}
 
 
 # Strings, IRIs, comments, and escapes in local names (``ex:a\'b``: that quote opens no string),
-# whose content must not be mistaken for keywords.
-_OPAQUE = re.compile(
+# whose content must not be mistaken for keywords. The web layer masks query text with it too.
+OPAQUE = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
@@ -46,7 +46,7 @@ _OPAQUE = re.compile(
 
 
 def _masked(query: str) -> str:
-    return _OPAQUE.sub(" ", query)
+    return OPAQUE.sub(" ", query)
 
 
 def has_keyword(query: str, keyword: str) -> bool:

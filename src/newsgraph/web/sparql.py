@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
-from newsgraph.store import has_keyword
+from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import get_pool, get_provider, plain_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
@@ -357,23 +357,9 @@ def _update(op: Operation) -> Response:
     return Response(status=204)
 
 
-# Strings, IRIs, comments and escapes: the parts of SPARQL text whose content is not syntax (the
-# same tokens that newsgraph.store.has_keyword masks).
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*"
-    r"|\\.",
-    re.DOTALL,
-)
-
-
 def _masked_same_length(text: str) -> str:
     """``text`` with strings, IRIs and comments blanked out, keeping every offset."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group()), text)
+    return OPAQUE.sub(lambda m: " " * len(m.group()), text)
 
 
 def with_using(update: str, graphs: list[str], named: list[str]) -> str:
