@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, Status
+from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, Status, slugify
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.link import link
 from newsgraph.mapping import to_quads
@@ -165,3 +165,105 @@ def test_tenure_query_reports_first_and_last_current_dates() -> None:
     assert (row["firstCurrent"].value, row["lastCurrent"].value, row["firstFormer"].value) == (
         "2024-01-05", "2024-03-01", "2025-02-01")
     assert row["wikidata"].value == "http://www.wikidata.org/entity/Q8001"
+
+
+# -- national bodies (parties), on a gazetteer of invented parties ----------------------------------
+
+def _party_gaz() -> Gazetteer:
+    countries = [{"name": "United Kingdom", "iso2": "GB", "qid": "Q145", "aliases": ["Britain"]},
+                 {"name": "Norway", "iso2": "NO", "qid": "Q20"},
+                 {"name": "Germany", "iso2": "DE", "qid": "Q183"}]
+    bodies = [{"qid": "Q9101", "name": "Unity Party", "type": "party", "countries": ["GB"], "acronyms": ["UP"]},
+              {"qid": "Q9102", "name": "Unity Party", "type": "party", "countries": ["NO"]},
+              {"qid": "Q9103", "name": "Old Unity", "type": "party", "countries": ["GB"], "until": 1850},
+              {"qid": "Q9104", "name": "Reform League", "type": "party", "countries": ["DE"], "until": 1933},
+              {"qid": "Q9105", "name": "Reform League", "type": "party", "countries": ["DE"]},
+              {"qid": "Q9106", "name": "European Unity Group", "type": "party", "aliases": ["Unity Group"]}]
+    return Gazetteer({"countries": countries, "bodies": bodies})
+
+
+def _org_article(name: str, *, aliases: set[str] | None = None, own: str | None = None,
+                 named: tuple[str, ...] = (), published: date | None = date(2024, 6, 10)) -> ArticleFacts:
+    ents = {f"country:{slugify(c)}": Entity(f"country:{slugify(c)}", Kind.COUNTRY, c)
+            for c in {*named, *([own] if own else [])}}
+    org = Entity("organization:x", Kind.ORGANIZATION, name, aliases=set(aliases or ()),
+                 country=f"country:{slugify(own)}" if own else None)
+    ents[org.key] = org
+    return ArticleFacts(Article("o1", name, published=published), ents)
+
+
+def _org_link(facts: ArticleFacts) -> Entity:
+    return link(facts, _party_gaz()).entities["organization:x"]
+
+
+def test_a_party_links_only_where_the_article_names_its_country() -> None:
+    assert _org_link(_org_article("Unity Party", own="United Kingdom")).wikidata == "Q9101"
+    assert _org_link(_org_article("Unity Party", named=("Norway",))).wikidata == "Q9102"
+    assert _org_link(_org_article("Unity Party")).wikidata is None  # which country's?
+    assert _org_link(_org_article("Unity Party", named=("Norway", "United Kingdom"))).wikidata is None
+
+
+def test_a_party_acronym_needs_the_country_and_is_worth_less() -> None:
+    linked = _org_link(_org_article("UP", named=("United Kingdom",)))
+    assert (linked.wikidata, linked.link_confidence) == ("Q9101", 0.85)
+    assert _org_link(_org_article("UP")).wikidata is None
+    assert _org_link(_org_article("up", named=("United Kingdom",))).wikidata is None  # case-exact
+
+
+def test_a_national_body_never_takes_a_body_above_the_nation() -> None:
+    assert _org_link(_org_article("European Unity Group")).wikidata == "Q9106"
+    assert _org_link(_org_article("Unity Group", own="Germany")).wikidata is None
+
+
+def test_a_dissolved_namesake_yields_to_the_living_party() -> None:
+    assert _org_link(_org_article("Reform League", own="Germany")).wikidata == "Q9105"
+    assert _org_link(_org_article("Reform League", own="Germany", published=None)).wikidata is None
+
+
+def test_the_name_outranks_an_alias_naming_another_party() -> None:
+    linked = _org_link(_org_article("Unity Party", aliases={"Old Unity"}, own="United Kingdom"))
+    assert linked.wikidata == "Q9101"
+
+
+def test_a_linked_party_has_one_iri_whatever_the_article_calls_it() -> None:
+    gaz = _party_gaz()
+    a = link(_org_article("Unity Party", own="United Kingdom"), gaz)
+    b = link(_org_article("UP", named=("United Kingdom",)), gaz)
+    iris = {str(q.subject) for facts in (a, b) for q in to_quads(facts, BASE) if q.predicate == OWL.sameAs
+            and q.object == WD.Q9101}
+    assert iris == {f"<{BASE}id/org/united-kingdom-unity-party>"}
+
+
+def test_shipped_gazetteer_links_a_uk_party_in_a_uk_article() -> None:
+    gaz = Gazetteer.load()
+    [uk] = [b for b, _ in gaz.bodies_named("Labour Party") if b.countries == ("GB",)]
+    ents = {"country:uk": Entity("country:uk", Kind.COUNTRY, "United Kingdom"),
+            "organization:x": Entity("organization:x", Kind.ORGANIZATION, "Labour Party", country="country:uk")}
+    facts = link(ArticleFacts(Article("o2", "Labour Party", published=date(2024, 7, 5)), ents), gaz)
+    assert facts.entities["organization:x"].wikidata == uk.qid
+    assert len(gaz.bodies_named("Labour Party")) > 5  # a name many countries' parties share
+
+
+def _leader_gaz() -> Gazetteer:
+    countries = [{"name": "Norway", "iso2": "NO", "qid": "Q20"}, {"name": "Sweden", "iso2": "SE", "qid": "Q34"}]
+    positions = [{"qid": "Q9201", "name": "Prime Minister of Norway", "country": "NO", "role": "head-of-government"},
+                 {"qid": "Q9202", "name": "Minister of Fisheries of Norway", "country": "NO", "role": "minister"}]
+    persons = [{"qid": "Q9301", "name": "Ola Brekke", "country": "NO", "held": [["Q9201", "2013", "2021"]]},
+               {"qid": "Q9302", "name": "Kari Lunde", "country": "NO", "held": [["Q9202", "2019", ""]]},
+               {"qid": "Q9303", "name": "Per Lunde", "country": "SE"}]
+    return Gazetteer({"countries": countries, "persons": persons, "positions": positions})
+
+
+def _bare(name: str, *countries: str) -> ArticleFacts:
+    ents = {f"country:{slugify(c)}": Entity(f"country:{slugify(c)}", Kind.COUNTRY, c) for c in countries}
+    ents["person:x"] = Entity("person:x", Kind.PERSON, name)
+    return ArticleFacts(Article("b1", name, published=date(2024, 6, 10)), ents)
+
+
+def test_a_bare_surname_without_a_post_links_only_a_leader_of_the_articles_country() -> None:
+    gaz = _leader_gaz()
+    linked = link(_bare("Brekke", "Norway"), gaz).entities["person:x"]
+    assert (linked.wikidata, linked.link_confidence) == ("Q9301", 0.85)
+    assert link(_bare("Brekke"), gaz).entities["person:x"].wikidata is None  # no country named
+    assert link(_bare("Brekke", "Sweden"), gaz).entities["person:x"].wikidata is None
+    assert link(_bare("Lunde", "Norway"), gaz).entities["person:x"].wikidata is None  # a minister: no

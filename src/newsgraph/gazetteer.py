@@ -16,11 +16,13 @@ means adding a section to the file and a dataclass here, not a new index.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 __all__ = [
+    "Body",
     "Country",
     "Gazetteer",
     "Membership",
@@ -47,6 +50,22 @@ _LATIN_BASE = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _POSSESSIVE = re.compile(r"(?<=[\w.])'s?$")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_PLAIN = re.compile(r"[0-9a-z]+(?: [0-9a-z]+)*")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection while the gazetteer is parsed or indexed.
+
+    Those steps make a few million objects that live as long as the process, none of them garbage;
+    the collector would walk all of them again and again as they pile up (half of the load time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _fold(text: str) -> str:
@@ -67,6 +86,10 @@ def normalize(text: str) -> str:
     "Côte d'Ivoire" -> "cote divoire"; "OPEC+" -> "opec plus". Both the build script and the
     loader key entries with this function, so any two spellings it merges are one name.
     """
+    if text.isascii():  # the common case, and the cost of indexing tens of thousands of names
+        t = text.lower().strip()
+        if _PLAIN.fullmatch(t):
+            return t[4:] if t.startswith("the ") and len(t) > 4 else t
     t = _fold(text).strip()
     if "'" in t:
         t = _POSSESSIVE.sub("", t).replace("'", "")
@@ -210,7 +233,24 @@ class Person:
     held: tuple[Tenure, ...] = ()
 
 
-Entry = Country | Place | Org | Person
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A national body with a Wikidata item: for now political parties (``type`` "party").
+
+    ``countries`` (ISO alpha-2) is empty for bodies above the nation (European Parliament groups);
+    ``until`` is the year it was dissolved, if it was.
+    """
+
+    qid: str
+    name: str
+    type: str
+    countries: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    until: int | None = None
+
+
+Entry = Country | Place | Org | Person | Body
 
 # Rank of a name within its entry: lower wins. Two *different* entries tied at the best rank make
 # a name ambiguous ("Congo", "Congolese"), and country()/organization() then answer None.
@@ -232,12 +272,14 @@ class Gazetteer:
             "place": list(data.get("places", ())),
             "org": list(data.get("organizations", ())),
             "person": list(data.get("persons", ())),
+            "body": list(data.get("bodies", ())),
         }
         self._positions: dict[str, Position] = {}
         for r in data.get("positions", ()):
             self._positions[r["qid"]] = Position(r["qid"], r["name"], r.get("country"), r.get("role"),
                                                  _t(r.get("aliases")))
         self._pindex: dict[str, list[tuple[int, int]]] | None = None  # persons: built on first look-up
+        self._bindex: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None  # bodies: likewise
         self._surnames: dict[str, list[int]] = {}
         self._qids: dict[str, int] | None = None
         self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
@@ -273,6 +315,8 @@ class Gazetteer:
                 entry = _place(r, self._country_at)
             elif kind == "person":
                 entry = _person(r)
+            elif kind == "body":
+                entry = _body(r)
             else:
                 entry = _org(r, self._country_at)
             built[pos] = entry
@@ -428,21 +472,25 @@ class Gazetteer:
         """Name and surname indexes of persons, built on first use: most callers (and most of the
         load-time budget) are about countries, and tens of thousands of names cost a second to fold."""
         if self._pindex is None:
-            index: dict[str, list[tuple[int, int]]] = {}
-            for i, r in enumerate(self._raw["person"]):
-                for rank, text in ((_RANK_NAME, r["name"]), *((_RANK_ALIAS, a) for a in r.get("aliases", ()))):
-                    key = normalize(text)
-                    if not key:
-                        continue
-                    refs = index.setdefault(key, [])
-                    if (rank, i) not in refs and (_RANK_NAME, i) not in refs:
-                        refs.append((rank, i))
-                    if " " in key:
-                        sur = self._surnames.setdefault(key.rsplit(" ", 1)[1], [])
-                        if not sur or sur[-1] != i:
-                            sur.append(i)
-            self._pindex = index
+            with _gc_paused():
+                self._pindex = self._build_persons_index()
         return self._pindex
+
+    def _build_persons_index(self) -> dict[str, list[tuple[int, int]]]:
+        index: dict[str, list[tuple[int, int]]] = {}
+        for i, r in enumerate(self._raw["person"]):
+            for rank, text in ((_RANK_NAME, r["name"]), *((_RANK_ALIAS, a) for a in r.get("aliases", ()))):
+                key = normalize(text)
+                if not key:
+                    continue
+                refs = index.setdefault(key, [])
+                if (rank, i) not in refs and (_RANK_NAME, i) not in refs:
+                    refs.append((rank, i))
+                if " " in key:
+                    sur = self._surnames.setdefault(key.rsplit(" ", 1)[1], [])
+                    if not sur or sur[-1] != i:
+                        sur.append(i)
+        return index
 
     def persons_named(self, text: str) -> list[Person]:
         """Every person whose name or alias ``text`` is (folded), best rank first."""
@@ -476,6 +524,40 @@ class Gazetteer:
         """Positions of ``country`` (ISO alpha-2) whose role concept is ``role``."""
         return [p for p in self._positions.values() if p.country == country and p.role == role]
 
+    # -- national bodies (parties) ------------------------------------------------------------------
+
+    def _bodies_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """(folded name -> bodies, case-exact acronym -> bodies), built on first use: a few thousand
+        names, and only articles with an organization the blocs list lacks need them."""
+        if self._bindex is None:
+            with _gc_paused():
+                self._bindex = self._build_bodies_index()
+        return self._bindex
+
+    def _build_bodies_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        names: dict[str, list[int]] = {}
+        acronyms: dict[str, list[int]] = {}
+        for i, r in enumerate(self._raw["body"]):
+            for text in (r["name"], *r.get("aliases", ())):
+                if (key := normalize(text)) and i not in (refs := names.setdefault(key, [])):
+                    refs.append(i)
+            for text in r.get("acronyms", ()):
+                if (akey := acronym_key(text)) and i not in (refs := acronyms.setdefault(akey, [])):
+                    refs.append(i)
+        return names, acronyms
+
+    def bodies_named(self, text: str) -> list[tuple[Body, bool]]:
+        """Every body ``text`` names, as (body, by acronym only): by name or alias (folded), or by
+        acronym (case-exact: "AfD", "CDU"). Competing bodies are all returned; choosing is the caller's."""
+        if not text or not text.strip():
+            return []
+        names, acronyms = self._bodies_index()
+        by_name = names.get(normalize(text), [])
+        akey = acronym_key(text)
+        by_acronym = [i for i in acronyms.get(akey, ()) if i not in by_name] if akey else []
+        return [(self._entry("body", i), False) for i in by_name] + [(self._entry("body", i), True)
+                                                                      for i in by_acronym]
+
     # -- introspection ----------------------------------------------------------------------------
 
     def _org_by_id(self, org_id: str) -> Org | None:
@@ -493,6 +575,7 @@ class Gazetteer:
             "organizations": len(self._raw["org"]),
             "persons": len(self._raw["person"]),
             "positions": len(self._positions),
+            "bodies": len(self._raw["body"]),
             "keys": len(self._index),
             "exact_keys": len(self._exact),
         }
@@ -549,6 +632,11 @@ def _person(r: Mapping[str, Any]) -> Person:
     return Person(qid=r["qid"], name=r["name"], country=r.get("country"), aliases=_t(r.get("aliases")), held=held)
 
 
+def _body(r: Mapping[str, Any]) -> Body:
+    return Body(qid=r["qid"], name=r["name"], type=r.get("type", "party"), countries=_t(r.get("countries")),
+                aliases=_t(r.get("aliases")), acronyms=_t(r.get("acronyms")), until=r.get("until"))
+
+
 def _read(path: str | None) -> bytes:
     if path is None:
         return resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE).read_bytes()
@@ -570,4 +658,6 @@ def encode(doc: Any, target: Path) -> bytes:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str | None) -> Gazetteer:
-    return Gazetteer(decode(_read(path)))
+    raw = _read(path)
+    with _gc_paused():
+        return Gazetteer(decode(raw))

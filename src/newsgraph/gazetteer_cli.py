@@ -41,13 +41,11 @@ def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> Non
 @gazetteer.command()
 def stats() -> None:
     """Entries, bytes on disk and load time of the shipped gazetteer."""
-    import json
-
-    from newsgraph.gazetteer import Gazetteer
+    from newsgraph.gazetteer import Gazetteer, decode
 
     raw = _shipped().read_bytes()
     t0 = time.perf_counter()
-    gaz = Gazetteer(json.loads(raw))
+    gaz = Gazetteer(decode(raw))
     gaz.persons_named("x")
     click.echo(f"{len(gaz):,} entries {gaz.stats()}; {len(raw):,} bytes; "
                f"load with person index {(time.perf_counter() - t0) * 1000:.0f} ms")

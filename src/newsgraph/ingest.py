@@ -3,6 +3,11 @@
 The store is only touched once an article's quads are complete: each article's graph is replaced
 in one transaction, so a bad file, a crash or Ctrl-C never leaves half an article behind and never
 removes what was stored before.
+
+The linker is handed what the store already publishes (:class:`~newsgraph.identity.IdentityIndex`,
+read with one query at the run's first article, then kept up to date as each article is stored), so
+that "Fidan" in this article and "Hakan Fidan" in an earlier one are one person; an earlier article
+that a new one resolves (the surname came first) has its graph rewritten in one transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from newsgraph import mapping
 from newsgraph.extract import ExtractionError, Extractor
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
+from newsgraph.identity import IdentityIndex, rewrite
 from newsgraph.link import link
 from newsgraph.sources import ReadError, iter_articles
 from newsgraph.store import GraphStore
@@ -53,6 +59,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
     report = IngestReport()
     extractor = extractor or Extractor(model)
     gaz = Gazetteer.load()
+    identities: IdentityIndex | None = None  # read from the store when the first article needs it
 
     def articles() -> Iterator[Article]:
         for item in iter_articles(paths, on_file=on_file):
@@ -70,13 +77,19 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
         if isinstance(facts, ExtractionError):
             problem(str(facts))
             continue
-        link(facts, gaz)
+        if identities is None:
+            identities = IdentityIndex.from_store(store, base_uri)
+        link(facts, gaz, identities)
         try:
             quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC))
         except ValueError as exc:  # inconsistent facts: a bug, but one article must not stop the run
             problem(f"{facts.article.source or facts.article.id}: could not map facts: {exc}")
             continue
-        report.quads += store.replace_graph(mapping.article_graph(base_uri, facts.article.id), quads)
+        graph = mapping.article_graph(base_uri, facts.article.id)
+        report.quads += store.replace_graph(graph, quads)
+        identities.learn(graph, quads)
+        for other, renames in identities.backfill(graph).items():  # earlier articles this one resolves
+            rewrite(store, identities, other, renames)
         report.articles += 1
         report.persons += sum(1 for e in facts.entities.values() if e.kind == "person")
         report.posts += len(facts.posts)

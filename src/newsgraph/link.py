@@ -4,15 +4,19 @@ A wrong link is worse than a missing one (it merges two people), so every link n
 the evidence sets its confidence:
 
 * countries, places and organizations link on an exact name, alias or acronym that the gazetteer
-  gives one entry of the right kind (0.95);
+  gives one entry of the right kind (0.95); a national body (a party) on its exact name (0.9) or
+  acronym (0.85) when the article's countries leave one candidate (see :func:`_link_body`);
 * a person links on a full name (or alias) that names exactly one gazetteer person, or one person
   that the article's context singles out among namesakes. Context is a post claim of the article
   whose role and country match a position the person held, at the article's date when it has one
   (0.97); the person's country being named in the article (0.9); having been head of state or
   government (0.85). A minister or legislator with no context does not link: among tens of
   thousands of office holders, namesakes (a golfer and a minister called David Frost) are common;
-* a bare surname ("Shoygu") links only through a matching post claim, and only when exactly one
-  gazetteer person with that surname fits it;
+* a bare surname ("Shoygu") links through a matching post claim, when exactly one gazetteer person
+  with that surname fits it; with no post claim, only when exactly one bearer of the surname is of
+  a country the article names and was its head of state or government ("Abbott", 0.85);
+* an organization the blocs list lacks links to a political party on its exact name (0.9) or
+  acronym (0.85), when the article's countries leave one candidate;
 * a post claim links (``PostClaim.wikidata``) to the position its holder held with the claimed role
   in the claimed country, else to the one position of that role the country has.
 
@@ -24,9 +28,14 @@ Federal Security Service"); the claim stays as the article states it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Gazetteer, Person, Position, normalize
+from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize
 from newsgraph.roles import role_type
+
+if TYPE_CHECKING:
+    from newsgraph.identity import IdentityIndex
 
 MIN_CONFIDENCE = 0.8
 LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
@@ -43,6 +52,7 @@ class _Context:
         self.facts = facts
         self.gaz = gaz
         self.day = facts.article.published.isoformat() if facts.article.published else None
+        self.year = facts.article.published.year if facts.article.published else None
         self.iso: dict[str, str] = {}  # entity key -> ISO alpha-2, for country entities
         for ent in facts.entities.values():
             if ent.kind is Kind.COUNTRY and (c := gaz.country(ent.name)):
@@ -108,9 +118,17 @@ def _link_person(ctx: _Context, ent: Entity) -> tuple[Person, float] | None:
         return (person, best) if best >= MIN_CONFIDENCE else None
     if names or " " in normalize(ent.name):
         return None
-    claims = ctx.claims_of(ent.key)  # a bare surname: only a post claim can pick the person
-    fitting = [p for p in ctx.gaz.persons_by_surname(ent.name) if any(ctx.fits(p, c) for c in claims)]
-    return (fitting[0], 0.9) if len(fitting) == 1 else None
+    claims = ctx.claims_of(ent.key)  # a bare surname: a post claim picks the person...
+    bearers = ctx.gaz.persons_by_surname(ent.name)
+    fitting = [p for p in bearers if any(ctx.fits(p, c) for c in claims)]
+    if len(fitting) == 1:
+        return fitting[0], 0.9
+    if claims:
+        return None
+    # ...or, with no claim, being the only bearer of the surname from the article's countries, and a
+    # head of state or government ("Abbott" in an article about Australia)
+    local = [p for p in bearers if p.country and p.country in ctx.countries]
+    return (local[0], 0.85) if len(local) == 1 and _leader(ctx.gaz, local[0]) else None
 
 
 #: Roles a country has one position of: a role and a country alone may name the position.
@@ -174,6 +192,54 @@ def _check_conflict(ctx: _Context, n: int, claim: PostClaim, holder: Entity) -> 
                  f"{claimed[0].qid}); Wikidata has {person.name} ({person.qid}) as {other.name} ({other.qid})"))
 
 
+def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
+    """The one national body (party) that the organization's name, else one of its aliases, names
+    in the article's context; None when none or several fit.
+
+    A body of a country links only when that country is the organization's own or one the article
+    names ("Conservative Party" is a different party in a dozen countries); one above the nation
+    (a European Parliament group) never takes a national organization's name. Among several that
+    fit, those not dissolved by the article's year are preferred. An acronym match is worth less than
+    a name match.
+    """
+    own = ctx.iso.get(ent.country) if ent.country else None
+    if ent.country and own is None:
+        return None  # a country the gazetteer does not know: nothing to check the body against
+    for texts in ([ent.name], sorted(ent.aliases - {ent.name})):
+        hits: dict[str, tuple[Body, bool]] = {}
+        for text in texts:
+            for body, by_acronym in ctx.gaz.bodies_named(text):
+                prev = hits.get(body.qid)
+                hits[body.qid] = (body, by_acronym and (prev[1] if prev else True))
+        fitting = []
+        for body, by_acronym in hits.values():
+            if body.countries:
+                if not (own in body.countries if own else set(body.countries) & ctx.countries):
+                    continue
+            elif own or by_acronym:
+                continue
+            fitting.append((body, by_acronym))
+        if len(fitting) > 1 and ctx.year:
+            alive = [f for f in fitting if f[0].until is None or f[0].until >= ctx.year]
+            fitting = alive or fitting
+        if len(fitting) == 1:
+            body, by_acronym = fitting[0]
+            return body, 0.85 if by_acronym else 0.9
+        if hits:
+            return None  # the name is a body's, but the context cannot tell which: no guess from aliases
+    return None
+
+
+def _body_identity(gaz: Gazetteer, body: Body) -> str:
+    """The IRI key of a linked body: ``{slug(country)}-{slug(name)}`` as the mapper makes for national
+    bodies, from the gazetteer's name, so "Labour" and "the Labour Party" are one resource."""
+    slug = slugify(body.name)
+    country = gaz.by_code(body.countries[0]) if len(body.countries) == 1 else None
+    if country is None or f"-{slugify(country.name)}-" in f"-{slug}-":
+        return slug
+    return f"{slugify(country.name)}-{slug}"
+
+
 def _identity(gaz: Gazetteer, person: Person) -> str:
     """The IRI key of a linked person: ``slug(Wikidata label)``, so that "Fidan" in one article and
     "Hakan Fidan" in another are one resource, with ``-q123`` added when the gazetteer holds a
@@ -184,9 +250,14 @@ def _identity(gaz: Gazetteer, person: Person) -> str:
     return slug
 
 
-def link(facts: ArticleFacts, gaz: Gazetteer | None = None) -> ArticleFacts:
+def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: IdentityIndex | None = None) -> ArticleFacts:
     """Fill ``wikidata`` and ``link_confidence`` of entities and post claims where the gazetteer and
-    the article's context allow, and record conflicts with the gazetteer; returns ``facts``."""
+    the article's context allow, and record conflicts with the gazetteer; returns ``facts``.
+
+    With ``identities`` (what the store already publishes, see :mod:`newsgraph.identity`), entities
+    the gazetteer leaves unlinked also get their cross-article ``identity``: a bare surname joins the
+    one published person its post claim fits, or stays local to the article.
+    """
     gaz = gaz or Gazetteer.load()
     ctx = _Context(facts, gaz)
     for ent in facts.entities.values():
@@ -203,6 +274,11 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None) -> ArticleFacts:
                 found = next((o for a in sorted(ent.aliases) if (o := gaz.organization(a))), None)
             if found is not None and ent.country:  # "Russia's Security Council" is not the UN's
                 found = None
+            if found is None and (body := _link_body(ctx, ent)) is not None:
+                ent.wikidata, ent.link_confidence = body[0].qid, body[1]
+                ent.identity = _body_identity(gaz, body[0])
+                ent.org_type = ent.org_type or body[0].type
+                continue
         elif ent.kind is Kind.PERSON:
             linked = _link_person(ctx, ent)
             if linked is not None:
@@ -219,4 +295,6 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None) -> ArticleFacts:
         if not claim.wikidata:
             _link_post(ctx, claim, holder)
         _check_conflict(ctx, n, claim, holder)
+    if identities is not None:
+        identities.resolve(facts)
     return facts

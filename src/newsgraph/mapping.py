@@ -106,7 +106,8 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
     an organization's country. Persons, countries and places are ``{kind}/{slug(name)}``;
     organizations are ``org/{slug(name)}``, or ``org/{slug(country)}-{slug(name)}`` when they have
     a country and are not a bloc or company, so two countries' "Ministry of Foreign Affairs" stay
-    apart.
+    apart. An ``identity`` the linker set (see :mod:`newsgraph.identity`) replaces the slug of
+    persons and organizations.
     """
     b = _base(base)
     match entity.kind:
@@ -117,7 +118,7 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
         case Kind.PLACE:
             return ox.NamedNode(f"{b}id/place/{slugify(entity.name)}")
         case Kind.ORGANIZATION:
-            return ox.NamedNode(f"{b}id/org/{_org_slug(entity, countries)}")
+            return ox.NamedNode(f"{b}id/org/{entity.identity or _org_slug(entity, countries)}")
     raise ValueError(f"entity {entity.key!r} has unknown kind {entity.kind!r}")
 
 

@@ -460,7 +460,14 @@ def _demonym_plurals(words: Iterable[str]) -> list[str]:
 
 def build_countries(mledoze: list[dict[str, Any]], ne: list[dict[str, str]]) -> list[dict[str, Any]]:
     """One record per mledoze entry (UN members, observers, territories), QIDs from Natural Earth."""
-    ne_by_iso = {r["ISO_A2_EH"]: r for r in ne if r["ISO_A2_EH"] not in ("", "-99")}
+    # Natural Earth gives a dependency its sovereign's ISO_A2_EH ("Ashmore and Cartier Is." is AU): the
+    # row whose own ISO_A2 is the code wins, or Australia would get the islands' QID.
+    ne_by_iso: dict[str, dict[str, str]] = {}
+    for r in ne:
+        code = r["ISO_A2_EH"]
+        if code not in ("", "-99") and (code not in ne_by_iso or (r["ISO_A2"] == code
+                                                                   and ne_by_iso[code]["ISO_A2"] != code)):
+            ne_by_iso[code] = r
     out = []
     for c in sorted(mledoze, key=lambda c: c["cca2"]):
         iso2, iso3 = c["cca2"], c["cca3"]
@@ -659,6 +666,9 @@ def check(gaz: Gazetteer) -> list[str]:
     for text in ("us", "who", "it", "in", "Congo", "Congolese"):
         if gaz.country(text) is not None:
             problems.append(f"country({text!r}) should be None")
+    au = gaz.country("Australia")
+    if au is None or any("Ashmore" in a for a in au.aliases):  # a dependency's row taken for the state
+        problems.append(f"country('Australia') = {au}")
     p = gaz.place("Moscow")
     if p is None or p.country != "RU" or not p.capital:
         problems.append(f"place('Moscow') = {p}")
@@ -709,6 +719,12 @@ def main(argv: list[str] | None = None) -> int:
         persons, positions, people_sources = officeholders.build(args.mirror_dir, doc["countries"])
         doc["persons"], doc["positions"] = persons, positions
         doc["meta"]["sources"] += people_sources
+        from newsgraph.data import bodies
+
+        parties, body_sources = bodies.build(args.mirror_dir, doc["countries"])
+        if parties:
+            doc["bodies"] = parties
+            doc["meta"]["sources"] += body_sources
     gaz = Gazetteer(doc)
     problems = check(gaz)
     for k, v in ambiguous_keys(gaz).items():
