@@ -166,3 +166,11 @@ def test_rdflib_dereferences_an_iri_over_http(live_server: LiveServer) -> None:
     """What a linked-data client does: GET the IRI itself (here the server's own URL)."""
     graph = rdflib.Graph().parse(live_server.url + "id/person/sergey-lavrov")
     assert (None, rdflib.RDFS.label, rdflib.Literal("Sergey Lavrov")) in graph
+
+
+def test_page_title_is_the_fullest_of_the_articles_labels() -> None:
+    from newsgraph.web.entities import Resource
+
+    r = Resource(iri="http://localhost:8080/id/person/hakan-fidan", labels=["Fidan", "Hakan Fidan"], alt_labels=[],
+                 types=[], wikidata=[], same_as=[], properties=[], incoming=[], incoming_truncated=False)
+    assert r.label == "Hakan Fidan"

@@ -170,7 +170,9 @@ class Resource:
     @property
     def label(self) -> str:
         if self.labels:
-            return self.labels[0]
+            # each article labels a person in its own words; the page shows the fullest ("Hakan
+            # Fidan" over "Fidan"), the others stay visible as labels
+            return max(self.labels, key=lambda x: (len(x.split()), len(x)))
         for p, values in self.properties:  # an article has a title (or at least an identifier)
             if p.iri in (P["dcterms"] + "title", P["dcterms"] + "identifier") and values:
                 return values[0].label
