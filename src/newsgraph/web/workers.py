@@ -600,26 +600,26 @@ class Job:
             raise EngineError(500, "The query engine process ended unexpectedly, most likely because the "
                                    f"query needed too much memory{hint}") from exc
 
-    def first(self) -> tuple[bytes, bytes]:
-        """The first message: (tag, payload). Errors are raised as :class:`EngineError`."""
+    def _message(self) -> tuple[bytes, bytes]:
+        """The next message as (tag, payload); an ERROR message is raised as :class:`EngineError`."""
         message = self._recv()
         tag, payload = message[:1], message[1:]
         if tag == ERROR:
             self.done()
             status, text, headers = json.loads(payload)
             raise EngineError(status, text, headers)
+        return tag, payload
+
+    def first(self) -> tuple[bytes, bytes]:
+        """The first message: (tag, payload). Errors are raised as :class:`EngineError`."""
+        tag, payload = self._message()
         if tag in (ROWS, UPDATED, END) or (tag == HEAD and split_head(payload)[1] == END):
             self.done()
         return tag, payload
 
     def next_chunk(self) -> tuple[bytes, bytes]:
         """The next data message: (DATA, bytes) or (END, last bytes); errors raise."""
-        message = self._recv()
-        tag, payload = message[:1], message[1:]
-        if tag == ERROR:
-            self.done()
-            status, text, headers = json.loads(payload)
-            raise EngineError(status, text, headers)
+        tag, payload = self._message()
         if tag == END:
             self.done()
         return tag, payload
