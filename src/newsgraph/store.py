@@ -28,7 +28,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "n3": ox.RdfFormat.N3,
 }
-QUAD_FORMATS = {"nquads", "trig"}
 
 
 # Strings, IRIs, comments, and escapes in local names (``ex:a\'b``: that quote opens no string),

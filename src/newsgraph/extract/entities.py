@@ -25,7 +25,7 @@ from newsgraph.extract.lexicon import (
     ROLE_MODIFIERS,
     ROLE_NOUNS,
 )
-from newsgraph.facts import Entity, Kind, slugify
+from newsgraph.facts import Entity, Evidence, Kind, slugify
 from newsgraph.gazetteer import Gazetteer
 
 #: First words of a government body that a nationality adjective in front of it only qualifies
@@ -34,7 +34,6 @@ _GOV_BODY_STARTS = frozenset(
     "foreign ministry federal defence defense interior finance department national security justice health "
     "education trade economy energy home state supreme central armed presidential intelligence".split()
 )
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _QUOTE_CHARS = "\"“”‘’'`"
 
 
@@ -79,24 +78,28 @@ class EntityIndex:
         m = self.by_token.get(token_index)
         return m.key if m else None
 
-    def persons_in(self, start: int, end: int) -> list[Mention]:
-        """Person mentions whose span lies within tokens [start, end), in text order."""
-        seen: set[int] = set()
-        out = []
-        for i in range(start, end):
-            m = self.by_token.get(i)
-            if m and m.kind is Kind.PERSON and id(m) not in seen:
-                seen.add(id(m))
-                out.append(m)
-        return out
+    def resolve_pronoun(self, tok: Token, exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
+        """The person a pronoun stands for (the article-wide resolution of :func:`_resolve_pronouns`).
+
+        ``exclude`` holds the other participants: "Gorbachev, who had talks with her" cannot be
+        Gorbachev, so then the most recent other person named before is taken.
+        """
+        key = self.pronouns.get(tok.i)
+        if key is None or key not in exclude:
+            return key
+        best = None
+        for m in self.mentions:
+            if m.start >= tok.i:
+                break
+            if m.kind is Kind.PERSON and m.key not in exclude:
+                best = m.key
+        return best
 
     def country_entity(self, name: str, gaz: Gazetteer) -> str:
         """Key of the country entity called ``name`` (canonical), created on first use."""
         key = f"country:{slugify(name)}"
-        if key not in self.entities:
-            c = gaz.country(name)
-            self.entities[key] = Entity(key=key, kind=Kind.COUNTRY, name=name,
-                                        wikidata=c.qid if c else None, confidence=0.9)
+        if key not in self.entities:  # its Wikidata link is the linker's business (link.py)
+            self.entities[key] = Entity(key=key, kind=Kind.COUNTRY, name=name, confidence=0.9)
         return key
 
     def add_organization(self, name: str, *, country: str | None = None, aliases: set[str] | None = None,
@@ -118,6 +121,13 @@ class EntityIndex:
                                     country=country, org_type=org_type,
                                     mentions=[span] if span else [], confidence=0.75)
         return key
+
+
+def sentence_evidence(sent: Span) -> Evidence:
+    """The sentence as evidence: its text without surrounding white space, and the offsets of that."""
+    stripped = sent.text.rstrip()
+    lead = len(stripped) - len(stripped.lstrip())
+    return Evidence(quote=stripped.strip(), start=sent.start_char + lead, end=sent.start_char + len(stripped))
 
 
 def _strip_edges(span: Span) -> Span | None:
@@ -189,11 +199,6 @@ def _is_people_group(text: str, gaz: Gazetteer) -> bool:
         return False
     singular = last[:-1]
     return gaz.country(singular) is not None or gaz.country(last) is not None or last.endswith(("ians", "ites"))
-
-
-def _country_of_token(tok: Token, gaz: Gazetteer) -> str | None:
-    c = gaz.country(tok.text)
-    return c.name if c else None
 
 
 def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
@@ -290,8 +295,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
                 place = gaz.place(m.text)
                 country = idx.country_entity(place.country_name, gaz) if place and place.country_name else None
                 idx.entities[key] = Entity(key=key, kind=Kind.PLACE, name=place.name if place else m.text,
-                                           country=country, wikidata=place.qid if place else None,
-                                           confidence=0.8)
+                                           country=country, confidence=0.8)
             idx.entities[key].mentions.append((m.start_char, m.end_char))
             m.key = key
     _attach_acronyms(doc, fixed, idx)

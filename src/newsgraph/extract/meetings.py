@@ -15,9 +15,8 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract import dates
-from newsgraph.extract.entities import EntityIndex
+from newsgraph.extract.entities import EntityIndex, sentence_evidence
 from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS
-from newsgraph.extract.posts import sentence_evidence
 from newsgraph.facts import Kind, Meeting
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -40,24 +39,6 @@ def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -
         if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
             keys.append(m.key)
     return keys
-
-
-def _resolve_pronoun(tok: Token, idx: EntityIndex, exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
-    """The person a pronoun stands for (the article-wide resolution of entities.py).
-
-    ``exclude`` holds the other participants: "Gorbachev, who had talks with her" cannot be
-    Gorbachev, so then the most recent other person named before is taken.
-    """
-    key = idx.pronouns.get(tok.i)
-    if key is not None and key not in exclude:
-        return key
-    best = None
-    for m in idx.mentions:
-        if m.start >= tok.i:
-            break
-        if m.kind is Kind.PERSON and m.key not in exclude:
-            best = m.key
-    return best if key is not None else None
 
 
 def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:
@@ -84,7 +65,7 @@ def _people(tok: Token, idx: EntityIndex, exclude: set[str], stop: set[int] | No
         if stop and t.i in stop:
             continue
         if t.lower_ in PERSON_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj", "conj", "poss"}:
-            k = _resolve_pronoun(t, idx, exclude | set(keys))
+            k = idx.resolve_pronoun(t, exclude | set(keys))
             if k and k not in keys:
                 keys.append(k)
     return keys
@@ -205,14 +186,6 @@ def _mention_root(key: str, sent: Span, idx: EntityIndex) -> Token | None:
         if m.key == key and sent.start <= m.start < sent.end:
             return sent.doc[m.start:m.end].root
     return None
-
-
-def _person_root(m_tok: Token, idx: EntityIndex) -> Token:
-    """The token that carries a person mention in the parse (its name's syntactic head)."""
-    mention = idx.at(m_tok.i)
-    if mention is None:
-        return m_tok
-    return m_tok.doc[mention.start:mention.end].root
 
 
 def _list_groups(sent: Span, idx: EntityIndex) -> list[list[str]]:

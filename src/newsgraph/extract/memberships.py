@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.entities import EntityIndex, Mention
+from newsgraph.extract.entities import EntityIndex, Mention, sentence_evidence
 from newsgraph.extract.lexicon import BLOC_ANAPHORS, MEMBER_CUES, NON_MEMBER_CUES
-from newsgraph.extract.posts import sentence_evidence
 from newsgraph.facts import BlocMembership, Kind, Status
 
 _BLOC_TYPES = {"bloc", "igo", "alliance", "union", "organization", "intergovernmental"}

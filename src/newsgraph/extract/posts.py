@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
-from newsgraph.extract.entities import EntityIndex, Mention
+from newsgraph.extract.entities import EntityIndex, Mention, sentence_evidence
 from newsgraph.extract.lexicon import (
     COUNTRY_SIGNALS,
     FORMER_MARKERS,
@@ -32,25 +32,16 @@ from newsgraph.extract.lexicon import (
     role_country,
 )
 from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_tokens
-from newsgraph.facts import Evidence, Kind, PostClaim, Status
+from newsgraph.facts import Kind, PostClaim, Status
 from newsgraph.gazetteer import Gazetteer
 
 _STOP_LEFT = {",", ";", ":", "(", ")", '"', "“", "”", "‘", "'", "—", "–"}
 _COPULA = {"be", "become", "remain", "serve", "elect", "appoint", "name", "nominate", "succeed", "replace"}
-_APPOINT = {"elect", "appoint", "name", "nominate"}
 #: Leaving a post: "stepped down as", "resigned as", "quit as" make it former.
 _LEAVE = {"step", "resign", "quit", "retire", "leave"}
 #: Verbs whose "as X" is a description, not an office ("described as a bully", "known as").
 _NOT_A_POST = {"describe", "know", "see", "regard", "portray", "brand", "dismiss", "view", "treat", "label",
                "depict", "characterise", "characterize", "hail", "criticise", "criticize", "mock", "present"}
-
-
-def sentence_evidence(sent: Span) -> Evidence:
-    text = sent.text
-    start = sent.start_char
-    stripped = text.rstrip()
-    lead = len(stripped) - len(stripped.lstrip())
-    return Evidence(quote=stripped.strip(), start=start + lead, end=start + len(stripped))
 
 
 def _title_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -> list[Token]:
@@ -123,11 +114,7 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
                 or low in PARTY_WORDS or (bool(toks) and t.pos_ in {"PROPN", "ADJ"}))
     # lower-case modifiers inside the noun phrase: "senior civil servant", "assistant energy secretary"
     return (not cap and t.pos_ in {"NOUN", "ADJ"} and t.dep_ in {"compound", "amod", "nmod"}
-            and i_between(t, m))
-
-
-def i_between(t: Token, m: Mention) -> bool:
-    return t.i < t.head.i <= m.end
+            and t.i < t.head.i <= m.end)  # modifying a word between it and the name
 
 
 def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
@@ -225,8 +212,6 @@ _OFFICE_NOUNS = {"post", "posts", "office", "offices", "position", "portfolio", 
 def _copula_subject(verb: Token, idx: EntityIndex) -> str | None:
     """Who a copula or appointment verb is about: its subject, a resolved pronoun, the antecedent
     of "who", or — for "After serving as ..., he became ..." — the subject of the clause it hangs from."""
-    from newsgraph.extract.meetings import _resolve_pronoun
-
     v = verb
     for _ in range(3):
         for c in v.children:
@@ -236,7 +221,7 @@ def _copula_subject(verb: Token, idx: EntityIndex) -> str | None:
             if m is not None and m.kind is Kind.PERSON:
                 return m.key
             if c.lower_ in {"he", "she"}:
-                return _resolve_pronoun(c, idx)
+                return idx.resolve_pronoun(c)
             if c.lower_ == "who" and v.dep_ == "relcl":
                 head = idx.at(v.head.i)
                 return head.key if head is not None and head.kind is Kind.PERSON else None
@@ -352,8 +337,6 @@ def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostCl
     The role is the possessor's (resolved through the pronoun to the last person named before),
     the country the adjective's; nothing is claimed when the possessor has no post here.
     """
-    from newsgraph.extract.meetings import _resolve_pronoun
-
     out: list[PostClaim] = []
     for m in idx.mentions:
         if m.kind is not Kind.PERSON or not m.key:
@@ -366,7 +349,7 @@ def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostCl
         if not poss:
             continue
         other = idx.key_at(poss[0].i) or (
-            _resolve_pronoun(poss[0], idx, {m.key}) if poss[0].lower_ in {"his", "her"} else None)
+            idx.resolve_pronoun(poss[0], {m.key}) if poss[0].lower_ in {"his", "her"} else None)
         role_posts = [p for p in posts if p.holder == other and p.status is Status.CURRENT]
         if not role_posts:
             continue
