@@ -10,6 +10,7 @@ processed ``Doc`` into plain dataclasses that know nothing of spaCy.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -149,7 +150,7 @@ class Extractor:
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[ArticleFacts | ExtractionError]:
         """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
-        pending: list[Article] = []
+        pending: deque[Article] = deque()  # articles whose docs are in flight, in order
 
         def docs() -> Iterator[Doc]:
             for a in articles:
@@ -159,7 +160,7 @@ class Extractor:
                 yield doc
 
         for doc in self.nlp.pipe(docs(), batch_size=self.batch_size):
-            article = pending.pop(0)
+            article = pending.popleft()
             error = doc.user_data.get("ng_error")
             if error or doc._.ng_index is None:
                 yield ExtractionError(article, error or "no entities computed")
