@@ -54,6 +54,28 @@ def has_keyword(query: str, keyword: str) -> bool:
     return re.search(pattern, _masked(query), re.IGNORECASE) is not None
 
 
+def has_stored_default_graph(store: ox.Store) -> bool:
+    """Whether the store's own default graph holds any triple (ingest never writes there; ``load`` may)."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def dataset_options(sparql: str, *, default_graphs: list[str] | None = None,
+                    named_graphs: list[str] | None = None, union: bool = True) -> dict[str, object]:
+    """pyoxigraph query options for the dataset a query runs on, by precedence.
+
+    A protocol dataset (``default-graph-uri`` / ``named-graph-uri``) replaces everything; else the
+    query's own ``FROM`` / ``FROM NAMED`` defines it; else the default graph is the union of all
+    graphs when ``union``, the stored default graph otherwise. The CLI, ``GraphStore.query`` and
+    the server's query workers all choose the dataset here, so they agree.
+    """
+    if default_graphs is not None or named_graphs is not None:
+        return {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
+    if union and not has_keyword(sparql, "FROM"):
+        return {"use_default_graph_as_union": True}
+    return {}
+
+
 class StoreError(Exception):
     """A user-facing problem with the store (locked, missing, bad input)."""
 
@@ -137,15 +159,19 @@ class GraphStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def query(self, sparql: str, **options: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query with the union of all graphs as the default graph.
+    def query(self, sparql: str, *, union: bool | None = None,
+              **options: object) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query on the dataset :func:`dataset_options` chooses.
 
-        Explicit ``default_graph`` / ``named_graphs`` options (the protocol's
-        ``default-graph-uri`` / ``named-graph-uri``) and the query's own ``FROM`` / ``FROM NAMED``
-        take precedence over the union.
+        ``union=None`` ("auto", as ``newsgraph serve`` does by default): the union of all graphs
+        while the stored default graph is empty — a newsgraph store keeps everything in article
+        graphs — else the stored default graph, as standard SPARQL has it (RDF ``load``ed as is).
+        Explicit ``default_graph`` / ``named_graphs`` options are passed through unchanged.
         """
-        if "default_graph" not in options and not has_keyword(sparql, "FROM"):
-            options.setdefault("use_default_graph_as_union", True)
+        if "default_graph" not in options and "named_graphs" not in options:
+            if union is None:
+                union = not has_stored_default_graph(self._store)
+            options.update(dataset_options(sparql, union=union))
         return self._store.query(sparql, **options)  # type: ignore[arg-type]
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:

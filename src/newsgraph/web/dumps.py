@@ -35,7 +35,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from newsgraph.store import GraphStore
+from newsgraph.store import GraphStore, has_stored_default_graph
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import get_provider, streamed_response
 
@@ -255,7 +255,7 @@ def compute_stats(store: GraphStore) -> Stats:
     classes = {row["c"].value: int(row["n"].value) for row in rows}  # type: ignore[union-attr]
     example = next(iter(store.raw.query(  # type: ignore[arg-type]
         f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a <{PREFIXES['foaf']}Person> }} }} LIMIT 1")), None)
-    has_default = next(iter(store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    has_default = has_stored_default_graph(store.raw)
     return Stats(statements=len(store), graphs=sum(1 for _ in store.named_graphs()), classes=classes,
                  has_default_graph=has_default, example=example["s"].value if example else None)
 

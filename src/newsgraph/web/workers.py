@@ -122,6 +122,8 @@ class _Engine:
     def snapshot(self, token: str | None) -> Any:
         import pyoxigraph as ox
 
+        from newsgraph.store import has_stored_default_graph
+
         if self.store is not None and token == self.token:
             return self.store
         error: Exception | None = None
@@ -137,8 +139,7 @@ class _Engine:
                 return self.store  # keep serving the last snapshot; the next request retries
             raise EngineError(503, f"cannot open the store: {error}", {"Retry-After": "1"})
         self.store, self.token = store, token
-        self.has_default_graph = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-                                      None) is not None
+        self.has_default_graph = has_stored_default_graph(store)
         return store
 
     # -- requests --------------------------------------------------------------------------------
@@ -173,16 +174,14 @@ class _Engine:
     def query(self, conn: Connection, request: dict[str, Any]) -> None:
         import pyoxigraph as ox
 
-        from newsgraph.store import has_keyword
+        from newsgraph.store import dataset_options
 
         store = self.snapshot(request.get("token"))
         text: str = request["query"]
         options: dict[str, Any] = {"base_iri": request.get("base_iri")}
-        if request.get("default_graph") is not None or request.get("named_graphs") is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in request.get("default_graph") or []]
-            options["named_graphs"] = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
-        elif self.union(request.get("default_graph_mode", "auto")) and not has_keyword(text, "FROM"):
-            options["use_default_graph_as_union"] = True
+        options |= dataset_options(text, default_graphs=request.get("default_graph"),
+                                   named_graphs=request.get("named_graphs"),
+                                   union=self.union(request.get("default_graph_mode", "auto")))
         result = store.query(text, **options)
 
         if request.get("html_limit") is not None:
