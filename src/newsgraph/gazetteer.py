@@ -224,21 +224,34 @@ class Tenure:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """An office holder: QID, English label and aliases, country (ISO alpha-2) and positions held."""
+    """A person with a Wikidata item: an office holder (``held``: positions with dates) or a notable
+    from a general list (``famous``) or a one-field registry (``domain``: "baseball").
+
+    ``desc`` is Wikidata's short English description ("American singer-songwriter") where a source
+    gives it: the linker reads the person's field of work from it and wants the article to be about
+    that field before a famous name alone decides a link. ``pop`` is a popularity signal (sitelinks).
+    """
 
     qid: str
     name: str
     country: str | None
     aliases: tuple[str, ...] = ()
     held: tuple[Tenure, ...] = ()
+    desc: str | None = None
+    domain: str | None = None
+    famous: bool = False
+    pop: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A national body with a Wikidata item: for now political parties (``type`` "party").
+    """An organization with a Wikidata item other than the blocs and IGOs of :class:`Org`: political
+    parties (``type`` "party"), government bodies, companies, media, universities, NGOs, sports teams.
 
-    ``countries`` (ISO alpha-2) is empty for bodies above the nation (European Parliament groups);
-    ``until`` is the year it was dissolved, if it was.
+    ``countries`` (ISO alpha-2) is empty for bodies above the nation (European Parliament groups) or
+    where the source gives none; ``until`` is the year it was dissolved, if it was. ``pop`` is a
+    popularity signal (sitelinks) where a source has one, ``src`` the source tags, ``desc`` Wikidata's
+    short description.
     """
 
     qid: str
@@ -248,6 +261,9 @@ class Body:
     aliases: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()
     until: int | None = None
+    pop: int | None = None
+    src: tuple[str, ...] = ()
+    desc: str | None = None
 
 
 Entry = Country | Place | Org | Person | Body
@@ -282,6 +298,7 @@ class Gazetteer:
         self._bindex: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None  # bodies: likewise
         self._surnames: dict[str, list[int]] = {}
         self._qids: dict[str, int] | None = None
+        self._holders: dict[str, list[int]] | None = None  # position QID -> persons: built on first use
         self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
         self._index: dict[str, list[tuple[int, str, int]]] = {}
         self._exact: dict[str, list[tuple[int, str, int]]] = {}
@@ -512,6 +529,21 @@ class Gazetteer:
         pos = self._qids.get(qid)
         return self._entry("person", pos) if pos is not None else None
 
+    def holders(self, position: str) -> list[Person]:
+        """Every person recorded as holding the position with QID ``position``, at any time.
+
+        For names that the article spells differently from Wikidata ("el-Sissi" / "el-Sisi"): the
+        post the article gives narrows tens of thousands of persons down to a handful."""
+        if self._holders is None:
+            index: dict[str, list[int]] = {}
+            for i, r in enumerate(self._raw["person"]):
+                for t in r.get("held", ()):
+                    refs = index.setdefault(t[0], [])
+                    if not refs or refs[-1] != i:
+                        refs.append(i)
+            self._holders = index
+        return [self._entry("person", i) for i in self._holders.get(position, ())]
+
     def position(self, qid: str) -> Position | None:
         """The position with this QID, if the gazetteer has it."""
         return self._positions.get(qid)
@@ -629,12 +661,14 @@ def _org(r: Mapping[str, Any], country_at: Callable[[str | None], Country | None
 
 def _person(r: Mapping[str, Any]) -> Person:
     held = tuple(Tenure(t[0], t[1] or None, t[2] or None) for t in r.get("held", ()))
-    return Person(qid=r["qid"], name=r["name"], country=r.get("country"), aliases=_t(r.get("aliases")), held=held)
+    return Person(qid=r["qid"], name=r["name"], country=r.get("country"), aliases=_t(r.get("aliases")), held=held,
+                  desc=r.get("desc"), domain=r.get("domain"), famous=bool(r.get("famous")), pop=r.get("pop"))
 
 
 def _body(r: Mapping[str, Any]) -> Body:
     return Body(qid=r["qid"], name=r["name"], type=r.get("type", "party"), countries=_t(r.get("countries")),
-                aliases=_t(r.get("aliases")), acronyms=_t(r.get("acronyms")), until=r.get("until"))
+                aliases=_t(r.get("aliases")), acronyms=_t(r.get("acronyms")), until=r.get("until"),
+                pop=r.get("pop"), src=_t(r.get("src")), desc=r.get("desc"))
 
 
 def _read(path: str | None) -> bytes:

@@ -28,6 +28,8 @@ Federal Security Service"); the claim stays as the article states it.
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
@@ -38,6 +40,50 @@ if TYPE_CHECKING:
     from newsgraph.identity import IdentityIndex
 
 MIN_CONFIDENCE = 0.8
+_WORD = re.compile(r"[a-z][a-z'-]+")
+
+#: Words of a Wikidata description that name a field of work ("English footballer" -> sport).
+FIELD_TITLES: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "sport": "golfer footballer football soccer cricketer rugby tennis basketball baseball hockey athlete "
+             "sprinter swimmer boxer wrestler cyclist jockey skater skier racing coach olympic quarterback "
+             "pitcher runner gymnast snooker darts",
+    "music": "singer songwriter singer-songwriter musician rapper band composer guitarist drummer pianist "
+             "vocalist dj conductor",
+    "screen": "actor actress comedian film television presenter screenwriter filmmaker model host "
+              "broadcaster personality",
+    "letters": "writer novelist author poet playwright essayist dramatist",
+    "politics": "politician diplomat statesman stateswoman president minister senator governor activist",
+    "business": "businessman businesswoman entrepreneur executive investor billionaire industrialist",
+    "journalism": "journalist reporter columnist editor anchor commentator",
+    "science": "physicist chemist biologist mathematician scientist economist astronomer engineer "
+               "philosopher",
+    "royalty": "king queen prince princess duke duchess monarch emperor empress royal",
+    "religion": "pope bishop cardinal theologian priest imam rabbi",
+}.items()}
+#: Words of an article that show it is about a field.
+FIELD_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "sport": "sport sports match season team club league tournament championship coach player players "
+             "golf football soccer rugby cricket tennis basketball baseball hockey olympic olympics medal "
+             "stadium scored goal goals innings wicket touchdown quarterback par birdie",
+    "music": "music musical song songs album albums singer band concert concerts tour single chart charts "
+             "grammy grammys lyrics rapper guitarist",
+    "screen": "film films movie movies actor actress television tv show shows series episode starred "
+              "starring role cast hollywood oscar oscars emmy emmys comedy comedian sitcom presenter",
+    "letters": "book books novel novels author writer poet poem poems poetry playwright literary literature",
+    "politics": "government minister president election elections parliament senator congress vote "
+                "campaign political politician party",
+    "business": "company companies business ceo firm shares investors investor founder corporation",
+    "journalism": "journalist journalists reporter newspaper interview broadcaster editor columnist magazine",
+    "science": "scientist scientists research researchers physicist study professor discovery theory",
+    "royalty": "king queen prince princess royal royals duke duchess palace monarch throne",
+    "religion": "pope church bishop cardinal religious faith priest imam mosque vatican",
+}.items()}
+#: One-field registries: the field their persons are in, and the words that field needs.
+DOMAIN_FIELDS = {"baseball": "sport", "association football": "sport"}
+DOMAIN_WORDS: dict[str, frozenset[str]] = {
+    "baseball": frozenset("baseball mlb inning innings pitcher homer bullpen".split()),
+    "association football": frozenset("football soccer footballer striker midfielder goalkeeper".split()),
+}
 LEADER_ROLES = frozenset({"head-of-state", "head-of-government"})
 
 
@@ -61,6 +107,7 @@ class _Context:
         for ent in facts.entities.values():
             if ent.country in self.iso:
                 self.countries.add(self.iso[ent.country])
+        self.words = frozenset(_WORD.findall(f"{facts.article.title or ''} {facts.article.text}".lower()))
 
     def claim_country(self, claim: PostClaim) -> str | None:
         key = claim.country
@@ -92,10 +139,30 @@ def _leader(gaz: Gazetteer, person: Person) -> bool:
     return any((p := gaz.position(t.position)) is not None and p.role in LEADER_ROLES for t in person.held)
 
 
+def person_fields(person: Person) -> set[str]:
+    """The fields of work a person's Wikidata description names ("American singer-songwriter and
+    actress" -> music, screen); a one-field registry's person has that registry's field."""
+    fields = {f for f, words in FIELD_TITLES.items() if words & set(_WORD.findall((person.desc or "").lower()))}
+    if person.domain:
+        fields.add(DOMAIN_FIELDS.get(person.domain, person.domain))
+    return fields
+
+
+def _on_topic(ctx: _Context, person: Person) -> bool:
+    """Whether the article is about the person's field: a golf report has golf words, so a famous
+    broadcaster who shares a golfer's name is not linked from it. A registry person (a baseball
+    player) needs the registry's own words ("baseball", "inning"), a notable any word of a field."""
+    if person.domain:
+        return bool(DOMAIN_WORDS.get(person.domain, frozenset({person.domain})) & ctx.words)
+    return any(FIELD_WORDS[f] & ctx.words for f in person_fields(person) if f in FIELD_WORDS)
+
+
 def _score(ctx: _Context, ent: Entity, person: Person) -> float:
     if any(ctx.fits(person, c) for c in ctx.claims_of(ent.key)):
         return 0.97
-    if person.country and person.country in ctx.countries:
+    if person.held and person.country and person.country in ctx.countries:
+        return 0.9
+    if (person.famous or person.domain) and _on_topic(ctx, person):
         return 0.9
     if _leader(ctx.gaz, person):
         return 0.85
@@ -116,6 +183,8 @@ def _link_person(ctx: _Context, ent: Entity) -> tuple[Person, float] | None:
         if len(scored) > 1 and best < 0.9:
             return None  # a namesake picked only for being a minister is a guess
         return (person, best) if best >= MIN_CONFIDENCE else None
+    if (held := _holder_by_claim(ctx, ent)) is not None:
+        return held, 0.9
     if names or " " in normalize(ent.name):
         return None
     claims = ctx.claims_of(ent.key)  # a bare surname: a post claim picks the person...
@@ -129,6 +198,51 @@ def _link_person(ctx: _Context, ent: Entity) -> tuple[Person, float] | None:
     # head of state or government ("Abbott" in an article about Australia)
     local = [p for p in bearers if p.country and p.country in ctx.countries]
     return (local[0], 0.85) if len(local) == 1 and _leader(ctx.gaz, local[0]) else None
+
+
+_PARTICLES = frozenset({"al", "el", "ad", "as", "ash", "bin", "ibn", "bint", "abu", "de", "da", "di", "do", "dos",
+                        "du", "van", "von", "der", "den", "la", "le"})
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [t for t in normalize(name).replace("-", " ").split() if t not in _PARTICLES]
+
+
+def _similar(a: str, b: str) -> bool:
+    """Two spellings of one name token: "sissi"/"sisi", "fuele"/"fule", "shoigu"/"shoygu"."""
+    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+
+
+def _holder_by_claim(ctx: _Context, ent: Entity) -> Person | None:
+    """The one holder of the post the article gives ``ent`` whose name is a spelling of ``ent``'s.
+
+    Transliterated names vary ("Abdel-Fattah el-Sissi" / "Abdel Fattah el-Sisi"); an exact look-up
+    misses them. The claimed post (role and country, at the article's date) leaves a handful of
+    holders, among whom a close spelling of the surname, and of the given name when both have one,
+    picks the person. Two such holders, or none, and nothing is linked.
+    """
+    mine = _name_tokens(ent.name)
+    if len(mine) < 2:
+        return None
+    found: dict[str, Person] = {}
+    for claim in ctx.claims_of(ent.key):
+        role, country = _claim_role(claim), ctx.claim_country(claim)
+        if role is None or country is None:
+            continue
+        for pos in ctx.gaz.positions_for(country, role):
+            for person in ctx.gaz.holders(pos.qid):
+                if person.qid in found or not ctx.fits(person, claim):
+                    continue
+                for name in person_names(person):
+                    theirs = _name_tokens(name)
+                    if len(theirs) >= 2 and _similar(mine[-1], theirs[-1]) and _similar(mine[0], theirs[0]):
+                        found[person.qid] = person
+                        break
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def person_names(person: Person) -> tuple[str, ...]:
+    return (person.name, *person.aliases)
 
 
 #: Roles a country has one position of: a role and a country alone may name the position.
@@ -192,15 +306,41 @@ def _check_conflict(ctx: _Context, n: int, claim: PostClaim, holder: Entity) -> 
                  f"{claimed[0].qid}); Wikidata has {person.name} ({person.qid}) as {other.name} ({other.qid})"))
 
 
-def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
-    """The one national body (party) that the organization's name, else one of its aliases, names
-    in the article's context; None when none or several fit.
+#: Sources of general notability: a one-word name from them ("Reddit", "Hulu") is safe to link.
+NOTABLE_SOURCES = frozenset({"fb15k", "wikitrivia", "searx"})
 
-    A body of a country links only when that country is the organization's own or one the article
-    names ("Conservative Party" is a different party in a dozen countries); one above the nation
-    (a European Parliament group) never takes a national organization's name. Among several that
-    fit, those not dissolved by the article's year are preferred. An acronym match is worth less than
-    a name match.
+
+def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym: bool) -> bool:
+    """Whether ``body`` may be what ``ent`` names, by its country and by how much a name can say.
+
+    A party needs the article's countries: "Conservative Party" is a party of a dozen countries. A
+    company, medium, agency or team has a country only as a check: a different one named for the
+    organization rules it out. An acronym of two letters ("AP", "ED") or a one-word name from a
+    registry of shops and offices ("Tandem") is a weak clue, taken only when the body's country is
+    among the article's or the body is of general notability.
+    """
+    if body.type == "party":
+        if body.countries:
+            return own in body.countries if own else bool(set(body.countries) & ctx.countries)
+        return not own and not by_acronym
+    if own and body.countries and own not in body.countries:
+        return False
+    local = bool(set(body.countries) & ({own} if own else ctx.countries))
+    notable = bool(NOTABLE_SOURCES & set(body.src))
+    if by_acronym:
+        return len(text.replace(".", "")) >= 3 and (local or notable)
+    if " " not in normalize(text):
+        return local or notable
+    return True
+
+
+def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
+    """The one body (party, agency, company, medium, university, team...) that the organization's
+    name, else one of its aliases, names in the article's context; None when none or several fit.
+
+    Among several that fit, those of the article's countries win, then those not dissolved by the
+    article's year, then one far more popular than the rest (ten times the sitelinks: "CNN" the
+    channel, not a shop of that name). An acronym match is worth less than a name match.
     """
     own = ctx.iso.get(ent.country) if ent.country else None
     if ent.country and own is None:
@@ -209,35 +349,45 @@ def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
         hits: dict[str, tuple[Body, bool]] = {}
         for text in texts:
             for body, by_acronym in ctx.gaz.bodies_named(text):
+                if not _body_fits(ctx, own, body, text, by_acronym):
+                    continue
                 prev = hits.get(body.qid)
                 hits[body.qid] = (body, by_acronym and (prev[1] if prev else True))
-        fitting = []
-        for body, by_acronym in hits.values():
-            if body.countries:
-                if not (own in body.countries if own else set(body.countries) & ctx.countries):
-                    continue
-            elif own or by_acronym:
-                continue
-            fitting.append((body, by_acronym))
+        fitting = list(hits.values())
+        if len(fitting) > 1:
+            local = [f for f in fitting if set(f[0].countries) & ({own} if own else ctx.countries)]
+            fitting = local or fitting
         if len(fitting) > 1 and ctx.year:
             alive = [f for f in fitting if f[0].until is None or f[0].until >= ctx.year]
             fitting = alive or fitting
+        if len(fitting) > 1:
+            fitting.sort(key=lambda f: -(f[0].pop or 0))
+            if (fitting[0][0].pop or 0) >= 10 * max(1, fitting[1][0].pop or 0):
+                fitting = fitting[:1]
         if len(fitting) == 1:
             body, by_acronym = fitting[0]
             return body, 0.85 if by_acronym else 0.9
-        if hits:
+        if fitting:
             return None  # the name is a body's, but the context cannot tell which: no guess from aliases
     return None
 
 
+#: Body types whose names are generic across countries ("Ministry of Health", "Labour Party"): their
+#: IRI carries the country, as the mapper does for national bodies.
+NATIONAL_TYPES = frozenset({"party", "government"})
+
+
 def _body_identity(gaz: Gazetteer, body: Body) -> str:
-    """The IRI key of a linked body: ``{slug(country)}-{slug(name)}`` as the mapper makes for national
-    bodies, from the gazetteer's name, so "Labour" and "the Labour Party" are one resource."""
+    """The IRI key of a linked body, from the gazetteer's name, so "Labour" and "the Labour Party"
+    are one resource: ``{slug(country)}-{slug(name)}`` for national bodies as the mapper makes them,
+    ``{slug(name)}`` for others, with ``-q123`` added when another body bears the same name."""
     slug = slugify(body.name)
     country = gaz.by_code(body.countries[0]) if len(body.countries) == 1 else None
-    if country is None or f"-{slugify(country.name)}-" in f"-{slug}-":
-        return slug
-    return f"{slugify(country.name)}-{slug}"
+    if body.type in NATIONAL_TYPES and country is not None:
+        return slug if f"-{slugify(country.name)}-" in f"-{slug}-" else f"{slugify(country.name)}-{slug}"
+    if any(b.qid != body.qid for b, by_acronym in gaz.bodies_named(body.name) if not by_acronym):
+        return f"{slug}-{body.qid.lower()}"
+    return slug
 
 
 def _identity(gaz: Gazetteer, person: Person) -> str:
