@@ -27,14 +27,20 @@ def gazetteer() -> None:
               help="Gazetteer file to refresh (default: the one shipped in the package).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here instead.")
 def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> None:
-    """Rebuild persons and positions from Wikidata (P39 position held, P580/P582 dates)."""
+    """Rebuild persons and positions from Wikidata (P39 position held, P580/P582 dates) and merge in
+    notable people and organizations (companies, media, agencies, universities, teams) by sitelinks."""
     from newsgraph import refresh as refresh_mod
 
+    def warn(kind: str, exc: Exception) -> None:
+        click.echo(f"warning: notable {kind} not refreshed ({exc}); the file's entries are kept", err=True)
+
     try:
-        counts = refresh_mod.refresh(path or _shipped(), endpoint=endpoint or refresh_mod.WDQS, out=output)
+        counts = refresh_mod.refresh(path or _shipped(), endpoint=endpoint or refresh_mod.WDQS, out=output,
+                                     on_error=warn)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{counts['persons']} persons, {counts['positions']} positions, {counts['bytes']:,} bytes "
+    click.echo(f"{counts['persons']} persons ({counts['notable persons']} notable), {counts['positions']} positions, "
+               f"{counts['notable organizations']} notable organizations, {counts['bytes']:,} bytes "
                f"→ {output or path or _shipped()}")
 
 

@@ -1,11 +1,17 @@
-"""``newsgraph gazetteer refresh``: rebuild the gazetteer's persons and positions from the Wikidata Query Service.
+"""``newsgraph gazetteer refresh``: rebuild the gazetteer's persons, positions and notable entities
+from the Wikidata Query Service.
 
-The shipped gazetteer is built offline (``newsgraph.data.build_gazetteer``); this brings its office
-holders up to date when a network is there. One SPARQL query asks for people holding (P39) a
-position of a country's government or legislature, or heading a state, government or agency, with
-the statement's start (P580) and end (P582); the answer becomes the same ``persons`` and
-``positions`` records the offline build writes, merged over the current file (countries, places
-and organizations are kept). Standard library only, so that it runs wherever newsgraph does.
+The shipped gazetteer is built offline (``newsgraph.data.build_gazetteer``); this brings it up to
+date when a network is there. One SPARQL query asks for people holding (P39) a position of a
+country's government or legislature, or heading a state, government or agency, with the
+statement's start (P580) and end (P582); the answer becomes the same ``persons`` and ``positions``
+records the offline build writes. Then one query per kind of notable entity (famous people,
+companies, media, government agencies, universities, non-profits, sports teams) asks for the items
+of that kind with at least a given number of Wikipedia sitelinks, with English label, aliases,
+description and country: they become ``persons`` (``famous``) and ``bodies`` records, the
+sitelinks their ``pop``. Everything is merged over the current file (countries, places, blocs and
+parties are kept; a notable kind whose query fails keeps its shipped entries). Standard library
+only, so that it runs wherever newsgraph does.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +48,44 @@ SELECT ?person ?personLabel ?alias ?position ?positionLabel ?country ?start ?end
   SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }
 }
 """
+
+
+#: Classes (P31, direct) of each notable kind. Their QIDs were checked against the English type
+#: labels of tsafavi/codex (``data/types/en/types.json``): human, business, company, public company,
+#: enterprise, newspaper, television station, radio station, television channel, news agency,
+#: broadcaster, online newspaper, periodical, government agency, government organization,
+#: university, public university, private university, nonprofit organization, trade union,
+#: association football club, sports club, American football team, basketball team.
+NOTABLE_CLASSES: dict[str, tuple[str, ...]] = {
+    "person": ("Q5",),
+    "company": ("Q4830453", "Q783794", "Q891723", "Q6881511"),
+    "media": ("Q11032", "Q1616075", "Q14350", "Q2001305", "Q192283", "Q15265344", "Q1153191", "Q1002697"),
+    "government": ("Q327333", "Q2659904"),
+    "education": ("Q3918", "Q875538", "Q902104"),
+    "nonprofit": ("Q163740", "Q178790"),
+    "sports-team": ("Q476028", "Q847017", "Q17156793", "Q13393265"),
+}
+#: Fewest sitelinks for an item of each kind: famous enough that its name in the news is likely it.
+MIN_SITELINKS = {"person": 40}
+DEFAULT_MIN_SITELINKS = 15
+
+NOTABLES_QUERY = """
+SELECT ?item ?itemLabel ?itemDescription ?alias ?country ?sitelinks WHERE {{
+  VALUES ?class {{ {classes} }}
+  ?item wdt:P31 ?class ; wikibase:sitelinks ?sitelinks .
+  FILTER(?sitelinks >= {min_sitelinks})
+  OPTIONAL {{ ?item wdt:{country_property} ?country }}
+  OPTIONAL {{ ?item skos:altLabel ?alias FILTER(LANG(?alias) = "en") }}
+  SERVICE wikibase:label {{ bd:serviceParam wikibase:language "en". }}
+}}
+"""
+
+
+def notables_query(kind: str) -> str:
+    """The SPARQL query for the notable items of ``kind`` (a key of :data:`NOTABLE_CLASSES`)."""
+    return NOTABLES_QUERY.format(classes=" ".join(f"wd:{q}" for q in NOTABLE_CLASSES[kind]),
+                                 min_sitelinks=MIN_SITELINKS.get(kind, DEFAULT_MIN_SITELINKS),
+                                 country_property="P27" if kind == "person" else "P17")
 
 
 def fetch(endpoint: str = WDQS, query: str = QUERY, timeout: float = 300.0) -> dict[str, Any]:
@@ -79,26 +123,108 @@ def records(results: Mapping[str, Any], countries: list[Mapping[str, Any]]
     return col.records()
 
 
-def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
-            results: Mapping[str, Any] | None = None) -> dict[str, int]:
-    """Replace the persons and positions of the gazetteer file with the query's answer; returns counts.
+def notable_records(kind: str, results: Mapping[str, Any], countries: list[Mapping[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    """Gazetteer records (``persons`` for kind "person", else ``bodies`` of that type) from the SPARQL
+    JSON answer of :func:`notables_query`; one record per item, aliases and countries gathered."""
+    iso_of = {c["qid"]: c["iso2"] for c in countries if c.get("qid")}
+    out: dict[str, dict[str, Any]] = {}
+    for b in results.get("results", {}).get("bindings", ()):
+        qid, name = _qid(_value(b, "item")), _value(b, "itemLabel")
+        if not qid or not name or _qid(name):
+            continue  # no English label: no help to an English-language linker
+        rec = out.get(qid)
+        if rec is None:
+            sitelinks = _value(b, "sitelinks")
+            rec = out[qid] = {"qid": qid, "name": name, "aliases": [], "desc": _value(b, "itemDescription") or None,
+                              "pop": int(sitelinks) if sitelinks.isdigit() else None, "countries": []}
+        iso = iso_of.get(_qid(_value(b, "country")) or "")
+        if iso and iso not in rec["countries"]:
+            rec["countries"].append(iso)
+        alias = _value(b, "alias")
+        if alias and alias != name and alias not in rec["aliases"]:
+            rec["aliases"].append(alias)
+    records_: list[dict[str, Any]] = []
+    for qid in sorted(out, key=lambda q: int(q[1:])):
+        rec = out[qid]
+        if kind == "person":
+            records_.append({"qid": qid, "name": rec["name"], "country": (rec["countries"] or [None])[0],
+                             "aliases": rec["aliases"], "held": [], "desc": rec["desc"], "famous": True,
+                             "pop": rec["pop"]})
+        else:
+            acronyms = [a for a in rec["aliases"] if 2 <= len(a) <= 8 and a.isupper() and a.isalpha()]
+            records_.append({"qid": qid, "name": rec["name"], "type": kind, "countries": rec["countries"],
+                             "aliases": [a for a in rec["aliases"] if a not in acronyms], "acronyms": acronyms,
+                             "until": None, "pop": rec["pop"], "src": ["wdqs"], "desc": rec["desc"]})
+    return records_
 
-    Refuses (``ValueError``) an answer with no office holder at all, so that an empty or failed
-    response never wipes the shipped data.
+
+def _merge_persons(holders: list[dict[str, Any]], notables: list[dict[str, Any]],
+                   old: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Office holders as refreshed, each notable folded into its holder record or added, and the
+    shipped notables that the refresh did not return (their kind's query failed) kept."""
+    by_qid = {r["qid"]: r for r in holders}
+    fresh = {r["qid"] for r in notables}
+    for r in [*notables, *(r for r in old if not r.get("held") and r["qid"] not in fresh)]:
+        if (mine := by_qid.get(r["qid"])) is not None:
+            for key in ("desc", "famous", "pop", "domain"):
+                if r.get(key) is not None and mine.get(key) is None:
+                    mine[key] = r[key]
+        else:
+            by_qid[r["qid"]] = r
+    return sorted(by_qid.values(), key=lambda r: int(r["qid"][1:]))
+
+
+def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
+            results: Mapping[str, Any] | None = None,
+            notables: Mapping[str, Mapping[str, Any]] | None = None,
+            on_error: Callable[[str, Exception], None] | None = None) -> dict[str, int]:
+    """Replace the persons and positions of the gazetteer file with the queries' answers, and merge
+    in the notable entities; returns counts.
+
+    ``results`` and ``notables`` (kind -> answer) stand in for the service, in tests. Refuses
+    (``ValueError``) an answer with no office holder at all, so that an empty or failed response
+    never wipes the shipped data; a notable kind whose query fails is reported to ``on_error`` and
+    keeps what the file had.
     """
     doc = decode(gazetteer.read_bytes())
+    countries = doc.get("countries", [])
     answer = results if results is not None else fetch(endpoint)
-    persons, positions = records(answer, doc.get("countries", []))
+    persons, positions = records(answer, countries)
     if not persons:
         raise ValueError(f"{endpoint}: the answer holds no office holders; {gazetteer} left as it was")
-    doc["persons"], doc["positions"] = persons, positions
+    famous: list[dict[str, Any]] = []
+    bodies = {r["qid"]: r for r in doc.get("bodies", [])}
+    counts = {"notable persons": 0, "notable organizations": 0}
+    for kind in NOTABLE_CLASSES:
+        try:
+            got = notables[kind] if notables is not None else fetch(endpoint, notables_query(kind))
+        except KeyError:
+            continue
+        except (OSError, ValueError) as exc:  # a timeout on one kind must not lose the others
+            if on_error is not None:
+                on_error(kind, exc)
+            continue
+        recs = notable_records(kind, got, countries)
+        if kind == "person":
+            famous.extend(recs)
+            counts["notable persons"] += len(recs)
+        else:
+            for r in recs:
+                if bodies.get(r["qid"], {}).get("type") != "party":
+                    bodies[r["qid"]] = r
+            counts["notable organizations"] += len(recs)
+    doc["persons"] = _merge_persons(persons, famous, doc.get("persons", []))
+    doc["positions"] = positions
+    doc["bodies"] = sorted(bodies.values(), key=lambda r: int(r["qid"][1:]))
     meta = doc.setdefault("meta", {})
     meta["sources"] = [s for s in meta.get("sources", []) if not str(s.get("key", "")).startswith(("ep:", "wdqs"))]
-    meta["sources"].append({"key": "wdqs", "repo": endpoint, "path": "QUERY in newsgraph/refresh.py",
-                            "licence": "CC0 1.0 (Wikidata)", "what": "office holders (P39, P580, P582)"})
+    meta["sources"].append({"key": "wdqs", "repo": endpoint, "path": "QUERY, NOTABLES_QUERY in newsgraph/refresh.py",
+                            "licence": "CC0 1.0 (Wikidata)",
+                            "what": "office holders (P39, P580, P582); notable persons and organizations by sitelinks"})
     target = out or gazetteer
     data = encode(doc, target)
     tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(target)
-    return {"persons": len(persons), "positions": len(positions), "bytes": len(data)}
+    return {"persons": len(doc["persons"]), "positions": len(positions), **counts, "bytes": len(data)}
