@@ -41,6 +41,7 @@ __all__ = [
     "Tenure",
     "acronym_key",
     "normalize",
+    "notable",
 ]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'"})
@@ -99,6 +100,18 @@ def normalize(text: str) -> str:
     if t.startswith("the ") and len(t) > 4:
         t = t[4:].lstrip()
     return t
+
+
+_FORM_TAIL = re.compile(r",?\s+(Inc\.?|Incorporated|Corporation|Corp\.?|Company|Co\.|Ltd\.?|Limited|plc|PLC|LLC|"
+                        r"S\.A\.|SA|AG|SE|N\.V\.|NV|GmbH|S\.p\.A\.|F\.C\.|FC|A\.F\.C\.|AFC|C\.F\.|CF)$")
+
+
+def core_name(label: str) -> str | None:
+    """A label without its trailing legal or club form ("Apple Inc." -> "Apple", "Chelsea F.C." ->
+    "Chelsea"), the name news gives the body; None if it has none. The gazetteer build adds it as an
+    alias, and the linker trusts a one-word alias only when it is this."""
+    m = _FORM_TAIL.search(label.strip())
+    return label.strip()[: m.start()].strip() if m else None
 
 
 def acronym_key(text: str) -> str | None:
@@ -268,6 +281,15 @@ class Body:
 
 Entry = Country | Place | Org | Person | Body
 
+#: Source tags of general notability lists (well-known entities of every field, with sitelinks): a
+#: one-word name from them ("Reddit", "Hulu") most likely means that entity.
+NOTABLE_SOURCES = frozenset({"fb15k", "wikitrivia", "searxng", "wdqs"})
+
+
+def notable(body: Body) -> bool:
+    """Whether ``body`` comes from a general notability list rather than a registry of one kind."""
+    return bool(NOTABLE_SOURCES.intersection(body.src))
+
 # Rank of a name within its entry: lower wins. Two *different* entries tied at the best rank make
 # a name ambiguous ("Congo", "Congolese"), and country()/organization() then answer None.
 _RANK_NAME, _RANK_ALIAS, _RANK_DEMONYM = 0, 1, 2
@@ -299,6 +321,7 @@ class Gazetteer:
         self._surnames: dict[str, list[int]] = {}
         self._qids: dict[str, int] | None = None
         self._holders: dict[str, list[int]] | None = None  # position QID -> persons: built on first use
+        self._words = frozenset(data.get("words", ()))
         self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
         self._index: dict[str, list[tuple[int, str, int]]] = {}
         self._exact: dict[str, list[tuple[int, str, int]]] = {}
@@ -589,6 +612,35 @@ class Gazetteer:
         by_acronym = [i for i in acronyms.get(akey, ()) if i not in by_name] if akey else []
         return [(self._entry("body", i), False) for i in by_name] + [(self._entry("body", i), True)
                                                                       for i in by_acronym]
+
+    def is_word(self, text: str) -> bool:
+        """Whether ``text`` is a one-word body name that is also an English word ("Queen", "Duke")."""
+        return normalize(text) in self._words
+
+    #: Sitelinks that make a body famous enough to own an English word as its name ("Arsenal").
+    WORD_POP: ClassVar[int] = 50
+
+    def one_word_names(self, body: Body, text: str) -> bool:
+        """Whether the single word ``text`` is enough to name ``body``.
+
+        It must be the body's own name, or that name without its legal or club form ("Apple" for
+        "Apple Inc."), not a leading word ("Duke" for Duke University) or a nickname; a group that is
+        neither company nor medium nor agency (a band: "Queen", "Yes") needs a known popularity; and
+        an English word needs a famous body ("Arsenal", not "Eagles")."""
+        key = normalize(text)
+        if key not in {normalize(body.name), normalize(core_name(body.name) or "")}:
+            return False
+        if body.type == "other" and not body.pop:
+            return False
+        return key not in self._words or (body.pop or 0) >= self.WORD_POP
+
+    def known_bodies(self, text: str) -> list[Body]:
+        """Bodies other than parties whose name, alias or acronym is ``text`` exactly as written.
+
+        For finding organizations the model missed ("streaming on Hulu"): case and spelling must be
+        the body's own, so that an ordinary word or a lower-case mention never becomes one."""
+        return [b for b, _ in self.bodies_named(text)
+                if b.type != "party" and (text == b.name or text in b.aliases or text in b.acronyms)]
 
     # -- introspection ----------------------------------------------------------------------------
 

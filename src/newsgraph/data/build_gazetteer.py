@@ -196,6 +196,9 @@ class OrgSpec:
     members: dict[int | None, str] | None = field(default=None)
     extra: tuple[tuple[str, int | None, int | None, str, str | None], ...] = ()
     note: str | None = None
+    #: QID for an organization SupraVerden lacks, with the public file that states it (``cited``).
+    wikidata: str | None = None
+    cited: str | None = None
 
 
 _AU = ("DZ AO BJ BW BF BI CM CV CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE LS LR LY MG MW ML MR "
@@ -235,7 +238,11 @@ ORGS: tuple[OrgSpec, ...] = (
              ("MY", 2025, None, "partner", None), ("TH", 2025, None, "partner", None),
              ("UG", 2025, None, "partner", None), ("UZ", 2025, None, "partner", None),
              ("NG", 2025, None, "partner", None), ("VN", 2025, None, "partner", None)),
-            note="no Wikidata QID found in the sources used; BRIC summits from 2009, South Africa 2010"),
+            note="BRIC summits from 2009, South Africa 2010",
+            wikidata="Q243630",
+            cited="SpocWiki/_Standards@096a9ba26271398c9ed1cd1cb9441dc31c6a3486 "
+                  "Earth/Continent/Europe/Europe~East/Russia.md ('WD~BRICS,243630'); two other public files "
+                  "found by the search tool state the same pair ('item: \"Q243630\", en: \"BRICS\"')"),
     OrgSpec("G7", "Group of Seven", "G7", "bloc", None, ("G7",), ("Group of 7",), 1975,
             {1975: "FR DE IT JP GB US", 1976: "CA"},
             (("European Union", 1977, None, "member", "non-enumerated member"),
@@ -587,6 +594,8 @@ def build_orgs(countries: list[dict[str, Any]], supra: dict[str, dict[str, str]]
                 raise SystemExit(f"SupraVerden has no entry {spec.supraverden!r} (for {spec.id})")
             code = entry.get("Wikidata_code", "")
             qid = code if re.fullmatch(r"Q\d+", code) else None
+        if qid is None and spec.wikidata:
+            qid = spec.wikidata
         members: list[dict[str, Any]] | None = None
         if spec.id == "UN":
             members = [{"iso": c["iso2"]} for c in countries if c.get("status") == "un_member"]
@@ -694,6 +703,33 @@ def ambiguous_keys(gaz: Gazetteer) -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in sorted(found.items())}
 
 
+def dictionary_words(bodies: list[dict[str, Any]]) -> list[str]:
+    """The one-word names of bodies that are also English words ("Queen", "Eagles", "Duke", "GMT").
+
+    Such a name in an article is more often the word, or some other bearer, than the band, team or
+    agency: the linker and the extractor ask for more than the name for these (see
+    ``Gazetteer.is_word``). The word list is WordNet's, as shipped in the spaCy model's lemmatizer
+    tables (``lemma_index``); a plural counts when its singular is listed.
+    """
+    import spacy
+
+    from newsgraph.extract import DEFAULT_MODEL
+
+    nlp = spacy.load(DEFAULT_MODEL, exclude=["parser", "ner", "tagger", "attribute_ruler", "tok2vec", "senter"])
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    english = {w for words in table.values() for w in words}
+    out = set()
+    for b in bodies:
+        if b.get("type") == "party":
+            continue
+        for text in (b["name"], *b.get("aliases", ()), *b.get("acronyms", ())):
+            key = normalize(text)
+            if key and " " not in key and (key in english or (key.endswith("s") and key[:-1] in english)
+                                            or (key.endswith("es") and key[:-2] in english)):
+                out.add(key)
+    return sorted(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mirror-dir", type=Path, help="folder of fetched snapshots (<owner>+<name>/repo)")
@@ -725,6 +761,11 @@ def main(argv: list[str] | None = None) -> int:
         if parties:
             doc["bodies"] = parties
             doc["meta"]["sources"] += body_sources
+        from newsgraph.data import notables
+
+        doc["bodies"], doc["persons"], notable_sources = notables.build(args.mirror_dir, doc)
+        doc["meta"]["sources"] += notable_sources
+        doc["words"] = dictionary_words(doc["bodies"])
     gaz = Gazetteer(doc)
     problems = check(gaz)
     for k, v in ambiguous_keys(gaz).items():
