@@ -108,7 +108,9 @@ def _bodies_gaz() -> Gazetteer:
                "pop": 120},
               {"qid": "Q9804", "name": "Zephyr", "type": "company", "countries": ["NO"], "src": ["nsi"], "pop": 3},
               {"qid": "Q9805", "name": "Office of Tides", "type": "government", "countries": ["US"],
-               "acronyms": ["OT", "OTD"], "src": ["govdir"]},
+               "acronyms": ["OT", "OTD"], "src": ["fb15k"]},
+              {"qid": "Q9808", "name": "Board of Sand Research", "type": "research", "countries": ["US"],
+               "acronyms": ["BSR", "BOSR"], "src": ["ror"]},
               {"qid": "Q9806", "name": "Harbor Union", "type": "nonprofit", "countries": ["US"], "src": ["ror"]},
               {"qid": "Q9807", "name": "Harbor Union", "type": "nonprofit", "countries": ["NO"], "src": ["ror"]}]
     return Gazetteer({"countries": COUNTRIES, "bodies": bodies})
@@ -140,10 +142,14 @@ def test_a_far_more_notable_namesake_wins_and_equals_stay_unlinked() -> None:
 
 
 def test_acronyms_of_bodies_are_case_exact_and_two_letters_are_not_enough() -> None:
-    linked = _org("OTD", "United States")
+    linked = _org("OTD")
     assert (linked.wikidata, linked.link_confidence) == ("Q9805", 0.85)
     assert _org("OT", "United States").wikidata is None
     assert _org("Otd", "United States").wikidata is None
+    # a registry's acronym: four letters and the body's country named, or nothing
+    assert _org("BOSR", "United States").wikidata == "Q9808"
+    assert _org("BOSR").wikidata is None
+    assert _org("BSR", "United States").wikidata is None
 
 
 def test_namesake_bodies_get_iris_of_their_own() -> None:

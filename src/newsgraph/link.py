@@ -33,7 +33,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize
+from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
 from newsgraph.roles import role_type
 
 if TYPE_CHECKING:
@@ -306,18 +306,18 @@ def _check_conflict(ctx: _Context, n: int, claim: PostClaim, holder: Entity) -> 
                  f"{claimed[0].qid}); Wikidata has {person.name} ({person.qid}) as {other.name} ({other.qid})"))
 
 
-#: Sources of general notability: a one-word name from them ("Reddit", "Hulu") is safe to link.
-NOTABLE_SOURCES = frozenset({"fb15k", "wikitrivia", "searx"})
-
-
 def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym: bool) -> bool:
-    """Whether ``body`` may be what ``ent`` names, by its country and by how much a name can say.
+    """Whether ``body`` may be what the article's ``text`` names, by its country and by how much a
+    name can say.
 
-    A party needs the article's countries: "Conservative Party" is a party of a dozen countries. A
-    company, medium, agency or team has a country only as a check: a different one named for the
-    organization rules it out. An acronym of two letters ("AP", "ED") or a one-word name from a
-    registry of shops and offices ("Tandem") is a weak clue, taken only when the body's country is
-    among the article's or the body is of general notability.
+    A party needs the article's countries: "Conservative Party" is a party of a dozen countries, and
+    so does a government body that no general list holds ("National Assembly", "Ministry of Health").
+    A company, medium, university or team has a country only as a check: a different one named for
+    the organization rules it out. An acronym must be three letters at least for a notable body
+    ("AP", "ED" are too short), four for one from a registry of one kind and of the article's
+    countries ("TPC" is a dozen things); a single word must be the body's own name and, from a
+    registry, of a body of the article's countries (:meth:`Gazetteer.one_word_names`). A university
+    under a short name in a sports report is its team ("Florida State"), which is another item.
     """
     if body.type == "party":
         if body.countries:
@@ -326,11 +326,18 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
     if own and body.countries and own not in body.countries:
         return False
     local = bool(set(body.countries) & ({own} if own else ctx.countries))
-    notable = bool(NOTABLE_SOURCES & set(body.src))
     if by_acronym:
-        return len(text.replace(".", "")) >= 3 and (local or notable)
+        letters = len(text.replace(".", ""))
+        if ctx.gaz.is_word(text) and (body.pop or 0) < ctx.gaz.WORD_POP:
+            return False
+        return (letters >= 3 and notable(body)) or (letters >= 4 and local)
+    if body.type == "government" and not (local or notable(body)):
+        return False
+    if body.type == "education" and normalize(text) != normalize(body.name) \
+            and len(FIELD_WORDS["sport"] & ctx.words) >= 2:
+        return False
     if " " not in normalize(text):
-        return local or notable
+        return ctx.gaz.one_word_names(body, text) and (local or notable(body))
     return True
 
 

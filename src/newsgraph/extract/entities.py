@@ -26,7 +26,7 @@ from newsgraph.extract.lexicon import (
     ROLE_NOUNS,
 )
 from newsgraph.facts import Entity, Evidence, Kind, slugify
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.gazetteer import Gazetteer, notable
 
 #: First words of a government body that a nationality adjective in front of it only qualifies
 #: ("Turkish Foreign Ministry" is Türkiye's "Foreign Ministry").
@@ -216,6 +216,9 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             if country is not None:
                 raw.append(Mention(country.name, Kind.COUNTRY, ent.start, ent.end, ent.start_char, ent.end_char))
                 continue
+            if _known_body(ent, gaz) and not gaz.persons_named(ent.text):  # "JDRF", "Twitter" tagged PERSON
+                raw.append(Mention(ent.text, Kind.ORGANIZATION, ent.start, ent.end, ent.start_char, ent.end_char))
+                continue
             span = _clean_person(ent, gaz)
             if span is None:
                 continue
@@ -226,6 +229,11 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
         elif label in {"ORG", "GPE", "LOC", "NORP", "FAC"}:
             span = _strip_edges(ent)
             if span is None:
+                continue
+            if label == "ORG" and len(span) >= 2 and gaz.persons_named(span.text) \
+                    and not gaz.known_bodies(span.text) and gaz.organization(span.text) is None:
+                # a known person's full name tagged ORG ("Bernhard Langer" in a results list)
+                raw.append(Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char))
                 continue
             _classify_non_person(span, label, gaz, raw)
 
@@ -388,11 +396,25 @@ def _org_head_runs(doc: Doc, found: list[Mention]) -> list[Mention]:
     return out
 
 
+def _known_body(span: Span, gaz: Gazetteer) -> bool:
+    """Is ``span`` a gazetteer body's own name as written ("Hulu", "Arriva Buses Wales")?
+
+    One word must be a name or acronym of a body from a general notability list, and an English
+    word only of a famous one (:meth:`Gazetteer.one_word_names`): a registry of shops holds one-word
+    brands that are ordinary words, and "Queen" in a story is rarely the band."""
+    bodies = gaz.known_bodies(span.text)
+    if len(span) > 1 or not bodies:
+        return bool(bodies)
+    return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
+
+
 def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
-    """Blocs and international bodies the model missed ("the BRICS bloc"), found by name.
+    """Blocs, international bodies and known companies, media or agencies the model missed ("the
+    BRICS bloc", "streaming on Hulu"), found by name.
 
     Only capitalized runs of up to six tokens are tried, longest first, so "Shanghai Cooperation
-    Organisation" wins over "Shanghai"; acronyms must match case-exactly (the gazetteer's rule).
+    Organisation" wins over "Shanghai"; acronyms must match case-exactly (the gazetteer's rule), and
+    bodies other than blocs by their name as written (:func:`_known_body`).
     """
     covered = {i for m in found for i in range(m.start, m.end)}
     out: list[Mention] = []
@@ -407,8 +429,7 @@ def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Ment
             if any(k in covered for k in range(i, j)) or not doc[j - 1].text[:1].isupper():
                 continue
             span = doc[i:j]
-            org = gaz.organization(span.text)
-            if org is not None:
+            if gaz.organization(span.text) is not None or _known_body(span, gaz):
                 hit = span
                 break
         if hit is not None:
