@@ -157,3 +157,27 @@ def test_load_is_cached_and_reads_gzip(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(json.dumps(doc).encode()))
     small = Gazetteer.load(path)
     assert small is not src and _iso(small.country("Testish")) == "TL"
+
+
+def test_stored_index_keys_give_the_same_look_ups_and_stale_ones_are_ignored() -> None:
+    from newsgraph.gazetteer import KEY_VERSION, add_keys
+
+    def doc() -> dict:
+        return {"persons": [{"qid": "Q1", "name": "Štefan Füle", "aliases": ["Stefan Fule"]},
+                            {"qid": "Q2", "name": "Ann Lee", "aliases": ["A. Lee"]}],
+                "bodies": [{"qid": "Q3", "name": "The Daily Planet", "type": "media"},
+                           {"qid": "Q4", "name": "Acme Widgets", "type": "company"}]}
+
+    keyed = add_keys(doc())
+    assert keyed["meta"]["key_version"] == KEY_VERSION
+    assert [r.get("k") for r in keyed["persons"]] == [["stefan fule"], ["ann lee", "a lee"]]
+    assert [r.get("k") for r in keyed["bodies"]] == [["daily planet"], None]  # plain lower-case: not stored
+    for gaz in (Gazetteer(keyed), Gazetteer(doc())):
+        assert [p.qid for p in gaz.persons_named("Stefan Füle")] == ["Q1"]
+        assert [p.qid for p in gaz.persons_named("A. Lee")] == ["Q2"]
+        assert [b.qid for b, _ in gaz.bodies_named("the Daily Planet")] == ["Q3"]
+        assert [b.qid for b, _ in gaz.bodies_named("ACME widgets")] == ["Q4"]
+    stale = add_keys(doc())
+    stale["meta"]["key_version"] = KEY_VERSION - 1
+    stale["persons"][0]["k"] = ["wrong key"]
+    assert [p.qid for p in Gazetteer(stale).persons_named("Stefan Fule")] == ["Q1"]

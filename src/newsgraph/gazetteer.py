@@ -40,6 +40,7 @@ __all__ = [
     "Position",
     "Tenure",
     "acronym_key",
+    "add_keys",
     "normalize",
     "notable",
 ]
@@ -322,6 +323,9 @@ class Gazetteer:
         self._qids: dict[str, int] | None = None
         self._holders: dict[str, list[int]] | None = None  # position QID -> persons: built on first use
         self._words = frozenset(data.get("words", ()))
+        # Index keys the build stored with each person and body (see :func:`add_keys`); recomputed
+        # when absent or made by another version of :func:`normalize`.
+        self._stored_keys = self.meta.get("key_version") == KEY_VERSION
         self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
         self._index: dict[str, list[tuple[int, str, int]]] = {}
         self._exact: dict[str, list[tuple[int, str, int]]] = {}
@@ -519,8 +523,9 @@ class Gazetteer:
     def _build_persons_index(self) -> dict[str, list[tuple[int, int]]]:
         index: dict[str, list[tuple[int, int]]] = {}
         for i, r in enumerate(self._raw["person"]):
-            for rank, text in ((_RANK_NAME, r["name"]), *((_RANK_ALIAS, a) for a in r.get("aliases", ()))):
-                key = normalize(text)
+            keys = (r.get("k") or record_keys(r, _lower)) if self._stored_keys else record_keys(r)
+            for n, key in enumerate(keys):
+                rank = _RANK_NAME if n == 0 else _RANK_ALIAS
                 if not key:
                     continue
                 refs = index.setdefault(key, [])
@@ -559,11 +564,12 @@ class Gazetteer:
         post the article gives narrows tens of thousands of persons down to a handful."""
         if self._holders is None:
             index: dict[str, list[int]] = {}
-            for i, r in enumerate(self._raw["person"]):
-                for t in r.get("held", ()):
-                    refs = index.setdefault(t[0], [])
-                    if not refs or refs[-1] != i:
-                        refs.append(i)
+            with _gc_paused():
+                for i, r in enumerate(self._raw["person"]):
+                    for t in r.get("held", ()):
+                        refs = index.setdefault(t[0], [])
+                        if not refs or refs[-1] != i:
+                            refs.append(i)
             self._holders = index
         return [self._entry("person", i) for i in self._holders.get(position, ())]
 
@@ -593,8 +599,8 @@ class Gazetteer:
         names: dict[str, list[int]] = {}
         acronyms: dict[str, list[int]] = {}
         for i, r in enumerate(self._raw["body"]):
-            for text in (r["name"], *r.get("aliases", ())):
-                if (key := normalize(text)) and i not in (refs := names.setdefault(key, [])):
+            for key in (r.get("k") or record_keys(r, _lower)) if self._stored_keys else record_keys(r):
+                if key and i not in (refs := names.setdefault(key, [])):
                     refs.append(i)
             for text in r.get("acronyms", ()):
                 if (akey := acronym_key(text)) and i not in (refs := acronyms.setdefault(akey, [])):
@@ -663,6 +669,41 @@ class Gazetteer:
             "keys": len(self._index),
             "exact_keys": len(self._exact),
         }
+
+
+#: Version of :func:`normalize` that the keys stored in a gazetteer file were made with; bump it
+#: whenever normalize() changes, so that files built before are re-keyed at load.
+KEY_VERSION = 1
+
+
+def record_keys(record: Mapping[str, Any], fold: Callable[[str], str] = normalize) -> list[str]:
+    """The index keys of a person or body record: its name's first (possibly ""), then its aliases'."""
+    keys = [fold(record["name"])]
+    for alias in record.get("aliases", ()):
+        key = fold(alias)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _lower(text: str) -> str:
+    return text.lower()
+
+
+def add_keys(doc: dict[str, Any]) -> dict[str, Any]:
+    """Store the index keys of each person and body whose names :func:`normalize` does more to than
+    lower-case (``k``: "Abdel Fattah el-Sisi", "Štefan Füle", "U.S. Steel"), so that loading does
+    not fold a hundred thousand names again; the others are keyed by ``str.lower`` at load. The
+    folding is most of the time the first person or body look-up of a process takes. Call it on a
+    document just before writing it."""
+    for section in ("persons", "bodies"):
+        for r in doc.get(section, ()):
+            r.pop("k", None)
+            keys = record_keys(r)
+            if keys != record_keys(r, _lower):
+                r["k"] = keys
+    doc.setdefault("meta", {})["key_version"] = KEY_VERSION
+    return doc
 
 
 def _put(index: dict[str, list[tuple[int, str, int]]], key: str, ref: tuple[int, str, int]) -> None:

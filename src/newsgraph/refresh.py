@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.data.officeholders import Collector
-from newsgraph.gazetteer import decode, encode
+from newsgraph.gazetteer import add_keys, decode, encode
 
 WDQS = "https://query.wikidata.org/sparql"
 USER_AGENT = "newsgraph-gazetteer-refresh/0.1 (https://w3id.org/newsgraph)"
@@ -223,7 +223,7 @@ def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
                             "licence": "CC0 1.0 (Wikidata)",
                             "what": "office holders (P39, P580, P582); notable persons and organizations by sitelinks"})
     target = out or gazetteer
-    data = encode(doc, target)
+    data = encode(add_keys(doc), target)
     tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(target)

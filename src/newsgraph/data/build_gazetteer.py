@@ -773,9 +773,9 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    from newsgraph.gazetteer import encode
+    from newsgraph.gazetteer import add_keys, encode
 
-    data = encode(doc, args.out)
+    data = encode(add_keys(doc), args.out)
     args.out.write_bytes(data)
     print(f"wrote {args.out} ({len(data):,} bytes): {gaz.stats()}")
     return 0
