@@ -522,3 +522,22 @@ def test_dateline_gives_bare_titles_their_country(extract: Extract) -> None:
     facts = extract("TEHRAN, June 5 (IRNA) - Foreign Minister Abbas Araghchi will travel to China next week, "
                     "the ministry said.")
     assert ("Foreign Minister", None, "Iran", CURRENT) in posts_of(facts, "Abbas Araghchi")
+
+
+# -- organizations the gazetteer knows and the model misreads ---------------------------------------
+
+def test_known_bodies_tagged_as_places_or_missed_are_organizations(extract: Extract) -> None:
+    facts = extract("The series moved to Hulu last year. Fans posted clips on Reddit and YouTube overnight.")
+    kinds = {e.name: e.kind for e in facts.entities.values()}
+    assert kinds == {"Hulu": Kind.ORGANIZATION, "Reddit": Kind.ORGANIZATION, "YouTube": Kind.ORGANIZATION}
+
+
+def test_a_list_of_bodies_read_as_one_is_split(extract: Extract) -> None:
+    facts = extract("The documentary can be watched on Hulu, Apple TV and in cinemas, the distributor said.")
+    orgs = {e.name for e in facts.entities.values() if e.kind is Kind.ORGANIZATION}
+    assert {"Hulu", "Apple TV"} <= orgs and "Hulu, Apple TV" not in orgs
+
+
+def test_an_ordinary_word_is_not_a_body_however_famous_its_namesake(extract: Extract) -> None:
+    facts = extract("The queen of the night sang, and the eagles flew over the club at dawn.")
+    assert not [e for e in facts.entities.values() if e.kind is Kind.ORGANIZATION]

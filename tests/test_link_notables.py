@@ -162,3 +162,50 @@ def test_namesake_bodies_get_iris_of_their_own() -> None:
         iris |= {str(q.subject) for q in to_quads(facts, BASE) if q.predicate == OWL.sameAs
                  and q.object in (WD.Q9806, WD.Q9807)}
     assert iris == {f"<{BASE}id/org/harbor-union-q9806>", f"<{BASE}id/org/harbor-union-q9807>"}
+
+
+def _words_gaz() -> Gazetteer:
+    bodies = [{"qid": "Q9811", "name": "Harbinger", "type": "other", "countries": ["GB"], "src": ["fb15k"]},
+              {"qid": "Q9812", "name": "Lantern", "type": "company", "countries": ["US"], "src": ["wikitrivia"],
+               "pop": 12},
+              {"qid": "Q9813", "name": "Kettering Rovers F.C.", "type": "sports-team", "countries": ["GB"],
+               "aliases": ["Kettering Rovers"], "src": ["wikitrivia"], "pop": 80},
+              {"qid": "Q9814", "name": "Brightwater University", "type": "education", "countries": ["US"],
+               "aliases": ["Brightwater"], "src": ["fb15k"]},
+              {"qid": "Q9815", "name": "Zylo", "type": "media", "src": ["searxng"]},
+              {"qid": "Q9816", "name": "Lakeshore State University", "type": "education", "countries": ["US"],
+               "aliases": ["Lakeshore State"], "src": ["fb15k"]},
+              {"qid": "Q9817", "name": "Lakeshore State Herons football", "type": "sports-team", "countries": ["US"],
+               "src": ["fb15k"]},
+              {"qid": "Q9818", "name": "Lakeshore State Herons basketball", "type": "sports-team",
+               "countries": ["US"], "src": ["fb15k"]}]
+    return Gazetteer({"countries": COUNTRIES, "bodies": bodies, "words": ["harbinger", "lantern"]})
+
+
+def _org_in(name: str, text: str) -> Entity:
+    org = Entity("organization:x", Kind.ORGANIZATION, name)
+    return link(ArticleFacts(Article("w1", text), {org.key: org}), _words_gaz()).entities["organization:x"]
+
+
+def test_a_one_word_name_must_be_the_bodys_own_and_an_english_word_only_a_famous_ones() -> None:
+    assert _org_in("Zylo", "Zylo said on Monday.").wikidata == "Q9815"
+    assert _org_in("Harbinger", "Harbinger said on Monday.").wikidata is None  # a band-like group, a word
+    assert _org_in("Lantern", "Lantern said on Monday.").wikidata is None  # a word, not famous enough
+    assert _org_in("Kettering Rovers", "Kettering Rovers won.").wikidata == "Q9813"  # the name without F.C.
+    assert _org_in("Brightwater", "Brightwater said on Monday.").wikidata is None  # a leading word only
+
+
+def test_a_college_in_a_sports_report_is_its_team_of_the_sport_reported() -> None:
+    report = "Lakeshore State beat the visitors 31-10 in a football game; the coach praised the players."
+    assert _org_in("Lakeshore State", report).wikidata == "Q9817"
+    assert _org_in("Lakeshore State", "Lakeshore State raised its tuition fees.").wikidata == "Q9816"
+    both = "Lakeshore State's football and basketball players won their match and the league."
+    assert _org_in("Lakeshore State", both).wikidata is None  # which team?
+
+
+def test_spaced_initials_also_match_run_together() -> None:
+    gaz = Gazetteer({"persons": [{"qid": "Q9901", "name": "J. R. Talbot", "held": [], "famous": True,
+                                  "desc": "English novelist"}]})
+    assert [p.qid for p in gaz.persons_named("JR Talbot")] == ["Q9901"]
+    linked = link(_mention("JR Talbot", "JR Talbot's new novel is out."), gaz).entities["person:x"]
+    assert linked.wikidata == "Q9901"

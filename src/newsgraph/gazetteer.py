@@ -323,6 +323,7 @@ class Gazetteer:
         self._qids: dict[str, int] | None = None
         self._holders: dict[str, list[int]] | None = None  # position QID -> persons: built on first use
         self._words = frozenset(data.get("words", ()))
+        self._teams: list[tuple[str, int]] | None = None  # sports teams' folded names: built on first use
         # Index keys the build stored with each person and body (see :func:`add_keys`); recomputed
         # when absent or made by another version of :func:`normalize`.
         self._stored_keys = self.meta.get("key_version") == KEY_VERSION
@@ -619,6 +620,19 @@ class Gazetteer:
         return [(self._entry("body", i), False) for i in by_name] + [(self._entry("body", i), True)
                                                                       for i in by_acronym]
 
+    def teams_of(self, text: str) -> list[tuple[Body, str]]:
+        """Sports teams whose name is ``text`` and more words, with those words ("Florida State" ->
+        (Florida State Seminoles football, "seminoles football")): news names a college's team by
+        the college."""
+        key = normalize(text)
+        if not key:
+            return []
+        if self._teams is None:
+            self._teams = [(normalize(r["name"]), i) for i, r in enumerate(self._raw["body"])
+                           if r.get("type") == "sports-team"]
+        head = key + " "
+        return [(self._entry("body", i), name[len(head):]) for name, i in self._teams if name.startswith(head)]
+
     def is_word(self, text: str) -> bool:
         """Whether ``text`` is a one-word body name that is also an English word ("Queen", "Duke")."""
         return normalize(text) in self._words
@@ -641,12 +655,18 @@ class Gazetteer:
         return key not in self._words or (body.pop or 0) >= self.WORD_POP
 
     def known_bodies(self, text: str) -> list[Body]:
-        """Bodies other than parties whose name, alias or acronym is ``text`` exactly as written.
+        """Bodies other than parties whose name or alias is ``text`` as written but for case, or
+        whose acronym it is exactly; ``text`` must start with a capital.
 
-        For finding organizations the model missed ("streaming on Hulu"): case and spelling must be
-        the body's own, so that an ordinary word or a lower-case mention never becomes one."""
+        For finding organizations the model missed ("streaming on Hulu"): spelling must be the
+        body's own, so that an ordinary word or a lower-case mention never becomes one; case may
+        differ ("YouTube" / "Youtube")."""
+        if not text[:1].isupper():
+            return []
+        folded = text.casefold()
         return [b for b, _ in self.bodies_named(text)
-                if b.type != "party" and (text == b.name or text in b.aliases or text in b.acronyms)]
+                if b.type != "party" and (text in b.acronyms or folded == b.name.casefold()
+                                          or any(folded == a.casefold() for a in b.aliases))]
 
     # -- introspection ----------------------------------------------------------------------------
 
@@ -673,16 +693,22 @@ class Gazetteer:
 
 #: Version of :func:`normalize` that the keys stored in a gazetteer file were made with; bump it
 #: whenever normalize() changes, so that files built before are re-keyed at load.
-KEY_VERSION = 1
+KEY_VERSION = 2
+
+
+_INITIALS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 
 
 def record_keys(record: Mapping[str, Any], fold: Callable[[str], str] = normalize) -> list[str]:
-    """The index keys of a person or body record: its name's first (possibly ""), then its aliases'."""
+    """The index keys of a person or body record: its name's first (possibly ""), then its aliases',
+    and for names with spaced initials the initials run together too ("J. K. Rowling" is also
+    "JK Rowling", as news often writes it)."""
     keys = [fold(record["name"])]
-    for alias in record.get("aliases", ()):
-        key = fold(alias)
-        if key and key not in keys:
-            keys.append(key)
+    for text in (record["name"], *record.get("aliases", ())):
+        key = fold(text)
+        for k in (key, _INITIALS.sub(lambda m: m.group(0).replace(" ", ""), key)):
+            if k and k not in keys:
+                keys.append(k)
     return keys
 
 

@@ -379,6 +379,22 @@ def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
     return None
 
 
+#: Words that end a team's name and say its sport ("Florida State Seminoles football").
+SPORT_NAMES = frozenset("football basketball baseball hockey soccer rugby lacrosse volleyball softball".split())
+
+
+def _link_team(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
+    """The team a sports report means by a college's or city's name ("Florida State" beat
+    "Alabama"): the one team named that name plus a nickname and a sport the article speaks of,
+    when the organization is no known body other than the college itself."""
+    if len(FIELD_WORDS["sport"] & ctx.words) < 2 or any(b.type != "education" for b, _ in
+                                                          ctx.gaz.bodies_named(ent.name)):
+        return None
+    fitting = [team for team, rest in ctx.gaz.teams_of(ent.name)
+               if (sport := SPORT_NAMES.intersection(rest.split())) and sport <= ctx.words]
+    return (fitting[0], 0.85) if len(fitting) == 1 else None
+
+
 #: Body types whose names are generic across countries ("Ministry of Health", "Labour Party"): their
 #: IRI carries the country, as the mapper does for national bodies.
 NATIONAL_TYPES = frozenset({"party", "government"})
@@ -431,7 +447,7 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
                 found = next((o for a in sorted(ent.aliases) if (o := gaz.organization(a))), None)
             if found is not None and ent.country:  # "Russia's Security Council" is not the UN's
                 found = None
-            if found is None and (body := _link_body(ctx, ent)) is not None:
+            if found is None and (body := _link_body(ctx, ent) or _link_team(ctx, ent)) is not None:
                 ent.wikidata, ent.link_confidence = body[0].qid, body[1]
                 ent.identity = _body_identity(gaz, body[0])
                 ent.org_type = ent.org_type or body[0].type

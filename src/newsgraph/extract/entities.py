@@ -230,6 +230,9 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             span = _strip_edges(ent)
             if span is None:
                 continue
+            if label == "ORG" and (parts := _listed_bodies(span, gaz)):
+                raw += parts  # "Hulu, Apple TV": two bodies the model read as one
+                continue
             if label == "ORG" and len(span) >= 2 and gaz.persons_named(span.text) \
                     and not gaz.known_bodies(span.text) and gaz.organization(span.text) is None:
                 # a known person's full name tagged ORG ("Bernhard Langer" in a results list)
@@ -408,6 +411,20 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
 
 
+def _listed_bodies(span: Span, gaz: Gazetteer) -> list[Mention]:
+    """The organizations of an entity span that is a list ("Hulu, Apple TV"), when a part is a known
+    body or bloc; empty when the span is one name ("Bank of England", "Johnson & Johnson")."""
+    cuts = [t.i for t in span if t.text in {",", ";"}]
+    if not cuts:
+        return []
+    bounds = [span.start, *(c + 1 for c in cuts)]
+    parts = [span.doc[a:b] for a, b in zip(bounds, [*cuts, span.end], strict=True)]
+    parts = [p for p in parts if len(p) and p.text[:1].isupper()]
+    if len(parts) < 2 or not any(_known_body(p, gaz) or gaz.organization(p.text) for p in parts):
+        return []
+    return [Mention(p.text, Kind.ORGANIZATION, p.start, p.end, p.start_char, p.end_char) for p in parts]
+
+
 def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
     """Blocs, international bodies and known companies, media or agencies the model missed ("the
     BRICS bloc", "streaming on Hulu"), found by name.
@@ -461,8 +478,8 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
         out.append(Mention(country.name, Kind.COUNTRY, span.start, span.end, span.start_char, span.end_char))
         return
     if label in {"GPE", "LOC", "FAC"}:
-        org = gaz.organization(text)
-        if org is not None and label != "FAC":
+        known = gaz.organization(text) is not None or (gaz.place(text) is None and _known_body(span, gaz))
+        if known and label != "FAC":  # "NATO", "Hulu" tagged GPE
             out.append(Mention(text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
         elif label != "FAC" or gaz.place(text) is not None or (
                 span.start > 0 and span.doc[span.start - 1].lower_ in {"in", "near"}):
