@@ -179,7 +179,11 @@ def _words_gaz() -> Gazetteer:
                "src": ["fb15k"]},
               {"qid": "Q9818", "name": "Lakeshore State Herons basketball", "type": "sports-team",
                "countries": ["US"], "src": ["fb15k"]}]
-    return Gazetteer({"countries": COUNTRIES, "bodies": bodies, "words": ["harbinger", "lantern"]})
+    bodies += [{"qid": "Q9819", "name": "Harbour Bank", "type": "company", "countries": ["NO"], "src": ["nsi"]},
+               {"qid": "Q9820", "name": "Lakeshore Naval Academy", "type": "education", "countries": ["US"],
+                "aliases": ["Naval Service"], "src": ["fb15k"]}]
+    return Gazetteer({"countries": COUNTRIES, "bodies": bodies,
+                      "generic": ["harbinger", "lantern", "harbour bank", "naval service"]})
 
 
 def _org_in(name: str, text: str) -> Entity:
@@ -209,3 +213,15 @@ def test_spaced_initials_also_match_run_together() -> None:
     assert [p.qid for p in gaz.persons_named("JR Talbot")] == ["Q9901"]
     linked = link(_mention("JR Talbot", "JR Talbot's new novel is out."), gaz).entities["person:x"]
     assert linked.wikidata == "Q9901"
+
+
+def test_a_registry_name_of_common_words_needs_its_country_and_an_alias_of_them_never_links() -> None:
+    assert _org_in("Harbour Bank", "Harbour Bank raised rates.").wikidata is None
+    ents = {"country:no": Entity("country:no", Kind.COUNTRY, "Norway"),
+            "organization:x": Entity("organization:x", Kind.ORGANIZATION, "Harbour Bank")}
+    facts = link(ArticleFacts(Article("w2", "Harbour Bank in Norway raised rates."), ents), _words_gaz())
+    assert facts.entities["organization:x"].wikidata == "Q9819"
+    ents = {"country:us": Entity("country:us", Kind.COUNTRY, "United States"),
+            "organization:x": Entity("organization:x", Kind.ORGANIZATION, "Naval Service")}
+    facts = link(ArticleFacts(Article("w3", "The Naval Service of the United States."), ents), _words_gaz())
+    assert facts.entities["organization:x"].wikidata is None

@@ -322,7 +322,7 @@ class Gazetteer:
         self._surnames: dict[str, list[int]] = {}
         self._qids: dict[str, int] | None = None
         self._holders: dict[str, list[int]] | None = None  # position QID -> persons: built on first use
-        self._words = frozenset(data.get("words", ()))
+        self._generic = frozenset(data.get("generic", ()))
         self._teams: list[tuple[str, int]] | None = None  # sports teams' folded names: built on first use
         # Index keys the build stored with each person and body (see :func:`add_keys`); recomputed
         # when absent or made by another version of :func:`normalize`.
@@ -633,9 +633,9 @@ class Gazetteer:
         head = key + " "
         return [(self._entry("body", i), name[len(head):]) for name, i in self._teams if name.startswith(head)]
 
-    def is_word(self, text: str) -> bool:
-        """Whether ``text`` is a one-word body name that is also an English word ("Queen", "Duke")."""
-        return normalize(text) in self._words
+    def is_generic(self, text: str) -> bool:
+        """Whether ``text`` is a body's name made of English words only ("Queen", "Air Force")."""
+        return normalize(text) in self._generic
 
     #: Sitelinks that make a body famous enough to own an English word as its name ("Arsenal").
     WORD_POP: ClassVar[int] = 50
@@ -652,7 +652,7 @@ class Gazetteer:
             return False
         if body.type == "other" and not body.pop:
             return False
-        return key not in self._words or (body.pop or 0) >= self.WORD_POP
+        return key not in self._generic or (body.pop or 0) >= self.WORD_POP
 
     def known_bodies(self, text: str) -> list[Body]:
         """Bodies other than parties whose name or alias is ``text`` as written but for case, or

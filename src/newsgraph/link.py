@@ -33,7 +33,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
+from newsgraph.gazetteer import Body, Gazetteer, Person, Position, core_name, normalize, notable
 from newsgraph.roles import role_type
 
 if TYPE_CHECKING:
@@ -316,7 +316,9 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
     the organization rules it out. An acronym must be three letters at least for a notable body
     ("AP", "ED" are too short), four for one from a registry of one kind and of the article's
     countries ("TPC" is a dozen things); a single word must be the body's own name and, from a
-    registry, of a body of the article's countries (:meth:`Gazetteer.one_word_names`). A university
+    registry, of a body of the article's countries (:meth:`Gazetteer.one_word_names`); a name of
+    English words only must be the body's own ("Air Force" is no name of an academy) and, from a
+    registry, of the article's countries ("Central Bank"). A university
     under a short name in a sports report is its team ("Florida State"), which is another item.
     """
     if body.type == "party":
@@ -326,9 +328,10 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
     if own and body.countries and own not in body.countries:
         return False
     local = bool(set(body.countries) & ({own} if own else ctx.countries))
+    famous = (body.pop or 0) >= ctx.gaz.WORD_POP
     if by_acronym:
         letters = len(text.replace(".", ""))
-        if ctx.gaz.is_word(text) and (body.pop or 0) < ctx.gaz.WORD_POP:
+        if ctx.gaz.is_generic(text) and not famous:
             return False
         return (letters >= 3 and notable(body)) or (letters >= 4 and local)
     if body.type == "government" and not (local or notable(body)):
@@ -338,6 +341,11 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
         return False
     if " " not in normalize(text):
         return ctx.gaz.one_word_names(body, text) and (local or notable(body))
+    if ctx.gaz.is_generic(text) and not famous:
+        # a name of English words: the body's own, not an alias ("Air Force" for an academy), and
+        # from a registry of one kind only for a body of the article's countries ("Central Bank")
+        own_name = normalize(text) in {normalize(body.name), normalize(core_name(body.name) or "")}
+        return own_name and (local or notable(body))
     return True
 
 

@@ -703,13 +703,19 @@ def ambiguous_keys(gaz: Gazetteer) -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in sorted(found.items())}
 
 
-def dictionary_words(bodies: list[dict[str, Any]]) -> list[str]:
-    """The one-word names of bodies that are also English words ("Queen", "Eagles", "Duke", "GMT").
+#: Words that join English words in a generic name ("Ministry of Defence", "Bank for Development").
+_JOINERS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to"})
 
-    Such a name in an article is more often the word, or some other bearer, than the band, team or
-    agency: the linker and the extractor ask for more than the name for these (see
-    ``Gazetteer.is_word``). The word list is WordNet's, as shipped in the spaCy model's lemmatizer
-    tables (``lemma_index``); a plural counts when its singular is listed.
+
+def generic_names(bodies: list[dict[str, Any]], gaz: Gazetteer) -> list[str]:
+    """The names of bodies made of English words only: one word ("Queen", "Eagles", "Duke", "GMT") or
+    several ("Air Force", "Central Bank", "Ministry of Defence"). A name that names a country or
+    place ("U.S. Food and Drug Administration", "Bank of England") is specific, not generic.
+
+    Such a name in an article is more often the word, or another bearer, than the band, team or
+    agency it names in the gazetteer: the linker and the extractor ask for more than the name for
+    these (``Gazetteer.is_generic``). The word list is WordNet's, as shipped in the spaCy model's
+    lemmatizer tables (``lemma_index``); a plural counts when its singular is listed.
     """
     import spacy
 
@@ -718,16 +724,33 @@ def dictionary_words(bodies: list[dict[str, Any]]) -> list[str]:
     nlp = spacy.load(DEFAULT_MODEL, exclude=["parser", "ner", "tagger", "attribute_ruler", "tok2vec", "senter"])
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     english = {w for words in table.values() for w in words}
+
+    def word(w: str) -> bool:
+        return w in english or (w.endswith("s") and w[:-1] in english) or (w.endswith("es") and w[:-2] in english)
+
     out = set()
     for b in bodies:
         if b.get("type") == "party":
             continue
         for text in (b["name"], *b.get("aliases", ()), *b.get("acronyms", ())):
             key = normalize(text)
-            if key and " " not in key and (key in english or (key.endswith("s") and key[:-1] in english)
-                                            or (key.endswith("es") and key[:-2] in english)):
+            words = key.split()
+            if words and any(word(w) for w in words) and all(word(w) or w in _JOINERS for w in words) \
+                    and not _names_a_place(words, gaz):
                 out.add(key)
     return sorted(out)
+
+
+def _names_a_place(words: list[str], gaz: Gazetteer) -> bool:
+    """Whether some run of up to three of ``words`` is a country (name, alias or demonym) or place."""
+    if len(words) < 2:
+        return False
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            run = " ".join(words[i:i + n])
+            if gaz.is_country_word(run) or gaz.place(run) is not None or (n == 1 and gaz.is_country_word(run.upper())):
+                return True  # the last test for "U.S.", folded to "us"
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -765,7 +788,7 @@ def main(argv: list[str] | None = None) -> int:
 
         doc["bodies"], doc["persons"], notable_sources = notables.build(args.mirror_dir, doc)
         doc["meta"]["sources"] += notable_sources
-        doc["words"] = dictionary_words(doc["bodies"])
+        doc["generic"] = generic_names(doc["bodies"], Gazetteer(doc))
     gaz = Gazetteer(doc)
     problems = check(gaz)
     for k, v in ambiguous_keys(gaz).items():
