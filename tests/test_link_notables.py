@@ -225,3 +225,19 @@ def test_a_registry_name_of_common_words_needs_its_country_and_an_alias_of_them_
             "organization:x": Entity("organization:x", Kind.ORGANIZATION, "Naval Service")}
     facts = link(ArticleFacts(Article("w3", "The Naval Service of the United States."), ents), _words_gaz())
     assert facts.entities["organization:x"].wikidata is None
+
+
+def test_an_office_holder_links_on_the_country_alone_only_in_a_political_story() -> None:
+    gaz = Gazetteer({"countries": COUNTRIES,
+                     "positions": [{"qid": "Q9951", "name": "ambassador of Norway to Chile", "country": "NO",
+                                    "role": "ambassador"}],
+                     "persons": [{"qid": "Q9952", "name": "Odd Halvorsen", "country": "NO",
+                                  "held": [["Q9951", "2002", "2005"]]}]})
+
+    def linked(text: str) -> str | None:
+        ents = {"country:no": Entity("country:no", Kind.COUNTRY, "Norway"),
+                "person:x": Entity("person:x", Kind.PERSON, "Odd Halvorsen")}
+        return link(ArticleFacts(Article("p1", text), ents), gaz).entities["person:x"].wikidata
+
+    assert linked("Odd Halvorsen, who breeds salmon in Norway, said the season was good.") is None
+    assert linked("Odd Halvorsen told the Norway summit that the government's foreign policy failed.") == "Q9952"

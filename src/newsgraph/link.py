@@ -70,8 +70,9 @@ FIELD_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "screen": "film films movie movies actor actress television tv show shows series episode starred "
               "starring role cast hollywood oscar oscars emmy emmys comedy comedian sitcom presenter",
     "letters": "book books novel novels author writer poet poem poems poetry playwright literary literature",
-    "politics": "government minister president election elections parliament senator congress vote "
-                "campaign political politician party",
+    "politics": "government minister ministers ministry president election elections parliament senator "
+                "congress vote campaign political politician party cabinet diplomat diplomatic foreign defence "
+                "defense security intelligence summit talks treaty sanctions embassy ambassador governor mayor",
     "business": "company companies business ceo firm shares investors investor founder corporation",
     "journalism": "journalist journalists reporter newspaper interview broadcaster editor columnist magazine",
     "science": "scientist scientists research researchers physicist study professor discovery theory",
@@ -160,8 +161,9 @@ def _on_topic(ctx: _Context, person: Person) -> bool:
 def _score(ctx: _Context, ent: Entity, person: Person) -> float:
     if any(ctx.fits(person, c) for c in ctx.claims_of(ent.key)):
         return 0.97
-    if person.held and person.country and person.country in ctx.countries:
-        return 0.9
+    if person.held and person.country and person.country in ctx.countries \
+            and len(FIELD_WORDS["politics"] & ctx.words) >= 2:
+        return 0.9  # an office holder of a country the article names, in an article about politics
     if (person.famous or person.domain) and _on_topic(ctx, person):
         return 0.9
     if _leader(ctx.gaz, person):
