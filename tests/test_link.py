@@ -52,6 +52,13 @@ def test_seed_national_security_council_is_not_the_un_one(seed: ArticleFacts) ->
     assert _by_name(seed)["Security Council"].wikidata is None
 
 
+def test_seed_bloc_and_countries_link(seed: ArticleFacts) -> None:
+    ents = _by_name(seed)
+    assert ents["BRICS"].wikidata == "Q243630"
+    countries = [e for e in seed.entities.values() if e.kind is Kind.COUNTRY]
+    assert len(countries) >= 10 and all(e.wikidata for e in countries)
+
+
 def test_seed_posts_link_to_wikidata_positions(seed: ArticleFacts) -> None:
     posts = {(seed.entities[p.holder].name, p.status): p for p in seed.posts}
     assert posts["Hakan Fidan", Status.CURRENT].wikidata == "Q20988486"  # Minister of Foreign Affairs, Turkey
