@@ -181,3 +181,14 @@ def test_stored_index_keys_give_the_same_look_ups_and_stale_ones_are_ignored() -
     stale["meta"]["key_version"] = KEY_VERSION - 1
     stale["persons"][0]["k"] = ["wrong key"]
     assert [p.qid for p in Gazetteer(stale).persons_named("Stefan Fule")] == ["Q1"]
+
+
+def test_known_bodies_match_a_name_as_written_but_for_case_and_punctuation_between_words() -> None:
+    gaz = Gazetteer({"bodies": [{"qid": "Q1", "name": "WXQR-FM", "type": "media"},
+                                {"qid": "Q2", "name": "Vidtube", "type": "media", "acronyms": ["VTB"]},
+                                {"qid": "Q3", "name": "Greens", "type": "party"}]})
+    assert [b.qid for b in gaz.known_bodies("WXQR FM")] == ["Q1"]
+    assert [b.qid for b in gaz.known_bodies("VidTube")] == ["Q2"]  # case may differ in a single word...
+    assert gaz.known_bodies("vidtube") == []  # ...but it must start with a capital
+    assert [b.qid for b in gaz.known_bodies("VTB")] == ["Q2"] and gaz.known_bodies("Vtb") == []
+    assert gaz.known_bodies("Greens") == []  # parties are the party rules' business

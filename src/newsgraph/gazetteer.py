@@ -658,14 +658,17 @@ class Gazetteer:
         """Bodies other than parties whose name or alias is ``text`` as written but for case, or
         whose acronym it is exactly; ``text`` must start with a capital.
 
-        For finding organizations the model missed ("streaming on Hulu"): spelling must be the
-        body's own, so that an ordinary word or a lower-case mention never becomes one; case may
-        differ ("YouTube" / "Youtube")."""
+        For finding organizations the model missed ("streaming on Hulu"): a single word must be
+        spelt as the body's own name, so that an ordinary word or a lower-case mention never becomes
+        one, but case may differ ("YouTube" / "Youtube"); several words may differ in punctuation
+        too ("KIIS FM" / "KIIS-FM")."""
         if not text[:1].isupper():
             return []
         folded = text.casefold()
-        return [b for b, _ in self.bodies_named(text)
-                if b.type != "party" and (text in b.acronyms or folded == b.name.casefold()
+        several = " " in normalize(text)  # "KIIS FM" is "KIIS-FM": punctuation may differ between words
+        return [b for b, by_acronym in self.bodies_named(text)
+                if b.type != "party" and (text in b.acronyms if by_acronym else
+                                          several or folded == b.name.casefold()
                                           or any(folded == a.casefold() for a in b.aliases))]
 
     # -- introspection ----------------------------------------------------------------------------

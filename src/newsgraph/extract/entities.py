@@ -406,8 +406,10 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     word only of a famous one (:meth:`Gazetteer.one_word_names`): a registry of shops holds one-word
     brands that are ordinary words, and "Queen" in a story is rarely the band."""
     bodies = gaz.known_bodies(span.text)
-    if len(span) > 1 or not bodies:
-        return bool(bodies)
+    if not bodies:
+        return False
+    if len(span) > 1:  # capitalized words of a body's name: "Inland Revenue", "Arriva Buses Wales"
+        return True
     return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
 
 
