@@ -241,3 +241,13 @@ def test_an_office_holder_links_on_the_country_alone_only_in_a_political_story()
 
     assert linked("Odd Halvorsen, who breeds salmon in Norway, said the season was good.") is None
     assert linked("Odd Halvorsen told the Norway summit that the government's foreign policy failed.") == "Q9952"
+
+
+def test_a_leading_country_acronym_is_written_out_to_find_the_agency() -> None:
+    gaz = Gazetteer({"countries": COUNTRIES,
+                     "bodies": [{"qid": "Q9961", "name": "United States Office of Tide Tables", "type": "government",
+                                 "countries": ["US"], "src": ["ror"]}]})
+    ents = {"country:us": Entity("country:us", Kind.COUNTRY, "United States"),
+            "organization:x": Entity("organization:x", Kind.ORGANIZATION, "U.S. Office of Tide Tables")}
+    facts = link(ArticleFacts(Article("c1", "The U.S. Office of Tide Tables said."), ents), gaz)
+    assert facts.entities["organization:x"].wikidata == "Q9961"

@@ -351,6 +351,14 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
     return True
 
 
+def _country_spelled_out(gaz: Gazetteer, name: str) -> list[str]:
+    """``name`` with a leading country acronym written out: "U.S. Department of Education" ->
+    "United States Department of Education", the form Wikidata labels agencies by."""
+    head, _, rest = name.partition(" ")
+    country = gaz.country(head) if rest and head.replace(".", "").isupper() else None
+    return [f"{country.name} {rest}"] if country is not None else []
+
+
 def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
     """The one body (party, agency, company, medium, university, team...) that the organization's
     name, else one of its aliases, names in the article's context; None when none or several fit.
@@ -362,7 +370,7 @@ def _link_body(ctx: _Context, ent: Entity) -> tuple[Body, float] | None:
     own = ctx.iso.get(ent.country) if ent.country else None
     if ent.country and own is None:
         return None  # a country the gazetteer does not know: nothing to check the body against
-    for texts in ([ent.name], sorted(ent.aliases - {ent.name})):
+    for texts in ([ent.name, *_country_spelled_out(ctx.gaz, ent.name)], sorted(ent.aliases - {ent.name})):
         hits: dict[str, tuple[Body, bool]] = {}
         for text in texts:
             for body, by_acronym in ctx.gaz.bodies_named(text):
