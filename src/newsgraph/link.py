@@ -9,14 +9,20 @@ the evidence sets its confidence:
 * a person links on a full name (or alias) that names exactly one gazetteer person, or one person
   that the article's context singles out among namesakes. Context is a post claim of the article
   whose role and country match a position the person held, at the article's date when it has one
-  (0.97); the person's country being named in the article (0.9); having been head of state or
-  government (0.85). A minister or legislator with no context does not link: among tens of
-  thousands of office holders, namesakes (a golfer and a minister called David Frost) are common;
+  (0.97); for an office holder, their country named in a story about politics (0.9); for a famous
+  person or a one-sport registry player, words of their field of work in the article (0.9: a golf
+  report does not take a broadcaster's name); having been head of state or government (0.85). A
+  minister or legislator with no context does not link: among tens of thousands of office holders,
+  namesakes (a golfer and a minister called David Frost) are common;
+* a name the article spells differently from Wikidata ("Abdel-Fattah el-Sissi") links through the
+  holders of the post the article gives, when one of them bears a close spelling (0.9);
 * a bare surname ("Shoygu") links through a matching post claim, when exactly one gazetteer person
   with that surname fits it; with no post claim, only when exactly one bearer of the surname is of
   a country the article names and was its head of state or government ("Abbott", 0.85);
-* an organization the blocs list lacks links to a political party on its exact name (0.9) or
-  acronym (0.85), when the article's countries leave one candidate;
+* an organization the blocs list lacks links to a body (party, agency, company, medium,
+  university, team) on its name (0.9), alias or acronym (0.85) when one body fits: see
+  :func:`_body_fits` for what a party, an acronym, one word or a name of common words needs, and
+  :func:`_link_team` for a college's name in a sports report;
 * a post claim links (``PostClaim.wikidata``) to the position its holder held with the claimed role
   in the claimed country, else to the one position of that role the country has.
 

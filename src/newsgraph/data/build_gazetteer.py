@@ -629,6 +629,7 @@ def build_orgs(countries: list[dict[str, Any]], supra: dict[str, dict[str, str]]
             "id": spec.id, "name": spec.name, "short": spec.short, "qid": qid, "type": spec.type,
             "founded": spec.founded, "acronyms": list(spec.acronyms), "aliases": _uniq(aliases, spec.name),
             "members": members, "note": spec.note,
+            "qid_source": spec.cited if qid is not None and qid == spec.wikidata else None,
         }
         org = {k: v for k, v in org.items() if v not in (None, []) or k == "members"}
         out.append(org)
