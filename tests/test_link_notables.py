@@ -251,3 +251,18 @@ def test_a_leading_country_acronym_is_written_out_to_find_the_agency() -> None:
             "organization:x": Entity("organization:x", Kind.ORGANIZATION, "U.S. Office of Tide Tables")}
     facts = link(ArticleFacts(Article("c1", "The U.S. Office of Tide Tables said."), ents), gaz)
     assert facts.entities["organization:x"].wikidata == "Q9961"
+
+
+def test_a_newspaper_called_by_a_common_word_needs_its_country() -> None:
+    gaz = Gazetteer({"countries": COUNTRIES, "generic": ["chronicle"],
+                     "bodies": [{"qid": "Q9971", "name": "The Chronicle", "type": "media", "countries": ["NO"],
+                                 "src": ["wikitrivia"], "pop": 90}]})
+
+    def linked(*named: str) -> str | None:
+        ents = {f"country:{slugify(c)}": Entity(f"country:{slugify(c)}", Kind.COUNTRY, c) for c in named}
+        ents["organization:x"] = Entity("organization:x", Kind.ORGANIZATION, "Chronicle")
+        facts = link(ArticleFacts(Article("m1", "the Chronicle reported"), ents), gaz)
+        return facts.entities["organization:x"].wikidata
+
+    assert linked() is None and linked("United States") is None
+    assert linked("Norway") == "Q9971"

@@ -348,6 +348,8 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
             and len(FIELD_WORDS["sport"] & ctx.words) >= 2:
         return False
     if " " not in normalize(text):
+        if body.type == "media" and ctx.gaz.is_generic(text) and not local:
+            return False  # every country has a "Times" and a "Post": "the Times" of a US story is not London's
         return ctx.gaz.one_word_names(body, text) and (local or notable(body))
     if ctx.gaz.is_generic(text) and not famous:
         # a name of English words: the body's own, not an alias ("Air Force" for an academy), and
