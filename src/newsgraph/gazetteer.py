@@ -256,6 +256,9 @@ class Person:
     famous: bool = False
     pop: int | None = None
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
 
 @dataclass(frozen=True, slots=True)
 class Body:
@@ -278,6 +281,11 @@ class Body:
     pop: int | None = None
     src: tuple[str, ...] = ()
     desc: str | None = None
+
+    def is_own_name(self, text: str) -> bool:
+        """Whether ``text`` is this body's name, or that name without its legal or club form
+        ("Apple" for "Apple Inc."), rather than an alias ("Duke" for Duke University)."""
+        return normalize(text) in {normalize(self.name), normalize(core_name(self.name) or "")}
 
 
 Entry = Country | Place | Org | Person | Body
@@ -647,12 +655,9 @@ class Gazetteer:
         "Apple Inc."), not a leading word ("Duke" for Duke University) or a nickname; a group that is
         neither company nor medium nor agency (a band: "Queen", "Yes") needs a known popularity; and
         an English word needs a famous body ("Arsenal", not "Eagles")."""
-        key = normalize(text)
-        if key not in {normalize(body.name), normalize(core_name(body.name) or "")}:
+        if not body.is_own_name(text) or (body.type == "other" and not body.pop):
             return False
-        if body.type == "other" and not body.pop:
-            return False
-        return key not in self._generic or (body.pop or 0) >= self.WORD_POP
+        return not self.is_generic(text) or (body.pop or 0) >= self.WORD_POP
 
     def known_bodies(self, text: str) -> list[Body]:
         """Bodies other than parties whose name or alias is ``text`` as written but for case, or

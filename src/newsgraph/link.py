@@ -39,7 +39,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Body, Gazetteer, Person, Position, core_name, normalize, notable
+from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
 from newsgraph.roles import role_type
 
 if TYPE_CHECKING:
@@ -241,16 +241,12 @@ def _holder_by_claim(ctx: _Context, ent: Entity) -> Person | None:
             for person in ctx.gaz.holders(pos.qid):
                 if person.qid in found or not ctx.fits(person, claim):
                     continue
-                for name in person_names(person):
+                for name in person.names():
                     theirs = _name_tokens(name)
                     if len(theirs) >= 2 and _similar(mine[-1], theirs[-1]) and _similar(mine[0], theirs[0]):
                         found[person.qid] = person
                         break
     return next(iter(found.values())) if len(found) == 1 else None
-
-
-def person_names(person: Person) -> tuple[str, ...]:
-    return (person.name, *person.aliases)
 
 
 #: Roles a country has one position of: a role and a country alone may name the position.
@@ -336,12 +332,10 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
     if own and body.countries and own not in body.countries:
         return False
     local = bool(set(body.countries) & ({own} if own else ctx.countries))
-    famous = (body.pop or 0) >= ctx.gaz.WORD_POP
+    generic = ctx.gaz.is_generic(text) and (body.pop or 0) < ctx.gaz.WORD_POP
     if by_acronym:
         letters = len(text.replace(".", ""))
-        if ctx.gaz.is_generic(text) and not famous:
-            return False
-        return (letters >= 3 and notable(body)) or (letters >= 4 and local)
+        return not generic and ((letters >= 3 and notable(body)) or (letters >= 4 and local))
     if body.type == "government" and not (local or notable(body)):
         return False
     if body.type == "education" and normalize(text) != normalize(body.name) \
@@ -351,11 +345,10 @@ def _body_fits(ctx: _Context, own: str | None, body: Body, text: str, by_acronym
         if body.type == "media" and ctx.gaz.is_generic(text) and not local:
             return False  # every country has a "Times" and a "Post": "the Times" of a US story is not London's
         return ctx.gaz.one_word_names(body, text) and (local or notable(body))
-    if ctx.gaz.is_generic(text) and not famous:
+    if generic:
         # a name of English words: the body's own, not an alias ("Air Force" for an academy), and
         # from a registry of one kind only for a body of the article's countries ("Central Bank")
-        own_name = normalize(text) in {normalize(body.name), normalize(core_name(body.name) or "")}
-        return own_name and (local or notable(body))
+        return body.is_own_name(text) and (local or notable(body))
     return True
 
 

@@ -197,14 +197,17 @@ def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
     bodies = {r["qid"]: r for r in doc.get("bodies", [])}
     counts = {"notable persons": 0, "notable organizations": 0}
     for kind in NOTABLE_CLASSES:
-        try:
-            got = notables[kind] if notables is not None else fetch(endpoint, notables_query(kind))
-        except KeyError:
-            continue
-        except (OSError, ValueError) as exc:  # a timeout on one kind must not lose the others
-            if on_error is not None:
-                on_error(kind, exc)
-            continue
+        if notables is not None:
+            got = notables.get(kind)
+            if got is None:
+                continue
+        else:
+            try:
+                got = fetch(endpoint, notables_query(kind))
+            except (OSError, ValueError) as exc:  # a timeout on one kind must not lose the others
+                if on_error is not None:
+                    on_error(kind, exc)
+                continue
         recs = notable_records(kind, got, countries)
         if kind == "person":
             famous.extend(recs)

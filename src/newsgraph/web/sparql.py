@@ -93,14 +93,9 @@ GRAPH_OFFERS: list[tuple[str, str]] = [
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
-class ProtocolError(Exception):
-    """A request the protocol rejects: an HTTP status and a message for the client."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
+class ProtocolError(EngineError):
+    """A request the protocol rejects before any engine sees it: an HTTP status and a message for
+    the client, as an :class:`EngineError` carries them."""
 
 
 def content_type(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:
