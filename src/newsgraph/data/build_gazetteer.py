@@ -789,8 +789,9 @@ def main(argv: list[str] | None = None) -> int:
 
         doc["bodies"], doc["persons"], notable_sources = notables.build(args.mirror_dir, doc)
         doc["meta"]["sources"] += notable_sources
-        doc["generic"] = generic_names(doc["bodies"], Gazetteer(doc))
     gaz = Gazetteer(doc)
+    if args.mirror_dir is not None:
+        doc["generic"] = generic_names(doc["bodies"], gaz)  # the checks below do not read it
     problems = check(gaz)
     for k, v in ambiguous_keys(gaz).items():
         print(f"ambiguous: {k!r} -> {', '.join(v)}", file=sys.stderr)
