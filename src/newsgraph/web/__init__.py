@@ -34,6 +34,7 @@ import queue
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,8 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_QUEUE": 6,
     "PAGE_QUEUE_WAIT": 5.0,
     "PAGE_TIMEOUT": 10.0,
+    # Rendered pages and data documents kept per store version (a repeated request costs nothing).
+    "PAGE_CACHE_ENTRIES": 256,
     # SPARQL Update: refused unless a bearer token is configured (clients send
     # ``Authorization: Bearer TOKEN``) or anonymous updates are allowed (local use only).
     "UPDATE_TOKEN": None,
@@ -295,6 +298,59 @@ class Gate:
             self._running -= 1
             self._cond.notify()
 
+
+class PageCache:
+    """Complete small responses to GET requests, by store version, path, query string and ``Accept``.
+
+    Why: an entity page reads the store with a dozen queries (a person cited by many articles
+    costs a second or more); the same page requested again, by a crawler or a burst, is then
+    served from memory without passing the :class:`Gate`. Entries of an older store version are
+    never served (the version is part of the key) and fall out as the cache fills (LRU).
+    """
+
+    MAX_BODY = 1024 * 1024
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, ...], tuple[int, bytes, list[tuple[str, str]]]] = OrderedDict()
+
+    @staticmethod
+    def key() -> tuple[str, ...] | None:
+        if request.method != "GET" or not request.path.startswith(CACHED_PATHS) or not PageCache.entries_on():
+            return None
+        return (get_provider().snapshot()[1], request.full_path, request.headers.get("Accept", ""))
+
+    @staticmethod
+    def entries_on() -> bool:
+        return bool(current_app.config.get("PAGE_CACHE_ENTRIES"))
+
+    def get(self, key: tuple[str, ...]) -> Response | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+        status, body, headers = item
+        return Response(body, status=status, headers=headers)
+
+    def put(self, key: tuple[str, ...], response: Response) -> None:
+        if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+            return
+        body = response.get_data()
+        if len(body) > self.MAX_BODY:
+            return
+        with self._lock:
+            # CORS headers depend on the request's Origin, which the key leaves out: made afresh.
+            headers = [(k, v) for k, v in response.headers.items() if not k.lower().startswith("access-control-")]
+            self._items[key] = (response.status_code, body, headers)
+            self._items.move_to_end(key)
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
+
+
+#: Paths whose GET responses :class:`PageCache` keeps: the pages and data documents.
+CACHED_PATHS = ("/id/", "/graph/", "/ns", "/roles/")
 
 #: Paths that do not pass the page gate: the SPARQL endpoint has its own pool, static files are cheap.
 UNGATED = ("/sparql", "/static/")
@@ -521,6 +577,7 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     gate = Gate(int(app.config["PAGE_CONCURRENCY"]), int(app.config["PAGE_QUEUE"]),
                 float(app.config["PAGE_QUEUE_WAIT"]))
     app.extensions["newsgraph.gate"] = gate
+    cache = PageCache(int(app.config["PAGE_CACHE_ENTRIES"] or 0))
 
     from newsgraph.web import dumps, entities, pages, sparql
 
@@ -533,9 +590,15 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     def enter_gate() -> Response | None:
         if request.path.startswith(UNGATED) or request.method == "OPTIONS":
             return None
+        key = g.cache_key = PageCache.key()
+        if key is not None and (hit := cache.get(key)) is not None:
+            return hit
         if not gate.enter():
             return plain_error(503, "The server is busy rendering other pages; try again shortly",
                                {"Retry-After": "2"})
+        if key is not None and (hit := cache.get(key)) is not None:  # made while we waited
+            gate.leave()
+            return hit
         done = threading.Event()
 
         def leave() -> None:
@@ -553,15 +616,18 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
         security_headers(response)
         if request.path.startswith(CORS_PATHS) and not g.get("sparql_update"):
             _cors(app.config["CORS"], response)
-        leave = g.pop("gate_leave", None)
-        if leave is not None:  # a streamed body (a dump) keeps its place until it is sent
-            response.call_on_close(leave)
+        if g.get("gate_leave") is not None:
+            if response.is_streamed or response.direct_passthrough:
+                # A streamed body (a dump) keeps its place until it is sent.
+                response.call_on_close(g.pop("gate_leave"))
+            elif (key := g.get("cache_key")) is not None:
+                cache.put(key, response)
         return response
 
     @app.teardown_request
     def leave_gate(_exc: BaseException | None) -> None:
         leave = g.pop("gate_leave", None)
-        if leave is not None:  # no response was made (after_request did not run)
+        if leave is not None:  # the response is complete (or none was made)
             leave()
 
     @app.errorhandler(PageTimeout)
