@@ -659,12 +659,13 @@ def _vocabulary_response(vocab: Vocabulary, namespace: str, *, term: str | None 
     fmt = negotiate()
     if fmt == "turtle" and term is None:
         return Response(vocab.raw, content_type="text/turtle; charset=utf-8", headers=_alternates(request.path))
+    triples = vocab.triples
+    if term is not None:  # an unknown term is a 404 in every format (and a non-IRI one is unknown)
+        subject = ox.NamedNode(_valid_iri(namespace + term))
+        triples = [t for t in triples if t.subject == subject]
+        if not triples:
+            abort(404, f"no term {namespace}{term}")
     if fmt != "html":
-        triples = vocab.triples
-        if term is not None:
-            triples = [t for t in triples if t.subject == ox.NamedNode(namespace + term)]
-            if not triples:
-                abort(404, f"no term {namespace}{term}")
         return rdf_response(triples, fmt, document=request.path)
     if term is not None:  # a role concept's page is its entry in the scheme's page
         return redirect(url_for("entities.roles") + "#" + term, code=303)
