@@ -348,3 +348,21 @@ def test_serve_on_a_port_in_use_is_one_line(store_path: Path) -> None:
     assert result.output.strip().splitlines() == [
         f"Error: cannot listen on 127.0.0.1:{port}: the port is already in use (try another --port)"]
 
+
+
+def test_dumps_have_their_own_gate(store_path: Path) -> None:
+    """Downloads that hold their places do not take the pages' places, and past the limit get a 503."""
+    app = create_app(store_path, {"DUMP_CONCURRENCY": 1, "PAGE_CONCURRENCY": 1, "PAGE_QUEUE": 0,
+                                  "PAGE_CACHE_ENTRIES": 0})
+    try:
+        client = app.test_client()
+        dump_gate: Gate = app.extensions["newsgraph.dump_gate"]
+        assert dump_gate.enter()  # a download in progress
+        busy = client.get("/dumps/newsgraph.nt")
+        assert busy.status_code == 503 and "downloads" in busy.get_data(as_text=True)
+        assert client.get(FIDAN).status_code == 200  # the pages' place is free
+        dump_gate.leave()
+        assert client.get("/dumps/newsgraph.nt").status_code == 200
+        assert dump_gate._running == 0
+    finally:
+        shutdown(app)

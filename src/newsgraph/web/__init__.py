@@ -18,10 +18,11 @@ their queries are fixed and bounded, and the dumps stream without holding the da
 
 Limits, so one client cannot starve the others: SPARQL runs in at most ``QUERY_WORKERS`` processes,
 a request waiting for one gives up after ``QUERY_QUEUE_WAIT`` seconds (503 with ``Retry-After``);
-every other dynamic path (pages, data documents, dumps) passes a :class:`Gate` that lets
+every other dynamic path (pages, data documents) passes a :class:`Gate` that lets
 ``PAGE_CONCURRENCY`` run at once and ``PAGE_QUEUE`` wait, refusing the rest at once with a 503, so
-a burst of page requests cannot take all the request threads from the SPARQL clients; and a page
-that runs past ``PAGE_TIMEOUT`` stops at its next store query. Every response carries the security
+a burst of page requests cannot take all the request threads from the SPARQL clients (dumps have
+their own gate, ``DUMP_CONCURRENCY``); a page that runs past ``PAGE_TIMEOUT`` stops at its next
+store query; and a repeated page comes from a :class:`PageCache`. Every response carries the security
 headers of :func:`security_headers`; CORS is never granted to a SPARQL Update (see :mod:`.sparql`).
 """
 
@@ -86,6 +87,8 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_QUEUE": 6,
     "PAGE_QUEUE_WAIT": 5.0,
     "PAGE_TIMEOUT": 10.0,
+    # Whole-dataset downloads streamed at once (each keeps its place until sent); more get a 503.
+    "DUMP_CONCURRENCY": 2,
     # Rendered pages and data documents kept per store version (a repeated request costs nothing).
     "PAGE_CACHE_ENTRIES": 256,
     # SPARQL Update: refused unless a bearer token is configured (clients send
@@ -577,6 +580,10 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     gate = Gate(int(app.config["PAGE_CONCURRENCY"]), int(app.config["PAGE_QUEUE"]),
                 float(app.config["PAGE_QUEUE_WAIT"]))
     app.extensions["newsgraph.gate"] = gate
+    # Dumps have their own gate: a slow client downloading one holds its place for minutes, which
+    # must not take a place from the pages.
+    dump_gate = Gate(int(app.config["DUMP_CONCURRENCY"]), 0, 0.0)
+    app.extensions["newsgraph.dump_gate"] = dump_gate
     cache = PageCache(int(app.config["PAGE_CACHE_ENTRIES"] or 0))
 
     from newsgraph.web import dumps, entities, pages, sparql
@@ -593,18 +600,19 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
         key = g.cache_key = PageCache.key()
         if key is not None and (hit := cache.get(key)) is not None:
             return hit
-        if not gate.enter():
-            return plain_error(503, "The server is busy rendering other pages; try again shortly",
-                               {"Retry-After": "2"})
+        chosen = dump_gate if request.path.startswith("/dumps/") else gate
+        if not chosen.enter():
+            what = "sending other downloads" if chosen is dump_gate else "rendering other pages"
+            return plain_error(503, f"The server is busy {what}; try again shortly", {"Retry-After": "2"})
         if key is not None and (hit := cache.get(key)) is not None:  # made while we waited
-            gate.leave()
+            chosen.leave()
             return hit
         done = threading.Event()
 
         def leave() -> None:
             if not done.is_set():
                 done.set()
-                gate.leave()
+                chosen.leave()
 
         g.gate_leave = leave
         timeout = app.config["PAGE_TIMEOUT"]

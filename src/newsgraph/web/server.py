@@ -96,7 +96,7 @@ def _exit_on_sigterm(_signum: int, _frame: Any) -> None:
 
 
 def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8080, *,
-          config: Mapping[str, Any] | None = None, threads: int = 8) -> None:
+          config: Mapping[str, Any] | None = None, threads: int = 16) -> None:
     """Serve the store until interrupted; print one line with the URLs once listening.
 
     Raises :class:`newsgraph.store.StoreError` before listening if there is no store to serve,
