@@ -9,8 +9,8 @@ the worker process that makes ``socket()`` fail with ``EPERM`` for every address
 other), and makes ``io_uring_setup`` fail too (io_uring can open sockets without ``socket()``).
 Whatever the query says, the engine cannot open a TCP connection, so it cannot reach any host.
 
-Why raw BPF through ctypes rather than the ``pyseccomp`` package: the filter is seven rules, and
-writing them directly needs nothing beyond the kernel (no libseccomp, no extra dependency that a
+Why raw BPF through ctypes rather than the ``pyseccomp`` package: the filter is ten instructions,
+and writing them directly needs nothing beyond the kernel (no libseccomp, no extra dependency that a
 deployment could lack); the few numbers involved are fixed by the kernel ABI for each
 architecture. On an architecture not listed in :data:`_ARCHES`, or a kernel without seccomp,
 :func:`deny_network` raises :class:`SandboxUnavailable` and the worker falls back to refusing

@@ -192,7 +192,7 @@ class _Engine:
         except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
             if isinstance(exc, BrokenPipeError | ConnectionResetError):
                 raise  # the server went away: end this worker
-            if self.sandboxed and _network_denied(exc):
+            if self.sandboxed and _network_denied(exc, request):
                 conn.send_bytes(ERROR + json.dumps([403, NETWORK_REFUSED, {}]).encode())
                 return
             conn.send_bytes(ERROR + json.dumps([500, f"Query evaluation failed: {exc}", {}]).encode())
@@ -260,9 +260,12 @@ NETWORK_REFUSED = ("This endpoint does not reach the network: SERVICE and LOAD a
                    "(--allow-service enables SERVICE in queries, --allow-load network access in updates).")
 
 
-def _network_denied(exc: BaseException) -> bool:
-    """Whether an engine error is the sandbox refusing a socket (EPERM)."""
-    return isinstance(exc, PermissionError) or "Operation not permitted" in str(exc)
+def _network_denied(exc: BaseException, request: dict[str, Any]) -> bool:
+    """Whether an engine error is the sandbox refusing a socket (EPERM) to a request that asked for one."""
+    from newsgraph.web.sandbox import may_reach_network
+
+    denied = isinstance(exc, PermissionError) or "Operation not permitted" in str(exc)
+    return denied and may_reach_network(str(request.get(request["op"], "")))
 
 
 def _rows(result: Any, limit: int) -> dict[str, Any]:
