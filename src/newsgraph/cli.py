@@ -87,8 +87,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 @store_option
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Request threads (waitress).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1), help="Request threads (waitress).")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Query processes: SPARQL queries run "
               "at once (default: the CPU count, at most 4).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0),
@@ -102,7 +102,9 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Allow only these origins (repeatable; implies --cors).")
 @click.option("--allow-service", is_flag=True, help="Allow SPARQL SERVICE (federated queries): the server then "
-              "fetches URLs named by its clients.")
+              "fetches URLs named by its clients. Without it the query processes cannot open network connections.")
+@click.option("--allow-load", is_flag=True, help="Let SPARQL Update reach the network (LOAD <url>, SERVICE in "
+              "updates). Without it the update process cannot open network connections.")
 @click.option("--update-token", envvar="NEWSGRAPH_UPDATE_TOKEN", default=None, metavar="TOKEN",
               help="Accept SPARQL Update from clients sending 'Authorization: Bearer TOKEN' "
               "(default: $NEWSGRAPH_UPDATE_TOKEN; prefer the variable: command lines are visible to other users).")
@@ -115,9 +117,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
               help="The data's licence, stated in /dumps/void.ttl (e.g. https://creativecommons.org/licenses/by/4.0/).")
 def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int, workers: int | None,
           timeout: float, max_result_mb: int, memory_limit_mb: int, cors: bool, cors_origins: tuple[str, ...],
-          allow_service: bool, update_token: str | None, allow_anonymous_update: bool, default_graph: str,
-          license_iri: str | None) -> None:
+          allow_service: bool, allow_load: bool, update_token: str | None, allow_anonymous_update: bool,
+          default_graph: str, license_iri: str | None) -> None:
     """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /, data at /id/."""
+    from newsgraph.web.server import ServeError
     from newsgraph.web.server import serve as run_server
 
     path = store_path or default_store_path()
@@ -127,6 +130,7 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
         "BASE_URI": _base_uri(base_uri), "QUERY_TIMEOUT": timeout or None,
         "MAX_RESULT_BYTES": max_result_mb * 2**20 or None, "QUERY_MEMORY_LIMIT": memory_limit_mb * 2**20 or None,
         "CORS": " ".join(cors_origins) if cors_origins else cors, "ALLOW_SERVICE": allow_service,
+        "ALLOW_LOAD": allow_load,
         "UPDATE_TOKEN": update_token or None, "ALLOW_ANONYMOUS_UPDATE": allow_anonymous_update,
         "DEFAULT_GRAPH": default_graph, "LICENSE": license_iri,
     }
@@ -134,7 +138,7 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
         config["QUERY_WORKERS"] = workers
     try:
         run_server(path, host, port, config=config, threads=threads)
-    except StoreError as exc:
+    except (StoreError, ServeError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

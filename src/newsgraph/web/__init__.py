@@ -15,6 +15,15 @@ SPARQL requests do not run in the server process at all: a :class:`~.workers.Que
 processes evaluates them, so that a query past ``QUERY_TIMEOUT`` can be killed (see
 :mod:`.workers`). The pages and dumps read the provider's snapshot in the server's own threads:
 their queries are fixed and bounded, and the dumps stream without holding the data.
+
+Limits, so one client cannot starve the others: SPARQL runs in at most ``QUERY_WORKERS`` processes,
+a request waiting for one gives up after ``QUERY_QUEUE_WAIT`` seconds (503 with ``Retry-After``);
+every other dynamic path (pages, data documents) passes a :class:`Gate` that lets
+``PAGE_CONCURRENCY`` run at once and ``PAGE_QUEUE`` wait, refusing the rest at once with a 503, so
+a burst of page requests cannot take all the request threads from the SPARQL clients (dumps have
+their own gate, ``DUMP_CONCURRENCY``); a page that runs past ``PAGE_TIMEOUT`` stops at its next
+store query; and a repeated page comes from a :class:`PageCache`. Every response carries the security
+headers of :func:`security_headers`; CORS is never granted to a SPARQL Update (see :mod:`.sparql`).
 """
 
 from __future__ import annotations
@@ -26,11 +35,12 @@ import queue
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from newsgraph.store import GraphStore, StoreError
@@ -61,8 +71,26 @@ DEFAULTS: dict[str, Any] = {
     # space-separated list of allowed origins.
     "CORS": True,
     # SPARQL ``SERVICE`` makes the server fetch URLs named by the client: an open proxy. Off unless
-    # configured.
+    # configured; the query workers then cannot open network sockets at all (see ``.sandbox``).
     "ALLOW_SERVICE": False,
+    # Network access for SPARQL Update (``LOAD <url>``, and SERVICE inside updates). Off unless
+    # configured; the update worker is sandboxed like the query workers.
+    "ALLOW_LOAD": False,
+    # False skips the seccomp sandbox: workers then refuse any request that mentions SERVICE or
+    # LOAD (the fallback used anyway where seccomp is unavailable).
+    "QUERY_SANDBOX": True,
+    # Seconds a SPARQL request waits for a free worker before a 503 with Retry-After.
+    "QUERY_QUEUE_WAIT": 10.0,
+    # Pages, data documents and dumps rendered at once; how many more may wait (the rest get a
+    # 503 at once); how long one may wait; and the seconds one may spend reading the store.
+    "PAGE_CONCURRENCY": 2,
+    "PAGE_QUEUE": 6,
+    "PAGE_QUEUE_WAIT": 5.0,
+    "PAGE_TIMEOUT": 10.0,
+    # Whole-dataset downloads streamed at once (each keeps its place until sent); more get a 503.
+    "DUMP_CONCURRENCY": 2,
+    # Rendered pages and data documents kept per store version (a repeated request costs nothing).
+    "PAGE_CACHE_ENTRIES": 256,
     # SPARQL Update: refused unless a bearer token is configured (clients send
     # ``Authorization: Bearer TOKEN``) or anonymous updates are allowed (local use only).
     "UPDATE_TOKEN": None,
@@ -218,11 +246,146 @@ def get_pool() -> QueryPool:
     return current_app.extensions["newsgraph.pool"]
 
 
+def get_update_pool() -> QueryPool:
+    """The one worker that runs updates: separate, because its network access is ``ALLOW_LOAD``'s."""
+    return current_app.extensions["newsgraph.update_pool"]
+
+
 def shutdown(app: Flask) -> None:
     """Stop the app's worker processes (they also stop when the server process exits)."""
-    pool = app.extensions.get("newsgraph.pool")
-    if pool is not None:
-        pool.close()
+    for key in ("newsgraph.pool", "newsgraph.update_pool"):
+        pool = app.extensions.get(key)
+        if pool is not None:
+            pool.close()
+
+
+class Gate:
+    """At most ``concurrency`` holders at once, at most ``queue`` more waiting (bounded), others refused.
+
+    Why refuse rather than queue without end: a waiting request holds one of waitress's threads;
+    a burst that queued without bound would hold them all, and a SPARQL client arriving behind it
+    would wait for the whole burst. Refusing at once (503, ``Retry-After``) keeps threads free.
+    """
+
+    def __init__(self, concurrency: int, queue: int, wait: float) -> None:
+        self.concurrency = max(1, concurrency)
+        self.queue = max(0, queue)
+        self.wait = wait
+        self._cond = threading.Condition()
+        self._running = 0
+        self._waiting = 0
+
+    def enter(self) -> bool:
+        """Take a place; ``False`` if the gate is full or the wait ran out."""
+        with self._cond:
+            if self._running < self.concurrency:
+                self._running += 1
+                return True
+            if self._waiting >= self.queue:
+                return False
+            self._waiting += 1
+            try:
+                deadline = time.monotonic() + self.wait
+                while self._running >= self.concurrency:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+                self._running += 1
+                return True
+            finally:
+                self._waiting -= 1
+
+    def leave(self) -> None:
+        with self._cond:
+            self._running -= 1
+            self._cond.notify()
+
+
+class PageCache:
+    """Complete small responses to GET requests, by store version, path, query string and ``Accept``.
+
+    Why: an entity page reads the store with a dozen queries (a person cited by many articles
+    costs a second or more); the same page requested again, by a crawler or a burst, is then
+    served from memory without passing the :class:`Gate`. Entries of an older store version are
+    never served (the version is part of the key) and fall out as the cache fills (LRU).
+    """
+
+    MAX_BODY = 1024 * 1024
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, ...], tuple[int, bytes, list[tuple[str, str]]]] = OrderedDict()
+
+    @staticmethod
+    def key() -> tuple[str, ...] | None:
+        if request.method != "GET" or not request.path.startswith(CACHED_PATHS) or not PageCache.entries_on():
+            return None
+        return (get_provider().snapshot()[1], request.full_path, request.headers.get("Accept", ""))
+
+    @staticmethod
+    def entries_on() -> bool:
+        return bool(current_app.config.get("PAGE_CACHE_ENTRIES"))
+
+    def get(self, key: tuple[str, ...]) -> Response | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+        status, body, headers = item
+        return Response(body, status=status, headers=headers)
+
+    def put(self, key: tuple[str, ...], response: Response) -> None:
+        if response.status_code != 200 or response.direct_passthrough or response.is_streamed:
+            return
+        body = response.get_data()
+        if len(body) > self.MAX_BODY:
+            return
+        with self._lock:
+            # CORS headers depend on the request's Origin, which the key leaves out: made afresh.
+            headers = [(k, v) for k, v in response.headers.items() if not k.lower().startswith("access-control-")]
+            self._items[key] = (response.status_code, body, headers)
+            self._items.move_to_end(key)
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
+
+
+#: Paths whose GET responses :class:`PageCache` keeps: the pages and data documents.
+CACHED_PATHS = ("/id/", "/graph/", "/ns", "/roles/")
+
+#: Paths that do not pass the page gate: the SPARQL endpoint has its own pool, static files are cheap.
+UNGATED = ("/sparql", "/static/")
+
+
+class PageTimeout(Exception):
+    """A page read the store for longer than ``PAGE_TIMEOUT``."""
+
+
+def check_page_deadline() -> None:
+    """Raise :class:`PageTimeout` if this request has run past its time (called between store reads)."""
+    deadline = g.get("page_deadline")
+    if deadline is not None and time.monotonic() > deadline:
+        raise PageTimeout()
+
+
+#: The Content-Security-Policy of every page. The query page's YASGUI is served from here and its
+#: script is a static file, so no inline script is allowed; YASGUI sets inline styles, hence
+#: ``'unsafe-inline'`` for styles only. ``connect-src 'self'``: the editor queries this endpoint.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def security_headers(response: Response) -> None:
+    """Headers every response gets; the page-only ones on HTML."""
+    # Error texts echo parts of the query: never let a browser sniff them into HTML.
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
 
 
 def plain_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
@@ -406,8 +569,22 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
         store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
     if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
         raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
+    sandbox = bool(app.config["QUERY_SANDBOX"])
     app.extensions["newsgraph.pool"] = QueryPool(
-        store_path, size=int(app.config["QUERY_WORKERS"]), memory_limit=app.config["QUERY_MEMORY_LIMIT"])
+        store_path, size=int(app.config["QUERY_WORKERS"]), memory_limit=app.config["QUERY_MEMORY_LIMIT"],
+        network=bool(app.config["ALLOW_SERVICE"]), sandbox=sandbox)
+    # Started on first use: a server without updates never forks it.
+    app.extensions["newsgraph.update_pool"] = QueryPool(
+        store_path, size=1, memory_limit=app.config["QUERY_MEMORY_LIMIT"],
+        network=bool(app.config["ALLOW_LOAD"]), sandbox=sandbox)
+    gate = Gate(int(app.config["PAGE_CONCURRENCY"]), int(app.config["PAGE_QUEUE"]),
+                float(app.config["PAGE_QUEUE_WAIT"]))
+    app.extensions["newsgraph.gate"] = gate
+    # Dumps have their own gate: a slow client downloading one holds its place for minutes, which
+    # must not take a place from the pages.
+    dump_gate = Gate(int(app.config["DUMP_CONCURRENCY"]), 0, 0.0)
+    app.extensions["newsgraph.dump_gate"] = dump_gate
+    cache = PageCache(int(app.config["PAGE_CACHE_ENTRIES"] or 0))
 
     from newsgraph.web import dumps, entities, pages, sparql
 
@@ -416,13 +593,55 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     app.register_blueprint(pages.bp)
     app.register_blueprint(entities.bp)
 
+    @app.before_request
+    def enter_gate() -> Response | None:
+        if request.path.startswith(UNGATED) or request.method == "OPTIONS":
+            return None
+        key = g.cache_key = PageCache.key()
+        if key is not None and (hit := cache.get(key)) is not None:
+            return hit
+        chosen = dump_gate if request.path.startswith("/dumps/") else gate
+        if not chosen.enter():
+            what = "sending other downloads" if chosen is dump_gate else "rendering other pages"
+            return plain_error(503, f"The server is busy {what}; try again shortly", {"Retry-After": "2"})
+        if key is not None and (hit := cache.get(key)) is not None:  # made while we waited
+            chosen.leave()
+            return hit
+        done = threading.Event()
+
+        def leave() -> None:
+            if not done.is_set():
+                done.set()
+                chosen.leave()
+
+        g.gate_leave = leave
+        timeout = app.config["PAGE_TIMEOUT"]
+        g.page_deadline = time.monotonic() + float(timeout) if timeout else None
+        return None
+
     @app.after_request
     def add_headers(response: Response) -> Response:
-        # Error texts echo parts of the query: never let a browser sniff them into HTML.
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.path.startswith(CORS_PATHS):
+        security_headers(response)
+        if request.path.startswith(CORS_PATHS) and not g.get("sparql_update"):
             _cors(app.config["CORS"], response)
+        if g.get("gate_leave") is not None:
+            if response.is_streamed or response.direct_passthrough:
+                # A streamed body (a dump) keeps its place until it is sent.
+                response.call_on_close(g.pop("gate_leave"))
+            elif (key := g.get("cache_key")) is not None:
+                cache.put(key, response)
         return response
+
+    @app.teardown_request
+    def leave_gate(_exc: BaseException | None) -> None:
+        leave = g.pop("gate_leave", None)
+        if leave is not None:  # the response is complete (or none was made)
+            leave()
+
+    @app.errorhandler(PageTimeout)
+    def page_timeout(_exc: PageTimeout) -> Response:
+        return plain_error(503, f"This page took longer than {app.config['PAGE_TIMEOUT']:g} s to build; "
+                                "try again later", {"Retry-After": "5"})
 
     @app.errorhandler(HTTPException)
     def http_error_as_text(exc: HTTPException) -> Response:
@@ -449,6 +668,12 @@ def _cors(setting: bool | str | None, response: Response) -> None:
     response.headers["Access-Control-Expose-Headers"] = "Content-Disposition, ETag, Last-Modified, Retry-After"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = (
-            request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type, Authorization")
+        # Never credentials: ``Authorization`` is how an update token travels, and updates are
+        # not for other origins (reads need no credentials).
+        requested = request.headers.get("Access-Control-Request-Headers") or "Accept, Content-Type"
+        allowed = [h.strip() for h in requested.split(",") if h.strip().lower() not in _NEVER_ALLOWED]
+        response.headers["Access-Control-Allow-Headers"] = ", ".join(allowed) or "Accept, Content-Type"
         response.headers["Access-Control-Max-Age"] = "86400"
+
+
+_NEVER_ALLOWED = {"authorization", "cookie", "proxy-authorization"}

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from newsgraph.vocab import PREFIXES, sparql_prologue
-from newsgraph.web import get_store
+from newsgraph.web import check_page_deadline, get_store
 from newsgraph.web.sparql import content_type, local_href, shorten
 
 bp = Blueprint("entities", __name__)
@@ -79,6 +79,7 @@ def _query(sparql: str, this: str | None = None) -> Any:
     The IRI is written into the text only after pyoxigraph has accepted it as an IRI, which rules
     out anything that could end the ``<...>`` early (``>``, spaces, quotes).
     """
+    check_page_deadline()
     if this is not None:
         sparql = _THIS.sub(str(ox.NamedNode(this)), sparql)
     return get_store().raw.query(sparql_prologue() + sparql, use_default_graph_as_union=True)
@@ -231,6 +232,7 @@ def load_resource(iri: str) -> Resource | None:
 
 def describe(iri: str) -> list[ox.Triple]:
     """The triples of ``iri``'s document: its own, its hash IRIs', and (capped) those pointing at it."""
+    check_page_deadline()
     store = get_store().raw
     subjects = " ".join(f"<{iri}#{part}>" for part in HASH_PARTS)
     triples: dict[ox.Triple, None] = {}
@@ -262,7 +264,7 @@ def _alternates(path: str) -> dict[str, str]:
 
 @bp.route("/id/<path:rest>")
 def resource(rest: str) -> Response | str:
-    iri = current_app.config["BASE_URI"] + "id/" + rest
+    iri = _valid_iri(current_app.config["BASE_URI"] + "id/" + rest)
     fmt = negotiate()
     if fmt != "html":
         triples = describe(iri)
@@ -280,7 +282,7 @@ def resource(rest: str) -> Response | str:
 @bp.route("/graph/<path:rest>")
 def graph(rest: str) -> Response:
     """A named graph: its content for an RDF client; a browser goes to the article it holds."""
-    iri = current_app.config["BASE_URI"] + "graph/" + rest
+    iri = _valid_iri(current_app.config["BASE_URI"] + "graph/" + rest)
     node = ox.NamedNode(iri)
     store = get_store().raw
     if not store.contains_named_graph(node):
@@ -292,6 +294,15 @@ def graph(rest: str) -> Response:
         fmt = "turtle"
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, node)]
     return rdf_response(triples, fmt, document=request.path)
+
+
+def _valid_iri(iri: str) -> str:
+    """``iri`` if it is one; else a 404 (``/id/a%20b``: no IRI has a space, so nothing is known about it)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        abort(404, f"nothing is known about {iri!r}: it is not a valid IRI")
+    return iri
 
 
 def _format_links(path: str) -> list[tuple[str, str]]:
@@ -648,12 +659,13 @@ def _vocabulary_response(vocab: Vocabulary, namespace: str, *, term: str | None 
     fmt = negotiate()
     if fmt == "turtle" and term is None:
         return Response(vocab.raw, content_type="text/turtle; charset=utf-8", headers=_alternates(request.path))
+    triples = vocab.triples
+    if term is not None:  # an unknown term is a 404 in every format (and a non-IRI one is unknown)
+        subject = ox.NamedNode(_valid_iri(namespace + term))
+        triples = [t for t in triples if t.subject == subject]
+        if not triples:
+            abort(404, f"no term {namespace}{term}")
     if fmt != "html":
-        triples = vocab.triples
-        if term is not None:
-            triples = [t for t in triples if t.subject == ox.NamedNode(namespace + term)]
-            if not triples:
-                abort(404, f"no term {namespace}{term}")
         return rdf_response(triples, fmt, document=request.path)
     if term is not None:  # a role concept's page is its entry in the scheme's page
         return redirect(url_for("entities.roles") + "#" + term, code=303)

@@ -10,11 +10,21 @@ the app's pool of query processes (:mod:`.workers`), which can be killed on time
 threads mostly wait on those, on the client, or on the store (pyoxigraph releases the GIL while
 it queries and serializes). One server process also means one store snapshot to keep current and
 one place that serializes updates.
+
+Connection limits (measured with ``bench/bench_security.py``): waitress's defaults let 100 idle
+connections lock every other client out until they time out. Here a connection costs one file
+descriptor and a few KiB until a request is complete (waitress reads headers and body in its
+event loop, not in a request thread), so the limit is high (:data:`CONNECTION_LIMIT`, within the
+process's file-descriptor limit, which is raised to its hard maximum), idle connections are closed
+after :data:`IDLE_TIMEOUT` seconds, and ``poll`` replaces ``select`` (limited to 1,024
+descriptors). Request bodies over the app's ``MAX_CONTENT_LENGTH`` are refused by waitress as
+soon as it reads the ``Content-Length`` (or counts that many chunked bytes), never buffered.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import sys
@@ -24,6 +34,56 @@ from typing import Any
 from waitress.server import create_server
 
 from newsgraph.web import create_app, get_pool, get_provider, shutdown
+
+#: Connections waitress keeps open at once (more wait in the listen backlog).
+CONNECTION_LIMIT = 1000
+#: Seconds a connection may stay idle (no request in progress) before it is closed.
+IDLE_TIMEOUT = 20
+#: How often waitress looks for idle connections.
+CLEANUP_INTERVAL = 5
+
+
+class ServeError(Exception):
+    """The server could not start listening; the message is one line for the user."""
+
+
+def _raise_file_limit(wanted: int) -> int:
+    """Raise the soft limit on open files towards ``wanted`` (up to the hard limit); the new soft limit."""
+    try:
+        import resource
+    except ImportError:  # not Unix
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+    return wanted if soft == resource.RLIM_INFINITY else soft
+
+
+def waitress_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The waitress settings that bound what clients can hold: connections, idle time, body size."""
+    files = _raise_file_limit(CONNECTION_LIMIT + 256)
+    options: dict[str, Any] = {
+        "connection_limit": max(16, min(CONNECTION_LIMIT, files - 128)),
+        "channel_timeout": IDLE_TIMEOUT, "cleanup_interval": CLEANUP_INTERVAL,
+        "asyncore_use_poll": True,
+    }
+    body_limit = config.get("MAX_CONTENT_LENGTH")
+    if body_limit:
+        options["max_request_body_size"] = int(body_limit) + 1  # waitress refuses sizes >= this
+    return options
+
+
+def _bind_error(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"cannot listen on {host}:{port}: the port is already in use (try another --port)"
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+        return f"cannot listen on {host}:{port}: {host} is not an address of this machine (try --host 127.0.0.1)"
+    if exc.errno == errno.EACCES:
+        return f"cannot listen on {host}:{port}: permission denied (ports below 1024 need privileges)"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 def _url(host: str, port: int) -> str:
@@ -36,17 +96,25 @@ def _exit_on_sigterm(_signum: int, _frame: Any) -> None:
 
 
 def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8080, *,
-          config: Mapping[str, Any] | None = None, threads: int = 8) -> None:
+          config: Mapping[str, Any] | None = None, threads: int = 16) -> None:
     """Serve the store until interrupted; print one line with the URLs once listening.
 
-    Raises :class:`newsgraph.store.StoreError` before listening if there is no store to serve.
+    Raises :class:`newsgraph.store.StoreError` before listening if there is no store to serve,
+    :class:`ServeError` if the address cannot be listened on (in use, not this machine's).
     ``port=0`` picks a free port (the printed line says which).
     """
     app = create_app(store_path, config)
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph",
+                               **waitress_options(app.config))
+    except OSError as exc:
+        shutdown(app)
+        raise ServeError(_bind_error(host, port, exc)) from exc
+    except ValueError as exc:  # waitress: a host name it cannot resolve
+        shutdown(app)
+        raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
     with app.app_context():  # start one query worker now, so the first query does not wait for it
         get_pool().warm(get_provider().snapshot()[1])
-    server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph",
-                           channel_timeout=300)
     url = _url(host, server.effective_port)  # type: ignore[union-attr]
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
         signal.signal(signal.SIGTERM, _exit_on_sigterm)

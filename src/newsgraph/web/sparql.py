@@ -23,6 +23,15 @@ lock; so an update opens the store read-write for its own duration (in a worker,
 timeout), answers 503 with ``Retry-After`` when an ingest holds the lock, and closes it again.
 Updates are serialized within the server; afterwards the snapshot is reopened at once, so the
 client's next query sees its write.
+
+Updates and other origins: a browser lets any web page POST a form to any site, so with anonymous
+updates allowed any page the user visits could change the data. An update is therefore refused
+(403) when the browser says it comes from another origin (``Origin`` not this host, or
+``Sec-Fetch-Site`` cross-site/same-site), and update responses never carry CORS headers.
+
+Network: the engine reaches no host unless ``ALLOW_SERVICE`` (queries) / ``ALLOW_LOAD`` (updates)
+say so; the worker processes are sandboxed (:mod:`.workers`, :mod:`.sandbox`). The 403 for a plain
+``SERVICE`` or ``LOAD`` below is a courtesy that says why before the engine is asked.
 """
 
 from __future__ import annotations
@@ -37,12 +46,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
 
 from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
-from newsgraph.web import get_pool, get_provider, plain_error
+from newsgraph.web import get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web.guards import courtesy_refusal, nesting_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
 
 bp = Blueprint("sparql", __name__)
@@ -255,13 +265,12 @@ def endpoint() -> Response:
     try:
         op = read_operation()
         if op.update is not None:
+            g.sparql_update = True  # no CORS headers on this response
             return _update(op)
         negotiation = Negotiation(_canonical_format(op.formats), request.accept_mimetypes)
         if op.query is None:
             return _no_query(negotiation)
-        if not current_app.config["ALLOW_SERVICE"] and has_keyword(op.query, "SERVICE"):
-            return plain_error(403, "SERVICE (federated query) is disabled on this endpoint: "
-                                    "it would make the server fetch URLs for its clients")
+        _check_text(op.query, update=False)
         return run_query(op, negotiation)
     except ProtocolError as exc:
         return plain_error(exc.status, exc.message, exc.headers)
@@ -269,6 +278,23 @@ def endpoint() -> Response:
         if exc.status >= 500 and exc.status != 503:
             current_app.logger.warning("query failed: %s", exc.message)
         return plain_error(exc.status, exc.message, exc.headers)
+
+
+def _check_text(text: str, *, update: bool) -> None:
+    """Refuse, before any engine sees it, a text nested too deeply, or an obvious network reach."""
+    problem = nesting_error(text, "update" if update else "query")
+    if problem:
+        raise ProtocolError(400, problem)
+    config = current_app.config
+    refusal = courtesy_refusal(text, update=update, allow_service=bool(config["ALLOW_SERVICE"]),
+                               allow_load=bool(config.get("ALLOW_LOAD")))
+    if refusal:
+        raise ProtocolError(403, refusal)
+
+
+def _queue_wait() -> float | None:
+    value = current_app.config.get("QUERY_QUEUE_WAIT")
+    return float(value) if value else _timeout()
 
 
 def _timeout() -> float | None:
@@ -296,7 +322,7 @@ def run_query(op: Operation, negotiation: Negotiation) -> Response:
         # default-graph-uri graphs (empty if none), the named graphs exactly the named-graph-uri ones.
         job_request["default_graph"] = _iris(op.default_graphs, "default-graph-uri")
         job_request["named_graphs"] = _iris(op.named_graphs, "named-graph-uri")
-    job = get_pool().run(job_request, timeout=_timeout())
+    job = get_pool().run(job_request, timeout=_timeout(), wait=_queue_wait())
     tag, payload = job.first()
     if tag == ROWS:
         return _html_results(pickle.loads(payload), op)
@@ -332,9 +358,29 @@ def _authorize_update() -> None:
         raise ProtocolError(403, UPDATE_REFUSED)
 
 
+def _check_same_origin() -> None:
+    """Refuse an update that a browser says comes from a page of another origin (cross-site POST).
+
+    Browsers send ``Origin`` with every POST (and ``Sec-Fetch-Site``); other clients send neither,
+    and are not affected. Only the host (with port) is compared, so a TLS-terminating proxy in
+    front (``https`` outside, ``http`` here) does not matter.
+    """
+    site = request.headers.get("Sec-Fetch-Site", "").lower()
+    if site in ("cross-site", "same-site"):
+        raise ProtocolError(403, "SPARQL Update is not accepted from pages of other sites")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return
+    scheme, _, rest = origin.partition("://")
+    if scheme.lower() not in ("http", "https") or rest.lower().rstrip("/") != request.host.lower():
+        raise ProtocolError(403, f"SPARQL Update is not accepted from pages of other origins ({origin[:100]})")
+
+
 def _update(op: Operation) -> Response:
     assert op.update is not None
     _authorize_update()
+    _check_same_origin()
+    _check_text(op.update, update=True)
     text = op.update
     if op.using_graphs or op.using_named_graphs:
         text = with_using(text, _iris(op.using_graphs, "using-graph-uri"),
@@ -343,7 +389,8 @@ def _update(op: Operation) -> Response:
     if not _update_lock.acquire(timeout=timeout if timeout is not None else -1):
         raise ProtocolError(503, "another update is still running; try again", {"Retry-After": "2"})
     try:
-        job = get_pool().run({"op": "update", "update": text, "base_iri": request.base_url}, timeout=timeout)
+        job = get_update_pool().run({"op": "update", "update": text, "base_iri": request.base_url},
+                                    timeout=timeout)
         job.first()
     finally:
         # Even after a failure or a timeout (the write was rolled back, but a flush may have landed).

@@ -22,6 +22,13 @@ blocks until the client has read the previous chunk, so results stream in consta
 
 A worker answers one request at a time and keeps its snapshot between requests; the request says
 which store version the server is serving (a token), and the worker reopens when it differs.
+
+No network: unless its pool is created with ``network=True`` (``--allow-service`` for queries,
+``--allow-load`` for updates), a worker installs a seccomp filter right after the fork that
+makes it unable to open any network socket (:mod:`.sandbox`), so ``SERVICE`` and ``LOAD`` fail
+inside the engine however they are spelled. If the filter cannot be installed, the worker says so
+on stderr and refuses every request that might reach the network (a conservative text check):
+it fails closed.
 """
 
 from __future__ import annotations
@@ -113,8 +120,13 @@ def split_head(payload: bytes) -> tuple[str, bytes, bytes]:
 class _Engine:
     """The worker's store: a read-only snapshot, reopened when the server serves a newer one."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, network: bool = True, sandboxed: bool = False,
+                 sandbox_problem: str | None = None) -> None:
         self.path = path
+        # Whether requests may reach the network, and whether the OS enforces that they cannot.
+        self.network = network
+        self.sandboxed = sandboxed
+        self.sandbox_problem = sandbox_problem
         self.store: Any = None
         self.token: str | None = None
         self.has_default_graph = False
@@ -144,8 +156,19 @@ class _Engine:
 
     # -- requests --------------------------------------------------------------------------------
 
+    def check_network(self, text: str) -> None:
+        """Fail closed: without the sandbox, refuse anything that might reach the network."""
+        from newsgraph.web.sandbox import may_reach_network
+
+        if not self.network and not self.sandboxed and may_reach_network(text):
+            raise EngineError(403, "This server cannot guarantee that this request stays off the network "
+                                   f"({self.sandbox_problem or 'no sandbox'}), so it refuses requests that "
+                                   "mention SERVICE or LOAD anywhere, even in a string.")
+
     def handle(self, conn: Connection, request: dict[str, Any]) -> None:
         try:
+            if request["op"] in ("query", "update"):
+                self.check_network(request[request["op"]])
             if request["op"] == "query":
                 self.query(conn, request)
             elif request["op"] == "update":
@@ -169,6 +192,9 @@ class _Engine:
         except (OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
             if isinstance(exc, BrokenPipeError | ConnectionResetError):
                 raise  # the server went away: end this worker
+            if self.sandboxed and _network_denied(exc, request):
+                conn.send_bytes(ERROR + json.dumps([403, NETWORK_REFUSED, {}]).encode())
+                return
             conn.send_bytes(ERROR + json.dumps([500, f"Query evaluation failed: {exc}", {}]).encode())
 
     def query(self, conn: Connection, request: dict[str, Any]) -> None:
@@ -230,6 +256,18 @@ class _Engine:
             del store  # closes it: RocksDB lets one process hold the write lock
 
 
+NETWORK_REFUSED = ("This endpoint does not reach the network: SERVICE and LOAD are disabled "
+                   "(--allow-service enables SERVICE in queries, --allow-load network access in updates).")
+
+
+def _network_denied(exc: BaseException, request: dict[str, Any]) -> bool:
+    """Whether an engine error is the sandbox refusing a socket (EPERM) to a request that asked for one."""
+    from newsgraph.web.sandbox import may_reach_network
+
+    denied = isinstance(exc, PermissionError) or "Operation not permitted" in str(exc)
+    return denied and may_reach_network(str(request.get(request["op"], "")))
+
+
 def _rows(result: Any, limit: int) -> dict[str, Any]:
     """The first ``limit`` rows of a result, as picklable terms (for the HTML table)."""
     import pyoxigraph as ox
@@ -263,16 +301,34 @@ def _set_parent_death_signal() -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-def _worker_main(fd: int, path: str, memory_limit: int | None) -> None:
-    """Serve requests on ``fd`` until the server closes it."""
+def _worker_main(fd: int, path: str, memory_limit: int | None, *, network: bool = True,
+                 sandbox: bool = True) -> None:
+    """Serve requests on ``fd`` until the server closes it.
+
+    Without ``network``, the network is cut off first (``sandbox``: by seccomp; if that is
+    unavailable, or ``sandbox`` is false, by refusing requests that might reach it).
+    """
     _set_parent_death_signal()
+    sandboxed, problem = False, None
+    if not network:
+        from newsgraph.web.sandbox import SandboxUnavailable, deny_network
+
+        try:
+            if not sandbox:
+                raise SandboxUnavailable("the sandbox is switched off (QUERY_SANDBOX)")
+            deny_network()
+            sandboxed = True
+        except SandboxUnavailable as exc:
+            problem = str(exc)
+            print(f"newsgraph: warning: query worker {os.getpid()} runs without its network sandbox: {problem}; "
+                  "it refuses every request mentioning SERVICE or LOAD", file=sys.stderr, flush=True)
     if memory_limit:
         import resource
 
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
     conn = Connection(fd)
-    engine = _Engine(path)
+    engine = _Engine(path, network=network, sandboxed=sandboxed, sandbox_problem=problem)
     while True:
         try:
             request = conn.recv()
@@ -328,7 +384,9 @@ def zygote_main(control_fd: int) -> None:
                     try:
                         sock.close()
                         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                        _worker_main(fds[0], request["path"], request.get("memory_limit"))
+                        _worker_main(fds[0], request["path"], request.get("memory_limit"),
+                                     network=bool(request.get("network", False)),
+                                     sandbox=bool(request.get("sandbox", True)))
                     except BaseException:
                         code = 1
                     finally:
@@ -451,10 +509,12 @@ class QueryPool:
     """
 
     def __init__(self, store_path: str | os.PathLike[str], *, size: int = 4,
-                 memory_limit: int | None = None) -> None:
+                 memory_limit: int | None = None, network: bool = False, sandbox: bool = True) -> None:
         self.path = str(Path(store_path).resolve())
         self.size = max(1, size)
         self.memory_limit = memory_limit
+        self.network = network  # whether its workers may open network sockets (SERVICE, LOAD)
+        self.sandbox = sandbox  # False: skip seccomp, refuse network-looking requests instead (tests)
         self._idle: list[Worker] = []
         self._count = 0
         self._closed = False
@@ -471,8 +531,8 @@ class QueryPool:
         zygote = _get_zygote()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            reply = zygote.request({"op": "spawn", "path": self.path, "memory_limit": self.memory_limit},
-                                   [theirs.fileno()])
+            reply = zygote.request({"op": "spawn", "path": self.path, "memory_limit": self.memory_limit,
+                                    "network": self.network, "sandbox": self.sandbox}, [theirs.fileno()])
         finally:
             theirs.close()
         if "pid" not in reply:
