@@ -31,6 +31,16 @@ from newsgraph.extract.lexicon import (
     ROLE_NOUNS,
     role_country,
 )
+from newsgraph.extract.post_context import (
+    british_chancellors,
+    dead_holders,
+    dedupe_by_concept,
+    dismissed,
+    known_country,
+    mark_past,
+    past_by_date,
+    reference_year,
+)
 from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_tokens
 from newsgraph.facts import Kind, PostClaim, Status
 from newsgraph.gazetteer import Gazetteer
@@ -267,8 +277,8 @@ def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
     return out, former
 
 
-def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bool]]:
-    """(holder key, role tokens, former) for every copula or appointment verb with a known subject."""
+def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bool, Token]]:
+    """(holder key, role tokens, former, verb) for every copula or appointment verb with a known subject."""
     out = []
     for verb in doc:
         if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_ in _NOT_A_POST or not (
@@ -281,14 +291,16 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
         holder = _copula_subject(verb, idx)
         if holder is None:
             continue
-        out += [(holder, toks, former) for toks in phrases]
+        out += [(holder, toks, former, verb) for toks in phrases]
     return out
 
 
 def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]:
     posts: list[PostClaim] = []
+    year = reference_year(doc, doc._.ng_published if doc.has_extension("ng_published") else None)
     seen: set[tuple] = set()
     markers: set[int] = set()  # tokens that gave a post its country ("U.S." in "U.S. Secretary ...")
+    unplaced: set[int] = set()  # ids of claims whose role names a nationality the gazetteer cannot place
     for m in idx.mentions:
         if m.kind is not Kind.PERSON or not m.key:
             continue
@@ -302,32 +314,41 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         before = _apposition_before(doc, m, idx)
         if before:
             candidates.append((before, 0.7, False))
+        if candidates and dismissed(doc, m.start, m.end):
+            candidates = [(toks, conf, True) for toks, conf, _ in candidates]
         for toks, conf, forced_former in candidates:
             parsed = parse_role_tokens(toks, idx, gaz)
             if parsed is None:
                 continue
             markers.update(parsed.country_tokens)
             claim = _claim(parsed, m, doc, idx, gaz, conf, forced_former)
+            if parsed.unplaced:
+                unplaced.add(id(claim))
             k = (claim.holder, claim.role.lower(), claim.status)
             if k in seen:
                 continue
             seen.add(k)
             posts.append(claim)
     by_key = {m.key: m for m in idx.mentions if m.kind is Kind.PERSON}
-    for holder, toks, former in _copula_posts(doc, idx):
+    for holder, toks, former, verb in _copula_posts(doc, idx):
         parsed = parse_role_tokens(toks, idx, gaz)
         if parsed is None or holder not in by_key:
             continue
+        former = former or past_by_date(verb, toks, year)
         markers.update(parsed.country_tokens)
         claim = _claim(parsed, by_key[holder], doc, idx, gaz, 0.7, former)
+        if parsed.unplaced:
+            unplaced.add(id(claim))
         claim.evidence = sentence_evidence(toks[0].sent)
         k = (claim.holder, claim.role.lower(), claim.status)
         if k not in seen:
             seen.add(k)
             posts.append(claim)
     posts += _counterparts(doc, idx, gaz, posts, seen)
-    _fill_countries(posts, doc, idx, gaz, markers)
-    return posts
+    mark_past(posts, dead_holders(doc, idx))
+    _fill_countries(posts, doc, idx, gaz, markers, unplaced)
+    british_chancellors(posts, idx)
+    return dedupe_by_concept(posts)
 
 
 def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostClaim],
@@ -402,8 +423,25 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
 
 
 def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gazetteer,
-                    markers: set[int]) -> None:
-    """Give country-less posts the country of their sentence's other posts, else the article's."""
+                    markers: set[int], unplaced: set[int]) -> None:
+    """Give country-less posts the country of their sentence's other posts, else the article's.
+
+    A post whose own wording names a nationality the gazetteer cannot place ("Soviet Premier")
+    takes no other post's country: the article's home country would make it a post of the wrong
+    state."""
+    held = [p for p in posts if id(p) in unplaced]
+    posts = [p for p in posts if id(p) not in unplaced]
+    for p in held:
+        ent = idx.entities.get(p.holder)
+        country = known_country(gaz, ent.name, p.role) if ent is not None else None
+        if country is not None:
+            p.country = idx.country_entity(country, gaz)
+    for p in posts:  # the country of the position the gazetteer says the holder held
+        if not p.country and not p.organization:
+            ent = idx.entities.get(p.holder)
+            country = known_country(gaz, ent.name, p.role) if ent is not None else None
+            if country is not None:
+                p.country = idx.country_entity(country, gaz)
     by_sentence: dict[int, list[PostClaim]] = {}
     for p in posts:
         by_sentence.setdefault(p.evidence.start, []).append(p)

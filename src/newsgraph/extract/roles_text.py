@@ -14,12 +14,22 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from newsgraph.extract.entities import EntityIndex, fold
-from newsgraph.extract.lexicon import FORMER_MARKERS, HONORIFICS, PARTY_WORDS, ROLE_NOUNS, VAGUE_ROLES
+from newsgraph.extract.lexicon import (
+    FORMER_MARKERS,
+    HONORIFICS,
+    PARTY_WORDS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+    VAGUE_ROLES,
+)
 from newsgraph.facts import Kind
 from newsgraph.gazetteer import Gazetteer
 
 _SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
 _CONNECTORS = {"of", "for", "and", "&", "on", "to"}
+#: Words after which a role phrase says something else: the agent ("designated as prime minister
+#: by President X"), a relative clause, a comparison.
+_ROLE_ENDS = {"by", "who", "whom", "which", "that", "since", "than", "after", "before", "during", "when"}
 _ACCREDITED = {"ambassador", "envoy", "ex-ambassador", "consul", "attache", "representative", "emissary"}
 _DESCRIPTIVE = frozenset(
     "new newly leftist rightist left-wing right-wing veteran longtime long-time long-serving incoming embattled "
@@ -38,6 +48,9 @@ class RoleParse:
     organization: str | None = None  # entity key
     party: tuple[str, str] | None = None  # (party name, country) read off "Tory", "Republican"
     country_tokens: list[int] = field(default_factory=list)  # the tokens that named the country
+    #: The phrase names a nationality or seat of power the gazetteer does not place ("Soviet
+    #: Premier", "Kremlin leader"): its post belongs to no country the article's others suggest.
+    unplaced: bool = False
 
 
 def country_of(tok: Token, gaz: Gazetteer) -> str | None:
@@ -131,6 +144,10 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             continue
         if low in {"at", "in", "with", "from", "since", "until"} and any(_is_role_noun(t) for t in role_toks):
             break  # "clerk at the Inland Revenue": the rest is where, not what
+        if (low in _ROLE_ENDS or tok.ent_type_ in {"DATE", "TIME"}) and any(_is_role_noun(t) for t in role_toks):
+            break  # "prime minister by President X", "chair of ASEAN this year"
+        if tok.ent_type_ == "PERSON" and any(_is_role_noun(t) for t in role_toks) and mention is None:
+            return None  # "President of Bulgaria Rumen Radev": the next list item's name, not a role
         role_toks.append(tok)
         i += 1
     # Trim skip words and dangling connectors at both ends.
@@ -152,13 +169,18 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         return None
     if len(role_toks) == 1 and role_toks[0].lower_ in VAGUE_ROLES:
         return None
+    while role_toks and role_toks[-1].lower_ in _CONNECTORS | _SKIP:
+        role_toks.pop()  # "chair of | this year"
+    unplaced = not country and not org and any(
+        t.ent_type_ in {"NORP", "GPE", "FAC", "LOC"} and t.text[:1].isupper() and not _is_role_noun(t)
+        and t.lower_ not in ROLE_MODIFIERS for t in role_toks)
     text = _join(role_toks).lstrip("-–— ")
     if text.lower().startswith("ex-"):
         text = text[3:]
     if not text:
         return None
     return RoleParse(role=text, former=former, country=country, organization=org, party=party,
-                     country_tokens=country_tokens)
+                     country_tokens=country_tokens, unplaced=unplaced)
 
 
 def _is_role_noun(tok: Token) -> bool:
