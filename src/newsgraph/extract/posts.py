@@ -31,6 +31,7 @@ from newsgraph.extract.lexicon import (
     ROLE_NOUNS,
     role_country,
 )
+from newsgraph.extract.lineups import bracket_lists, respective_lists
 from newsgraph.extract.post_context import (
     british_chancellors,
     dead_holders,
@@ -175,7 +176,7 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     return toks
 
 
-def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
+def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -> list[Token]:
     """ "the Palestinian leader, Mahmoud Abbas", "the co-chairman of the Conservative Party, Liam
     Fox", "Mrs Quinn's nanny, Leoncia Casalme" → the tokens of the role phrase."""
     j = m.start - 1
@@ -188,6 +189,8 @@ def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
         t = doc[k]
         if t.text in _STOP_LEFT or (t.pos_ in {"VERB", "AUX", "ADP"} and t.lower_ not in {"of", "for"}):
             break
+        if t.lower_ in {"and", "or"}:
+            break  # the previous item of a list ("Guinean President X and Ghana President, Y")
         toks.append(t)
         if (t.pos_ == "DET" or t.lower_ in {"his", "her", "their", "its"}) and not (
                 k - 1 >= sent_start and doc[k - 1].lower_ in {"of", "for"}):
@@ -198,9 +201,16 @@ def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
         return []
     first = toks[0]
     owner = idx.at(first.i)
+    bare = False
     if not (first.pos_ in {"DET", "PRON"} or first.lower_ in {"his", "her", "their"} or first.lower_ in HONORIFICS
             or (owner is not None and owner.kind is Kind.PERSON)):
-        return []
+        # "Algerian President, X", "Nigeria's President, X", "IMF Deputy Managing Director, X": a
+        # title opened by its country or organization, set off by a comma, with no determiner
+        bare = True
+        if not (toks[-1].text[:1].isupper() and _role_head(toks[-1]) and toks[-1].tag_ not in {"NNS", "NNPS"}
+                and (country_of(first, gaz) is not None
+                     or (owner is not None and owner.kind in {Kind.COUNTRY, Kind.ORGANIZATION}))):
+            return []
     heads = [t for t in toks if _role_head(t)]
     if not heads:
         return []
@@ -210,8 +220,10 @@ def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     if rest and rest[0].lower_ not in {"of", "for"}:
         return []
     # The name must be in apposition to the role noun, not the next item of a list.
+    # (The small model often hangs a determiner-less "Algerian President, X" off the verb as a
+    # conjunct; the comma-and-capitalized-title shape is then evidence enough.)
     name_root = doc[m.start:m.end].root
-    if name_root.dep_ != "appos" and name_root.head.i not in {t.i for t in toks}:
+    if name_root.dep_ != "appos" and name_root.head.i not in {t.i for t in toks} and not bare:
         return []
     return toks
 
@@ -311,7 +323,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         after = _apposition_after(doc, m, idx)
         if after:
             candidates.append((after, 0.8, False))
-        before = _apposition_before(doc, m, idx)
+        before = _apposition_before(doc, m, idx, gaz)
         if before:
             candidates.append((before, 0.7, False))
         if candidates and dismissed(doc, m.start, m.end):
@@ -344,11 +356,28 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         if k not in seen:
             seen.add(k)
             posts.append(claim)
+    _listed(doc, idx, gaz, posts, seen)
     posts += _counterparts(doc, idx, gaz, posts, seen)
     mark_past(posts, dead_holders(doc, idx))
     _fill_countries(posts, doc, idx, gaz, markers, unplaced)
     british_chancellors(posts, idx)
     return dedupe_by_concept(posts)
+
+
+def _listed(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostClaim], seen: set[tuple]) -> None:
+    """Posts of line-ups: "Presidents A (Ghana) and B (Togo)", "the presidents of X and Y, A and B"."""
+    for lp in bracket_lists(doc, idx, gaz) + respective_lists(doc, idx, gaz):
+        status = Status.FORMER if lp.former else Status.CURRENT
+        country = idx.country_entity(lp.country, gaz)
+        k = (lp.holder, lp.role.lower(), status)
+        if k in seen:
+            for p in posts:
+                if (p.holder, p.role.lower(), p.status) == k and not p.country and not p.organization:
+                    p.country = country
+            continue
+        seen.add(k)
+        posts.append(PostClaim(holder=lp.holder, role=lp.role, evidence=sentence_evidence(doc[lp.sentence_token].sent),
+                               country=country, status=status, confidence=0.7))
 
 
 def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostClaim],
