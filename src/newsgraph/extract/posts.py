@@ -46,6 +46,8 @@ from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_token
 from newsgraph.facts import Kind, PostClaim, Status
 from newsgraph.gazetteer import Gazetteer
 
+#: Styles that go with a name, not an office: "Emir Sheikh Tamim" is an emir called Sheikh Tamim.
+_STYLES = {"sheikh", "sheikha", "shaikh", "sheik"}
 _STOP_LEFT = {",", ";", ":", "(", ")", '"', "“", "”", "‘", "'", "—", "–"}
 _COPULA = {"be", "become", "remain", "serve", "elect", "appoint", "name", "nominate", "succeed", "replace"}
 #: Leaving a post: "stepped down as", "resigned as", "quit as" make it former.
@@ -58,13 +60,18 @@ _NOT_A_POST = {"describe", "know", "see", "regard", "portray", "brand", "dismiss
 def _title_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -> list[Token]:
     """Tokens of the title that stands right before a name, in text order."""
     i = m.start - 1
-    while i >= 0 and doc[i].lower_ in HONORIFICS:
+    while i >= 0 and (doc[i].lower_ in HONORIFICS or doc[i].lower_ in _STYLES):
         i -= 1
     toks: list[Token] = []
     sent_start = doc[m.start].sent.start
     while i >= sent_start:
         t = doc[i]
         other = idx.at(i)
+        if t.text == ")" and i - 2 >= sent_start and doc[i - 2].text == "(" and doc[i - 1].text.isupper():
+            inner = idx.at(i - 3)  # "International Monetary Fund (IMF) Managing Director X"
+            if inner is not None and inner.kind is Kind.ORGANIZATION and toks:
+                i -= 3
+                continue
         if t.text in _STOP_LEFT or (other is not None and other.kind is Kind.PERSON):
             break
         low = t.lower_
@@ -133,6 +140,8 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     j = m.end
     if j >= len(doc) or doc[j].text != ",":
         return []
+    prev = idx.at(m.start - 2) if m.start >= 2 and doc[m.start - 1].lower_ == "and" else None
+    conjoined = prev is not None and prev.kind is Kind.PERSON
     k = j + 1
     if k < len(doc) and doc[k].lower_ in {"who", "which"}:
         # "X, who is/was the head of ..." — handled as a copula
@@ -173,6 +182,8 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     heads = [t for t in toks if _role_head(t)]
     if not heads or all(t.tag_ in {"NNS", "NNPS"} for t in heads):
         return []
+    if conjoined and (len(heads) > 1 and any(t.lower_ == "and" for t in toks)):
+        return []  # "X and Y, the chair and deputy chair": a phrase about both, one role each
     return toks
 
 
@@ -209,6 +220,7 @@ def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -
         bare = True
         if not (toks[-1].text[:1].isupper() and _role_head(toks[-1]) and toks[-1].tag_ not in {"NNS", "NNPS"}
                 and (country_of(first, gaz) is not None
+                     or (len(toks) > 2 and gaz.country(f"{first.text} {toks[1].text}") is not None)
                      or (owner is not None and owner.kind in {Kind.COUNTRY, Kind.ORGANIZATION}))):
             return []
     heads = [t for t in toks if _role_head(t)]
@@ -564,11 +576,17 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
     dateline = _dateline_country(doc, gaz)
     if dateline is not None:
         counts[dateline] += 2  # "TEHRAN, Jul. 14 (MNA) –": the story is filed from there
+    marked: Counter[str] = Counter()
     for tok in doc:
-        if tok.i in markers:
+        inside = idx.at(tok.i)
+        if inside is not None and inside.kind is Kind.COUNTRY and inside.end - inside.start > 1:
+            continue  # a word of a longer country name: "Sudan" in "South Sudan" is not Sudan
+        c = country_of(tok, gaz) if tok.ent_type_ in {"GPE", "NORP", "ORG"} else None
+        if not c:  # ORG: "US Congress", "Iranian Foreign Ministry"
             continue
-        c = country_of(tok, gaz)
-        if c and tok.ent_type_ in {"GPE", "NORP", "ORG"}:  # ORG: "US Congress", "Iranian Foreign Ministry"
+        if tok.i in markers:
+            marked[c] += 1
+        else:
             counts[c] += 1
     for m in idx.mentions:
         signal = COUNTRY_SIGNALS.get(m.text.lower().removeprefix("the ")) if m.kind is not Kind.PERSON else None
@@ -578,8 +596,14 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
             place = idx.entities.get(m.key)
             if place is not None and place.country:
                 counts[idx.entities[place.country].name] += 0.5  # "Washington" says less than "U.S."
-    if not counts:
+    if not counts and not marked:
         return None
     (top, n), *rest = [*counts.most_common(2), ("", 0)]
     runner_up = rest[0][1] if rest else 0
-    return top if n >= 2 and n > runner_up else None
+    if n >= 2 and n > runner_up:
+        return top
+    # An article about one country's officials marks them all ("Polish prime minister", "the
+    # Polish president"): with no other country named, that one is home.
+    if len(marked) == 1 and sum(marked.values()) >= 2 and set(counts) <= set(marked):
+        return next(iter(marked))
+    return None

@@ -26,6 +26,7 @@ from newsgraph.facts import Kind
 from newsgraph.gazetteer import Gazetteer
 
 _SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
+_STYLES = {"sheikh", "sheikha", "shaikh", "sheik"}
 _CONNECTORS = {"of", "for", "and", "&", "on", "to"}
 #: Words after which a role phrase says something else: the agent ("designated as prime minister
 #: by President X"), a relative clause, a comparison.
@@ -54,14 +55,45 @@ class RoleParse:
 
 
 def country_of(tok: Token, gaz: Gazetteer) -> str | None:
-    """The country a token names or qualifies ("Turkish", "Russia's", "U.S.")."""
+    """The country a token names or qualifies ("Turkish", "Russia's", "U.S.", "Djiboutian")."""
     text = tok.text
     if text.endswith(("'s", "’s")):
         text = text[:-2]
     if not text[:1].isupper():
         return None
     c = gaz.country(text)
+    if c is None and tok.ent_type_ == "NORP":
+        return demonym_country(text, gaz)
     return c.name if c else None
+
+
+#: Endings of English demonyms, longest first: "Djibouti-an", "Surinam-ese", "Guinea-n".
+_DEMONYM_ENDINGS = ("ese", "ian", "ean", "an", "n", "i")
+_STEMS: dict[int, dict[str, str]] = {}
+
+
+def demonym_country(word: str, gaz: Gazetteer) -> str | None:
+    """The country a demonym the gazetteer lacks stands for, read off its stem: "Djiboutian" →
+    Djibouti, "Surinamese" → Suriname. Only a stem of five letters or more that starts the name of
+    exactly one country (or is all of it) counts."""
+    stems = _STEMS.get(id(gaz))
+    if stems is None:
+        stems = {}
+        for country in gaz.countries:
+            stems[fold(country.name)] = country.name
+        _STEMS[id(gaz)] = stems
+    low = fold(word)
+    if " " in low:
+        return None
+    for ending in _DEMONYM_ENDINGS:
+        if not low.endswith(ending) or len(low) - len(ending) < 5:
+            continue
+        stem = low[:-len(ending)]
+        hits = {name for key, name in stems.items() if key == stem or (key.startswith(stem) and " " not in key
+                                                                         and len(key) - len(stem) <= 2)}
+        if len(hits) == 1:
+            return hits.pop()
+    return None
 
 
 def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> RoleParse | None:
@@ -129,6 +161,12 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
                 country_tokens += [tok.i, tokens[i + 1].i]
                 i += 2
                 continue
+        if mention is None and i + 1 < n and _is_acronym(tok):
+            known = organization_by_acronym(tok.text, idx, gaz)
+            if known is not None:  # "EAC secretary general", "IMF Managing Director"
+                org = known
+                i += 1
+                continue
         c = country_of(tok, gaz)
         if c and (mention is None or mention.kind is not Kind.PERSON) and low not in ROLE_NOUNS:
             country = c
@@ -162,6 +200,9 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
     while len(role_toks) > 1 and (role_toks[0].lower_ in _DESCRIPTIVE or role_toks[0].like_num
                                   or role_toks[0].lower_[:-2].isdigit()):
         role_toks.pop(0)
+    styles = [t for t in role_toks if t.lower_ in _STYLES]
+    if styles:  # "Emir Sheikh": Sheikh is a style of address, the office is Emir
+        role_toks = [t for t in role_toks if t.lower_ not in _STYLES]
     if not role_toks:
         return None
     heads = [t for t in role_toks if _is_role_noun(t)]
@@ -181,6 +222,29 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         return None
     return RoleParse(role=text, former=former, country=country, organization=org, party=party,
                      country_tokens=country_tokens, unplaced=unplaced)
+
+
+def _is_acronym(tok: Token) -> bool:
+    return 2 <= len(tok.text) <= 7 and tok.text.isupper() and tok.text.isalpha()
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper())
+
+
+def organization_by_acronym(acronym: str, idx: EntityIndex, gaz: Gazetteer) -> str | None:
+    """The organization an acronym stands for: one of the article's own ("the East African
+    Community (EAC)", or whose capitals spell it), else a bloc or IGO the gazetteer knows by it."""
+    hits = {key for key, ent in idx.entities.items() if ent.kind is Kind.ORGANIZATION
+            and (acronym in ent.aliases or ent.name == acronym or _initials(ent.name) == acronym)}
+    if len(hits) == 1:
+        return hits.pop()
+    if hits:
+        return None
+    org = gaz.organization(acronym)
+    if org is None or acronym not in org.acronyms:
+        return None
+    return idx.add_organization(org.name, aliases={acronym}, org_type=org.type)
 
 
 def _is_role_noun(tok: Token) -> bool:
