@@ -240,6 +240,11 @@ def _apposition_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -
     return toks
 
 
+#: Verbs whose object is the person given a post ("appointed X as Y", "named X defence minister").
+_APPOINT = {"appoint", "name", "nominate", "elect", "choose", "select", "designate", "install", "promote", "make",
+            "reappoint", "re-elect", "swear", "confirm", "tap", "pick"}
+#: Verbs whose object is an office: "held the post of X", "assumes the role of X".
+_TAKE_OFFICE = {"hold", "assume", "take", "occupy", "retain", "keep", "fill", "inherit", "accept"}
 _OFFICE_NOUNS = {"post", "posts", "office", "offices", "position", "portfolio", "job", "role", "seat"}
 
 
@@ -279,18 +284,22 @@ def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
     former = verb.lemma_ in _LEAVE  # "stepping down as health secretary", "resigned as"
     if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "longer" for c in verb.children):
         former = True  # "now he is not home secretary", "is no longer minister"
-    if verb.lemma_ in {"serve", "hold"}:
+    if verb.lemma_ in {"serve", "hold", "occupy"}:
         former = verb.tag_ in {"VBD", "VBN"} or ((verb.tag_ == "VBG" and verb.head.lower_ in {"after", "before"})
                                                   or any(c.lower_ in {"after", "before"} for c in verb.children))
         former = former and not any(c.lemma_ == "continue" for c in verb.ancestors)
+        if any(c.dep_ == "aux" and c.lower_ in {"has", "have"} for c in verb.children) and any(
+                t.lower_ == "since" for t in verb.subtree):
+            former = False  # "has served as foreign minister since 2020": still does
     targets: list[Token] = []
     for c in verb.children:
-        if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} and verb.lemma_ != "hold":
+        if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} and verb.lemma_ not in _TAKE_OFFICE:
             targets.append(c)
         elif c.dep_ == "prep" and c.lower_ == "as" and not any(g.lower_ in {"such", "well"} for g in c.children):
             targets += [g for g in c.children if g.dep_ == "pobj"]
-        elif c.dep_ == "dobj" and verb.lemma_ == "hold":
-            for t in c.subtree:  # "held the post of X", "held each of the offices of A, B and C"
+        elif c.dep_ == "dobj" and verb.lemma_ in _TAKE_OFFICE:
+            # "held the post of X", "held each of the offices of A, B and C", "assumes the role of X"
+            for t in c.subtree:
                 if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lower_ in _OFFICE_NOUNS:
                     targets.append(t)
     out: list[list[Token]] = []
@@ -306,17 +315,80 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
     out = []
     for verb in doc:
         if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_ in _NOT_A_POST or not (
-                verb.lemma_ in _COPULA or verb.lemma_ == "hold"
+                verb.lemma_ in _COPULA or verb.lemma_ in _TAKE_OFFICE
                 or any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)):
             continue
         phrases, former = _copula_complements(verb)
         if not phrases:
             continue
-        holder = _copula_subject(verb, idx)
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+        if verb.lemma_ in _APPOINT and not passive:
+            # "Petro appointed Murillo as foreign minister": the post is the object's, never the subject's
+            holder = _object_person(verb, idx)
+        else:
+            holder = _copula_subject(verb, idx)
         if holder is None:
             continue
         out += [(holder, toks, former, verb) for toks in phrases]
+        if verb.lemma_ in {"replace", "succeed"} and not passive:
+            # "Kaya replaces Demir as interior minister": Demir held it before
+            predecessor = _object_person(verb, idx)
+            if predecessor is not None and predecessor != holder:
+                out += [(predecessor, toks, True, verb) for toks in phrases]
+    for tok in doc:
+        out += _inverted_copula(tok, idx)
+        out += _appointment_noun(tok, idx)
     return out
+
+
+def _object_person(verb: Token, idx: EntityIndex) -> str | None:
+    """The person a verb takes as its direct object ("appointed [Murillo]")."""
+    for c in verb.children:
+        if c.dep_ == "dobj":
+            m = idx.at(c.i)
+            if m is not None and m.kind is Kind.PERSON:
+                return m.key
+    return None
+
+
+def _inverted_copula(verb: Token, idx: EntityIndex) -> list[tuple[str, list[Token], bool, Token]]:
+    """ "The new finance minister is Mehmet Simsek": the role is the subject, the name the attribute."""
+    if verb.lemma_ != "be" or any(c.dep_ == "neg" for c in verb.children):
+        return []
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+    if subj is None or attr is None or not _role_head(subj) or subj.tag_ in {"NNS", "NNPS"}:
+        return []
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children) and not any(
+            c.dep_ == "poss" for c in subj.children):
+        return []  # "the new X is Y", "Estonia's new prime minister is Y": a definite role
+    m = idx.at(attr.i)
+    if m is None or m.kind is not Kind.PERSON or not m.key:
+        return []
+    return [(m.key, _role_span(subj), False, verb)]
+
+
+#: Nouns of appointment whose "of X ... as Y" gives X the post Y.
+_APPOINTMENT_NOUNS = {"appointment", "nomination", "election", "selection", "naming", "confirmation", "promotion",
+                      "elevation", "installation", "designation"}
+
+
+def _appointment_noun(noun: Token, idx: EntityIndex) -> list[tuple[str, list[Token], bool, Token]]:
+    """ "the appointment of Sugiono, a former soldier, as foreign minister"."""
+    if noun.lemma_ not in _APPOINTMENT_NOUNS or noun.pos_ != "NOUN":
+        return []
+    holder = None
+    targets: list[Token] = []
+    for t in noun.subtree:
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.i == noun.i:
+            m = idx.at(t.i)
+            if m is not None and m.kind is Kind.PERSON:
+                holder = m.key
+        if t.dep_ == "pobj" and t.head.lower_ == "as" and _role_head(t):
+            targets.append(t)
+    if holder is None or len(targets) != 1:
+        return []
+    return [(holder, _role_span(targets[0]), False, noun)]
 
 
 def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]:
@@ -325,6 +397,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
     seen: set[tuple] = set()
     markers: set[int] = set()  # tokens that gave a post its country ("U.S." in "U.S. Secretary ...")
     unplaced: set[int] = set()  # ids of claims whose role names a nationality the gazetteer cannot place
+    predicated: set[int] = set()  # ids of claims read off a verb, not a title next to the name
     for m in idx.mentions:
         if m.kind is not Kind.PERSON or not m.key:
             continue
@@ -363,6 +436,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         claim = _claim(parsed, by_key[holder], doc, idx, gaz, 0.7, former)
         if parsed.unplaced:
             unplaced.add(id(claim))
+        predicated.add(id(claim))
         claim.evidence = sentence_evidence(toks[0].sent)
         k = (claim.holder, claim.role.lower(), claim.status)
         if k not in seen:
@@ -371,7 +445,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
     _listed(doc, idx, gaz, posts, seen)
     posts += _counterparts(doc, idx, gaz, posts, seen)
     mark_past(posts, dead_holders(doc, idx))
-    _fill_countries(posts, doc, idx, gaz, markers, unplaced)
+    _fill_countries(posts, doc, idx, gaz, markers, unplaced, predicated)
     british_chancellors(posts, idx)
     return dedupe_by_concept(posts)
 
@@ -464,7 +538,7 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
 
 
 def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gazetteer,
-                    markers: set[int], unplaced: set[int]) -> None:
+                    markers: set[int], unplaced: set[int], predicated: set[int]) -> None:
     """Give country-less posts the country of their sentence's other posts, else the article's.
 
     A post whose own wording names a nationality the gazetteer cannot place ("Soviet Premier")
@@ -491,7 +565,7 @@ def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gaz
         # National Defense Minister Yasar Guler, and ..." — inherit forwards only.
         previous = None
         for p in group:
-            if not p.country and previous and not p.organization:
+            if not p.country and previous and not p.organization and id(p) not in predicated:
                 p.country = previous
                 p.confidence = round(p.confidence - 0.1, 2)
             previous = p.country or previous
