@@ -54,7 +54,9 @@ _COPULA = {"be", "become", "remain", "serve", "elect", "appoint", "name", "nomin
 _LEAVE = {"step", "resign", "quit", "retire", "leave"}
 #: Verbs whose "as X" is a description, not an office ("described as a bully", "known as").
 _NOT_A_POST = {"describe", "know", "see", "regard", "portray", "brand", "dismiss", "view", "treat", "label",
-               "depict", "characterise", "characterize", "hail", "criticise", "criticize", "mock", "present"}
+               "depict", "characterise", "characterize", "hail", "criticise", "criticize", "mock", "present",
+               "praise", "laud", "commend", "congratulate", "thank", "credit", "cite", "recognise", "recognize",
+               "honour", "honor", "remember", "introduce", "style", "bill", "tout", "consider", "count"}
 
 
 def _title_before(doc: Doc, m: Mention, idx: EntityIndex, gaz: Gazetteer) -> list[Token]:
@@ -182,7 +184,7 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     heads = [t for t in toks if _role_head(t)]
     if not heads or all(t.tag_ in {"NNS", "NNPS"} for t in heads):
         return []
-    if conjoined and (len(heads) > 1 and any(t.lower_ == "and" for t in toks)):
+    if conjoined and (any(t.lower_ == "and" for t in toks) or (k < sent_end and doc[k].lower_ == "and")):
         return []  # "X and Y, the chair and deputy chair": a phrase about both, one role each
     return toks
 
@@ -322,13 +324,19 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
         if not phrases:
             continue
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
-        if verb.lemma_ in _APPOINT and not passive:
-            # "Petro appointed Murillo as foreign minister": the post is the object's, never the subject's
-            holder = _object_person(verb, idx)
-        else:
-            holder = _copula_subject(verb, idx)
+        # "Petro appointed Murillo as foreign minister": the post is the object's, never the subject's
+        holder = (_object_person(verb, idx) if verb.lemma_ in _APPOINT and not passive
+                  else _copula_subject(verb, idx))
         if holder is None:
             continue
+        if verb.lemma_ not in _COPULA | _TAKE_OFFICE and _object_person(verb, idx) is not None:
+            continue  # "praised X as a trusted adviser": an "as" after an object describes the object
+        theirs = [toks for toks in phrases if _someone_elses(toks)]
+        phrases = [toks for toks in phrases if not _someone_elses(toks)]
+        companion = _with_person(verb, idx) if theirs else None
+        if companion is not None and companion != holder:
+            # "was sworn in with Y as his vice president": Y's post
+            out += [(companion, toks, False, verb) for toks in theirs]
         out += [(holder, toks, former, verb) for toks in phrases]
         if verb.lemma_ in {"replace", "succeed"} and not passive:
             # "Kaya replaces Demir as interior minister": Demir held it before
@@ -339,6 +347,23 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
         out += _inverted_copula(tok, idx)
         out += _appointment_noun(tok, idx)
     return out
+
+
+def _someone_elses(toks: list[Token]) -> bool:
+    """ "sworn in ... with Y as his vice president": a role owned by a pronoun ("his", "her") is a
+    post of somebody else in that person's service, not the subject's own."""
+    return any(t.dep_ == "poss" and t.lower_ in {"his", "her", "their"} and _role_head(t.head) for t in toks)
+
+
+def _with_person(verb: Token, idx: EntityIndex) -> str | None:
+    """The person of a verb's "with X" ("sworn in with X as his deputy")."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "with":
+            for t in c.subtree:
+                m = idx.at(t.i)
+                if m is not None and m.kind is Kind.PERSON and t.dep_ in {"pobj", "appos"}:
+                    return m.key
+    return None
 
 
 def _object_person(verb: Token, idx: EntityIndex) -> str | None:

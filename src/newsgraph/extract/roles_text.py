@@ -26,6 +26,12 @@ from newsgraph.facts import Kind
 from newsgraph.gazetteer import Gazetteer
 
 _SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
+#: Role nouns that name no post held: a candidate or nominee runs for one.
+_NOT_HELD = {"candidate", "nominee", "contender", "hopeful", "challenger", "frontrunner", "front-runner"}
+#: Words that make an indefinite apposition a judgment ("an experienced negotiator").
+_EVALUATIVE = {"experienced", "seasoned", "trusted", "skilled", "respected", "able", "capable", "talented",
+               "shrewd", "tough", "close", "loyal", "savvy", "consummate", "accomplished", "adept", "key",
+               "leading", "fierce", "vocal", "staunch", "avowed"}
 _STYLES = {"sheikh", "sheikha", "shaikh", "sheik"}
 _CONNECTORS = {"of", "for", "and", "&", "on", "to"}
 #: Words after which a role phrase says something else: the agent ("designated as prime minister
@@ -195,10 +201,13 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
     while role_toks and (role_toks[-1].lower_ in _SKIP or role_toks[-1].lower_ in _CONNECTORS
                          or role_toks[-1].is_punct or role_toks[-1].is_space):
         role_toks.pop()
+    # "the country's eighth president": the country is the article's own, not a word of the role
+    role_toks = [t for t in role_toks if not (t.lower_ in {"country", "nation"} and t.i + 1 < len(t.doc)
+                                              and t.doc[t.i + 1].lower_ in {"'s", "’s"})]
     role_toks = [t for t in role_toks if t.lower_ not in {"'s", "’s", "(", ")"}]
     # Descriptions are not part of the office: "leftist President", "the new president", "15th Secretary General"
     while len(role_toks) > 1 and (role_toks[0].lower_ in _DESCRIPTIVE or role_toks[0].like_num
-                                  or role_toks[0].lower_[:-2].isdigit()):
+                                  or role_toks[0].ent_type_ == "ORDINAL" or role_toks[0].lower_[:-2].isdigit()):
         role_toks.pop(0)
     styles = [t for t in role_toks if t.lower_ in _STYLES]
     if styles:  # "Emir Sheikh": Sheikh is a style of address, the office is Emir
@@ -210,6 +219,10 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         return None
     if len(role_toks) == 1 and role_toks[0].lower_ in VAGUE_ROLES:
         return None
+    if all(t.lower_.rstrip("s") in _NOT_HELD for t in heads):
+        return None  # "liberal candidate X": running for an office is not holding one
+    if tokens and tokens[0].lower_ in {"a", "an"} and any(t.lower_ in _EVALUATIVE for t in role_toks):
+        return None  # "an experienced negotiator", "a trusted adviser": a description, not a post
     while role_toks and role_toks[-1].lower_ in _CONNECTORS | _SKIP:
         role_toks.pop()  # "chair of | this year"
     unplaced = not country and not org and any(
