@@ -349,6 +349,19 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
     return out
 
 
+def _split_coordinated(toks: list[Token]) -> list[list[Token]]:
+    """ "deputy prime minister and defense minister" → two roles; "Energy and Mines Minister" stays
+    one (its left side has no role noun of its own)."""
+    for k, t in enumerate(toks):
+        if t.lower_ != "and" or k == 0 or k + 1 >= len(toks):
+            continue
+        left, right = toks[:k], toks[k + 1:]
+        if _role_head(left[-1]) and any(_role_head(x) for x in right) and right[0].pos_ != "DET" \
+                and not any(x.lower_ in {"of", "for"} for x in left):
+            return [left, *_split_coordinated(right)]
+    return [toks]
+
+
 def _someone_elses(toks: list[Token]) -> bool:
     """ "sworn in ... with Y as his vice president": a role owned by a pronoun ("his", "her") is a
     post of somebody else in that person's service, not the subject's own."""
@@ -438,6 +451,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
             candidates.append((before, 0.7, False))
         if candidates and dismissed(doc, m.start, m.end):
             candidates = [(toks, conf, True) for toks, conf, _ in candidates]
+        candidates = [(part, conf, f) for toks, conf, f in candidates for part in _split_coordinated(toks)]
         for toks, conf, forced_former in candidates:
             parsed = parse_role_tokens(toks, idx, gaz)
             if parsed is None:
@@ -452,7 +466,8 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
             seen.add(k)
             posts.append(claim)
     by_key = {m.key: m for m in idx.mentions if m.kind is Kind.PERSON}
-    for holder, toks, former, verb in _copula_posts(doc, idx):
+    copula = [(h, part, f, v) for h, toks, f, v in _copula_posts(doc, idx) for part in _split_coordinated(toks)]
+    for holder, toks, former, verb in copula:
         parsed = parse_role_tokens(toks, idx, gaz)
         if parsed is None or holder not in by_key:
             continue
@@ -702,7 +717,9 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
     if n >= 2 and n > runner_up:
         return top
     # An article about one country's officials marks them all ("Polish prime minister", "the
-    # Polish president"): with no other country named, that one is home.
-    if len(marked) == 1 and sum(marked.values()) >= 2 and set(counts) <= set(marked):
-        return next(iter(marked))
+    # Polish president"): with no other country named (a city abroad aside), that one is home.
+    if len(marked) == 1 and sum(marked.values()) >= 2:
+        home = next(iter(marked))
+        if all(v < 1 for c, v in counts.items() if c != home):
+            return home
     return None
