@@ -137,6 +137,13 @@ def _title_token(t: Token, low: str, cap: bool, toks: list[Token], other: Mentio
             and t.i < t.head.i <= m.end)  # modifying a word between it and the name
 
 
+def _hyphen_glued(t: Token) -> bool:
+    """ "center-left": a word glued to the one before by a hyphen is part of a compound, whatever
+    the tagger makes of it."""
+    return t.i >= 2 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_ \
+        and not t.doc[t.i - 2].whitespace_
+
+
 def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     """ "NAME, the secretary of X," → the role phrase tokens (up to the closing comma)."""
     j = m.end
@@ -158,7 +165,7 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
         elif t.text == ")":
             depth -= 1
         elif depth == 0 and (t.text in {",", ";", ":", "—", "–", '"', "“", "”", "."} or t.is_space
-                             or t.pos_ in {"VERB", "AUX"}
+                             or (t.pos_ in {"VERB", "AUX"} and not _hyphen_glued(t))
                              or t.lower_ in {"who", "which", "that"}):
             break
         other = idx.at(k)
@@ -275,7 +282,7 @@ def _copula_subject(verb: Token, idx: EntityIndex) -> str | None:
 
 
 def _role_span(target: Token) -> list[Token]:
-    toks = [t for t in target.subtree if t.text not in {",", ";"} and t.dep_ not in {"conj", "cc"}
+    toks = [t for t in target.subtree if t.text not in {",", ";"} and (t is target or t.dep_ not in {"conj", "cc"})
             and not any(a.dep_ == "conj" and a.i > target.i and a in target.subtree for a in t.ancestors)]
     return [t for t in toks if t.i <= target.i + 6]
 
@@ -297,6 +304,9 @@ def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
     for c in verb.children:
         if c.dep_ in {"attr", "oprd", "acomp", "xcomp"} and verb.lemma_ not in _TAKE_OFFICE:
             targets.append(c)
+        elif c.dep_ == "conj" and c.pos_ == "NOUN" and _role_head(c) and verb.lemma_ in {"serve", "be", "become"} \
+                and any(t.dep_ in {"attr", "prep"} for t in verb.children):
+            targets.append(c)  # "served as prime minister from 2007 to 2014, and president of X"
         elif c.dep_ == "prep" and c.lower_ == "as" and not any(g.lower_ in {"such", "well"} for g in c.children):
             targets += [g for g in c.children if g.dep_ == "pobj"]
         elif c.dep_ == "dobj" and verb.lemma_ in _TAKE_OFFICE:

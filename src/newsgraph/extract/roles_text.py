@@ -156,7 +156,9 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             party = PARTY_WORDS[two.rstrip("s")]
             i += 2
             continue
-        if low in PARTY_WORDS and tok.text[:1].isupper():
+        if low in PARTY_WORDS and tok.text[:1].isupper() and not (
+                i + 1 < n and tokens[i + 1].text[:1].isupper() and not _is_role_noun(tokens[i + 1])):
+            # "Tory leader", but not "Republican People's Party": a word of a longer name
             party = PARTY_WORDS[low]
             i += 1
             continue
@@ -209,6 +211,11 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
     while len(role_toks) > 1 and (role_toks[0].lower_ in _DESCRIPTIVE or role_toks[0].like_num
                                   or role_toks[0].ent_type_ == "ORDINAL" or role_toks[0].lower_[:-2].isdigit()):
         role_toks.pop(0)
+    if org is not None:
+        last = max((k for k, t in enumerate(role_toks) if _is_role_noun(t)), default=-1)
+        tail = role_toks[last + 1:]
+        if last >= 0 and tail and tail[0].lower_ in {"of", "for"} and not any(t.text[:1].isupper() for t in tail):
+            role_toks = role_toks[:last + 1]  # "leader of the center-left [Party]": the rest described the body
     styles = [t for t in role_toks if t.lower_ in _STYLES]
     if styles:  # "Emir Sheikh": Sheikh is a style of address, the office is Emir
         role_toks = [t for t in role_toks if t.lower_ not in _STYLES]
