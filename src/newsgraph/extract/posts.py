@@ -446,6 +446,8 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
     markers: set[int] = set()  # tokens that gave a post its country ("U.S." in "U.S. Secretary ...")
     unplaced: set[int] = set()  # ids of claims whose role names a nationality the gazetteer cannot place
     predicated: set[int] = set()  # ids of claims read off a verb, not a title next to the name
+    owners: dict[int, str] = {}  # name start → the person whose official it is ("his foreign minister X")
+    served: dict[int, str] = {}  # claim id → that person
     for m in idx.mentions:
         if m.kind is not Kind.PERSON or not m.key:
             continue
@@ -453,6 +455,12 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
         title = _title_before(doc, m, idx, gaz)
         if title:
             candidates.append((title, 0.85, False))
+            owner_tok = doc[title[0].i - 1] if title[0].i > 0 else None
+            if owner_tok is not None and owner_tok.lower_ in {"his", "her"}:
+                # "Accompanied by his foreign minister X": a minister of his government
+                owner = idx.resolve_pronoun(owner_tok, {m.key})
+                if owner is not None:
+                    owners[m.start] = owner
         after = _apposition_after(doc, m, idx)
         if after:
             candidates.append((after, 0.8, False))
@@ -470,6 +478,8 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
             claim = _claim(parsed, m, doc, idx, gaz, conf, forced_former)
             if parsed.unplaced:
                 unplaced.add(id(claim))
+            if m.start in owners and title and title[0].i <= toks[0].i and toks[-1].i <= title[-1].i:
+                served[id(claim)] = owners[m.start]
             k = (claim.holder, claim.role.lower(), claim.status)
             if k in seen:
                 continue
@@ -495,6 +505,7 @@ def extract_posts(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[PostClaim]
     _listed(doc, idx, gaz, posts, seen)
     posts += _counterparts(doc, idx, gaz, posts, seen)
     mark_past(posts, dead_holders(doc, idx))
+    _serving_countries(posts, served)
     _fill_countries(posts, doc, idx, gaz, markers, unplaced, predicated)
     british_chancellors(posts, idx)
     return dedupe_by_concept(posts)
@@ -529,8 +540,11 @@ def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostCl
             continue
         root = doc[m.start:m.end].root
         noun = root.head if root.dep_ in {"appos", "compound"} else None
+        country = None
         if noun is None or noun.lemma_ != "counterpart":
-            continue
+            noun, country = _counterpart_from(doc, m, idx)
+            if noun is None:
+                continue
         poss = [c for c in noun.children if c.dep_ == "poss"]
         if not poss:
             continue
@@ -539,7 +553,8 @@ def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostCl
         role_posts = [p for p in posts if p.holder == other and p.status is Status.CURRENT]
         if not role_posts:
             continue
-        country = next((country_of(c, gaz) for c in noun.children if c.dep_ == "amod" and country_of(c, gaz)), None)
+        country = country or next((country_of(c, gaz) for c in noun.children
+                                   if c.dep_ == "amod" and country_of(c, gaz)), None)
         k = (m.key, role_posts[0].role.lower(), Status.CURRENT)
         if k in seen:
             continue
@@ -549,6 +564,31 @@ def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostCl
                              country=idx.country_entity(country, gaz) if country else None,
                              status=Status.CURRENT, confidence=0.6))
     return out
+
+
+def _counterpart_from(doc: Doc, m: Mention, idx: EntityIndex) -> tuple[Token | None, str | None]:
+    """ "his counterparts from Argentina, A; from Uruguay, B": the "counterpart" noun a name in such
+    a list hangs from, and the name's country."""
+    if m.start < 3 or doc[m.start - 1].text != ",":
+        return None, None
+    place = idx.at(m.start - 2)
+    if place is None or place.kind is not Kind.COUNTRY or not place.key or place.start < 1 \
+            or doc[place.start - 1].lower_ != "from":
+        return None, None
+    lo = max(doc[m.start].sent.start, m.start - 40)
+    i = place.start - 2
+    while i >= lo:
+        if doc[i].lemma_ == "counterpart":
+            return doc[i], idx.entities[place.key].name
+        other = idx.at(i)
+        if doc[i].pos_ == "VERB":
+            break
+        if other is not None and other.kind is Kind.PERSON:
+            if doc[other.end].text not in {";", ","}:
+                break  # a name outside the list
+            i = other.start
+        i -= 1
+    return None, None
 
 
 def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazetteer, conf: float,
@@ -585,6 +625,17 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
         status=Status.FORMER if (parsed.former or forced_former) else Status.CURRENT,
         confidence=conf,
     )
+
+
+def _serving_countries(posts: list[PostClaim], served: dict[int, str]) -> None:
+    """ "his foreign minister X": X's post is in the country of his own (one country only)."""
+    for p in posts:
+        owner = served.get(id(p))
+        if owner is None or p.country or p.organization:
+            continue
+        theirs = {q.country for q in posts if q.holder == owner and q.country}
+        if len(theirs) == 1:
+            p.country = theirs.pop()
 
 
 def _fill_countries(posts: list[PostClaim], doc: Doc, idx: EntityIndex, gaz: Gazetteer,
