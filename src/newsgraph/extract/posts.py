@@ -21,7 +21,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.extract.entities import EntityIndex, Mention, sentence_evidence
+from newsgraph.extract.entities import EntityIndex, Mention, fold, sentence_evidence
 from newsgraph.extract.lexicon import (
     COUNTRY_SIGNALS,
     FORMER_MARKERS,
@@ -566,6 +566,15 @@ def _counterparts(doc: Doc, idx: EntityIndex, gaz: Gazetteer, posts: list[PostCl
     return out
 
 
+def _names_holder(idx: EntityIndex, org: str, holder: str | None) -> bool:
+    """Whether an organization entity is only the holder's own name mis-typed ("Chair (Alan Gibbs)")."""
+    body, person = idx.entities.get(org), idx.entities.get(holder or "")
+    if body is None or person is None:
+        return False
+    names = {fold(n) for n in (person.name, *person.aliases)}
+    return bool({fold(n) for n in (body.name, *body.aliases)} & names)
+
+
 def _counterpart_from(doc: Doc, m: Mention, idx: EntityIndex) -> tuple[Token | None, str | None]:
     """ "his counterparts from Argentina, A; from Uruguay, B": the "counterpart" noun a name in such
     a list hangs from, and the name's country."""
@@ -605,6 +614,8 @@ def _claim(parsed: RoleParse, m: Mention, doc: Doc, idx: EntityIndex, gaz: Gazet
                 if found is not None:
                     country = found.name
                     break
+    if org is not None and _names_holder(idx, org, m.key):
+        org = None  # "Chair (Alan Gibbs)": a post never names its holder as its own organization
     if parsed.party is not None and (not country or country == parsed.party[1]):
         party_name, party_country = parsed.party
         country = country or party_country
