@@ -181,8 +181,14 @@ def test_british_chancellor_is_the_exchequer_not_head_of_government(extract: Ext
 def test_soviet_premier_is_not_a_british_post(extract: Extract) -> None:
     facts = extract("British Prime Minister Margaret Thatcher met Soviet Premier Nikolai Ryzhkov in London on "
                     "Friday. Thatcher said Britain welcomed the talks.")
-    assert posts_of(facts, "Nikolai Ryzhkov") == {("Soviet Premier", None, None, CURRENT)}
+    assert posts_of(facts, "Nikolai Ryzhkov") == {("Premier", None, "Soviet Union", CURRENT)}
     assert posts_of(facts, "Margaret Thatcher") == {("Prime Minister", None, "United Kingdom", CURRENT)}
+
+
+def test_seat_of_power_in_a_title_names_its_country(extract: Extract) -> None:
+    facts = extract("Israeli Prime Minister Benjamin Netanyahu spoke in Jerusalem. Kremlin spokesman Dmitry "
+                    "Peskov said talks went well.")
+    assert posts_of(facts, "Dmitry Peskov") == {("Kremlin spokesman", None, "Russia", CURRENT)}
 
 
 def test_candidates_and_praise_are_not_posts(extract: Extract) -> None:

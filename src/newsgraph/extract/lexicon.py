@@ -165,3 +165,18 @@ COUNTRY_SIGNALS: dict[str, str] = {
     "elysee": "France", "élysée": "France", "bundestag": "Germany", "knesset": "Israel", "dail": "Ireland",
     "lok sabha": "India", "rajya sabha": "India", "diet": "Japan", "zhongnanhai": "China",
 }
+
+
+# --- posts: states that no longer exist ------------------------------------------------------------
+
+#: Adjectives of former states, which the gazetteer (today's countries) does not know: a "Soviet
+#: Premier" is a post of the Soviet Union, never of the country the article is filed from.
+HISTORICAL_DEMONYMS: dict[str, str] = {
+    "soviet": "Soviet Union",
+    "yugoslav": "Yugoslavia",
+    "yugoslavian": "Yugoslavia",
+    "czechoslovak": "Czechoslovakia",
+    "czechoslovakian": "Czechoslovakia",
+    "east german": "East Germany",
+    "west german": "West Germany",
+}

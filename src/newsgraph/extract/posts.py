@@ -149,8 +149,12 @@ def _apposition_after(doc: Doc, m: Mention, idx: EntityIndex) -> list[Token]:
     j = m.end
     if j >= len(doc) or doc[j].text != ",":
         return []
-    prev = idx.at(m.start - 2) if m.start >= 2 and doc[m.start - 1].lower_ == "and" else None
-    conjoined = prev is not None and prev.kind is Kind.PERSON
+    b = m.start - 1
+    while b > 0 and doc[b].lower_ in HONORIFICS | {"madam"}:
+        b -= 1
+    # "Mr X and Madam Y, the chair and deputy chair of Z": the phrase is about both
+    conjoined = b >= 1 and doc[b].lower_ == "and" and (
+        (idx.at(b - 1) is not None and idx.at(b - 1).kind is Kind.PERSON) or doc[b - 1].pos_ == "PROPN")
     k = j + 1
     if k < len(doc) and doc[k].lower_ in {"who", "which"}:
         # "X, who is/was the head of ..." — handled as a copula
@@ -434,6 +438,10 @@ def _appointment_noun(noun: Token, idx: EntityIndex) -> list[tuple[str, list[Tok
                 holder = m.key
         if t.dep_ == "pobj" and t.head.lower_ == "as" and _role_head(t):
             targets.append(t)
+    if holder is not None and not targets and noun.dep_ in {"dobj", "pobj"}:
+        verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+        targets = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"
+                   for g in c.children if g.dep_ == "pobj" and _role_head(g)]  # "citing the appointment of X ... as Y"
     if holder is None or len(targets) != 1:
         return []
     return [(holder, _role_span(targets[0]), False, noun)]

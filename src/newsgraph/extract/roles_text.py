@@ -15,7 +15,9 @@ from spacy.tokens import Token
 
 from newsgraph.extract.entities import EntityIndex, fold
 from newsgraph.extract.lexicon import (
+    COUNTRY_SIGNALS,
     FORMER_MARKERS,
+    HISTORICAL_DEMONYMS,
     HONORIFICS,
     PARTY_WORDS,
     ROLE_MODIFIERS,
@@ -175,6 +177,12 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
                 org = known
                 i += 1
                 continue
+        historical = HISTORICAL_DEMONYMS.get(two) if i + 1 < n and tokens[i + 1].text[:1].isupper() else None
+        if historical is not None or (tok.text[:1].isupper() and low in HISTORICAL_DEMONYMS):
+            country = historical or HISTORICAL_DEMONYMS[low]  # "Soviet Premier", "East German leader"
+            country_tokens.append(tok.i)
+            i += 2 if historical else 1
+            continue
         c = country_of(tok, gaz)
         if c and (mention is None or mention.kind is not Kind.PERSON) and low not in ROLE_NOUNS:
             country = c
@@ -188,6 +196,11 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
             while i < n and idx.at(tokens[i].i) is mention:
                 i += 1
             continue
+        if country is None and tok.text[:1].isupper():
+            two = f"{low} {tokens[i + 1].lower_}" if i + 1 < n else ""
+            signal = COUNTRY_SIGNALS.get(two) or COUNTRY_SIGNALS.get(low)
+            if signal is not None:  # "Kremlin spokesman", "White House adviser", "Commons leader"
+                country = signal
         if low in {"at", "in", "with", "from", "since", "until"} and any(_is_role_noun(t) for t in role_toks):
             break  # "clerk at the Inland Revenue": the rest is where, not what
         if (low in _ROLE_ENDS or tok.ent_type_ in {"DATE", "TIME"}) and any(_is_role_noun(t) for t in role_toks):
