@@ -197,3 +197,13 @@ def test_candidates_and_praise_are_not_posts(extract: Extract) -> None:
     assert posts_of(facts, "Sergio Fajardo") == set()
     assert posts_of(facts, "Chan Santokhi") == {("President", None, "Suriname", CURRENT)}  # via the gazetteer
     assert posts_of(facts, "Albert Ramdin") == set()
+
+
+def test_portfolio_after_of_is_wording_not_an_organization(extract: Extract) -> None:
+    facts = extract("Kenya's Cabinet Secretary for Trade Rebecca Miano opened the fair.")
+    assert posts_of(facts, "Rebecca Miano") == {("Cabinet Secretary for Trade", None, "Kenya", CURRENT)}
+
+
+def test_a_hypothetical_resignation_is_no_post_either_way(extract: Extract) -> None:
+    facts = extract("Asked if he would quit as leader, Tony Blair said no.")
+    assert posts_of(facts, "Tony Blair") == set()

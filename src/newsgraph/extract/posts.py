@@ -335,7 +335,7 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
                 or any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)):
             continue
         phrases, former = _copula_complements(verb)
-        if not phrases:
+        if not phrases or _hypothetical(verb):
             continue
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
         # "Petro appointed Murillo as foreign minister": the post is the object's, never the subject's
@@ -361,6 +361,20 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
         out += _inverted_copula(tok, idx)
         out += _appointment_noun(tok, idx)
     return out
+
+
+def _hypothetical(verb: Token) -> bool:
+    """ "asked if he would quit as leader", "whether she could become chair": no fact either way."""
+    if any(c.dep_ == "aux" and c.lower_ in {"would", "could", "might", "may", "should"} for c in verb.children):
+        return True
+    v = verb
+    for _ in range(3):
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"} for c in v.children):
+            return True
+        if v.head.i == v.i:
+            break
+        v = v.head
+    return False
 
 
 def _split_coordinated(toks: list[Token]) -> list[list[Token]]:

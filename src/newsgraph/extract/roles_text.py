@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from newsgraph.extract.entities import EntityIndex, fold
+from newsgraph.extract.entities import EntityIndex, Mention, fold
 from newsgraph.extract.lexicon import (
     COUNTRY_SIGNALS,
     FORMER_MARKERS,
     HISTORICAL_DEMONYMS,
     HONORIFICS,
     PARTY_WORDS,
+    PORTFOLIO_WORDS,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
     VAGUE_ROLES,
@@ -133,6 +134,12 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         if (mention is not None and mention.kind is Kind.PERSON) or (
                 low in HONORIFICS and not (i + 1 < n and tokens[i + 1].lower_ in ROLE_NOUNS)):
             i += 1  # "Mrs Quinn's nanny": the employer is not part of the role
+            continue
+        if mention is not None and mention.kind is Kind.ORGANIZATION and i > 0 and tokens[i - 1].lower_ in {
+                "of", "for"} and _portfolio(idx, mention):
+            while i < n and idx.at(tokens[i].i) is mention:  # "Cabinet Secretary for Trade": wording, not a body
+                role_toks.append(tokens[i])
+                i += 1
             continue
         if mention is not None and mention.kind is Kind.ORGANIZATION:
             org = mention.key
@@ -255,6 +262,12 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         return None
     return RoleParse(role=text, former=former, country=country, organization=org, party=party,
                      country_tokens=country_tokens, unplaced=unplaced)
+
+
+def _portfolio(idx: EntityIndex, mention: Mention) -> bool:
+    """Whether an "organization" is only the name of a portfolio ("Trade", "Foreign Affairs")."""
+    words = mention.text.lower().split()
+    return bool(words) and all(w in PORTFOLIO_WORDS for w in words)
 
 
 def _is_acronym(tok: Token) -> bool:
