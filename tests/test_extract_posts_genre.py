@@ -207,3 +207,8 @@ def test_portfolio_after_of_is_wording_not_an_organization(extract: Extract) -> 
 def test_a_hypothetical_resignation_is_no_post_either_way(extract: Extract) -> None:
     facts = extract("Asked if he would quit as leader, Tony Blair said no.")
     assert posts_of(facts, "Tony Blair") == set()
+
+
+def test_the_late_president_held_the_post_in_the_past(extract: Extract) -> None:
+    facts = extract("The foundation was named after the late President Nelson Mandela.")
+    assert {(role, status) for role, _, _, status in posts_of(facts, "Nelson Mandela")} == {("President", FORMER)}

@@ -122,7 +122,9 @@ def parse_role_tokens(tokens: list[Token], idx: EntityIndex, gaz: Gazetteer) -> 
         tok = tokens[i]
         low = tok.lower_
         mention = idx.at(tok.i)
-        if low in FORMER_MARKERS or (low == "ex" and i + 1 < n and tokens[i + 1].text == "-"):
+        if low in FORMER_MARKERS or (low == "ex" and i + 1 < n and tokens[i + 1].text == "-") or (
+                low == "late" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" and i + 1 < n):
+            # "the late President X": a dead holder's post is past
             former = True
             i += 1
             continue
