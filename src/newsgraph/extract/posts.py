@@ -9,10 +9,19 @@ Four constructions cover most of it:
 * a copula or appointment verb — "Kishida became prime minister", "X was named finance minister",
   "X, who served as defence minister" (past service is a former post).
 
+Cabinet and summit copy adds more: "appointed X as Y" (the object's post, never the subject's),
+"Z replaces X as Y" (X held it before), "the new Y is X", "X assumes the role of Y", "the
+appointment of X as Y", "with X as his deputy", "deputy prime minister and defence minister" (two
+posts), a comma-set title with no determiner ("Algerian President, X"), "his counterparts from A,
+X; from B, Y", and line-ups sharing one plural title (:mod:`newsgraph.extract.lineups`).
+Hypothetical statements ("asked if he would quit as leader") give nothing.
+
 Each yields a role phrase that :mod:`newsgraph.extract.roles_text` splits into wording, status,
-country and organization. A post with no country of its own takes one from the other posts of the
-same sentence (lists of one government's officials) and, failing that, from the article's
-dominant country, with a lower confidence.
+country and organization; :mod:`newsgraph.extract.post_context` then reads what the rest of the
+article says about status (death, dismissal, periods that ended) and country (the gazetteer's
+positions of the holder), and keeps one claim per single-seat role. A post with no country of
+its own takes one from the other posts of the same sentence (lists of one government's
+officials) and, failing that, from the article's dominant country, with a lower confidence.
 """
 
 from __future__ import annotations
