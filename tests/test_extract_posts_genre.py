@@ -212,3 +212,8 @@ def test_a_hypothetical_resignation_is_no_post_either_way(extract: Extract) -> N
 def test_the_late_president_held_the_post_in_the_past(extract: Extract) -> None:
     facts = extract("The foundation was named after the late President Nelson Mandela.")
     assert {(role, status) for role, _, _, status in posts_of(facts, "Nelson Mandela")} == {("President", FORMER)}
+
+
+def test_a_date_point_does_not_end_a_post(extract: Extract) -> None:
+    facts = extract("Vladimir Putin was president during the 2014 annexation of Crimea.")
+    assert {(role, status) for role, _, _, status in posts_of(facts, "Vladimir Putin")} == {("president", CURRENT)}

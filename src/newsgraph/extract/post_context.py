@@ -62,7 +62,12 @@ def _ended_before(tokens: list[Token], year: int | None) -> bool:
     if re.search(r"\b(since|until|till|present|now|current|this|next)\b", text.lower()):
         return False
     years = [int(y) for y in _YEAR.findall(text)]
-    return bool(years) and max(years) < year
+    if not years or max(years) >= year:
+        return False
+    # A period, not a point: "from 2018 to 2021", "2005-2015", "in the 1970s". "President during
+    # the 2014 crisis" says nothing of whether the post has ended.
+    words = {t.lower_ for t in tokens}
+    return bool(words & {"from", "to", "until", "till", "between", "-", "–"}) or bool(re.search(r"\d0s\b", text))
 
 
 def _date_tokens(verb: Token) -> list[Token]:
