@@ -165,3 +165,38 @@ COUNTRY_SIGNALS: dict[str, str] = {
     "elysee": "France", "élysée": "France", "bundestag": "Germany", "knesset": "Israel", "dail": "Ireland",
     "lok sabha": "India", "rajya sabha": "India", "diet": "Japan", "zhongnanhai": "China",
 }
+
+
+# --- posts: states that no longer exist ------------------------------------------------------------
+
+#: Adjectives of former states, which the gazetteer (today's countries) does not know: a "Soviet
+#: Premier" is a post of the Soviet Union, never of the country the article is filed from.
+HISTORICAL_DEMONYMS: dict[str, str] = {
+    "soviet": "Soviet Union",
+    "yugoslav": "Yugoslavia",
+    "yugoslavian": "Yugoslavia",
+    "czechoslovak": "Czechoslovakia",
+    "czechoslovakian": "Czechoslovakia",
+    "east german": "East Germany",
+    "west german": "West Germany",
+}
+
+
+# --- posts: portfolios ------------------------------------------------------------------------------
+
+#: Words that name a government portfolio. "Cabinet Secretary for Trade", "Minister of Foreign
+#: Affairs": a capitalized portfolio after "of"/"for" is part of the role's wording, not an
+#: organization of its own (the ministry, when named, is "the Ministry of Trade").
+PORTFOLIO_WORDS: frozenset[str] = _words(
+    """
+    foreign affairs defence defense finance treasury trade industry commerce economy economic health
+    education interior home justice energy mines agriculture fisheries tourism transport labour labor
+    environment culture information communications digital development planning investment
+    security intelligence housing roads works water youth sports sport women gender family welfare
+    social science technology innovation higher research land lands natural resources oil petroleum
+    gas mining infrastructure urban rural local government regional integration cooperation
+    international relations public service administration immigration citizenship veterans
+    climate ocean blue aviation maritime railways telecommunications culture heritage arts
+    and the of
+    """
+)
