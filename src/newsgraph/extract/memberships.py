@@ -41,6 +41,7 @@ from newsgraph.extract.lexicon import (
     NUMBER_WORDS,
 )
 from newsgraph.facts import BlocMembership, Evidence, Kind, Status
+from newsgraph.gazetteer import Gazetteer
 
 _BLOC_TYPES = {"bloc", "igo", "alliance", "union", "organization", "intergovernmental"}
 
@@ -189,6 +190,11 @@ def _bloc_mentions(doc: Doc, idx: EntityIndex) -> list[_Bloc]:
 
 
 _MEMBER_NOUNS = {"member", "members", "member-state", "member-states"}
+#: Auxiliaries that put a membership in the future or in doubt ("could become members").
+_MODALS = {"could", "may", "might", "would", "will", "shall", "should", "must", "'ll", "wo"}
+#: Verbs whose "to join" is a wish, not an accession ("hopes to join"; "expanded to include" is one).
+_WANTING = {"hope", "want", "seek", "plan", "aim", "wish", "intend", "try", "expect", "aspire", "bid", "push",
+            "strive", "prepare", "apply", "ask", "request", "vote", "move", "decide", "agree", "consider"}
 _LIST_GLUE = {",", "and", "or", "the", "—", "–", "-", "(", ")", "as", "well", "by", "of", ":", "from", "namely",
               "republic", "united"}
 
@@ -228,6 +234,12 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
             if any(c.dep_ in {"amod", "compound", "nmod"} and {c.lower_, c.lemma_.lower()} & _NON_MEMBER
                    for c in a.children):
                 non_member = True  # "Timor-Leste's planned membership", "a would-be member"
+        carries = bool(words & MEMBER_CUES) or any(
+            c.dep_ in {"attr", "oprd"} and c.lower_ in _MEMBER_NOUNS for c in a.children)
+        if carries and a.pos_ in {"VERB", "AUX"} and any(
+                c.dep_ == "aux" and (c.lower_ in _MODALS or (c.tag_ == "TO" and a.head.lemma_.lower() in _WANTING))
+                for c in a.children):
+            non_member = True  # "could become members", "will admit ... as members", "hopes to join"
         if a is not tok and a.tag_ in {"VBD", "VBZ", "VBP"} and member:
             break  # a finite verb heads the country's own clause: "while Indonesia joined ..." stops here
         for c in a.children:
@@ -238,6 +250,9 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
                     member = True  # "Indonesia has become a full member"
                 if any(g.lower_ in _NON_MEMBER for g in c.children):
                     non_member = True  # "would become a prospective member"
+            if c.dep_ == "nsubj" and c.lower_ in _MEMBER_NOUNS and a.lemma_ == "be" and not _negated_member(c) \
+                    and not any(g.lower_ in _NON_MEMBER for g in c.children):
+                member = True  # "The bloc's five members are A, B and C"
             if c.dep_ in {"attr", "oprd"} and {c.lower_, c.lemma_.lower()} & _NON_MEMBER:
                 non_member = True  # "Ukraine is a partner of the alliance"
             if c.dep_ == "neg" and words & MEMBER_CUES:
@@ -248,6 +263,16 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
                     non_member = True
                 if objs & _MEMBER_NOUNS:
                     member = True
+    for c in tok.children:  # "Bolivia, which became a full member of Mercosur, ..."
+        if c.dep_ == "relcl" and not any(g.dep_ == "aux" and (g.lower_ in _MODALS or g.tag_ == "TO")
+                                         for g in c.children):
+            for g in c.children:
+                if g.dep_ in {"attr", "oprd"} and g.lower_ in _MEMBER_NOUNS:
+                    if _negated_member(g) or any(x.lower_ in _NON_MEMBER for x in g.children) \
+                            or any(x.dep_ == "neg" for x in c.children):
+                        non_member = True
+                    else:
+                        member = True
     i = tok.i - 1
     doc = tok.doc
     while i >= sent.start and (i in countries or doc[i].lower_ in _LIST_GLUE or doc[i].is_space
@@ -280,17 +305,12 @@ def _units(doc: Doc) -> list[Span]:
     return out
 
 
-def _country_mentions(doc: Doc, idx: EntityIndex, span: Span) -> list[tuple[int, str]]:
+def _country_mentions(doc: Doc, idx: EntityIndex, span: Span, gaz: Gazetteer) -> list[tuple[int, str]]:
     """(token index, country key) of the countries named in ``span``, in order.
 
-    A mention the entity stage made one organization of a list of countries ("Niger, Burkina
-    Faso") is read as those countries when each part is a country the article names elsewhere.
+    A mention the entity stage made one organization of a list of countries ("Mali, Burkina
+    Faso") is read as those countries when the gazetteer knows each part as a country.
     """
-    countries = {fold(e.name): k for k, e in idx.entities.items() if e.kind is Kind.COUNTRY}
-    for k, e in idx.entities.items():
-        if e.kind is Kind.COUNTRY:
-            for a in e.aliases:
-                countries.setdefault(fold(a), k)
     out: list[tuple[int, str]] = []
     for m in idx.mentions:
         if not (span.start <= m.start < span.end) or not m.key:
@@ -298,16 +318,29 @@ def _country_mentions(doc: Doc, idx: EntityIndex, span: Span) -> list[tuple[int,
         if m.kind is Kind.COUNTRY:
             out.append((m.start, m.key))
         elif m.kind is Kind.ORGANIZATION and ("," in m.text or " and " in m.text):
-            parts = [fold(p) for p in re.split(r",|\band\b", m.text) if p.strip()]
-            if len(parts) >= 2 and all(p in countries for p in parts):
-                # each part gets the first token of its own words, so list reading stays in order
-                toks = [t.i for t in doc[m.start:m.end] if t.text not in {",", "and"}]
-                after_glue = [t.i + 1 for t in doc[m.start:m.end] if t.text in {",", "and"} and t.i + 1 < m.end]
-                firsts = [toks[0], *after_glue[:len(parts) - 1]]
-                for tok_i, p in zip(firsts, parts, strict=False):
-                    out.append((tok_i, countries[p]))
+            out += _country_list(doc[m.start:m.end], idx, gaz)
     out.sort()
     return out
+
+
+def _country_list(span: Span, idx: EntityIndex, gaz: Gazetteer) -> list[tuple[int, str]]:
+    """The countries of a span that is nothing but a list of country names, each at its first token."""
+    parts: list[list[Token]] = [[]]
+    for t in span:
+        if t.text == "," or t.lower_ == "and":
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
+        return []
+    found = []
+    for p in parts:
+        country = gaz.country(" ".join(t.text for t in p))
+        if country is None:
+            return []
+        found.append((p[0].i, idx.country_entity(country.name, gaz)))
+    return found
 
 
 class _Collector:
@@ -332,7 +365,9 @@ def _evidence(doc: Doc, start: int, end: int) -> Evidence:
     return sentence_evidence(doc[start:end])
 
 
-def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
+def extract_memberships(doc: Doc, idx: EntityIndex, gaz: Gazetteer | None = None) -> list[BlocMembership]:
+    """The memberships the article states, each once, in text order (then appositions)."""
+    gaz = gaz or Gazetteer.load()  # cached: the entity stage loaded it already
     blocs = _bloc_mentions(doc, idx)
     got = _Collector(idx)
     units = _units(doc)
@@ -345,7 +380,7 @@ def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
         bloc: _Bloc | None = here[0] if here else None
         strict = False  # the bloc is only carried over: read lists that follow a member noun only
         sent_words = {t.lower_ for t in sent}
-        countries = _country_mentions(doc, idx, sent)
+        countries = _country_mentions(doc, idx, sent, gaz)
         if bloc is None and last_bloc is not None and any(
                 t.lower_ in BLOC_ANAPHORS and t.i > 0 and doc[t.i - 1].lower_ in {"the", "this", "that"}
                 for t in sent):
@@ -367,7 +402,7 @@ def extract_memberships(doc: Doc, idx: EntityIndex) -> list[BlocMembership]:
                 _leaders_list(doc, sent, bloc, countries, prev_countries, got)
                 _founders(doc, idx, sent, here, countries, prev_countries, got)
                 if n + 1 < len(units):
-                    _counted_list(doc, idx, sent, bloc, units[n + 1], countries, got)
+                    _counted_list(doc, idx, sent, bloc, units[n + 1], countries, got, gaz)
         elif last_bloc is not None and n - last_bloc_unit <= 3:
             _joins_the_others(doc, sent, last_bloc, countries, got)
         if countries:
@@ -495,12 +530,8 @@ def _founders(doc: Doc, idx: EntityIndex, sent: Span, here: list[_Bloc], countri
         if subj.lower_ in {"countries", "nations", "states"} and any(
                 c.lower_ in {"these", "those", "the"} for c in subj.children):
             members = [k for _, k in prev_countries]
-        else:
-            for t in [subj, *subj.conjuncts]:
-                m = idx.at(t.i)
-                k = at.get(m.start) if m is not None else None
-                if k:
-                    members.append(k)
+        else:  # every country inside the subject phrase, however the parser chained the list
+            members = [k for i, k in at.items() if subj.left_edge.i <= i <= subj.right_edge.i]
         if len(set(members)) < 1:
             continue
         ev = sentence_evidence(sent)
@@ -509,7 +540,7 @@ def _founders(doc: Doc, idx: EntityIndex, sent: Span, here: list[_Bloc], countri
 
 
 def _counted_list(doc: Doc, idx: EntityIndex, sent: Span, bloc: _Bloc, nxt: Span,
-                  countries: list[tuple[int, str]], got: _Collector) -> None:
+                  countries: list[tuple[int, str]], got: _Collector, gaz: Gazetteer) -> None:
     """ "the four full member countries of the bloc." then a unit naming exactly four countries.
 
     The count is the text's own statement of how many members there are; the unit that follows
@@ -527,7 +558,7 @@ def _counted_list(doc: Doc, idx: EntityIndex, sent: Span, bloc: _Bloc, nxt: Span
                     count = n
     if not count or count < 2:
         return
-    listed = list(dict.fromkeys(k for _, k in _country_mentions(doc, idx, nxt)))
+    listed = list(dict.fromkeys(k for _, k in _country_mentions(doc, idx, nxt, gaz)))
     if len(listed) != count:
         return
     if any(t.lower_ in _NON_MEMBER for t in nxt):
