@@ -164,3 +164,18 @@ def test_evidence_of_a_split_colon_list_quotes_both_parts(extract: Extract) -> N
     for b in facts.memberships:
         assert b.evidence.quote == text[b.evidence.start:b.evidence.end]
         assert "Quad" in b.evidence.quote and facts.entities[b.member].name in b.evidence.quote
+
+
+def test_list_item_country_inside_a_leaders_title(extract: Extract) -> None:
+    # the small model folds some "of <country>" into the person's name; the list still names it
+    facts = extract("The meeting drew the leaders of the Visegrad Group: the Prime Minister of the Czech Republic "
+                    "Petr Fiala, the President of Hungary Katalin Novak, the Prime Minister of Slovakia Robert Fico "
+                    "and the President of Poland Andrzej Duda.")
+    assert members(facts) == of("Visegrad Group", "Czechia", "Hungary", "Slovakia", "Poland")
+
+
+def test_joined_list_with_a_long_country_name(extract: Extract) -> None:
+    facts = extract("Somalia became the eighth member of the East African Community on Friday. Somalia joins "
+                    "Kenya, Uganda, Rwanda and the Democratic Republic of the Congo.")
+    assert members(facts) == of("East African Community", "Somalia", "Kenya", "Uganda", "Rwanda",
+                                "Democratic Republic of the Congo")

@@ -323,6 +323,54 @@ def _country_mentions(doc: Doc, idx: EntityIndex, span: Span, gaz: Gazetteer) ->
     return out
 
 
+def _unmentioned_countries(doc: Doc, idx: EntityIndex, span: Span, gaz: Gazetteer,
+                           extent: dict[int, int]) -> list[tuple[int, str]]:
+    """Country names in ``span`` that the entity stage left inside another name or untyped.
+
+    Only for the list patterns, where each item's place is clear: "President of Hungary Katalin
+    Novák, Prime Minister of the Czech Republic Petr Fiala". A name counts when it is written as
+    the country's own name or alias (not a demonym) after "of", "from", "(" or a list comma, and
+    ``extent`` records where each found name ends.
+    """
+    out: list[tuple[int, str]] = []
+    i = span.start
+    while i < span.end:
+        m = idx.at(i)
+        if m is not None and m.kind is Kind.COUNTRY:
+            i = m.end
+            continue
+        prev = doc[i - 1].lower_ if i > 0 else ""
+        if prev == "the" and i > 1:
+            prev = doc[i - 2].lower_
+        if not doc[i].is_title or prev not in {"of", "from", "(", ",", "and"}:
+            i += 1
+            continue
+        for n in range(min(6, span.end - i), 0, -1):
+            words = doc[i:i + n]
+            if not words[-1].is_title or any(not (t.is_title or t.lower_ in _SMALL) for t in words):
+                continue
+            country = gaz.country(words.text)
+            if country is None:
+                continue
+            own = {fold(country.name), *(fold(a) for a in country.aliases)}
+            if country.official:
+                own.add(fold(country.official))
+            if fold(words.text) in own:
+                out.append((i, idx.country_entity(country.name, gaz)))
+                extent[i] = i + n
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+def _with_unmentioned(doc: Doc, idx: EntityIndex, span: Span, gaz: Gazetteer, countries: list[tuple[int, str]],
+                      extent: dict[int, int]) -> list[tuple[int, str]]:
+    known = {i for i, _ in countries}
+    extra = [(i, k) for i, k in _unmentioned_countries(doc, idx, span, gaz, extent) if i not in known]
+    return sorted(countries + extra)
+
+
 def _country_list(span: Span, idx: EntityIndex, gaz: Gazetteer) -> list[tuple[int, str]]:
     """The countries of a span that is nothing but a list of country names, each at its first token."""
     parts: list[list[Token]] = [[]]
@@ -395,16 +443,18 @@ def extract_memberships(doc: Doc, idx: EntityIndex, gaz: Gazetteer | None = None
         if here:
             last_bloc = here[-1]
             last_bloc_unit = n
+        extent: dict[int, int] = {}  # where a country name the entity stage missed ends
         if bloc is not None:
             _cued_members(doc, idx, sent, bloc, countries, sent_words, got, strict=strict)
-            _colon_list(doc, idx, sent, bloc, countries, got)
+            listed = _with_unmentioned(doc, idx, sent, gaz, countries, extent) if ":" in sent.text else countries
+            _colon_list(doc, idx, sent, bloc, listed, got, extent)
             if not strict:
-                _leaders_list(doc, sent, bloc, countries, prev_countries, got)
+                _leaders_list(doc, sent, bloc, listed, prev_countries, got)
                 _founders(doc, idx, sent, here, countries, prev_countries, got)
                 if n + 1 < len(units):
                     _counted_list(doc, idx, sent, bloc, units[n + 1], countries, got, gaz)
         elif last_bloc is not None and n - last_bloc_unit <= 3:
-            _joins_the_others(doc, sent, last_bloc, countries, got)
+            _joins_the_others(doc, sent, last_bloc, _with_unmentioned(doc, idx, sent, gaz, countries, extent), got)
         if countries:
             prev_countries = countries
     return got.out + _appositive_members(doc, idx, got.seen)
@@ -473,7 +523,7 @@ def _leaders_list(doc: Doc, sent: Span, bloc: _Bloc, countries: list[tuple[int, 
 
 
 def _colon_list(doc: Doc, idx: EntityIndex, sent: Span, bloc: _Bloc, countries: list[tuple[int, str]],
-                got: _Collector) -> None:
+                got: _Collector, extent: dict[int, int] | None = None) -> None:
     """ "The council has 15 members, five of them permanent: A, B, C, D and E."
 
     The words before the colon speak of the bloc's members (and of no guests, observers or
@@ -494,7 +544,10 @@ def _colon_list(doc: Doc, idx: EntityIndex, sent: Span, bloc: _Bloc, countries: 
     in_country = set()
     for i, _ in listed:
         m = idx.at(i)
-        in_country |= set(range(m.start, m.end)) if m is not None else {i}
+        if extent and i in extent:
+            in_country |= set(range(i, extent[i]))
+        else:
+            in_country |= set(range(m.start, m.end)) if m is not None else {i}
     for t in doc[colon.i + 1:sent.end]:
         if t.i in in_country or t.is_space or t.is_punct or t.lower_ in {"and", "the", "namely"}:
             continue
