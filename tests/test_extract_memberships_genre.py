@@ -179,3 +179,19 @@ def test_joined_list_with_a_long_country_name(extract: Extract) -> None:
                     "Kenya, Uganda, Rwanda and the Democratic Republic of the Congo.")
     assert members(facts) == of("East African Community", "Somalia", "Kenya", "Uganda", "Rwanda",
                                 "Democratic Republic of the Congo")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Egypt and Jordan, both members of the Arab League, backed the plan.", of("Arab League", "Egypt", "Jordan")),
+    ("Ghana and Senegal, two ECOWAS member states, condemned the coup.", of("ECOWAS", "Ghana", "Senegal")),
+    ("Qatar is one of the six members of the Gulf Cooperation Council.", of("Gulf Cooperation Council", "Qatar")),
+    ("European Union member states such as France and Germany backed the plan.",
+     of("European Union", "France", "Germany")),
+], ids=["apposition-after-list", "apposition-member-states", "one-of-the-members", "such-as"])
+def test_member_phrases_beside_the_countries(extract: Extract, text: str, expected: set[tuple[str, str]]) -> None:
+    assert members(extract(text)) == expected
+
+
+def test_apposition_inside_a_list_covers_only_its_own_country(extract: Extract) -> None:
+    facts = extract("Egypt, a member of the Arab League, and Iran held talks.")
+    assert members(facts) == of("Arab League", "Egypt")

@@ -195,7 +195,7 @@ _MODALS = {"could", "may", "might", "would", "will", "shall", "should", "must", 
 #: Verbs whose "to join" is a wish, not an accession ("hopes to join"; "expanded to include" is one).
 _WANTING = {"hope", "want", "seek", "plan", "aim", "wish", "intend", "try", "expect", "aspire", "bid", "push",
             "strive", "prepare", "apply", "ask", "request", "vote", "move", "decide", "agree", "consider"}
-_LIST_GLUE = {",", "and", "or", "the", "—", "–", "-", "(", ")", "as", "well", "by", "of", ":", "from", "namely",
+_LIST_GLUE = {",", "and", "or", "the", "—", "–", "-", "(", ")", "as", "well", "by", "of", ":", "from", "namely", "such",
               "republic", "united"}
 
 
@@ -211,6 +211,16 @@ def _negated_member(c: Token) -> bool:
     return c.i > 0 and c.doc[c.i - 1].lower_ in {"not", "never"}
 
 
+def _member_phrase(head: Token) -> bool:
+    """ "a member of X", "both members of X", "two ECOWAS member states": an apposition that is a membership."""
+    if any(t.lower_ in _NON_MEMBER or t.dep_ == "neg" for t in head.subtree):
+        return False
+    if head.lower_ in _MEMBER_NOUNS:
+        return not _negated_member(head)
+    return head.lower_ in {"states", "countries", "nations"} and any(
+        c.dep_ in {"compound", "amod"} and c.lower_ in _MEMBER_NOUNS for c in head.children)
+
+
 def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bool, bool]:
     """(membership cue, non-membership cue, list led by a member noun) for a country token.
 
@@ -221,6 +231,11 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
     member = False
     non_member = False
     led = False
+    first = tok  # "Egypt and Jordan, both members of the Arab League, ...": the apposition follows the list
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    if any(c.dep_ == "appos" and c.i > tok.i and _member_phrase(c) for c in first.children):
+        member = True
     for a in [tok, *tok.ancestors]:
         if a.i < sent.start or a.i >= sent.end:
             break
@@ -253,6 +268,12 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
             if c.dep_ == "nsubj" and c.lower_ in _MEMBER_NOUNS and a.lemma_ == "be" and not _negated_member(c) \
                     and not any(g.lower_ in _NON_MEMBER for g in c.children):
                 member = True  # "The bloc's five members are A, B and C"
+            if c.dep_ in {"attr", "oprd", "appos"} and c.lower_ in {"one", "some", "two", "three", "all"}:
+                for of in c.children:  # "Qatar is one of the six members of ..."
+                    if of.dep_ == "prep" and of.lower_ == "of":
+                        for g in of.children:
+                            if g.dep_ == "pobj" and g.lower_ in _MEMBER_NOUNS and not _negated_member(g):
+                                member = True
             if c.dep_ in {"attr", "oprd"} and {c.lower_, c.lemma_.lower()} & _NON_MEMBER:
                 non_member = True  # "Ukraine is a partner of the alliance"
             if c.dep_ == "neg" and words & MEMBER_CUES:
