@@ -195,3 +195,18 @@ def test_member_phrases_beside_the_countries(extract: Extract, text: str, expect
 def test_apposition_inside_a_list_covers_only_its_own_country(extract: Extract) -> None:
     facts = extract("Egypt, a member of the Arab League, and Iran held talks.")
     assert members(facts) == of("Arab League", "Egypt")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("BRICS member countries Brazil, Russia and India backed the plan.", of("BRICS", "Brazil", "Russia", "India")),
+    ("Morocco was readmitted to the African Union in 2017.", of("African Union", "Morocco")),
+    ("Gambia rejoined the Commonwealth in 2018.", of("Commonwealth", "Gambia")),
+    ("Finland, which joined NATO last year, hosted the drills.", of("NATO", "Finland")),
+], ids=["member-countries", "readmitted", "rejoined", "which-joined"])
+def test_more_accession_and_list_wordings(extract: Extract, text: str, expected: set[tuple[str, str]]) -> None:
+    assert members(extract(text)) == expected
+
+
+def test_which_joined_the_talks_is_no_membership(extract: Extract) -> None:
+    facts = extract("Finland, which joined the talks late, told NATO it had concerns.")
+    assert facts.memberships == []

@@ -192,3 +192,5 @@ NUMBER_WORDS: dict[str, int] = {
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
         "seventeen eighteen nineteen twenty".split())
 }
+#: Accession verbs beyond MEMBER_CUES: a country that rejoins or is readmitted is a member again.
+REJOIN_CUES: frozenset[str] = _words("rejoined rejoin rejoins readmitted readmit readmits")

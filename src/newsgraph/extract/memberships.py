@@ -39,6 +39,7 @@ from newsgraph.extract.lexicon import (
     MEMBER_UNDOING_CUES,
     NON_MEMBER_CUES,
     NUMBER_WORDS,
+    REJOIN_CUES,
 )
 from newsgraph.facts import BlocMembership, Evidence, Kind, Status
 from newsgraph.gazetteer import Gazetteer
@@ -56,6 +57,7 @@ _NOT_BLOC_WORDS = {"heads", "ministers", "summit", "session", "authority", "secr
                    "parliament", "assembly", "bank", "party", "ministry", "department", "government"}
 
 _NON_MEMBER = NON_MEMBER_CUES | MEMBER_UNDOING_CUES
+_MEMBER_CUES = MEMBER_CUES | REJOIN_CUES
 
 
 def _name_is_bloc(name: str) -> bool:
@@ -221,7 +223,8 @@ def _member_phrase(head: Token) -> bool:
         c.dep_ in {"compound", "amod"} and c.lower_ in _MEMBER_NOUNS for c in head.children)
 
 
-def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bool, bool]:
+def _cues_on_path(tok: Token, sent: Span, countries: set[int],
+                  bloc_at: int | None = None) -> tuple[bool, bool, bool]:
     """(membership cue, non-membership cue, list led by a member noun) for a country token.
 
     Read two ways, since list parses are brittle: up the dependency tree (the token's ancestors,
@@ -242,14 +245,14 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
         words = {a.lower_, a.lemma_.lower()}
         if words & _NON_MEMBER:
             non_member = True
-        if words & MEMBER_CUES:
+        if words & _MEMBER_CUES:
             member = True
             if a.lower_ in _MEMBER_NOUNS and _negated_member(a):
                 non_member = True
             if any(c.dep_ in {"amod", "compound", "nmod"} and {c.lower_, c.lemma_.lower()} & _NON_MEMBER
                    for c in a.children):
                 non_member = True  # "Timor-Leste's planned membership", "a would-be member"
-        carries = bool(words & MEMBER_CUES) or any(
+        carries = bool(words & _MEMBER_CUES) or any(
             c.dep_ in {"attr", "oprd"} and c.lower_ in _MEMBER_NOUNS for c in a.children)
         if carries and a.pos_ in {"VERB", "AUX"} and any(
                 c.dep_ == "aux" and (c.lower_ in _MODALS or (c.tag_ == "TO" and a.head.lemma_.lower() in _WANTING))
@@ -276,7 +279,7 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
                                 member = True
             if c.dep_ in {"attr", "oprd"} and {c.lower_, c.lemma_.lower()} & _NON_MEMBER:
                 non_member = True  # "Ukraine is a partner of the alliance"
-            if c.dep_ == "neg" and words & MEMBER_CUES:
+            if c.dep_ == "neg" and words & _MEMBER_CUES:
                 non_member = True  # "has not joined"
             if c.dep_ == "prep" and c.lower_ == "as":
                 objs = {g.lower_ for g in c.subtree}
@@ -287,6 +290,10 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
     for c in tok.children:  # "Bolivia, which became a full member of Mercosur, ..."
         if c.dep_ == "relcl" and not any(g.dep_ == "aux" and (g.lower_ in _MODALS or g.tag_ == "TO")
                                          for g in c.children):
+            if bloc_at is not None and c.lemma_.lower() in {"join", "rejoin"} \
+                    and not any(g.dep_ == "neg" for g in c.children) \
+                    and any(g.dep_ == "dobj" and g.left_edge.i <= bloc_at <= g.right_edge.i for g in c.children):
+                member = True  # "Finland, which joined NATO last year, ..."
             for g in c.children:
                 if g.dep_ in {"attr", "oprd"} and g.lower_ in _MEMBER_NOUNS:
                     if _negated_member(g) or any(x.lower_ in _NON_MEMBER for x in g.children) \
@@ -303,9 +310,11 @@ def _cues_on_path(tok: Token, sent: Span, countries: set[int]) -> tuple[bool, bo
         w = {doc[i].lower_, doc[i].lemma_.lower()}
         if w & _NON_MEMBER:
             non_member = True
-        elif w & (MEMBER_CUES | {"found", "founded", "founding", "states"}) and not (w & {"including", "include"}):
+        elif w & (_MEMBER_CUES | {"found", "founded", "founding", "states"}) and not (w & {"including", "include"}):
             member = True
             led = bool(w & (_MEMBER_NOUNS | {"states", "countries", "nations"}))
+        elif w & {"countries", "nations"} and i > sent.start and doc[i - 1].lower_ in _MEMBER_NOUNS:
+            member = led = True  # "BRICS member countries Brazil, Russia and India"
     return member, non_member, led
 
 
@@ -495,7 +504,7 @@ def _cued_members(doc: Doc, idx: EntityIndex, sent: Span, bloc: _Bloc, countries
     after a member noun counts ("the 16 member states, namely A, B ..."), since a loose cue in a
     later sentence may well be about another grouping.
     """
-    if not sent_words & (MEMBER_CUES | {"founded", "founding"}):
+    if not sent_words & (_MEMBER_CUES | {"founded", "founding"}):
         return
     tokens = set()
     for i, _ in countries:
@@ -507,7 +516,8 @@ def _cued_members(doc: Doc, idx: EntityIndex, sent: Span, bloc: _Bloc, countries
             continue
         if doc[i].dep_ == "amod" or doc[i].tag_ == "JJ":
             continue  # "Ukrainian Foreign Minister ... joined the talks": an adjective joins nothing
-        member, non_member, led = _cues_on_path(doc[i], sent, tokens)
+        bloc_at = bloc.start if sent.start <= bloc.start < sent.end else None
+        member, non_member, led = _cues_on_path(doc[i], sent, tokens, bloc_at)
         if member and not non_member and (led or not strict):
             got.add(key, bloc, sentence_evidence(sent))
 
