@@ -282,7 +282,9 @@ def evaluate_cmd(gold_dir: Path, articles: tuple[Path, ...], model: str | None, 
     """Score extraction against gold annotations (one GOLD_DIR/<article id>.json per article).
 
     The articles are ingested into a temporary in-memory store and read back through the contract
-    queries, so the figures are those of what a SPARQL client would see.
+    queries, so the figures are those of what a SPARQL client would see. The rows are those of the
+    shared evaluation's scorer (persons, organizations, posts, meeting pairs, meetings as wholes,
+    memberships, person QIDs); -v lists the errors grouped by kind (wrong role, split meeting, ...).
     """
     from newsgraph import evaluate
 
