@@ -278,7 +278,7 @@ main.add_command(gazetteer)
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--model", default=None, help="spaCy model package (as for ingest).")
-@click.option("--verbose", "-v", is_flag=True, help="List every miss and every extra.")
+@click.option("--verbose", "-v", is_flag=True, help="List every miss and every extra, grouped by kind of error.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the figures as JSON here.")
 def evaluate_cmd(gold_dir: Path, articles: tuple[Path, ...], model: str | None, verbose: bool,
@@ -286,7 +286,9 @@ def evaluate_cmd(gold_dir: Path, articles: tuple[Path, ...], model: str | None, 
     """Score extraction against gold annotations (one GOLD_DIR/<article id>.json per article).
 
     The articles are ingested into a temporary in-memory store and read back through the contract
-    queries, so the figures are those of what a SPARQL client would see.
+    queries, so the figures are those of what a SPARQL client would see. The rows are those of the
+    shared evaluation's scorer (persons, organizations, posts, meeting pairs, meetings as wholes,
+    memberships, person QIDs); -v lists the errors grouped by kind (wrong role, split meeting, ...).
     """
     from newsgraph import evaluate
 

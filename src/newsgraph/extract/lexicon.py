@@ -200,3 +200,31 @@ PORTFOLIO_WORDS: frozenset[str] = _words(
     and the of
     """
 )
+
+# -- memberships: accessions, withdrawals, founders and member lists (extract/memberships.py) ------------
+
+#: Words that put a stated membership in the future or undo it: "its planned membership", "exited
+#: the bloc", "the withdrawal of Mali". A country under one of these is not (or no longer) a member.
+MEMBER_UNDOING_CUES: frozenset[str] = _words(
+    """
+    planned prospective proposed potential future eventual possible would-be hopeful hopefuls aspirant
+    exit exited exits exiting withdrawal withdraw withdrawing withdraws leave leaves leaving departure
+    quitting suspension expulsion former ex-member formerly associated associate associates
+    application applications applying
+    """
+)
+#: Verbs whose subject brings a bloc into being: the founders are its first members.
+FOUNDING_VERBS: frozenset[str] = _words("establish found form create launch set")
+#: Nouns for the people who stand for a bloc's members at its table ("leaders of the bloc: ...").
+BLOC_LEADER_NOUNS: frozenset[str] = _words("leaders leader presidents heads members member-states states countries")
+#: Nouns that, right after a name, say the name is a grouping of countries ("the B9 group",
+#: "the AES countries", "EU member states").
+BLOC_FOLLOWERS: frozenset[str] = _words("group grouping bloc alliance countries nations states member members")
+#: Number words, for "the four full member countries" (the count a member list must have).
+NUMBER_WORDS: dict[str, int] = {
+    w: n for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split())
+}
+#: Accession verbs beyond MEMBER_CUES: a country that rejoins or is readmitted is a member again.
+REJOIN_CUES: frozenset[str] = _words("rejoined rejoin rejoins readmitted readmit readmits")
