@@ -450,6 +450,11 @@ class _Clusterer:
             return []
         exact = [p for p in cands if sur in p.surnames()]
         cands = exact or cands
+        # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
+        # a person in full first, so one such person is the one; two, and the article cannot tell
+        here = [p for p in exact if any(o.graph == m.graph and (o.full or o.qid) for o in p.mentions)]
+        if here:
+            return here if len(here) == 1 and not _conflict(m.posts, here[0].posts) else []
         if m.posts:
             return [p for p in cands if self._post_fits(m, p)]
         return [p for p in cands if self._comentioned(m, p)]

@@ -20,7 +20,7 @@ from anyascii import anyascii
 
 #: Words that open a name without being part of it ("Gen Musharraf", "Sergeant Keith McDonald").
 TITLES = frozenset("""
-mr mrs ms miss mx dr prof professor sir dame madam mister
+mr mrs ms miss mx dr prof professor sir dame madam mister pm
 president vice prime premier chancellor minister secretary senator sen rep representative congressman
 congresswoman governor gov mayor ambassador envoy speaker chairman chairwoman chair judge justice
 deputy acting former ex late foreign defence defense interior finance
