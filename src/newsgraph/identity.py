@@ -298,16 +298,19 @@ class _Clusterer:
         linked = list(by_qid.values())
         by_name: dict[tuple[str, ...], list[_Person]] = {}
         bare: list[_Mention] = []
+        pending = []
         for m in self.mentions:
-            if m.qid:
-                continue
-            if not m.full:
-                bare.append(m)
-                continue
-            target = self._linked_for(m, linked)
-            if target is not None:
-                target.add(m)
-                continue
+            if not m.qid:
+                (pending if m.full else bare).append(m)
+        joined = True
+        while joined:  # a spelling one article ties to a person holds for the others: until nothing joins
+            joined = False
+            for m in list(pending):
+                if (target := self._linked_for(m, linked)) is not None:
+                    target.add(m)
+                    pending.remove(m)
+                    joined = True
+        for m in pending:
             groups = by_name.setdefault(m.full, [])
             home = next((g for g in groups if not _conflict(m.posts, g.posts)), None)
             if home is None:
@@ -457,17 +460,20 @@ class _Clusterer:
             return here if len(here) == 1 and not _conflict(m.posts, here[0].posts) else []
         if m.posts:
             return [p for p in cands if self._post_fits(m, p)]
-        return [p for p in cands if self._comentioned(m, p)]
+        # with no post, the people named along with it decide, and only for the very surname
+        return [p for p in exact if self._comentioned(m, p)] if exact == cands else []
 
 
 def _preferred(p: _Person) -> str:
-    """The fullest form the person's mentions attest: among forms used by two mentions or more (all
-    forms when none is), the one of most words, then the most used, then with diacritics kept."""
+    """The fullest form the person's mentions attest: among full names (a bare surname only when
+    there is none) used by two mentions or more (all of them when none is), the one of most words,
+    then the most used, then with diacritics kept."""
     counts: dict[str, int] = {}
     for m in p.mentions:
         for n in dict.fromkeys(nm.core_name(x) for x in m.names):
             counts[n] = counts.get(n, 0) + 1
-    forms = [n for n, c in counts.items() if c >= 2] or list(counts)
+    forms = [n for n in counts if len(nm.significant(n)) >= 2] or list(counts)  # a full name, when any
+    forms = [n for n in forms if counts[n] >= 2] or forms
     return max(forms, key=lambda n: (len(nm.significant(n)), counts[n], not n.isascii(), n))
 
 

@@ -77,14 +77,22 @@ def skeleton(word: str) -> str:
 
 def similar(a: str, b: str) -> bool:
     """Two spellings of one name word: "mirziyoyev"/"mirziyoev", "tokayev"/"toqaev", "shoigu"/"shoygu".
-    Short words must be equal: "li" and "lu" are two names."""
+    Short words must be equal ("li" and "lu" are two names), and a feminine form is another person
+    ("lavrova", "zelenska"); "hassan" and "hussein" are two names."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 4:
+    if min(len(a), len(b)) < 4 or _gendered(a, b) or _gendered(b, a):
         return False
-    if SequenceMatcher(None, a, b).ratio() >= 0.8:
+    ratio = SequenceMatcher(None, a, b).ratio()
+    if ratio >= 0.8:
         return True
-    return min(len(a), len(b)) >= 5 and a[0] == b[0] and skeleton(a) == skeleton(b) and abs(len(a) - len(b)) <= 2
+    return ratio >= 0.7 and min(len(a), len(b)) >= 5 and a[0] == b[0] and skeleton(a) == skeleton(b) \
+        and abs(len(a) - len(b)) <= 2
+
+
+def _gendered(a: str, b: str) -> bool:
+    """``b`` is the feminine form of ``a`` (Lavrov/Lavrova, Zelensky/Zelenska): a relative, not a spelling."""
+    return b == a + "a" or (a[-3:] in ("sky", "ski", "kiy", "kyi") and b[:-3] == a[:-3] and b[-3:] == "ska")
 
 
 def relation(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
