@@ -47,9 +47,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -127,7 +130,7 @@ class _Mention:
     posts: frozenset[Post]
     day: date | None
 
-    @property
+    @cached_property
     def full(self) -> tuple[str, ...]:
         """The significant words of the fullest name the article gives (empty for a bare surname)."""
         best: tuple[str, ...] = ()
@@ -137,13 +140,13 @@ class _Mention:
                 best = sig
         return best
 
-    @property
+    @cached_property
     def full_name(self) -> str:
         """The article's wording of its fullest name, titles off."""
         return next((nm.core_name(n) for n in self.names if nm.significant(n) == self.full),
                     nm.core_name(self.names[0]) if self.names else "")
 
-    @property
+    @cached_property
     def surname(self) -> str | None:
         sig = nm.significant(self.names[0]) if self.names else ()
         return sig[-1] if sig else None
@@ -243,58 +246,143 @@ def _near(a: date | None, b: date | None, years: int = YEARS) -> bool:
     return a is None or b is None or abs((a - b).days) <= years * 366
 
 
+def _within(days: Iterable[date], day: date, years: int) -> bool:
+    """Some of ``days`` is at most ``years`` from ``day``."""
+    ordered = sorted(days)
+    i = bisect_left(ordered, day)
+    return any(abs((ordered[j] - day).days) <= years * 366 for j in (i - 1, i) if 0 <= j < len(ordered))
+
+
 # -- the clustering ------------------------------------------------------------------------------------
 
 
 @dataclass
+class _Evidence:
+    """What some mentions of one person say, indexed for look-ups that cost the same with ten
+    mentions or ten thousand: posts by (role, place) and by role with their article days, the names
+    of the people their articles name (co-mentions) with day and graph, and name forms by count."""
+
+    fulls: set[tuple[str, ...]] = field(default_factory=set)  # full names (significant words)
+    posts: set[Post] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)  # graphs of mentions that are not bare surnames
+    by_place: dict[tuple[str, str], list[date | None]] = field(default_factory=dict)
+    by_role: dict[str, list[date]] = field(default_factory=dict)  # current posts of dated articles
+    with_names: dict[str, list[tuple[date | None, str]]] = field(default_factory=dict)
+    forms: Counter[str] = field(default_factory=Counter)  # name forms (titles off) -> mentions using them
+    prefs: Counter[str] = field(default_factory=Counter)  # published skos:prefLabel -> graphs
+
+
+@dataclass
 class _Person:
-    """A person the archive holds: the mentions grouped so far, and what they say together."""
+    """A person: the mentions grouped so far and what they say together (:class:`_Evidence`). A
+    person already published under a Wikidata-linked IRI comes in as one piece (the index keeps it
+    up to date as articles are stored) and a run adds to a layer of its own on top."""
 
     key: str
     qid: str | None = None
-    mentions: list[_Mention] = field(default_factory=list)
-    fulls: set[tuple[str, ...]] = field(default_factory=set)  # full names (significant words)
+    mentions: list[_Mention] = field(default_factory=list)  # the ones this run decides
+    layers: list[_Evidence] = field(default_factory=lambda: [_Evidence()])
+    iris: set[str] = field(default_factory=set)  # the published IRIs it comes from
+    label: str = ""  # the preferred label, once worked out
+
+    @property
+    def fulls(self) -> set[tuple[str, ...]]:
+        return set().union(*(e.fulls for e in self.layers))
+
+    @property
+    def posts(self) -> set[Post]:
+        return set().union(*(e.posts for e in self.layers))
+
+    @property
+    def graphs(self) -> set[str]:
+        return set().union(*(e.graphs for e in self.layers))
+
+    @property
+    def forms(self) -> Counter[str]:
+        return sum((e.forms for e in self.layers), Counter())
 
     def surnames(self) -> set[str]:
         return {f[-1] for f in self.fulls}
 
-    def add(self, m: _Mention) -> None:
-        self.mentions.append(m)
-        if m.full:
-            self.fulls.add(m.full)
+    def days_at(self, role: str, place: str) -> Iterator[date | None]:
+        for e in self.layers:
+            yield from e.by_place.get((role, place), ())
 
-    @property
-    def posts(self) -> set[Post]:
-        return {p for m in self.mentions for p in m.posts}
+    def days_as(self, role: str) -> list[date]:
+        return [d for e in self.layers for d in e.by_role.get(role, ())]
+
+    def named_with(self, name: str) -> Iterator[tuple[date | None, str]]:
+        for e in self.layers:
+            yield from e.with_names.get(name, ())
+
+    def over(self) -> _Person:
+        """This person with a fresh layer for a run's additions (the stored one stays as it is)."""
+        return _Person(self.key, self.qid, [], [*self.layers, _Evidence()], set(self.iris))
+
+    def add(self, m: _Mention, names_of: Callable[[str], frozenset[str]] | None = None,
+            pref: str | None = None, decide: bool = True) -> None:
+        if decide:
+            self.mentions.append(m)
+        e = self.layers[-1]
+        e.posts |= m.posts
+        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
+            e.forms[n] += 1
+        if pref is not None:
+            e.prefs[pref] += 1
+        if m.full:
+            e.fulls.add(m.full)
+        if not (m.full or m.qid):
+            return  # a bare surname joined: not evidence for others (no chains of surnames)
+        for role, country, org in m.posts:
+            for place in (country, org):
+                if place:
+                    e.by_place.setdefault((role, place), []).append(m.day)
+            if m.day and not role.startswith((FORMER, "~")):
+                e.by_role.setdefault(role, []).append(m.day)
+        if names_of is not None and m.graph not in e.graphs:
+            for name in names_of(m.graph):
+                e.with_names.setdefault(name, []).append((m.day, m.graph))
+        e.graphs.add(m.graph)
 
 
 class _Clusterer:
     """Groups a closed set of mentions into persons (see the module docstring for the rules)."""
 
-    def __init__(self, mentions: list[_Mention], gaz: Gazetteer | None, names_of: Callable[[str], set[str]]) -> None:
+    def __init__(self, mentions: list[_Mention], gaz: Gazetteer | None,
+                 names_of: Callable[[str], frozenset[str]], linked: Iterable[_Person] = ()) -> None:
         # sorted on what the articles say, never on IRIs decided before: the result must not
         # depend on the order articles came in
         self.mentions = sorted(mentions, key=lambda m: (m.day or date.min, m.graph, m.names, m.qid or ""))
+        self.published = sorted(linked, key=lambda p: min(p.iris))  # linked persons, as stored
         self.gaz = gaz
         self.names_of = names_of  # graph -> folded full names and QIDs of the persons it names (co-mentions)
 
     def person_of(self, qid: str) -> Person | None:
         return self.gaz.person(qid) if self.gaz is not None else None
 
-    def run(self) -> dict[tuple[str, str], tuple[str, str]]:
-        """``{(graph, ref): (IRI key, preferred label)}`` for every mention."""
+    def run(self) -> tuple[dict[tuple[str, str], tuple[str, str]], list[_Person]]:
+        """``{(graph, ref): (IRI key, preferred label)}`` for every mention, and the published
+        linked persons (with their key and label now worked out)."""
         people: list[_Person] = []
         by_qid: dict[str, _Person] = {}
+        for stored in self.published:
+            p = stored.over()
+            if p.qid in by_qid:  # one item under two IRIs (an older store): one person now
+                by_qid[p.qid].layers += p.layers
+                by_qid[p.qid].iris |= p.iris
+                continue
+            by_qid[p.qid or ""] = p
+            people.append(p)
         for m in self.mentions:
             if m.qid:
                 if m.qid not in by_qid:
                     by_qid[m.qid] = _Person("", m.qid)
                     people.append(by_qid[m.qid])
-                by_qid[m.qid].add(m)
+                by_qid[m.qid].add(m, self.names_of)
         for p in by_qid.values():
             for n in self._gaz_names(p.qid):
                 if len(sig := nm.significant(n)) >= 2:
-                    p.fulls.add(sig)
+                    p.layers[-1].fulls.add(sig)
         linked = list(by_qid.values())
         by_name: dict[tuple[str, ...], list[_Person]] = {}
         bare: list[_Mention] = []
@@ -307,7 +395,7 @@ class _Clusterer:
             joined = False
             for m in list(pending):
                 if (target := self._linked_for(m, linked)) is not None:
-                    target.add(m)
+                    target.add(m, self.names_of)
                     pending.remove(m)
                     joined = True
         for m in pending:
@@ -317,22 +405,22 @@ class _Clusterer:
                 home = _Person("")
                 groups.append(home)
                 people.append(home)
-            home.add(m)
+            home.add(m, self.names_of)
         self._keys(linked, by_name)
         for m in bare:
             found = self._surname_fits(m, [p for p in people if p.fulls])
             if len(found) == 1:
-                found[0].add(m)
+                found[0].add(m, self.names_of)
             else:
                 solo = _Person(f"{slugify(nm.core_name(m.names[0]))}{LOCAL_MARK}{m.graph.rsplit('/', 1)[-1]}")
-                solo.add(m)
+                solo.add(m, self.names_of)
                 people.append(solo)
         out = {}
         for p in people:
-            label = _preferred(p)
+            p.label = _preferred(p)
             for m in p.mentions:
-                out[(m.graph, m.ref)] = (p.key, label)
-        return out
+                out[(m.graph, m.ref)] = (p.key, p.label)
+        return out, [p for p in people if p.iris]
 
     def _gaz_names(self, qid: str | None) -> tuple[str, ...]:
         person = self.person_of(qid) if qid else None
@@ -345,7 +433,7 @@ class _Clusterer:
             person = self.person_of(p.qid) if p.qid else None
             if person is not None and self.gaz is not None:
                 p.key = linked_key(self.gaz, person)
-            else:  # an item the gazetteer does not hold: the key its linked mentions were given
+            elif not p.key:  # an item the gazetteer does not hold: the key its linked mentions were given
                 p.key = min(m.key for m in p.mentions if m.qid)
         taken: dict[str, list[_Person]] = {}
         for p in linked:
@@ -396,16 +484,13 @@ class _Clusterer:
         """A post of ``m`` that ``p`` held by the archive (same role, in the same country or body, in
         an article at most :data:`YEARS` years away; the role alone, when ``m``'s post has no place,
         within a year and for a current post) or by Wikidata (that day, the only bearer of the surname)."""
-        for role, country, org in m.posts:
-            for other in p.mentions:  # what a full name or a link said, never another bare surname
-                if not (other.full or other.qid) or other is m:
-                    continue
-                if _near(m.day, other.day) and _agree([(role, country, org)], other.posts):
+        for role, country, org in m.posts:  # what a full name or a link said, never another bare surname
+            for place in (country, org):
+                if place and any(_near(m.day, d) for d in p.days_at(role, place)):
                     return True
-                if country is None and org is None and not role.startswith((FORMER, "~")) \
-                        and m.day and other.day and _near(m.day, other.day, 1) \
-                        and any(r == role for r, _, _ in other.posts):
-                    return True
+            if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
+                    and _within(p.days_as(role), m.day, 1):
+                return True
             person = self.person_of(p.qid) if p.qid else None
             if person is not None and not role.startswith(("~", FORMER)) and self._held(person, role, m.day):
                 leader = role in LEADER_ROLES
@@ -435,10 +520,8 @@ class _Clusterer:
     def _comentioned(self, m: _Mention, p: _Person) -> bool:
         """The article names someone else whom an article of ``p`` names too, within a few years."""
         own = {" ".join(f) for f in p.fulls} | ({p.qid} if p.qid else set()) | {" ".join(m.full)}
-        mine = self.names_of(m.graph) - own
-        for other in p.mentions:
-            if (other.full or other.qid) and other.graph != m.graph and _near(m.day, other.day, 2) \
-                    and mine & self.names_of(other.graph):
+        for name in self.names_of(m.graph) - own:
+            if any(g != m.graph and _near(m.day, d, 2) for d, g in p.named_with(name)):
                 return True
         return False
 
@@ -455,7 +538,7 @@ class _Clusterer:
         cands = exact or cands
         # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
         # a person in full first, so one such person is the one; two, and the article cannot tell
-        here = [p for p in exact if any(o.graph == m.graph and (o.full or o.qid) for o in p.mentions)]
+        here = [p for p in exact if any(m.graph in e.graphs for e in p.layers)]
         if here:
             return here if len(here) == 1 and not _conflict(m.posts, here[0].posts) else []
         if m.posts:
@@ -468,10 +551,7 @@ def _preferred(p: _Person) -> str:
     """The fullest form the person's mentions attest: among full names (a bare surname only when
     there is none) used by two mentions or more (all of them when none is), the one of most words,
     then the most used, then with diacritics kept."""
-    counts: dict[str, int] = {}
-    for m in p.mentions:
-        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
-            counts[n] = counts.get(n, 0) + 1
+    counts = p.forms
     forms = [n for n in counts if len(nm.significant(n)) >= 2] or list(counts)  # a full name, when any
     forms = [n for n in forms if counts[n] >= 2] or forms
     return max(forms, key=lambda n: (len(nm.significant(n)), counts[n], not n.isascii(), n))
@@ -492,9 +572,13 @@ class IdentityIndex:
         self._graphs: dict[str, _Graph] = {}
         self._where: dict[str, set[str]] = {}  # resource IRI -> graphs that mention it
         # Inverted indexes; entries may be stale after a graph is replaced, so look-ups re-check.
-        self._by_skeleton: dict[str, set[tuple[str, str]]] = {}  # surname skeleton -> (graph, person IRI)
+        self._by_skeleton: dict[str, set[str]] = {}  # surname skeleton -> person IRIs
+        self._linked: Counter[str] = Counter()  # person IRI -> graphs where the article links it
+        self._agg: dict[str, _Person] = {}  # linked person IRI -> all its graphs say, kept up to date
         self._by_acronym: dict[str, set[str]] = {}
         self._pending: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {}
+        self._mentions: dict[tuple[str, str], _Mention] = {}  # made from the graphs, dropped with them
+        self._named: dict[str, frozenset[str]] = {}
 
     # -- building ------------------------------------------------------------------------------------
 
@@ -525,7 +609,12 @@ class IdentityIndex:
         """Drop what ``graph`` said (the article was deleted or is about to be replaced)."""
         g = graph.value if isinstance(graph, ox.NamedNode) else graph
         old = self._graphs.pop(g, None)
-        for iri in old.resources if old else ():
+        self._named.pop(g, None)
+        for iri, seen in old.resources.items() if old else ():
+            self._mentions.pop((g, iri), None)
+            self._agg.pop(iri, None)  # made again from its other graphs when next needed
+            if seen.qids:
+                self._linked[iri] -= 1
             if (where := self._where.get(iri)) is not None:
                 where.discard(g)
                 if not where:
@@ -537,7 +626,11 @@ class IdentityIndex:
             self._where.setdefault(iri, set()).add(graph)
             if seen.kind == "person":
                 for key in _skeletons(seen.names):
-                    self._by_skeleton.setdefault(key, set()).add((graph, iri))
+                    self._by_skeleton.setdefault(key, set()).add(iri)
+                if seen.qids:
+                    self._linked[iri] += 1
+                if (agg := self._agg.get(iri)) is not None and (m := self._mention(graph, iri)) is not None:
+                    agg.add(m, lambda x: self._names_of(x, {}), pref=seen.pref, decide=False)
             elif seen.kind == "org":
                 for name in seen.names:
                     if is_acronym(name):
@@ -559,28 +652,28 @@ class IdentityIndex:
         return len(self._where)
 
     def _mention(self, graph: str, iri: str) -> _Mention | None:
+        """The person ``iri`` of graph ``graph`` as a mention (made once per stored graph)."""
+        if (cached := self._mentions.get((graph, iri))) is not None:
+            return cached
         contribution = self._graphs.get(graph)
         seen = contribution.resources.get(iri) if contribution else None
         if seen is None or seen.kind != "person":
             return None
-        return _Mention(graph, iri, iri.rsplit("/", 1)[-1], tuple(seen.names), min(seen.qids) if seen.qids else None,
-                        frozenset(seen.posts), contribution.day if contribution else None)
+        m = _Mention(graph, iri, iri.rsplit("/", 1)[-1], tuple(seen.names), min(seen.qids) if seen.qids else None,
+                     frozenset(seen.posts), contribution.day if contribution else None)
+        self._mentions[(graph, iri)] = m
+        return m
 
-    def _names_of(self, graph: str, fresh: dict[str, list[_Mention]]) -> set[str]:
-        """Folded full names and QIDs of the persons graph ``graph`` names."""
+    def _names_of(self, graph: str, fresh: dict[str, list[_Mention]]) -> frozenset[str]:
+        """Folded full names and QIDs of the persons graph ``graph`` names (kept per stored graph)."""
         if graph in fresh:
-            ms = fresh[graph]
-        else:
+            return _named(fresh[graph])
+        if (cached := self._named.get(graph)) is None:
             contribution = self._graphs.get(graph)
-            ms = [m for iri in (contribution.resources if contribution else ())
-                  if (m := self._mention(graph, iri)) is not None]
-        out: set[str] = set()
-        for m in ms:
-            if m.full:
-                out.add(" ".join(m.full))
-            if m.qid:
-                out.add(m.qid)
-        return out
+            cached = _named([m for iri in (contribution.resources if contribution else ())
+                             if (m := self._mention(graph, iri)) is not None])
+            self._named[graph] = cached
+        return cached
 
     # -- resolution at link time ----------------------------------------------------------------------
 
@@ -598,8 +691,11 @@ class IdentityIndex:
                           tuple(dict.fromkeys([e.name, *sorted(e.aliases)])),
                           e.wikidata, frozenset(posts.get(e.key, set())), facts.article.published)
                  for e in ents.values() if e.kind is Kind.PERSON]
-        closed = self._closure(fresh, graph)
-        result = _Clusterer([*fresh, *closed], gaz, lambda g: self._names_of(g, {graph: fresh})).run()
+        if graph in self._graphs:  # re-ingest: the article is no evidence for itself
+            self.forget(graph)
+        closed, published = self._closure(fresh, graph)
+        result, persons = _Clusterer([*fresh, *closed], gaz, lambda g: self._names_of(g, {graph: fresh}),
+                                     published).run()
         for m in fresh:
             key, label = result[(m.graph, m.ref)]
             ent = ents[m.ref[4:]]
@@ -612,31 +708,60 @@ class IdentityIndex:
             seen = self._graphs[m.graph].resources[m.ref]
             if new != m.ref or seen.pref != label:
                 plan.setdefault(m.graph, []).append((m.ref, new, label))
+        for p in persons:  # published linked persons: rewritten only when their IRI or label changes
+            new = self.person_ns + p.key
+            stored = {n for e in p.layers for n, c in e.prefs.items() if c > 0}
+            for iri in sorted(p.iris):
+                if iri == new and stored == {p.label}:
+                    continue
+                for g in sorted(self._where.get(iri, ())):
+                    if iri != new or self._graphs[g].resources[iri].pref != p.label:
+                        plan.setdefault(g, []).append((iri, new, p.label))
         self._pending[graph] = plan
 
-    def _closure(self, fresh: list[_Mention], graph: str) -> list[_Mention]:
-        """The published mentions whose identity the article's persons may change: those sharing a
-        surname skeleton with them, and those sharing one with these, until none is added."""
+    def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person]]:
+        """What the article's persons may join or change: the published persons sharing a surname
+        skeleton with them (and those sharing one with these, until none is added). A person
+        published under a Wikidata-linked IRI comes as one kept-up-to-date piece, so a new article
+        about a person named in ten thousand others costs what one about a newcomer does; unlinked
+        and article-local persons come mention by mention, to be decided again."""
         todo = list(_skeletons([n for m in fresh for n in m.names]))
         for m in fresh:
             if m.qid:
                 todo += _skeletons(self._gaz_names(m.qid))
         seen_keys: set[str] = set()
-        out: dict[tuple[str, str], _Mention] = {}
+        single: dict[tuple[str, str], _Mention] = {}
+        linked: dict[str, _Person] = {}
         while todo:
             key = todo.pop()
             if key in seen_keys:
                 continue
             seen_keys.add(key)
-            for g, iri in sorted(self._by_skeleton.get(key, ())):
-                if g == graph or (g, iri) in out:
+            for iri in sorted(self._by_skeleton.get(key, ())):
+                if iri in linked or iri not in self._where:
                     continue
-                m = self._mention(g, iri)
-                if m is None or not any(key in _skeletons([n]) for n in m.names):
-                    continue  # a stale entry
-                out[(g, iri)] = m
-                todo += [k for k in _skeletons(m.names) if k not in seen_keys]
-        return list(out.values())
+                if self._linked[iri] > 0 and LOCAL_MARK not in iri:
+                    linked[iri] = p = self._aggregate(iri)
+                    todo += [k for k in _skeletons(p.forms) if k not in seen_keys]
+                    continue
+                for g in sorted(self._where[iri]):
+                    if g == graph or (g, iri) in single or (m := self._mention(g, iri)) is None:
+                        continue
+                    single[(g, iri)] = m
+                    todo += [k for k in _skeletons(m.names) if k not in seen_keys]
+        return list(single.values()), list(linked.values())
+
+    def _aggregate(self, iri: str) -> _Person:
+        """Everything the graphs of linked person ``iri`` say, made once and then kept up to date."""
+        if (p := self._agg.get(iri)) is None:
+            graphs = sorted(self._where.get(iri, ()))
+            qids = {q for g in graphs for q in self._graphs[g].resources[iri].qids}
+            p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri})
+            for g in graphs:
+                if (m := self._mention(g, iri)) is not None:
+                    p.add(m, lambda x: self._names_of(x, {}), pref=self._graphs[g].resources[iri].pref, decide=False)
+            self._agg[iri] = p
+        return p
 
     _gaz: Gazetteer | None = None
 
@@ -720,6 +845,16 @@ class IdentityIndex:
             found = self._acronym_candidates(acronym, theirs.country, contribution.countries, other)
             if [f for f, _ in found] == [iri]:
                 out.setdefault(other, []).append((old, iri, None))
+
+
+def _named(mentions: Iterable[_Mention]) -> frozenset[str]:
+    out: set[str] = set()
+    for m in mentions:
+        if m.full:
+            out.add(" ".join(m.full))
+        if m.qid:
+            out.add(m.qid)
+    return frozenset(out)
 
 
 def _skeletons(names: Iterable[str]) -> set[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -38,16 +39,19 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiouyhw]")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """ASCII, lower case, apostrophes dropped: "Erdoğan" -> "erdogan", "Путин" -> "putin"."""
     return anyascii(text).lower().replace("'", "").replace("’", "")
 
 
+@lru_cache(maxsize=65536)
 def tokens(text: str) -> list[str]:
     """The folded words of a name: "Abdel-Fattah el-Sissi" -> abdel fattah el sissi."""
     return [t for t in _SPLIT.split(fold(text)) if t]
 
 
+@lru_cache(maxsize=65536)
 def core_name(name: str) -> str:
     """``name`` without the titles it opens with, in its own spelling: "Gen. Pervez Musharraf" ->
     "Pervez Musharraf". The IRI and the preferred label are made from this form."""
@@ -57,11 +61,13 @@ def core_name(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def significant(name: str) -> tuple[str, ...]:
     """The folded words of the core name that tell names apart (particles dropped)."""
     return tuple(t for t in tokens(core_name(name)) if t not in PARTICLES)
 
 
+@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """A folded word's consonants, spelling-blind: "tokayev" and "toqaev" -> "tkv"."""
     w = word.replace("q", "k").replace("c", "k").replace("x", "ks")
@@ -75,6 +81,7 @@ def skeleton(word: str) -> str:
     return out
 
 
+@lru_cache(maxsize=65536)
 def similar(a: str, b: str) -> bool:
     """Two spellings of one name word: "mirziyoyev"/"mirziyoev", "tokayev"/"toqaev", "shoigu"/"shoygu".
     Short words must be equal ("li" and "lu" are two names), and a feminine form is another person
@@ -95,6 +102,7 @@ def _gendered(a: str, b: str) -> bool:
     return b == a + "a" or (a[-3:] in ("sky", "ski", "kiy", "kyi") and b[:-3] == a[:-3] and b[-3:] == "ska")
 
 
+@lru_cache(maxsize=65536)
 def relation(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
     """How two full names (significant words, two or more each) relate: "exact"; "variant" (same
     words, one spelt differently: "Shavkat Mirziyoev"); "part" (one is the other with words left out,
