@@ -29,9 +29,16 @@ rewritten (:meth:`IdentityIndex.backfill`, :func:`rewrite`), one transaction eac
 
 **Cost.** What is published is read with one query when an ingest run starts
 (:meth:`IdentityIndex.from_store`) and kept up to date as the run stores each article. A new article
-re-decides only the mentions that share a surname skeleton with its persons (:func:`newsgraph.names.skeleton`:
-"tokayev" and "toqaev" meet), never the whole archive, and rewrites only the graphs whose IRIs or
-labels change.
+looks only at persons sharing a surname skeleton with its own (:func:`newsgraph.names.skeleton`:
+"tokayev" and "toqaev" meet), and rewrites only the graphs whose IRIs or labels change. A person
+published under a Wikidata-linked IRI comes as one aggregate the index keeps up to date, so a new
+article about someone named in ten thousand others costs about what one about a newcomer does;
+unlinked and article-local mentions in those skeletons are decided again one by one.
+
+**Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
+so ingesting the same articles in any order gives the same IRIs and labels, with one exception
+kept for cost: what is already published under a linked person's IRI is not taken apart again
+(a bare surname joined to them stays joined if a second fitting namesake is published later).
 
 **Organizations**: an unlinked acronym ("the PKK") joins the one published body that has it as a
 name beside a full name ("Kurdistan Workers' Party"), when its country is the acronym's or one the
