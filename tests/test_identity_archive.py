@@ -329,3 +329,21 @@ def test_status_is_kept_apart_in_post_agreement() -> None:
     former = _facts("f2", date(2024, 2, 1), ("Valden", "Foreign Minister", "Norway"))
     former.posts[0].status = Status.FORMER
     assert archive.add(former).entities["person:0"].identity == "valden--in-f2"
+
+
+def test_a_person_published_in_many_graphs_comes_as_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    # past AGGREGATE_AT graphs an unlinked person is decided as a whole (cost): it still takes new
+    # mentions, bare surnames, and joins a linked person of its very name, rewriting every graph
+    import newsgraph.identity as identity
+
+    monkeypatch.setattr(identity, "AGGREGATE_AT", 2)
+    archive = _Archive()
+    for n in range(3):
+        archive.add(_facts(f"g{n}", date(2024, 7, 1 + n), ("Mira Valden", "Foreign Minister", "Norway")))
+    bare = archive.add(_facts("g3", date(2024, 7, 9), ("Valden", "Foreign Minister", "Norway")))
+    assert bare.entities["person:0"].identity == "mira-valden"
+    linked = _facts("g4", date(2024, 7, 10), ("Mira Valden", "Foreign Minister", "Norway"))
+    linked.entities["person:0"].wikidata = "Q99999995"
+    linked.entities["person:0"].identity = "mira-valden-q99999995"
+    archive.add(linked)
+    assert {archive.iri(f"g{n}") for n in range(5)} == {PERSON + "mira-valden-q99999995"}

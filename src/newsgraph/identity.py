@@ -83,6 +83,9 @@ LOCAL_MARK = "--in-"
 YEARS = 4
 
 Post = tuple[str, str | None, str | None]  # (role key, country IRI, organization IRI)
+#: An unlinked person published in this many graphs comes to later articles as one aggregate (its IRI
+#: then stays); fewer, and its mentions are decided again one by one.
+AGGREGATE_AT = 8
 #: Prefix of the role key of a post held in the past ("former foreign minister").
 FORMER = "was:"
 
@@ -291,6 +294,7 @@ class _Person:
     layers: list[_Evidence] = field(default_factory=lambda: [_Evidence()])
     iris: set[str] = field(default_factory=set)  # the published IRIs it comes from
     label: str = ""  # the preferred label, once worked out
+    fixed: bool = False  # an unlinked person published under many graphs: keeps its IRI key
 
     @property
     def fulls(self) -> set[tuple[str, ...]]:
@@ -324,7 +328,7 @@ class _Person:
 
     def over(self) -> _Person:
         """This person with a fresh layer for a run's additions (the stored one stays as it is)."""
-        return _Person(self.key, self.qid, [], [*self.layers, _Evidence()], set(self.iris))
+        return _Person(self.key, self.qid, [], [*self.layers, _Evidence()], set(self.iris), fixed=self.fixed)
 
     def add(self, m: _Mention, names_of: Callable[[str], frozenset[str]] | None = None,
             pref: str | None = None, decide: bool = True) -> None:
@@ -372,8 +376,12 @@ class _Clusterer:
         linked persons (with their key and label now worked out)."""
         people: list[_Person] = []
         by_qid: dict[str, _Person] = {}
+        unlinked: list[_Person] = []
         for stored in self.published:
             p = stored.over()
+            if not p.qid:
+                unlinked.append(p)
+                continue
             if p.qid in by_qid:  # one item under two IRIs (an older store): one person now
                 by_qid[p.qid].layers += p.layers
                 by_qid[p.qid].iris |= p.iris
@@ -405,6 +413,13 @@ class _Clusterer:
                     target.add(m, self.names_of)
                     pending.remove(m)
                     joined = True
+        for u in unlinked:  # a published unlinked person joins a linked one bearing its very name
+            if (target := self._absorbs(u, linked)) is not None:
+                target.layers += u.layers
+                target.iris |= u.iris
+            else:
+                by_name.setdefault(max(u.fulls, key=lambda f: (len(f), f)), []).append(u)
+                people.append(u)
         for m in pending:
             groups = by_name.setdefault(m.full, [])
             home = next((g for g in groups if not _conflict(m.posts, g.posts)), None)
@@ -450,15 +465,28 @@ class _Clusterer:
                 for p in ps:
                     if not p.key.endswith(f"-{(p.qid or '').lower()}"):
                         p.key = f"{key}-{(p.qid or '').lower()}"
-        used = {p.key for p in linked}
+        used = {p.key for p in linked} | {g.key for gs in by_name.values() for g in gs if g.fixed}
         for groups in by_name.values():
             for n, g in enumerate(groups):
+                if g.fixed:
+                    continue
                 stem = slugify(g.mentions[0].full_name)
                 key = stem if n == 0 and stem not in used else f"{stem}--{_qualifier(g.posts)}"
                 while key in used:
                     key += "-2"
                 g.key = key
                 used.add(key)
+
+    def _absorbs(self, u: _Person, linked: list[_Person]) -> _Person | None:
+        """The linked person an unlinked published person is, by the rule that needs no more than
+        the name: exactly their name, no gazetteer namesake, no posts in other countries."""
+        full = max(u.fulls, key=lambda f: (len(f), f))
+        found = [p for p in linked if full in p.fulls]
+        if len(found) != 1 or _conflict(u.posts, found[0].posts):
+            return None
+        p = found[0]
+        namesakes = {q.qid for q in self.gaz.persons_named(" ".join(full))} - {p.qid} if self.gaz else set()
+        return None if namesakes else p
 
     def _linked_for(self, m: _Mention, linked: list[_Person]) -> _Person | None:
         """The one linked person an unlinked full name joins, or None."""
@@ -747,10 +775,12 @@ class IdentityIndex:
             for iri in sorted(self._by_skeleton.get(key, ())):
                 if iri in linked or iri not in self._where:
                     continue
-                if self._linked[iri] > 0 and LOCAL_MARK not in iri:
-                    linked[iri] = p = self._aggregate(iri)
-                    todo += [k for k in _skeletons(p.forms) if k not in seen_keys]
-                    continue
+                if LOCAL_MARK not in iri and (self._linked[iri] > 0 or len(self._where[iri]) >= AGGREGATE_AT):
+                    p = self._aggregate(iri)
+                    if p.qid or p.fulls:
+                        linked[iri] = p
+                        todo += [k for k in _skeletons(p.forms) if k not in seen_keys]
+                        continue
                 for g in sorted(self._where[iri]):
                     if g == graph or (g, iri) in single or (m := self._mention(g, iri)) is None:
                         continue
@@ -763,7 +793,7 @@ class IdentityIndex:
         if (p := self._agg.get(iri)) is None:
             graphs = sorted(self._where.get(iri, ()))
             qids = {q for g in graphs for q in self._graphs[g].resources[iri].qids}
-            p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri})
+            p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri}, fixed=not qids)
             for g in graphs:
                 if (m := self._mention(g, iri)) is not None:
                     p.add(m, lambda x: self._names_of(x, {}), pref=self._graphs[g].resources[iri].pref, decide=False)
