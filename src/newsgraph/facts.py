@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from anyascii import anyascii
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -74,6 +76,7 @@ class Entity:
     wikidata: str | None = None  # bare QID such as "Q42", set by the linker
     link_confidence: float | None = None  # set with ``wikidata`` by the linker
     identity: str | None = None  # cross-article key (a slug) the linker derives from the linked item
+    pref_label: str | None = None  # persons: the preferred name across the archive (identity sets it)
 
 
 @dataclass(slots=True)
@@ -152,8 +155,12 @@ class ArticleFacts:
 
 
 def slugify(text: str) -> str:
-    """ASCII, lower-case, hyphenated: the stable local part of minted IRIs and entity keys."""
-    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    """ASCII, lower-case, hyphenated: the stable local part of minted IRIs and entity keys.
+
+    Transliteration is anyascii's (a maintained table for every script), not a hand-made one:
+    stripping accents alone turns "Radosław" into "rados-aw" and a Cyrillic name into nothing, so
+    one person got two IRIs and others none that a reader could recognise.
+    """
+    text = anyascii(unicodedata.normalize("NFC", text)).lower()
     text = text.replace("’", "").replace("'", "")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"

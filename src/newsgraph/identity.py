@@ -1,71 +1,97 @@
-"""Identity across articles for what the gazetteer cannot link: one IRI per person or body, not per name.
+"""Identity across articles: one IRI per person, whatever the article calls them and whatever the order.
 
-The mapper mints IRIs from names, so "Hakan Fidan" in two articles is already one resource. Two cases
-need more than the name, and both need to know what is already published:
+The mapper mints person IRIs from keys this module sets (:attr:`Entity.identity`), and every person
+gets one ``skos:prefLabel`` shared by all article graphs (:attr:`Entity.pref_label`). Each article
+graph is a *mention* of its persons: the article's own wording (``rdfs:label``, ``skos:altLabel``),
+its own Wikidata link (``owl:sameAs``, set by the gazetteer linker from this article's context), its
+post claims and its date. The IRIs are a function of the set of mentions published, not of the order
+they came in (:func:`_cluster`), in this order of evidence:
 
-* **A bare surname** ("Turkey's top diplomat Fidan") is not a name of its own: ``id/person/fidan``
-  would be every Fidan of every article. It joins a published person whose full name ends with that
-  surname only when this article's post claim for it agrees with one of that person's post claims
-  (same role, and same country or organization) and exactly one published person fits; it then also
-  takes that person's Wikidata item when they have exactly one. Otherwise it gets an IRI local to
-  the article, ``id/person/fidan--in-{article}``, which joins nothing.
-* **Namesakes**: a full name whose published bearer holds posts only in other countries than this
-  article's post claims for it say (the Egyptian minister and the Somali MP called Ahmed Hassan) is
-  another person, ``id/person/ahmed-hassan--somalia``; a mention with no post claim cannot be told
-  apart and keeps the name's IRI, as before.
+1. **Linked mentions** of one Wikidata item are one person, under the linker's key.
+2. **An unlinked full name** ("Gen Pervez Musharraf": titles are never part of a key, see
+   :mod:`newsgraph.names`) joins the one linked person in the archive who bears that name, or a
+   spelling of it ("Shavkat Mirziyoev", "Tayyip Erdogan", "Faisal bin Farhan"), when nothing
+   contradicts it (posts in other countries) and, unless the name is exact and the gazetteer knows
+   no namesake, when the article corroborates it: a post that person held at the article's date, or
+   a person both articles name. Otherwise unlinked full names of one spelling are one person
+   (``id/person/{slug}``); bearers with posts in disjoint countries are namesakes, and all but the
+   earliest get ``{slug}--{country}``.
+3. **A bare surname** ("President Bush", "Fidan") is never a person on its own: it joins the one
+   person with that surname whom its post and date single out (a post of the same role, in the same
+   country or organization, in an article within :data:`YEARS` years; or, for a linked person, a
+   position Wikidata says they held that day and no other bearer of the surname did) or, when the
+   article gives it no post, whom the people it names along with it single out. Two fitting persons,
+   or none, and it stays ``{slug}--in-{article}``, an IRI of that article alone.
 
-Organizations follow the same idea: an unlinked acronym ("the PKK") joins the one published body
-that has it as a name beside a full name ("Kurdistan Workers' Party"), when its country is the
-acronym's or one the article names.
+The preferred label is the fullest form the archive attests (twice, when any form is; titles off).
+When an article changes the IRI or the preferred label of persons in earlier graphs, those graphs are
+rewritten (:meth:`IdentityIndex.backfill`, :func:`rewrite`), one transaction each.
 
-What is published is read with one query when an ingest run starts (:meth:`IdentityIndex.from_store`)
-and kept up to date as the run stores each article (:meth:`IdentityIndex.learn`), so a run of
-thousands of articles never queries the store per article. An article's own graph never counts as
-evidence for itself, so re-ingesting an article gives the IRIs of the first time.
+**Cost.** What is published is read with one query when an ingest run starts
+(:meth:`IdentityIndex.from_store`) and kept up to date as the run stores each article. A new article
+looks only at persons sharing a surname skeleton with its own (:func:`newsgraph.names.skeleton`:
+"tokayev" and "toqaev" meet), and rewrites only the graphs whose IRIs or labels change. A person
+published under a Wikidata-linked IRI comes as one aggregate the index keeps up to date, so a new
+article about someone named in ten thousand others costs about what one about a newcomer does;
+unlinked and article-local mentions in those skeletons are decided again one by one.
 
-Trade-offs, since identity here depends on what else is published:
+**Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
+so ingesting the same articles in any order gives the same IRIs and labels, with one exception
+kept for cost: what is already published under a linked person's IRI is not taken apart again
+(a bare surname joined to them stays joined if a second fitting namesake is published later).
 
-* **Order**: when the full name comes *after* the bare surname, the surname's article was stored
-  with a local IRI; :meth:`IdentityIndex.backfill` then rewrites that article's graph (one
-  transaction, nothing else in it changes) so the result does not depend on which came first. For
-  namesakes the first one published keeps the plain IRI and a later one with other countries gets
-  the qualified one; that choice depends on order, but is stable afterwards: re-ingesting either
-  article gives it the same IRI again.
-* **Deletion** stays per article: deleting the article that named "Hakan Fidan" in full leaves the
-  other article's claims on ``id/person/hakan-fidan``; re-ingesting that article then gives it its
-  local IRI again.
-* **Caution over recall**: no post claim, two fitting people, or a country that disagrees all give
-  a local IRI (or leave the name's IRI), never a guess: a wrong merge joins two people's claims.
+**Organizations**: an unlinked acronym ("the PKK") joins the one published body that has it as a
+name beside a full name ("Kurdistan Workers' Party"), when its country is the acronym's or one the
+article names; an earlier acronym-only article is rewritten when the full name comes later.
+
+Trade-offs: deleting an article leaves the IRIs it decided in other graphs as they are (re-ingesting
+them decides again); a mention's own Wikidata link is evidence, but an item taken over through
+identity is not published in the article graph (the union holds it on the shared IRI), so that no
+decision feeds on its own output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 
 import pyoxigraph as ox
 
-from newsgraph.facts import ArticleFacts, Entity, Kind, slugify
-from newsgraph.gazetteer import normalize
-from newsgraph.mapping import article_graph, confidence_literal, entity_iri, wikidata_iri
+from newsgraph import names as nm
+from newsgraph.facts import ArticleFacts, Entity, Kind, Status, slugify
+from newsgraph.gazetteer import Gazetteer, Person
+from newsgraph.link import LEADER_ROLES, SINGLE_POST_ROLES
+from newsgraph.link import _identity as linked_key
+from newsgraph.mapping import article_graph, entity_iri
 from newsgraph.roles import concepts as role_concepts
 from newsgraph.roles import role_type
 from newsgraph.store import GraphStore
-from newsgraph.vocab import FOAF, NG, NGR, ORG, OWL, RDF, RDFS, SKOS
+from newsgraph.vocab import DCTERMS, FOAF, NG, NGR, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
 
-__all__ = ["LOCAL_MARK", "STORE_LINK_CONFIDENCE", "IdentityIndex", "is_acronym", "local_key", "rewrite"]
+__all__ = ["LOCAL_MARK", "YEARS", "IdentityIndex", "is_acronym", "local_key", "rewrite"]
 
 #: Marks a person IRI that belongs to one article: ``{slug(surname)}--in-{slug(article id)}``.
 LOCAL_MARK = "--in-"
-#: Confidence of a Wikidata link taken over from a published person or body through identity.
-STORE_LINK_CONFIDENCE = 0.85
+#: A bare surname's post agrees with a published one only from articles this many years apart at
+#: most: "President Bush" in 2004 and in 1990 copy are two people.
+YEARS = 4
 
 Post = tuple[str, str | None, str | None]  # (role key, country IRI, organization IRI)
+#: An unlinked person published in this many graphs comes to later articles as one aggregate (its IRI
+#: then stays); fewer, and its mentions are decided again one by one.
+AGGREGATE_AT = 8
+#: Prefix of the role key of a post held in the past ("former foreign minister").
+FORMER = "was:"
 
-_PREDICATES = (RDFS.label, SKOS.altLabel, OWL.sameAs, NG.country, ORG.member, ORG.role, NG.roleLabel,
-               ORG.organization)
-_TYPES = (FOAF.Person, ORG.Organization, NG.PostHolding, NG.Country)
+_PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.prefLabel, OWL.sameAs, NG.country, ORG.member, ORG.role,
+               NG.roleLabel, ORG.organization, DCTERMS.issued, NG.status)
+_TYPES = (FOAF.Person, ORG.Organization, NG.PostHolding, NG.Country, SCHEMA.NewsArticle)
 _WD = "http://www.wikidata.org/entity/"
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 
@@ -80,13 +106,14 @@ class _Seen:
     """What one article graph says about one person or organization."""
 
     kind: str  # "person" or "org"
-    names: set[str] = field(default_factory=set)  # rdfs:label and skos:altLabel
+    names: list[str] = field(default_factory=list)  # rdfs:label first, then skos:altLabel
     qids: set[str] = field(default_factory=set)
     posts: set[Post] = field(default_factory=set)
     country: str | None = None  # organizations: the country IRI
+    pref: str | None = None  # persons: the published skos:prefLabel
 
     def merge(self, other: _Seen) -> None:
-        self.names |= other.names
+        self.names += [n for n in other.names if n not in self.names]
         self.qids |= other.qids
         self.posts |= other.posts
         self.country = self.country or other.country
@@ -94,18 +121,68 @@ class _Seen:
 
 @dataclass
 class _Graph:
-    """One article graph's contribution: its persons and organizations, and the countries it names."""
+    """One article graph's contribution: its persons and organizations, the countries it names, its date."""
 
     resources: dict[str, _Seen] = field(default_factory=dict)
     countries: set[str] = field(default_factory=set)
+    day: date | None = None
 
 
-def _role_key(concept: str | None, wording: str | None) -> str:
-    return concept or f"~{slugify(wording or '')}"
+@dataclass(frozen=True)
+class _Mention:
+    """One person as one article graph has them: the unit that identity groups."""
+
+    graph: str
+    ref: str  # the published IRI, or ``new:{entity key}`` for the article being resolved
+    key: str  # the IRI key it has now (published) or the linker gave it (new)
+    names: tuple[str, ...]  # the article's wording, label first
+    qid: str | None  # the article's own Wikidata link
+    posts: frozenset[Post]
+    day: date | None
+
+    @cached_property
+    def full(self) -> tuple[str, ...]:
+        """The significant words of the fullest name the article gives (empty for a bare surname)."""
+        best: tuple[str, ...] = ()
+        for n in self.names:
+            sig = nm.significant(n)
+            if len(sig) >= 2 and len(sig) > len(best):
+                best = sig
+        return best
+
+    @cached_property
+    def full_name(self) -> str:
+        """The article's wording of its fullest name, titles off."""
+        return next((nm.core_name(n) for n in self.names if nm.significant(n) == self.full),
+                    nm.core_name(self.names[0]) if self.names else "")
+
+    @cached_property
+    def surname(self) -> str | None:
+        sig = nm.significant(self.names[0]) if self.names else ()
+        return sig[-1] if sig else None
+
+
+def _role_key(concept: str | None, wording: str | None, former: bool = False) -> str:
+    return (FORMER if former else "") + (concept or f"~{slugify(wording or '')}")
+
+
+def _refute(posts: dict[str, set[Post]]) -> dict[str, set[Post]]:
+    """Each holder's posts, without the country where two holders of the article claim the one
+    post a country has ("Mexican President Sheinbaum ... President Trump", read as Mexico's twice):
+    the article itself says one of them is wrong, and only the role can be trusted."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for holder, ps in posts.items():
+        for role, country, _ in ps:
+            if country and role in SINGLE_POST_ROLES:
+                seen.setdefault((role, country), set()).add(holder)
+    clash = {k for k, holders in seen.items() if len(holders) > 1}
+    if not clash:
+        return posts
+    return {h: {(r, None if (r, c) in clash else c, o) for r, c, o in ps} for h, ps in posts.items()}
 
 
 def _harvest(triples: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.Term]]) -> _Graph:
-    """The persons, organizations, post claims and countries of one article graph's triples."""
+    """The persons, organizations, post claims, countries and date of one article graph's triples."""
     types: dict[str, set[str]] = {}
     props: dict[str, dict[str, list[ox.Term]]] = {}
     for s, p, o in triples:
@@ -120,13 +197,18 @@ def _harvest(triples: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, 
     for iri, kinds in types.items():
         if NG.Country.value in kinds:
             out.countries.add(iri)
+        if SCHEMA.NewsArticle.value in kinds and (issued := props.get(iri, {}).get(DCTERMS.issued.value)):
+            with contextlib.suppress(ValueError):
+                out.day = date.fromisoformat(issued[0].value[:10])
         kind = "person" if FOAF.Person.value in kinds else "org" if ORG.Organization.value in kinds else None
         if kind is None:
             continue
         seen = out.resources.setdefault(iri, _Seen(kind))
         mine = props.get(iri, {})
         for pred in (RDFS.label.value, SKOS.altLabel.value):
-            seen.names.update(o.value for o in mine.get(pred, ()) if isinstance(o, ox.Literal))
+            seen.names += sorted(o.value for o in mine.get(pred, ()) if isinstance(o, ox.Literal))
+        if pref := mine.get(SKOS.prefLabel.value):
+            seen.pref = min(o.value for o in pref)
         for o in mine.get(OWL.sameAs.value, ()):
             if isinstance(o, ox.NamedNode) and o.value.startswith(_WD):
                 seen.qids.add(o.value.rsplit("/", 1)[-1])
@@ -142,40 +224,380 @@ def _harvest(triples: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, 
         concept = NGR.local(roles[0]) if roles else None
         country = next((o.value for o in mine.get(NG.country.value, ())), None)
         org = next((o.value for o in mine.get(ORG.organization.value, ())), None)
+        former = any(o == NG.Former for o in mine.get(NG.status.value, ()))
         for m in members:
             if (seen := out.resources.get(m)) is not None and seen.kind == "person":
-                seen.posts.add((_role_key(concept, wording), country, org))
+                seen.posts.add((_role_key(concept, wording, former), country, org))
+    fixed = _refute({iri: seen.posts for iri, seen in out.resources.items() if seen.kind == "person"})
+    for iri, posts in fixed.items():
+        out.resources[iri].posts = posts
     return out
 
 
-def _agree(mine: set[Post], theirs: set[Post]) -> bool:
+def _agree(mine: Iterable[Post], theirs: Iterable[Post]) -> bool:
     """Some post of each with the same role in the same country or organization."""
+    theirs = list(theirs)
     return any(r1 == r2 and ((c1 is not None and c1 == c2) or (o1 is not None and o1 == o2))
                for r1, c1, o1 in mine for r2, c2, o2 in theirs)
 
 
-def _countries(posts: set[Post]) -> set[str]:
+def _countries(posts: Iterable[Post]) -> set[str]:
     return {c for _, c, _ in posts if c}
 
 
-def _conflict(mine: set[Post], theirs: set[Post]) -> bool:
+def _conflict(mine: Iterable[Post], theirs: Iterable[Post]) -> bool:
     """Both hold posts in known countries, and no country is shared: two people, not one."""
     a, b = _countries(mine), _countries(theirs)
     return bool(a and b and not a & b)
 
 
-def _surname(name: str) -> str | None:
-    """The folded last word of a full name of two words or more."""
-    words = normalize(name).split()
-    return words[-1] if len(words) >= 2 else None
+def _near(a: date | None, b: date | None, years: int = YEARS) -> bool:
+    """Two article dates at most ``years`` apart; an unknown date cannot tell, so it does not refute."""
+    return a is None or b is None or abs((a - b).days) <= years * 366
+
+
+def _within(days: Iterable[date], day: date, years: int) -> bool:
+    """Some of ``days`` is at most ``years`` from ``day``."""
+    ordered = sorted(days)
+    i = bisect_left(ordered, day)
+    return any(abs((ordered[j] - day).days) <= years * 366 for j in (i - 1, i) if 0 <= j < len(ordered))
+
+
+# -- the clustering ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Evidence:
+    """What some mentions of one person say, indexed for look-ups that cost the same with ten
+    mentions or ten thousand: posts by (role, place) and by role with their article days, the names
+    of the people their articles name (co-mentions) with day and graph, and name forms by count."""
+
+    fulls: set[tuple[str, ...]] = field(default_factory=set)  # full names (significant words)
+    posts: set[Post] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)  # graphs of mentions that are not bare surnames
+    by_place: dict[tuple[str, str], list[date | None]] = field(default_factory=dict)
+    by_role: dict[str, list[date]] = field(default_factory=dict)  # current posts of dated articles
+    with_names: dict[str, list[tuple[date | None, str]]] = field(default_factory=dict)
+    forms: Counter[str] = field(default_factory=Counter)  # name forms (titles off) -> mentions using them
+    prefs: Counter[str] = field(default_factory=Counter)  # published skos:prefLabel -> graphs
+
+
+@dataclass
+class _Person:
+    """A person: the mentions grouped so far and what they say together (:class:`_Evidence`). A
+    person already published under a Wikidata-linked IRI comes in as one piece (the index keeps it
+    up to date as articles are stored) and a run adds to a layer of its own on top."""
+
+    key: str
+    qid: str | None = None
+    mentions: list[_Mention] = field(default_factory=list)  # the ones this run decides
+    layers: list[_Evidence] = field(default_factory=lambda: [_Evidence()])
+    iris: set[str] = field(default_factory=set)  # the published IRIs it comes from
+    label: str = ""  # the preferred label, once worked out
+    fixed: bool = False  # an unlinked person published under many graphs: keeps its IRI key
+
+    @property
+    def fulls(self) -> set[tuple[str, ...]]:
+        return set().union(*(e.fulls for e in self.layers))
+
+    @property
+    def posts(self) -> set[Post]:
+        return set().union(*(e.posts for e in self.layers))
+
+    @property
+    def graphs(self) -> set[str]:
+        return set().union(*(e.graphs for e in self.layers))
+
+    @property
+    def forms(self) -> Counter[str]:
+        return sum((e.forms for e in self.layers), Counter())
+
+    def surnames(self) -> set[str]:
+        return {f[-1] for f in self.fulls}
+
+    def days_at(self, role: str, place: str) -> Iterator[date | None]:
+        for e in self.layers:
+            yield from e.by_place.get((role, place), ())
+
+    def days_as(self, role: str) -> list[date]:
+        return [d for e in self.layers for d in e.by_role.get(role, ())]
+
+    def named_with(self, name: str) -> Iterator[tuple[date | None, str]]:
+        for e in self.layers:
+            yield from e.with_names.get(name, ())
+
+    def over(self) -> _Person:
+        """This person with a fresh layer for a run's additions (the stored one stays as it is)."""
+        return _Person(self.key, self.qid, [], [*self.layers, _Evidence()], set(self.iris), fixed=self.fixed)
+
+    def add(self, m: _Mention, names_of: Callable[[str], frozenset[str]] | None = None,
+            pref: str | None = None, decide: bool = True) -> None:
+        if decide:
+            self.mentions.append(m)
+        e = self.layers[-1]
+        e.posts |= m.posts
+        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
+            e.forms[n] += 1
+        if pref is not None:
+            e.prefs[pref] += 1
+        if m.full:
+            e.fulls.add(m.full)
+        if not (m.full or m.qid):
+            return  # a bare surname joined: not evidence for others (no chains of surnames)
+        for role, country, org in m.posts:
+            for place in (country, org):
+                if place:
+                    e.by_place.setdefault((role, place), []).append(m.day)
+            if m.day and not role.startswith((FORMER, "~")):
+                e.by_role.setdefault(role, []).append(m.day)
+        if names_of is not None and m.graph not in e.graphs:
+            for name in names_of(m.graph):
+                e.with_names.setdefault(name, []).append((m.day, m.graph))
+        e.graphs.add(m.graph)
+
+
+class _Clusterer:
+    """Groups a closed set of mentions into persons (see the module docstring for the rules)."""
+
+    def __init__(self, mentions: list[_Mention], gaz: Gazetteer | None,
+                 names_of: Callable[[str], frozenset[str]], linked: Iterable[_Person] = ()) -> None:
+        # sorted on what the articles say, never on IRIs decided before: the result must not
+        # depend on the order articles came in
+        self.mentions = sorted(mentions, key=lambda m: (m.day or date.min, m.graph, m.names, m.qid or ""))
+        self.published = sorted(linked, key=lambda p: min(p.iris))  # linked persons, as stored
+        self.gaz = gaz
+        self.names_of = names_of  # graph -> folded full names and QIDs of the persons it names (co-mentions)
+
+    def person_of(self, qid: str) -> Person | None:
+        return self.gaz.person(qid) if self.gaz is not None else None
+
+    def run(self) -> tuple[dict[tuple[str, str], tuple[str, str]], list[_Person]]:
+        """``{(graph, ref): (IRI key, preferred label)}`` for every mention, and the published
+        linked persons (with their key and label now worked out)."""
+        people: list[_Person] = []
+        by_qid: dict[str, _Person] = {}
+        unlinked: list[_Person] = []
+        for stored in self.published:
+            p = stored.over()
+            if not p.qid:
+                unlinked.append(p)
+                continue
+            if p.qid in by_qid:  # one item under two IRIs (an older store): one person now
+                by_qid[p.qid].layers += p.layers
+                by_qid[p.qid].iris |= p.iris
+                continue
+            by_qid[p.qid or ""] = p
+            people.append(p)
+        for m in self.mentions:
+            if m.qid:
+                if m.qid not in by_qid:
+                    by_qid[m.qid] = _Person("", m.qid)
+                    people.append(by_qid[m.qid])
+                by_qid[m.qid].add(m, self.names_of)
+        for p in by_qid.values():
+            for n in self._gaz_names(p.qid):
+                if len(sig := nm.significant(n)) >= 2:
+                    p.layers[-1].fulls.add(sig)
+        linked = list(by_qid.values())
+        by_name: dict[tuple[str, ...], list[_Person]] = {}
+        bare: list[_Mention] = []
+        pending = []
+        for m in self.mentions:
+            if not m.qid:
+                (pending if m.full else bare).append(m)
+        joined = True
+        while joined:  # a spelling one article ties to a person holds for the others: until nothing joins
+            joined = False
+            for m in list(pending):
+                if (target := self._linked_for(m, linked)) is not None:
+                    target.add(m, self.names_of)
+                    pending.remove(m)
+                    joined = True
+        for u in unlinked:  # a published unlinked person joins a linked one bearing its very name
+            if (target := self._absorbs(u, linked)) is not None:
+                target.layers += u.layers
+                target.iris |= u.iris
+            else:
+                by_name.setdefault(max(u.fulls, key=lambda f: (len(f), f)), []).append(u)
+                people.append(u)
+        for m in pending:
+            groups = by_name.setdefault(m.full, [])
+            home = next((g for g in groups if not _conflict(m.posts, g.posts)), None)
+            if home is None:
+                home = _Person("")
+                groups.append(home)
+                people.append(home)
+            home.add(m, self.names_of)
+        self._keys(linked, by_name)
+        for m in bare:
+            found = self._surname_fits(m, [p for p in people if p.fulls])
+            if len(found) == 1:
+                found[0].add(m, self.names_of)
+            else:
+                solo = _Person(f"{slugify(nm.core_name(m.names[0]))}{LOCAL_MARK}{m.graph.rsplit('/', 1)[-1]}")
+                solo.add(m, self.names_of)
+                people.append(solo)
+        out = {}
+        for p in people:
+            p.label = _preferred(p)
+            for m in p.mentions:
+                out[(m.graph, m.ref)] = (p.key, p.label)
+        return out, [p for p in people if p.iris]
+
+    def _gaz_names(self, qid: str | None) -> tuple[str, ...]:
+        person = self.person_of(qid) if qid else None
+        return person.names() if person is not None else ()
+
+    def _keys(self, linked: list[_Person], by_name: dict[tuple[str, ...], list[_Person]]) -> None:
+        """IRI keys: the linker's for a Wikidata item (``-q123`` added when two items would share
+        one); the name's slug for unlinked bearers, ``--{country}`` for later namesakes."""
+        for p in linked:
+            person = self.person_of(p.qid) if p.qid else None
+            if person is not None and self.gaz is not None:
+                p.key = linked_key(self.gaz, person)
+            elif not p.key:  # an item the gazetteer does not hold: the key its linked mentions were given
+                p.key = min(m.key for m in p.mentions if m.qid)
+        taken: dict[str, list[_Person]] = {}
+        for p in linked:
+            taken.setdefault(p.key, []).append(p)
+        for key, ps in taken.items():
+            if len(ps) > 1:
+                for p in ps:
+                    if not p.key.endswith(f"-{(p.qid or '').lower()}"):
+                        p.key = f"{key}-{(p.qid or '').lower()}"
+        used = {p.key for p in linked} | {g.key for gs in by_name.values() for g in gs if g.fixed}
+        for groups in by_name.values():
+            for n, g in enumerate(groups):
+                if g.fixed:
+                    continue
+                stem = slugify(g.mentions[0].full_name)
+                key = stem if n == 0 and stem not in used else f"{stem}--{_qualifier(g.posts)}"
+                while key in used:
+                    key += "-2"
+                g.key = key
+                used.add(key)
+
+    def _absorbs(self, u: _Person, linked: list[_Person]) -> _Person | None:
+        """The linked person an unlinked published person is, by the rule that needs no more than
+        the name: exactly their name, no gazetteer namesake, no posts in other countries."""
+        full = max(u.fulls, key=lambda f: (len(f), f))
+        found = [p for p in linked if full in p.fulls]
+        if len(found) != 1 or _conflict(u.posts, found[0].posts):
+            return None
+        p = found[0]
+        namesakes = {q.qid for q in self.gaz.persons_named(" ".join(full))} - {p.qid} if self.gaz else set()
+        return None if namesakes else p
+
+    def _linked_for(self, m: _Mention, linked: list[_Person]) -> _Person | None:
+        """The one linked person an unlinked full name joins, or None."""
+        found: dict[str, list[_Person]] = {}
+        for p in linked:
+            rels = {r for f in p.fulls if (r := nm.relation(m.full, f))}
+            for r in ("exact", "variant", "part"):
+                if r in rels:
+                    found.setdefault(r, []).append(p)
+                    break
+        for r in ("exact", "variant", "part"):
+            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, p.posts)]
+            if not found.get(r):
+                continue
+            if len(cands) != 1:
+                return None
+            p = cands[0]
+            namesakes = {q.qid for q in self.gaz.persons_named(m.full_name)} - {p.qid} \
+                if self.gaz is not None else set()
+            if r == "exact" and not namesakes:
+                return p  # the name of one person the archive and Wikidata know
+            return p if self._corroborates(m, p) else None
+        return None
+
+    def _corroborates(self, m: _Mention, p: _Person) -> bool:
+        """The article says more than the name: a post that person holds, or a person both name."""
+        return bool(self._post_fits(m, p)) or self._comentioned(m, p)
+
+    def _post_fits(self, m: _Mention, p: _Person) -> bool:
+        """A post of ``m`` that ``p`` held by the archive (same role, in the same country or body, in
+        an article at most :data:`YEARS` years away; the role alone, when ``m``'s post has no place,
+        within a year and for a current post) or by Wikidata (that day, the only bearer of the surname)."""
+        for role, country, org in m.posts:  # what a full name or a link said, never another bare surname
+            for place in (country, org):
+                if place and any(_near(m.day, d) for d in p.days_at(role, place)):
+                    return True
+            if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
+                    and _within(p.days_as(role), m.day, 1):
+                return True
+            person = self.person_of(p.qid) if p.qid else None
+            if person is not None and not role.startswith(("~", FORMER)) and self._held(person, role, m.day):
+                leader = role in LEADER_ROLES
+                known = _countries(p.posts)
+                if (country is None or not known or country in known or leader) \
+                        and self._only_bearer(person, role, m.day, m.surname):
+                    return True
+        return False
+
+    def _held(self, person: Person, role: str, day: date | None) -> bool:
+        """Wikidata has ``person`` in a position of ``role`` on ``day`` (any time, with no day)."""
+        if self.gaz is None:
+            return False
+        iso = day.isoformat() if day else None
+        for t in person.held:
+            pos = self.gaz.position(t.position)
+            if pos is not None and pos.role == role and (iso is None or t.covers(iso)):
+                return True
+        return False
+
+    def _only_bearer(self, person: Person, role: str, day: date | None, surname: str | None) -> bool:
+        """No other person of that surname held a position of ``role`` that day."""
+        if self.gaz is None or surname is None or day is None:
+            return False
+        return all(o.qid == person.qid or not self._held(o, role, day) for o in self.gaz.persons_by_surname(surname))
+
+    def _comentioned(self, m: _Mention, p: _Person) -> bool:
+        """The article names someone else whom an article of ``p`` names too, within a few years."""
+        own = {" ".join(f) for f in p.fulls} | ({p.qid} if p.qid else set()) | {" ".join(m.full)}
+        for name in self.names_of(m.graph) - own:
+            if any(g != m.graph and _near(m.day, d, 2) for d, g in p.named_with(name)):
+                return True
+        return False
+
+    def _surname_fits(self, m: _Mention, people: list[_Person]) -> list[_Person]:
+        """The persons a bare surname may be: their surname (or a spelling of it), and its post and
+        date, or with no post the people its article names, single them out."""
+        sur = m.surname
+        if sur is None:
+            return []
+        cands = [p for p in people if any(nm.similar(sur, s) for s in p.surnames())]
+        if not cands:
+            return []
+        exact = [p for p in cands if sur in p.surnames()]
+        cands = exact or cands
+        # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
+        # a person in full first, so one such person is the one; two, and the article cannot tell
+        here = [p for p in exact if any(m.graph in e.graphs for e in p.layers)]
+        if here:
+            return here if len(here) == 1 and not _conflict(m.posts, here[0].posts) else []
+        if m.posts:
+            return [p for p in cands if self._post_fits(m, p)]
+        # with no post, the people named along with it decide, and only for the very surname
+        return [p for p in exact if self._comentioned(m, p)] if exact == cands else []
+
+
+def _preferred(p: _Person) -> str:
+    """The fullest form the person's mentions attest: among full names (a bare surname only when
+    there is none) used by two mentions or more (all of them when none is), the one of most words,
+    then the most used, then with diacritics kept."""
+    counts = p.forms
+    forms = [n for n in counts if len(nm.significant(n)) >= 2] or list(counts)  # a full name, when any
+    forms = [n for n in forms if counts[n] >= 2] or forms
+    return max(forms, key=lambda n: (len(nm.significant(n)), counts[n], not n.isascii(), n))
 
 
 class IdentityIndex:
-    """Published persons and organizations by surname, name and acronym, per article graph.
+    """Published persons and organizations, per article graph, with look-ups by surname skeleton.
 
     Build with :meth:`from_store` (or empty, for a new store); :meth:`resolve` sets
-    :attr:`Entity.identity` for one article's unlinked entities before it is mapped; :meth:`learn`
-    records a graph once stored; :meth:`backfill` rewrites earlier graphs the new one resolves.
+    :attr:`Entity.identity` and :attr:`Entity.pref_label` for one article before it is mapped;
+    :meth:`learn` records a graph once stored; :meth:`backfill` says which earlier graphs to rewrite.
     """
 
     def __init__(self, base: str) -> None:
@@ -185,9 +607,13 @@ class IdentityIndex:
         self._graphs: dict[str, _Graph] = {}
         self._where: dict[str, set[str]] = {}  # resource IRI -> graphs that mention it
         # Inverted indexes; entries may be stale after a graph is replaced, so look-ups re-check.
-        self._by_surname: dict[str, set[str]] = {}
-        self._by_stem: dict[str, set[str]] = {}  # person key without "--..." -> IRIs
+        self._by_skeleton: dict[str, set[str]] = {}  # surname skeleton -> person IRIs
+        self._linked: Counter[str] = Counter()  # person IRI -> graphs where the article links it
+        self._agg: dict[str, _Person] = {}  # linked person IRI -> all its graphs say, kept up to date
         self._by_acronym: dict[str, set[str]] = {}
+        self._pending: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {}
+        self._mentions: dict[tuple[str, str], _Mention] = {}  # made from the graphs, dropped with them
+        self._named: dict[str, frozenset[str]] = {}
 
     # -- building ------------------------------------------------------------------------------------
 
@@ -218,7 +644,12 @@ class IdentityIndex:
         """Drop what ``graph`` said (the article was deleted or is about to be replaced)."""
         g = graph.value if isinstance(graph, ox.NamedNode) else graph
         old = self._graphs.pop(g, None)
-        for iri in old.resources if old else ():
+        self._named.pop(g, None)
+        for iri, seen in old.resources.items() if old else ():
+            self._mentions.pop((g, iri), None)
+            self._agg.pop(iri, None)  # made again from its other graphs when next needed
+            if seen.qids:
+                self._linked[iri] -= 1
             if (where := self._where.get(iri)) is not None:
                 where.discard(g)
                 if not where:
@@ -228,20 +659,17 @@ class IdentityIndex:
         self._graphs[graph] = contribution
         for iri, seen in contribution.resources.items():
             self._where.setdefault(iri, set()).add(graph)
-            if seen.kind == "person" and iri.startswith(self.person_ns):
-                key = iri[len(self.person_ns):]
-                self._by_stem.setdefault(key.split("--", 1)[0], set()).add(iri)
-                for name in seen.names:
-                    if (sur := _surname(name)) is not None:
-                        self._by_surname.setdefault(sur, set()).add(iri)
-                if LOCAL_MARK in key and seen.names:
-                    self._by_surname.setdefault(normalize(next(iter(seen.names))), set()).add(iri)
+            if seen.kind == "person":
+                for key in _skeletons(seen.names):
+                    self._by_skeleton.setdefault(key, set()).add(iri)
+                if seen.qids:
+                    self._linked[iri] += 1
+                if (agg := self._agg.get(iri)) is not None and (m := self._mention(graph, iri)) is not None:
+                    agg.add(m, lambda x: self._names_of(x, {}), pref=seen.pref, decide=False)
             elif seen.kind == "org":
                 for name in seen.names:
                     if is_acronym(name):
                         self._by_acronym.setdefault(name.replace(".", ""), set()).add(iri)
-
-    # -- views ---------------------------------------------------------------------------------------
 
     def _view(self, iri: str, exclude: str | None = None) -> _Seen | None:
         """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing."""
@@ -258,19 +686,125 @@ class IdentityIndex:
     def __len__(self) -> int:
         return len(self._where)
 
+    def _mention(self, graph: str, iri: str) -> _Mention | None:
+        """The person ``iri`` of graph ``graph`` as a mention (made once per stored graph)."""
+        if (cached := self._mentions.get((graph, iri))) is not None:
+            return cached
+        contribution = self._graphs.get(graph)
+        seen = contribution.resources.get(iri) if contribution else None
+        if seen is None or seen.kind != "person":
+            return None
+        m = _Mention(graph, iri, iri.rsplit("/", 1)[-1], tuple(seen.names), min(seen.qids) if seen.qids else None,
+                     frozenset(seen.posts), contribution.day if contribution else None)
+        self._mentions[(graph, iri)] = m
+        return m
+
+    def _names_of(self, graph: str, fresh: dict[str, list[_Mention]]) -> frozenset[str]:
+        """Folded full names and QIDs of the persons graph ``graph`` names (kept per stored graph)."""
+        if graph in fresh:
+            return _named(fresh[graph])
+        if (cached := self._named.get(graph)) is None:
+            contribution = self._graphs.get(graph)
+            cached = _named([m for iri in (contribution.resources if contribution else ())
+                             if (m := self._mention(graph, iri)) is not None])
+            self._named[graph] = cached
+        return cached
+
     # -- resolution at link time ----------------------------------------------------------------------
 
-    def resolve(self, facts: ArticleFacts) -> None:
-        """Set ``identity`` (and, where identity brings one, ``wikidata``) on the article's entities."""
+    def resolve(self, facts: ArticleFacts, gaz: Gazetteer | None = None) -> None:
+        """Set ``identity`` and ``pref_label`` on the article's persons (and ``identity`` on acronyms),
+        and work out which earlier graphs change with it (applied by :meth:`backfill`)."""
         graph = article_graph(self.base, facts.article.id).value
         ents = facts.entities
         for ent in ents.values():
             if ent.kind is Kind.ORGANIZATION and not ent.wikidata and not ent.identity:
                 self._resolve_org(ent, facts, graph)
+        self._gaz = gaz
         posts = self._post_context(facts)
-        for ent in ents.values():
-            if ent.kind is Kind.PERSON:
-                self._resolve_person(ent, posts.get(ent.key, set()), facts, graph)
+        fresh = [_Mention(graph, f"new:{e.key}", e.identity or slugify(nm.core_name(e.name)),
+                          tuple(dict.fromkeys([e.name, *sorted(e.aliases)])),
+                          e.wikidata, frozenset(posts.get(e.key, set())), facts.article.published)
+                 for e in ents.values() if e.kind is Kind.PERSON]
+        if graph in self._graphs:  # re-ingest: the article is no evidence for itself
+            self.forget(graph)
+        closed, published = self._closure(fresh, graph)
+        result, persons = _Clusterer([*fresh, *closed], gaz, lambda g: self._names_of(g, {graph: fresh}),
+                                     published).run()
+        for m in fresh:
+            key, label = result[(m.graph, m.ref)]
+            ent = ents[m.ref[4:]]
+            ent.identity = None if key == slugify(nm.core_name(ent.name)) else key
+            ent.pref_label = label
+        plan: dict[str, list[tuple[str, str, str | None]]] = {}
+        for m in closed:
+            key, label = result[(m.graph, m.ref)]
+            new = self.person_ns + key
+            seen = self._graphs[m.graph].resources[m.ref]
+            if new != m.ref or seen.pref != label:
+                plan.setdefault(m.graph, []).append((m.ref, new, label))
+        for p in persons:  # published linked persons: rewritten only when their IRI or label changes
+            new = self.person_ns + p.key
+            stored = {n for e in p.layers for n, c in e.prefs.items() if c > 0}
+            for iri in sorted(p.iris):
+                if iri == new and stored == {p.label}:
+                    continue
+                for g in sorted(self._where.get(iri, ())):
+                    if iri != new or self._graphs[g].resources[iri].pref != p.label:
+                        plan.setdefault(g, []).append((iri, new, p.label))
+        self._pending[graph] = plan
+
+    def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person]]:
+        """What the article's persons may join or change: the published persons sharing a surname
+        skeleton with them (and those sharing one with these, until none is added). A person
+        published under a Wikidata-linked IRI comes as one kept-up-to-date piece, so a new article
+        about a person named in ten thousand others costs what one about a newcomer does; unlinked
+        and article-local persons come mention by mention, to be decided again."""
+        todo = list(_skeletons([n for m in fresh for n in m.names]))
+        for m in fresh:
+            if m.qid:
+                todo += _skeletons(self._gaz_names(m.qid))
+        seen_keys: set[str] = set()
+        single: dict[tuple[str, str], _Mention] = {}
+        linked: dict[str, _Person] = {}
+        while todo:
+            key = todo.pop()
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            for iri in sorted(self._by_skeleton.get(key, ())):
+                if iri in linked or iri not in self._where:
+                    continue
+                if LOCAL_MARK not in iri and (self._linked[iri] > 0 or len(self._where[iri]) >= AGGREGATE_AT):
+                    p = self._aggregate(iri)
+                    if p.qid or p.fulls:
+                        linked[iri] = p
+                        todo += [k for k in _skeletons(p.forms) if k not in seen_keys]
+                        continue
+                for g in sorted(self._where[iri]):
+                    if g == graph or (g, iri) in single or (m := self._mention(g, iri)) is None:
+                        continue
+                    single[(g, iri)] = m
+                    todo += [k for k in _skeletons(m.names) if k not in seen_keys]
+        return list(single.values()), list(linked.values())
+
+    def _aggregate(self, iri: str) -> _Person:
+        """Everything the graphs of linked person ``iri`` say, made once and then kept up to date."""
+        if (p := self._agg.get(iri)) is None:
+            graphs = sorted(self._where.get(iri, ()))
+            qids = {q for g in graphs for q in self._graphs[g].resources[iri].qids}
+            p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri}, fixed=not qids)
+            for g in graphs:
+                if (m := self._mention(g, iri)) is not None:
+                    p.add(m, lambda x: self._names_of(x, {}), pref=self._graphs[g].resources[iri].pref, decide=False)
+            self._agg[iri] = p
+        return p
+
+    _gaz: Gazetteer | None = None
+
+    def _gaz_names(self, qid: str) -> tuple[str, ...]:
+        person = self._gaz.person(qid) if self._gaz is not None else None
+        return person.names() if person is not None else ()
 
     def _post_context(self, facts: ArticleFacts) -> dict[str, set[Post]]:
         """Each holder's post claims as (role, country IRI, organization IRI), as the mapper will publish them."""
@@ -283,63 +817,10 @@ class IdentityIndex:
             country = ents.get(country_key) if country_key else None
             concept = claim.role_type if claim.role_type in known else role_type(claim.role)
             out.setdefault(claim.holder, set()).add((
-                _role_key(concept, claim.role),
+                _role_key(concept, claim.role, claim.status is Status.FORMER),
                 entity_iri(self.base, country, ents).value if country is not None else None,
                 entity_iri(self.base, org, ents).value if org is not None else None))
-        return out
-
-    def _resolve_person(self, ent: Entity, posts: set[Post], facts: ArticleFacts, graph: str) -> None:
-        if ent.wikidata:  # linked by the gazetteer: only guard the name's IRI against a namesake
-            key = ent.identity or slugify(ent.name)
-            other = self._view(self.person_ns + key, exclude=graph)
-            if other is not None and ((other.qids and ent.wikidata not in other.qids)
-                                      or (not other.qids and _conflict(posts, other.posts))):
-                ent.identity = f"{key}-{ent.wikidata.lower()}"
-            return
-        if _surname(ent.name) is not None:
-            self._resolve_full_name(ent, posts, graph)
-            return
-        found = self._surname_candidates(normalize(ent.name), posts, exclude=graph)
-        if len(found) == 1:
-            iri, seen = found[0]
-            ent.identity = iri[len(self.person_ns):]
-            self._adopt(ent, seen)
-        else:
-            ent.identity = local_key(ent.name, facts.article.id)
-
-    def _resolve_full_name(self, ent: Entity, posts: set[Post], graph: str) -> None:
-        stem = slugify(ent.name)
-        chosen = self._view(self.person_ns + stem, exclude=graph)
-        if chosen is not None and _conflict(posts, chosen.posts):
-            key = None
-            for iri in sorted(self._by_stem.get(stem, ())):
-                if iri != self.person_ns + stem and LOCAL_MARK not in iri:
-                    seen = self._view(iri, exclude=graph)
-                    if seen is not None and seen.posts and not _conflict(posts, seen.posts):
-                        key, chosen = iri[len(self.person_ns):], seen
-                        break
-            if key is None:
-                key, chosen = f"{stem}--{_qualifier(posts)}", None
-            ent.identity = key
-        if chosen is not None and posts and _agree(posts, chosen.posts):
-            self._adopt(ent, chosen)
-
-    def _surname_candidates(self, surname: str, posts: set[Post],
-                            exclude: str | None) -> list[tuple[str, _Seen]]:
-        """Published persons (not article-local) with a full name ending in ``surname`` whose post
-        claims agree with ``posts``."""
-        if not posts:
-            return []
-        out = []
-        for iri in sorted(self._by_surname.get(surname, ())):
-            if LOCAL_MARK in iri or not iri.startswith(self.person_ns):
-                continue
-            seen = self._view(iri, exclude=exclude)
-            if seen is None or not any(_surname(n) == surname for n in seen.names):
-                continue
-            if _agree(posts, seen.posts):
-                out.append((iri, seen))
-        return out
+        return _refute(out)
 
     def _resolve_org(self, ent: Entity, facts: ArticleFacts, graph: str) -> None:
         if not is_acronym(ent.name):
@@ -349,10 +830,9 @@ class IdentityIndex:
         named = {entity_iri(self.base, e, ents).value for e in ents.values() if e.kind is Kind.COUNTRY}
         found = self._acronym_candidates(ent.name.replace(".", ""), mine, named, exclude=graph)
         if len(found) == 1:
-            iri, seen = found[0]
+            iri = found[0][0]
             if iri.startswith(self.org_ns):
                 ent.identity = iri[len(self.org_ns):]
-                self._adopt(ent, seen)
 
     def _acronym_candidates(self, acronym: str, country: str | None, countries: set[str],
                             exclude: str | None) -> list[tuple[str, _Seen]]:
@@ -371,56 +851,57 @@ class IdentityIndex:
             out.append((iri, seen))
         return out
 
-    @staticmethod
-    def _adopt(ent: Entity, seen: _Seen) -> None:
-        """Take over the published resource's Wikidata item, when it has exactly one. The label stays
-        the article's wording ("Fidan"): labels are read per graph, as each article states them."""
-        if not ent.wikidata and len(seen.qids) == 1:
-            ent.wikidata, ent.link_confidence = next(iter(seen.qids)), STORE_LINK_CONFIDENCE
-
     # -- after storing: earlier graphs the new one resolves --------------------------------------------
 
     def backfill(self, graph: str | ox.NamedNode) -> dict[str, list[tuple[str, str, str | None]]]:
-        """Earlier graphs that the resources of ``graph`` now resolve, by the rules of :meth:`resolve`:
-        ``{other graph: [(old IRI, new IRI, QID the new one brings or None)]}`` for each article-local
-        person and acronym-only body there; apply with :func:`rewrite`."""
+        """Earlier graphs that ``graph`` changes: ``{other graph: [(old IRI, new IRI, preferred label
+        or None)]}`` for persons whose IRI or preferred label changes there (worked out by
+        :meth:`resolve`) and acronym-only bodies the new graph names in full; apply with :func:`rewrite`."""
         g = graph.value if isinstance(graph, ox.NamedNode) else graph
+        out = {k: list(v) for k, v in self._pending.pop(g, {}).items()}
         mine = self._graphs.get(g)
-        out: dict[str, list[tuple[str, str, str | None]]] = {}
         if mine is None:
             return out
         for iri, seen in mine.resources.items():
-            if seen.kind == "person" and LOCAL_MARK not in iri:
-                for sur in sorted({s for n in seen.names if (s := _surname(n))}):
-                    for old in sorted(self._by_surname.get(sur, ())):
-                        if LOCAL_MARK in old:
-                            self._backfill_one(g, iri, old, out, lambda theirs, other, s=sur:
-                                               self._surname_candidates(s, theirs.posts, exclude=other))
-            elif seen.kind == "org" and not all(is_acronym(n) for n in seen.names):
+            if seen.kind == "org" and not all(is_acronym(n) for n in seen.names):
                 for acronym in sorted({n.replace(".", "") for n in seen.names if is_acronym(n)}):
                     for old in sorted(self._by_acronym.get(acronym, ())):
                         if old != iri:
-                            self._backfill_one(g, iri, old, out, lambda theirs, other, a=acronym:
-                                               self._acronym_candidates(a, theirs.country,
-                                                                        self._graphs[other].countries, other))
+                            self._backfill_org(g, iri, old, acronym, out)
         return out
 
-    def _backfill_one(self, g: str, iri: str, old: str, out: dict[str, list[tuple[str, str, str | None]]],
-                      candidates: Callable[[_Seen, str], list[tuple[str, _Seen]]]) -> None:
+    def _backfill_org(self, g: str, iri: str, old: str, acronym: str,
+                      out: dict[str, list[tuple[str, str, str | None]]]) -> None:
         for other in sorted(self._where.get(old, ())):
             contribution = self._graphs[other]
             theirs = contribution.resources[old]
             if other == g or iri in contribution.resources or any(o == old for o, _, _ in out.get(other, ())):
                 continue
-            if theirs.kind == "org" and not all(is_acronym(n) for n in theirs.names):
+            if not all(is_acronym(n) for n in theirs.names):
                 continue
-            found = candidates(theirs, other)
+            found = self._acronym_candidates(acronym, theirs.country, contribution.countries, other)
             if [f for f, _ in found] == [iri]:
-                out.setdefault(other, []).append((old, iri, _one(found[0][1].qids)))
+                out.setdefault(other, []).append((old, iri, None))
 
 
-def _one(qids: set[str]) -> str | None:
-    return next(iter(qids)) if len(qids) == 1 else None
+def _named(mentions: Iterable[_Mention]) -> frozenset[str]:
+    out: set[str] = set()
+    for m in mentions:
+        if m.full:
+            out.add(" ".join(m.full))
+        if m.qid:
+            out.add(m.qid)
+    return frozenset(out)
+
+
+def _skeletons(names: Iterable[str]) -> set[str]:
+    """The look-up keys of a person's names: the skeleton of each name's last significant word."""
+    out = set()
+    for n in names:
+        sig = nm.significant(n)
+        if sig and (sk := nm.skeleton(sig[-1])):
+            out.add(sk)
+    return out
 
 
 def _qualifier(posts: set[Post]) -> str:
@@ -436,22 +917,32 @@ def local_key(name: str, article_id: str) -> str:
 
 
 def rewrite(store: GraphStore, index: IdentityIndex, graph: str, renames: list[tuple[str, str, str | None]]) -> int:
-    """Replace ``old`` IRIs by ``new`` ones in ``graph`` (one transaction), adding ``owl:sameAs`` for
-    a QID the new resource brings; returns the number of quads written."""
+    """Replace ``old`` IRIs by ``new`` ones in ``graph`` and set the preferred label given with them
+    (one transaction); a person left with two ``rdfs:label`` keeps its own and the other becomes a
+    ``skos:altLabel``. Returns the number of quads written."""
     g = ox.NamedNode(graph)
     mapping = {old: ox.NamedNode(new) for old, new, _ in renames}
+    labels = {new: label for _, new, label in renames if label is not None}
 
     def swap(term: ox.Term) -> ox.Term:
         return mapping.get(term.value, term) if isinstance(term, ox.NamedNode) else term
 
-    quads = [ox.Quad(swap(q.subject), q.predicate, swap(q.object), g)  # type: ignore[arg-type]
-             for q in store.raw.quads_for_pattern(None, None, None, g)]
-    have = {(q.subject, q.predicate) for q in quads}
-    for _, new, qid in renames:
-        node = ox.NamedNode(new)
-        if qid and (node, OWL.sameAs) not in have:
-            quads.append(ox.Quad(node, OWL.sameAs, wikidata_iri(qid), g))
-            quads.append(ox.Quad(node, NG.linkConfidence, confidence_literal(STORE_LINK_CONFIDENCE), g))
+    quads: list[ox.Quad] = []
+    labelled: dict[str, tuple[bool, str]] = {}  # subject -> (renamed?, label) of the rdfs:label it keeps
+    for q in store.raw.quads_for_pattern(None, None, None, g):
+        s = swap(q.subject)
+        if q.predicate == SKOS.prefLabel and s.value in labels:
+            continue
+        if q.predicate == RDFS.label:
+            mine = (s.value != q.subject.value, q.object.value)
+            if s.value not in labelled or mine < labelled[s.value]:
+                labelled[s.value] = mine
+        quads.append(ox.Quad(s, q.predicate, swap(q.object), g))  # type: ignore[arg-type]
+    quads = [ox.Quad(q.subject, SKOS.altLabel, q.object, g)
+             if q.predicate == RDFS.label and labelled[q.subject.value][1] != q.object.value else q
+             for q in quads]
+    for new, label in labels.items():
+        quads.append(ox.Quad(ox.NamedNode(new), SKOS.prefLabel, ox.Literal(label), g))
     quads = list(dict.fromkeys(quads))
     count = store.replace_graph(g, quads)
     index.learn(graph, quads)

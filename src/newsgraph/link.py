@@ -488,5 +488,5 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
             _link_post(ctx, claim, holder)
         _check_conflict(ctx, n, claim, holder)
     if identities is not None:
-        identities.resolve(facts)
+        identities.resolve(facts, gaz)
     return facts

@@ -30,6 +30,7 @@ from newsgraph.facts import (
     Status,
     slugify,
 )
+from newsgraph.names import core_name
 from newsgraph.roles import concepts as role_concepts
 from newsgraph.roles import role_label, role_type
 from newsgraph.vocab import (
@@ -103,7 +104,8 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
     """The global IRI of an article-local entity.
 
     ``countries`` maps entity keys to entities (the article's entities will do); it is used to find
-    an organization's country. Persons, countries and places are ``{kind}/{slug(name)}``;
+    an organization's country. Persons, countries and places are ``{kind}/{slug(name)}`` (a person's
+    name without the titles it opens with: "Gen Pervez Musharraf" is ``person/pervez-musharraf``);
     organizations are ``org/{slug(name)}``, or ``org/{slug(country)}-{slug(name)}`` when they have
     a country and are not a bloc or company, so two countries' "Ministry of Foreign Affairs" stay
     apart. An ``identity`` the linker set (see :mod:`newsgraph.identity`) replaces the slug of
@@ -112,7 +114,7 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
     b = _base(base)
     match entity.kind:
         case Kind.PERSON:
-            return ox.NamedNode(f"{b}id/person/{entity.identity or slugify(entity.name)}")
+            return ox.NamedNode(f"{b}id/person/{entity.identity or slugify(core_name(entity.name))}")
         case Kind.COUNTRY:
             return ox.NamedNode(f"{b}id/country/{slugify(entity.name)}")
         case Kind.PLACE:
@@ -175,6 +177,7 @@ class _Mapper:
         self.generated_at = generated_at or datetime.now(UTC)
         self.quads: dict[ox.Quad, None] = {}  # insertion-ordered set
         self.labelled: set[ox.NamedNode] = set()
+        self.preferred: set[ox.NamedNode] = set()  # persons given their skos:prefLabel
         self.iris: dict[str, ox.NamedNode] = {}
         self.roles = role_concepts()
 
@@ -209,6 +212,11 @@ class _Mapper:
                 case Kind.PERSON:
                     for cls in (NG.Person, FOAF.Person, SCHEMA.Person):
                         self.add(iri, RDF.type, cls)
+                    # one preferred name, the same in every graph (identity computes it from the
+                    # archive); rdfs:label below stays this article's wording
+                    if iri not in self.preferred:
+                        self.preferred.add(iri)
+                        self.add(iri, SKOS.prefLabel, _string(ent.pref_label or core_name(ent.name)))
                 case Kind.COUNTRY:
                     self.add(iri, RDF.type, NG.Country)
                     self.add(iri, RDF.type, SCHEMA.Country)

@@ -167,9 +167,12 @@ class Resource:
     incoming: list[tuple[Link, Link]]
     incoming_truncated: bool
     graphs: list[Link] = field(default_factory=list)
+    pref_label: str | None = None  # skos:prefLabel: a person's one name across the archive
 
     @property
     def label(self) -> str:
+        if self.pref_label:
+            return self.pref_label
         if self.labels:
             # each article labels a person in its own words; the page shows the fullest ("Hakan
             # Fidan" over "Fidan"), the others stay visible as labels
@@ -186,7 +189,7 @@ class Resource:
 def load_resource(iri: str) -> Resource | None:
     """Everything stated about ``iri`` (outgoing, and some incoming), or ``None`` if nothing is."""
     outgoing: OrderedDict[str, tuple[Link, list[Link]]] = OrderedDict()
-    labels, alt_labels, types, wikidata, same_as = [], [], [], [], []
+    labels, alt_labels, types, wikidata, same_as, preferred = [], [], [], [], [], []
     rows = _query("SELECT DISTINCT ?p ?o ?oLabel WHERE { ?this ?p ?o OPTIONAL { ?o rdfs:label ?oLabel } } "
                   "ORDER BY ?p ?o", iri)
     seen: set[tuple[str, str]] = set()
@@ -200,6 +203,8 @@ def load_resource(iri: str) -> Resource | None:
             labels.append(o.value)
         elif p.value == P["skos"] + "altLabel":
             alt_labels.append(o.value)
+        elif p.value == P["skos"] + "prefLabel":
+            preferred.append(o.value)
         elif p.value == RDF_TYPE:
             types.append(Link.of(o))
         elif p.value == P["owl"] + "sameAs" or p.value == P["skos"] + "exactMatch":
@@ -225,7 +230,7 @@ def load_resource(iri: str) -> Resource | None:
     return Resource(iri=iri, labels=sorted(set(labels), key=labels.index), alt_labels=sorted(set(alt_labels)),
                     types=types, wikidata=wikidata, same_as=same_as, properties=list(outgoing.values()),
                     incoming=incoming[:INCOMING_LIMIT], incoming_truncated=len(incoming) > INCOMING_LIMIT,
-                    graphs=graphs)
+                    graphs=graphs, pref_label=min(preferred) if preferred else None)
 
 
 # -- RDF documents ------------------------------------------------------------------------------------
