@@ -276,6 +276,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     raw += _acronym_defined_orgs(doc, raw)
     raw += _gazetteer_orgs(doc, raw, gaz)
     raw += _org_head_runs(doc, raw)
+    _bodies_not_persons(doc, raw)
     persons = [m for m in raw if m.kind is Kind.PERSON]
     surnames, fulls = _person_name_sets(persons)
     # A lone first part of a known full name ("Wang" of "Wang Yi") tagged ORG or GPE is that person too.
@@ -638,7 +639,8 @@ def _person_parts(span: Span, surnames: set[str], gaz: Gazetteer) -> list[Mentio
     out: list[Mention] = []
     chunk: list[Token] = []
     for tok in [*span, None]:
-        if tok is None or tok.lower_ in {"of", "and", ","} or gaz.country(tok.text) is not None:
+        if tok is None or tok.lower_ in {"of", "and", ",", "'s", "’s"} or tok.text in _QUOTE_CHARS \
+                or gaz.country(tok.text) is not None:
             if chunk and any(fold(t.text) in surnames for t in chunk):
                 out.append(Mention(span.doc[chunk[0].i:chunk[-1].i + 1].text, Kind.PERSON, chunk[0].i,
                                    chunk[-1].i + 1, chunk[0].idx, chunk[-1].idx + len(chunk[-1].text)))
@@ -729,12 +731,13 @@ def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
         s_words = fold(short.name).split()
         matches = []
         for long in orgs:
-            if long is short or long.key not in idx.entities or len(long.name) <= len(short.name):
+            if long is short or long.key not in idx.entities \
+                    or max(len(n) for n in (long.name, *long.aliases)) <= len(short.name):
                 continue
             l_words = fold(long.name).split()
             # "Union" after "EU" (alias "European Union"): the short form may end any name of the body
-            suffix = any(fold(n).split()[-len(s_words):] == s_words and len(fold(n).split()) > len(s_words)
-                         for n in (long.name, *long.aliases))
+            # ("Economic Community of West African States" is not its "Authority of ... of the ...")
+            suffix = any(_ends_with_words(fold(n).split(), s_words) for n in (long.name, *long.aliases))
             # "Labour" of "Labour Party"; but "AU" is not "AU Assembly": an acronym names its own body
             prefix = l_words[:len(s_words)] == s_words and len(l_words) == len(s_words) + 1 \
                 and l_words[-1] in ORG_HEADS and not short.name.isupper()
@@ -754,6 +757,18 @@ def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
         for m in mentions:
             if m.key == short.key:
                 m.key = long.key
+
+
+def _ends_with_words(long: list[str], short: list[str]) -> bool:
+    """Does ``long`` end with ``short`` as its head ("U.S. Congress" / "Congress"), not as the body
+    it belongs to ("Authority of ... of the Economic Community" / "Economic Community")?"""
+    n = len(short)
+    if len(long) <= n or long[-n:] != short:
+        return False
+    before = long[:-n]
+    # A name of three words or more after "of" is a body of its own; a shorter one ("Foreign
+    # Affairs" of "Ministry of Foreign Affairs") is the longer body's short form.
+    return len(short) < 3 or (before[-1] != "of" and before[-2:] != ["of", "the"])
 
 
 def _spelling_variant(a: list[str], b: list[str]) -> bool:
@@ -998,6 +1013,8 @@ def _person_in_role_context(span: Span, gaz: Gazetteer) -> list[Mention] | None:
     """
     doc = span.doc
     if _plain_name(span, gaz):
+        if _after_role_comma(span) or _before_country_brackets(span, gaz):
+            return [Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char)]
         root = span.root
         head = root.head
         role_head = head.lower_ in ROLE_NOUNS or (
@@ -1018,6 +1035,52 @@ def _person_in_role_context(span: Span, gaz: Gazetteer) -> list[Mention] | None:
                                 + len(span[k - 1].text)),
                         Mention(rest.text, Kind.PERSON, rest.start, rest.end, rest.start_char, rest.end_char)]
     return None
+
+
+def _bodies_not_persons(doc: Doc, raw: list[Mention]) -> None:
+    """A word the article uses as a body's name elsewhere is not a person here: an outlet named
+    after a media noun ("state television outlet Al-Ekhbariya") or an acronym defined in brackets
+    ("... Community (SADC)") tagged PERSON in another sentence."""
+    bodies = {fold(m.text) for m in raw if m.kind is Kind.ORGANIZATION and _outlet_name(doc[m.start:m.end])}
+    for m in raw:
+        if m.kind is Kind.ORGANIZATION and (found := _paren_acronym(doc, m.end)) is not None:
+            bodies.add(fold(found[0]))
+    for m in raw:
+        if m.kind is Kind.PERSON and fold(m.text) in bodies and (len(m.text.split()) == 1 or m.text[:1].isupper()):
+            m.kind = Kind.ORGANIZATION
+
+
+def _after_role_comma(span: Span) -> bool:
+    """ "the then president of Uruguay, Tabaré Vázquez", "its foreign minister, X": a name after a
+    comma that closes a role, or a role "of" a capitalized country or body."""
+    doc = span.doc
+    i = span.start - 1
+    if i < 1 or doc[i].text != ",":
+        return False
+    if doc[i - 1].lower_ in ROLE_NOUNS:
+        return True
+    k = i - 1
+    while k > 0 and i - k <= 5 and (_capword(doc[k]) or doc[k].lower_ == "the"):
+        k -= 1
+    if k == i - 1 or doc[k].lower_ != "of" or k < 1:
+        return False
+    role = doc[k - 1]
+    if role.lower_ in {"elect", "designate"} and k >= 3 and doc[k - 2].text == "-":
+        role = doc[k - 3]  # "president-elect of Paraguay"
+    return role.lower_ in ROLE_NOUNS
+
+
+def _before_country_brackets(span: Span, gaz: Gazetteer) -> bool:
+    """ "Jean Lucien de Tové (Togo)": a name followed by its country in brackets, as lists of
+    leaders at a summit give them."""
+    doc = span.doc
+    j = span.end
+    if j >= len(doc) or doc[j].text != "(":
+        return False
+    for k in range(j + 2, min(len(doc), j + 6)):
+        if doc[k].text == ")":
+            return gaz.country(doc[j + 1:k].text) is not None
+    return False
 
 
 _OUTLET_ARTICLES = ("La ", "El ")
@@ -1116,6 +1179,8 @@ def _acronym_defined_orgs(doc: Doc, raw: list[Mention]) -> list[Mention]:
         if best is None:
             continue
         span = doc[best:end]
+        if span[-1].lower_ in EVENT_HEADS or span[-1].lower_ in VENUE_HEADS:
+            continue  # "West African Economic Summit (WAES)": an event, not a body
         outer = orgs_at_end.get(end)
         if outer is not None and outer.start == best:
             continue  # the model's organization is that name already
