@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -198,12 +199,17 @@ def _clean_person(span: Span, gaz: Gazetteer) -> Span | None:
 def _looks_like_place(span: Span, gaz: Gazetteer) -> bool:
     """ "in Porto Alegre", "near Sleaford": a PERSON entity that is really a place."""
     doc = span.doc
-    if gaz.place(span.text) is not None or _landform(span):
+    if gaz.place(span.text) is not None or _landform(span) \
+            or (len(span) >= 2 and span[-1].lower_ in _VENUE_NOT_SURNAME):
         return True
     if len(span) >= 2 and gaz.persons_named(span.text):
         return False  # "took over from Jack Straw": a known person's full name is that person
     return span.start > 0 and doc[span.start - 1].lower_ in {"in", "near", "from", "at"} \
         and not (span.start > 1 and doc[span.start - 2].lower_ in ROLE_NOUNS)
+
+
+#: Venue words that are not also surnames ("Hall", "Castle" are): "Rashtrapati Bhawan" is a place.
+_VENUE_NOT_SURNAME = VENUE_HEADS - {"hall", "castle", "villa", "lodge", "square", "building", "arena"}
 
 
 def _titled(span: Span) -> bool:
@@ -311,6 +317,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     fixed.sort(key=lambda m: m.start)
 
     _cluster_persons(fixed, idx)
+    _merge_also_known_as(doc, fixed, idx)
     for m in fixed:
         if m.kind is Kind.PERSON:
             continue
@@ -458,6 +465,10 @@ def _listed_bodies(span: Span, gaz: Gazetteer) -> list[Mention]:
     if len(parts) >= 2 and all(gaz.country(p.text) is not None for p in parts):  # "Niger, Burkina Faso"
         return [Mention(gaz.country(p.text).name, Kind.COUNTRY, p.start, p.end,  # type: ignore[union-attr]
                         p.start_char, p.end_char) for p in parts]
+    if len(parts) >= 2 and parts[0][-1].lower_ in ORG_HEADS:
+        # "the Likud Party, News": a body's name, then the start of something else
+        return [Mention(p.text, Kind.ORGANIZATION, p.start, p.end, p.start_char, p.end_char) for p in parts
+                if p[-1].lower_ in ORG_HEADS or _known_body(p, gaz) or gaz.organization(p.text) is not None]
     bounds = [span.start, *(c + 1 for c in cuts)]
     parts = [span.doc[a:b] for a, b in zip(bounds, [*cuts, span.end], strict=True)]
     parts = [p for p in parts if len(p) and p.text[:1].isupper()]
@@ -657,7 +668,8 @@ def _person_name_sets(persons: list[Mention]) -> tuple[set[str], set[str]]:
         parts = fold(m.text).split()
         fulls.add(" ".join(parts))
         # every part but a leading given name: "Hernandez" of "Arturo Hernandez Grisanti" too
-        surnames.update(parts[1:] if len(parts) >= 2 else parts)
+        # ("al" of "Asaad al Shaibani" is a particle, not a surname: "Al-Ekhbariya" is no person)
+        surnames.update(w for w in (parts[1:] if len(parts) >= 2 else parts) if w not in NAME_PARTICLES)
     return surnames, fulls
 
 
@@ -694,6 +706,28 @@ def _cluster_persons(mentions: list[Mention], idx: EntityIndex) -> None:
                                    confidence=0.85 if len(toks) >= 2 else 0.7)
         m.key = key
         canon.append((toks, key, m))
+
+
+_AKA = (["also", "known", "as"], ["known", "as"], ["better", "known", "as"], ["aka"], ["a", "k", "a"],
+        ["alias"], ["nicknamed"], ["dubbed"], ["or"])
+
+
+def _merge_also_known_as(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> None:
+    """ "Mahmoud Abbas, also known as Abu Mazen": the second name is the first person's alias."""
+    persons = [m for m in mentions if m.kind is Kind.PERSON and m.key]
+    for prev, m in pairwise(persons):
+        if prev.key == m.key or m.key not in idx.entities or prev.key not in idx.entities:
+            continue
+        words = [t.lower_.strip(".") for t in doc[prev.end:m.start] if not t.is_punct]
+        if words not in _AKA or (words == ["or"] and doc[m.end:m.end + 1].text != ")"):
+            continue
+        dup = idx.entities.pop(m.key)  # type: ignore[arg-type]
+        ent = idx.entities[prev.key]  # type: ignore[index]
+        ent.aliases |= {dup.name} | dup.aliases
+        ent.mentions += dup.mentions
+        for o in mentions:
+            if o.key == dup.key:
+                o.key = ent.key
 
 
 def _abbreviates(short: list[str], full: list[str]) -> bool:
