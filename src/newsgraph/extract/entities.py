@@ -31,9 +31,11 @@ from newsgraph.extract.lexicon import (
     NAME_TITLES,
     PARTY_WORDS,
     PATRONYMIC_PARTICLES,
+    PLACE_MODIFIED_NOUNS,
     PLURAL_TITLES,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
+    STATE_FORCES,
     VENUE_HEADS,
 )
 from newsgraph.facts import Entity, Evidence, Kind, slugify
@@ -282,6 +284,8 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     raw += _acronym_defined_orgs(doc, raw)
     raw += _gazetteer_orgs(doc, raw, gaz)
     raw += _org_head_runs(doc, raw)
+    raw += _state_forces(doc, raw, gaz)
+    raw += _dateline_agency(doc, raw, gaz)
     _bodies_not_persons(doc, raw)
     persons = [m for m in raw if m.kind is Kind.PERSON]
     surnames, fulls = _person_name_sets(persons)
@@ -630,7 +634,17 @@ def _body_of_name(sub: Span, gaz: Gazetteer, out: list[Mention]) -> bool:
     folded = fold(text)
     if sub[-1].lower_ in EVENT_HEADS or any(folded.endswith(g) for g in GROUP_OF_LEADERS):
         return False
-    return not (len(sub) == 2 and sub[-1].text.islower() and sub[-1].lower_ in ORG_HEADS | {"organisation", "body"})
+    if len(sub) == 2 and sub[-1].text.islower() and sub[-1].lower_ in ORG_HEADS | {"organisation", "body"}:
+        return False  # "the Pacific organisation": a description
+    single = len([t for t in sub if t.text not in {"-", "‑"}]) <= 2 and not any(t.lower_ in ORG_HEADS for t in sub)
+    nxt = doc[sub.end] if sub.end < len(doc) else None
+    if single and nxt is not None and nxt.lower_ in PLACE_MODIFIED_NOUNS:
+        return False  # "Pak-Uzbek ties", "the Caucasus regions", "the Anyaa-Sowutuom constituency"
+    prev = doc[sub.start - 1] if sub.start > 0 else None
+    if single and prev is not None and prev.lower_ in {"in", "near", "across"} and not sub.text.isupper():
+        out.append(Mention(text, Kind.PLACE, sub.start, sub.end, sub.start_char, sub.end_char))
+        return False  # "a retreat in Vava'u": an unknown one-word body after "in" is a place
+    return True
 
 
 def _titled_name_in(span: Span) -> Span | None:
@@ -1079,9 +1093,53 @@ def _bodies_not_persons(doc: Doc, raw: list[Mention]) -> None:
     for m in raw:
         if m.kind is Kind.ORGANIZATION and (found := _paren_acronym(doc, m.end)) is not None:
             bodies.add(fold(found[0]))
+    full_words = {w for m in raw if m.kind is Kind.PERSON and len(m.text.split()) >= 2 for w in fold(m.text).split()}
     for m in raw:
-        if m.kind is Kind.PERSON and fold(m.text) in bodies and (len(m.text.split()) == 1 or m.text[:1].isupper()):
+        if m.kind is not Kind.PERSON:
+            continue
+        root = doc[m.start:m.end].root
+        reporter = m.end - m.start == 1 and root.dep_ == "nsubj" and root.head.lemma_ == "report" \
+            and fold(m.text) not in full_words  # ", Xinhua reports.": a bare name that reports is an agency
+        if fold(m.text) in bodies or reporter:
             m.kind = Kind.ORGANIZATION
+
+
+def _state_forces(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "the Indonesian army", "the Iranian air force": a state's armed service named in lower case
+    after its demonym is an organization (named with the demonym; the mention covers the service
+    words only, so the demonym still reads as the country's adjective)."""
+    covered = {i for m in raw if not m.candidate_only for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in doc[:-1]:
+        if not tok.text[:1].isupper() or tok.i in covered or gaz.country(tok.text) is None:
+            continue
+        for words in STATE_FORCES:
+            end = tok.i + 1 + len(words)
+            if end <= len(doc) and [t.text for t in doc[tok.i + 1:end]] == list(words) \
+                    and not any(i in covered for i in range(tok.i + 1, end)):
+                first, last = doc[tok.i + 1], doc[end - 1]
+                c = gaz.country(tok.text)
+                out.append(Mention(f"{tok.text} {' '.join(words)}", Kind.ORGANIZATION, tok.i + 1, end, first.idx,
+                                   last.idx + len(last.text), c.name if c else None))
+                break
+    return out
+
+
+def _dateline_agency(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "ENA February 10/2020 ...", "KAZINFORM – ...": an agency's acronym opening the copy, before
+    a date or a dash, is that agency (a city there, "WASHINGTON —", is the dateline's place)."""
+    if len(doc) < 3:
+        return []
+    first = doc[0]
+    if not (first.is_upper and first.is_alpha and 2 <= len(first.text) <= 10 and first.whitespace_) \
+            or any(m.start == 0 for m in raw):  # ("NUR-SULTAN." is a city with a hyphen)
+        return []
+    nxt = doc[1]
+    if not (nxt.ent_type_ == "DATE" or nxt.text in {"–", "—", "-"}):
+        return []
+    if gaz.place(first.text) is not None or gaz.country(first.text) is not None:
+        return []
+    return [Mention(first.text, Kind.ORGANIZATION, 0, 1, first.idx, first.idx + len(first.text))]
 
 
 def _after_role_comma(span: Span) -> bool:

@@ -237,3 +237,19 @@ MEDIA_NOUNS: frozenset[str] = _words(
 #: Words that refer to a group of leaders, not to an organization ("Heads of State and Government").
 GROUP_OF_LEADERS: frozenset[str] = frozenset({"heads of state", "heads of state and government",
                                               "heads of government", "leaders"})
+
+#: Nouns that a place name or a pair of demonyms modifies ("Pak-Uzbek ties", "the Caucasus
+#: regions", "the Anyaa-Sowutuom constituency"): the capitalized word before them is no body.
+PLACE_MODIFIED_NOUNS: frozenset[str] = _words(
+    """
+    ties relations relationship region regions constituency constituencies border borders
+    cooperation partnership friendship axis corridor district districts province provinces
+    coast coastline mountains territory territories enclave peninsula
+    """
+)
+
+#: Lower-case bodies of a state that news names with its demonym ("the Indonesian army", "the
+#: Iranian air force"): the state's forces are organizations, "the French government" is not.
+STATE_FORCES: tuple[tuple[str, ...], ...] = (
+    ("army",), ("navy",), ("air", "force"), ("coast", "guard"), ("national", "guard"),
+)
