@@ -121,7 +121,9 @@ class EntityIndex:
         folded = fold(name)
         for ent in self.entities.values():
             if ent.kind is Kind.ORGANIZATION and (fold(ent.name) == folded
-                                                  or folded in {fold(a) for a in ent.aliases}):
+                                                  or folded in {fold(a) for a in ent.aliases}) \
+                    and not (country and ent.country and country != ent.country):
+                # (the Russian and the Turkish "Foreign Ministry" are two bodies)
                 if aliases:
                     ent.aliases |= aliases
                 if country and not ent.country:
@@ -129,7 +131,11 @@ class EntityIndex:
                 if span:
                     ent.mentions.append(span)
                 return ent.key
-        key = f"organization:{slugify(name)}"
+        key = base = f"organization:{slugify(name)}"
+        n = 2
+        while key in self.entities:
+            key = f"{base}-{n}"
+            n += 1
         self.entities[key] = Entity(key=key, kind=Kind.ORGANIZATION, name=name, aliases=set(aliases or ()),
                                     country=country, org_type=org_type,
                                     mentions=[span] if span else [], confidence=0.75)
@@ -148,7 +154,9 @@ def _strip_edges(span: Span) -> Span | None:
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].lower_ in HONORIFICS
-                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct):
+                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct
+                           or (start + 1 < end and doc[start].pos_ in {"ADV", "SCONJ", "CCONJ", "ADP"}
+                               and not doc[start].text.isupper())):  # "Later the Department of State"
         start += 1
     while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
                            or doc[end - 1].text in _QUOTE_CHARS or doc[end - 1].lower_ in {"the", "a", "an"}):
@@ -357,6 +365,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             m.key = key
     _attach_acronyms(doc, fixed, idx)
     _merge_short_forms(fixed, idx)
+    _merge_word_orders(fixed, idx)
     idx.mentions = [m for m in fixed if m.key]
     for m in idx.mentions:
         for i in range(m.start, m.end):
@@ -805,6 +814,44 @@ def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
         for m in mentions:
             if m.key == short.key:
                 m.key = long.key
+
+
+def _word_order_key(name: str) -> tuple[str, ...] | None:
+    """ "Ministry of Foreign Affairs" and "Foreign Ministry", "Department of State" and "State
+    Department": one key for the two word orders of a body's name ("affairs" and "the" dropped)."""
+    words = [w for w in fold(name).split() if w not in {"the", "affairs"}]
+    if len(words) >= 3 and words[1] == "of" and words[0] in ORG_HEADS:
+        words = [*words[2:], words[0]]
+    if len(words) < 2 or words[-1] not in ORG_HEADS or "of" in words:
+        return None
+    return tuple(words)
+
+
+def _merge_word_orders(mentions: list[Mention], idx: EntityIndex) -> None:
+    """One organization named in both word orders is one entity, under its first name."""
+    seen: dict[tuple[str, ...], list[str]] = {}
+    for m in mentions:
+        ent = idx.entities.get(m.key or "")
+        if ent is None or ent.kind is not Kind.ORGANIZATION:
+            continue
+        key = _word_order_key(ent.name)
+        if key is None:
+            continue
+        earlier = [k for k in seen.setdefault(key, []) if k in idx.entities and k != ent.key]
+        if ent.key not in seen[key]:
+            seen[key].append(ent.key)
+        fits = [k for k in earlier if not (ent.country and idx.entities[k].country
+                                           and ent.country != idx.entities[k].country)]
+        if len(fits) != 1:
+            continue  # none, or the Russian and the Turkish ministry: which one is unclear
+        keep = idx.entities[fits[0]]
+        keep.country = keep.country or ent.country
+        keep.aliases |= {ent.name} | ent.aliases
+        keep.mentions += ent.mentions
+        del idx.entities[ent.key]
+        for o in mentions:
+            if o.key == ent.key:
+                o.key = keep.key
 
 
 def _ends_with_words(long: list[str], short: list[str]) -> bool:
