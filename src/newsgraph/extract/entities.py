@@ -289,6 +289,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
 
     raw = _gazetteer_persons(doc, raw, gaz)
     raw = _titled_runs(doc, raw, gaz)
+    _extend_person_spans(doc, raw, gaz)
     raw += _acronym_defined_orgs(doc, raw)
     raw += _gazetteer_orgs(doc, raw, gaz)
     raw += _org_head_runs(doc, raw)
@@ -919,7 +920,7 @@ def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> Non
 #: Words that may precede a name without being part of it: titles, honorifics, role words.
 _TITLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS | HONORIFICS | NAME_TITLES | PLURAL_TITLES
 #: Words that end an organization, a venue or an event, never a person's name.
-_NOT_NAME_HEADS = ORG_HEADS | VENUE_HEADS | EVENT_HEADS | _NOT_ORG_HEADS
+_NOT_NAME_HEADS = ORG_HEADS | VENUE_HEADS | EVENT_HEADS | _NOT_ORG_HEADS | {"administration", "government"}
 _ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "des", "du", "la", "le", "&"})
 
 
@@ -1045,6 +1046,53 @@ def _gazetteer_persons(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Men
     return out
 
 
+def _name_word(tok: Token, gaz: Gazetteer) -> bool:
+    """Can ``tok`` continue a person's name the model cut short: a capitalized proper noun that is
+    no title, country, date or other entity's word?"""
+    return _capword(tok) and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and not tok.is_upper \
+        and tok.lower_ not in _TITLE_WORDS and tok.lower_ not in _NOT_NAME_HEADS and gaz.country(tok.text) is None
+
+
+_LIST_BOUNDARIES = frozenset({";", ":", *"•▪►●◦‣∙"})
+
+
+def _extend_person_spans(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> None:
+    """ "Suluhu Hassan" of "Samia Suluhu Hassan", "Maria van der" of "Maria van der Berg": a person
+    span the model cut short takes in the name words next to it (up to four words in all)."""
+    covered = {i for m in raw for i in range(m.start, m.end)}
+    for m in raw:
+        if m.kind is not Kind.PERSON or m.candidate_only:
+            continue
+        start, end = m.start, m.end
+        # to the left only from a list bullet or colon ("•Samia Suluhu Hassan"), not over words of a
+        # title the lists miss ("Chief of Staff Andriy Yermak")
+        k = start
+        while k > 0 and end - k < 4 and k - 1 not in covered and _name_word(doc[k - 1], gaz) \
+                and not doc[k].is_sent_start:
+            k -= 1
+        if k < start and k > 0 and doc[k - 1].text in _LIST_BOUNDARIES:
+            start = k
+        # to the right only over a particle ("Maria van der" + "Berg")
+        if doc[end - 1].lower_ in NAME_PARTICLES or (end < len(doc) and doc[end].lower_ in NAME_PARTICLES):
+            while end < len(doc) and end - start < 5 and end not in covered:
+                if _name_word(doc[end], gaz):
+                    end += 1
+                elif doc[end].lower_ in NAME_PARTICLES and end + 1 < len(doc) and end + 1 not in covered \
+                        and (_name_word(doc[end + 1], gaz) or doc[end + 1].lower_ in NAME_PARTICLES):
+                    end += 1
+                else:
+                    break
+        while end - 1 > start and doc[end - 1].lower_ in NAME_PARTICLES:
+            end -= 1
+        if (start, end) == (m.start, m.end):
+            continue
+        span = doc[start:end]
+        if _gaz_other_kind(span.text, gaz):
+            continue
+        covered |= set(range(start, end))
+        m.text, m.start, m.end, m.start_char, m.end_char = span.text, start, end, span.start_char, span.end_char
+
+
 def _plain_name(span: Span, gaz: Gazetteer) -> bool:
     """Could ``span`` be a person's full name nobody knows: two to four proper nouns, no word of a
     body, venue or event, no country, and not a name the gazetteer gives to something else?"""
@@ -1083,7 +1131,11 @@ def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
         else:
             continue
         span = doc[a:b0]
-        if not _plain_name(span, gaz):
+        single = len(span) == 1 and bool(titles) and doc[titles[-1]].text[:1].isupper() \
+            and span[0].pos_ == "PROPN" and _capword(span[0]) and not span[0].is_upper \
+            and span[0].lower_ not in _NOT_NAME_HEADS and span[0].lower_ not in _TITLE_WORDS \
+            and span[0].ent_type_ in {"", "PERSON"} and not _gaz_other_kind(span.text, gaz)  # "PM Sharif"
+        if not single and not _plain_name(span, gaz):
             continue
         over = {id(at[i]): at[i] for i in range(a, b0) if i in at}
         if any(m.kind in (Kind.PERSON, Kind.COUNTRY) or gaz.organization(m.text) is not None
@@ -1108,7 +1160,7 @@ def _person_in_role_context(span: Span, gaz: Gazetteer) -> list[Mention] | None:
     """
     doc = span.doc
     if _plain_name(span, gaz):
-        if _after_role_comma(span) or _before_country_brackets(span, gaz):
+        if _after_role_comma(span) or _before_role_comma(span, gaz) or _before_country_brackets(span, gaz):
             return [Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char)]
         root = span.root
         head = root.head
@@ -1207,6 +1259,24 @@ def _after_role_comma(span: Span) -> bool:
     if role.lower_ in {"elect", "designate"} and k >= 3 and doc[k - 2].text == "-":
         role = doc[k - 3]  # "president-elect of Paraguay"
     return role.lower_ in ROLE_NOUNS
+
+
+def _before_role_comma(span: Span, gaz: Gazetteer) -> bool:
+    """ "Santiago Peña, Paraguay's president", "X, the former foreign minister": a name followed by a
+    comma and a role (after at most an article, a country's possessive or adjectives)."""
+    doc = span.doc
+    j = span.end
+    if j >= len(doc) or doc[j].text != ",":
+        return False
+    for k in range(j + 1, min(len(doc), j + 6)):
+        tok = doc[k]
+        if tok.lower_ in ROLE_NOUNS and tok.lower_ not in {"general", "partner", "official"}:
+            return True
+        if not (tok.lower_ in {"the", "a", "an", "'s", "’s"} or tok.lower_ in ROLE_MODIFIERS
+                or tok.lower_ in {"former", "new", "then", "outgoing", "incoming", "current"}
+                or gaz.country(tok.text) is not None or (tok.pos_ == "ADJ" and tok.is_lower)):
+            return False
+    return False
 
 
 def _before_country_brackets(span: Span, gaz: Gazetteer) -> bool:
@@ -1310,7 +1380,7 @@ def _acronym_defined_orgs(doc: Doc, raw: list[Mention]) -> list[Mention]:
             start -= 1
         best = None
         for a in range(start, end - 1):  # longest first
-            if not _capword(doc[a]):
+            if not _capword(doc[a]) or doc[a].lower_ in _ACRONYM_STOPWORDS:
                 continue
             if _acronym_fits(doc[a:end].text, acr):
                 best = a
