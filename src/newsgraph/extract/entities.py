@@ -1128,6 +1128,9 @@ def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
         elif before is not None and before.lower_ in (ROLE_NOUNS | PLURAL_TITLES) \
                 and before.lower_ not in ROLE_MODIFIERS:
             a = a0
+        elif (before is None or before.text in _LIST_BOUNDARIES or before.lower_ in {",", "and"}) \
+                and _before_country_brackets(doc[a0:b0], gaz):
+            a = a0  # a list of leaders: "•Ole Brandvik Tvedt (Norway)"
         else:
             continue
         span = doc[a:b0]
