@@ -610,11 +610,14 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
             return
     nxt = doc[span.end] if span.end < len(doc) else None
     prev = doc[span.start - 1] if span.start >= 1 else None
-    if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 and (
+    if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 \
+            and not _known_body(sub, gaz) and (
             (nxt is not None and nxt.lower_ in ROLE_NOUNS)
             or (prev is not None and prev.lower_ == "of" and span.start >= 2
                 and doc[span.start - 2].lower_ in ROLE_NOUNS)):
-        return  # "Home" in "Home Secretary", "State for ..." in "Secretary of State for ...": part of a title
+        # "Home" in "Home Secretary", "State for ..." in "Secretary of State for ...": part of a title
+        # (but "director of BAE Systems", "Gazprom chief": a body the gazetteer knows)
+        return
     if sub[-1].lower_ in _NOT_ORG_HEADS:
         return
     if gaz.organization(text) is None and not _known_body(sub, gaz) and not _body_of_name(sub, gaz, out):
