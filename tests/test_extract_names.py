@@ -232,3 +232,15 @@ def test_agency_reporting_is_an_organization(extract: Extract) -> None:
     facts = extract("Five countries were elected to the council on Thursday, Xinhua reports.")
     assert "Xinhua" not in persons(facts)
     assert "Xinhua" in orgs(facts)
+
+
+def test_known_party_before_a_role_word_is_an_organization(extract: Extract) -> None:
+    facts = extract("Hamas leader Ismail Haniyeh met Qatari Emir Sheikh Tamim in Doha on Sunday.")
+    assert "Hamas" in orgs(facts)
+    assert {"Ismail Haniyeh", "Tamim"} <= persons(facts)
+
+
+def test_party_named_with_its_country_keeps_its_name(extract: Extract) -> None:
+    facts = extract("The Bharatiya Janata Party (BJP) and the Indian National Congress traded barbs on Monday.")
+    assert "Indian National Congress" in orgs(facts)
+    assert "National Congress" not in orgs(facts)

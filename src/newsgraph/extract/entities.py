@@ -246,7 +246,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
 
     for ent in doc.ents:
         label = ent.label_
-        if label in {"GPE", "LOC", "ORG"} and _titled(ent) and gaz.country(ent.text) is None \
+        if label in {"GPE", "LOC", "ORG", "NORP"} and _titled(ent) and gaz.country(ent.text) is None \
                 and gaz.place(ent.text) is None and gaz.organization(ent.text) is None:
             label = "PERSON"  # "President Thabo Mbeki" tagged GPE
         if label == "PERSON":
@@ -469,6 +469,13 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
 
 
+def _known_party(span: Span, gaz: Gazetteer) -> bool:
+    """Is ``span`` a party's own name or acronym in the gazetteer ("Hamas", "Indian National Congress",
+    "AKP")? (:func:`_known_body` leaves parties out.)"""
+    return any(b.type == "party" and (span.text in b.acronyms if by_acronym else b.is_own_name(span.text))
+               for b, by_acronym in gaz.bodies_named(span.text))
+
+
 def _listed_bodies(span: Span, gaz: Gazetteer) -> list[Mention]:
     """The organizations of an entity span that is a list ("Hulu, Apple TV"), when a part is a known
     body or bloc; empty when the span is one name ("Bank of England", "Johnson & Johnson")."""
@@ -579,7 +586,8 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
             break
     if start == span.start and span.end - span.start >= 3:
         c = gaz.country(doc[span.start].text)
-        if c is not None and doc[span.start + 1].lower_ in _GOV_BODY_STARTS and "-" not in doc[span.start].text:
+        if c is not None and doc[span.start + 1].lower_ in _GOV_BODY_STARTS and "-" not in doc[span.start].text \
+                and not _known_party(span, gaz):  # ("Indian National Congress" is a party's own name)
             hint, start = c.name, span.start + 1
     if hint is None and span.start >= 1:
         # "Russia's Security Council", "Turkish Foreign Ministry" with the country outside the entity
@@ -611,7 +619,7 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
     nxt = doc[span.end] if span.end < len(doc) else None
     prev = doc[span.start - 1] if span.start >= 1 else None
     if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 \
-            and not _known_body(sub, gaz) and (
+            and not _known_body(sub, gaz) and not _known_party(sub, gaz) and (
             (nxt is not None and nxt.lower_ in ROLE_NOUNS)
             or (prev is not None and prev.lower_ == "of" and span.start >= 2
                 and doc[span.start - 2].lower_ in ROLE_NOUNS)):
