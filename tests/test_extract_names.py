@@ -244,3 +244,14 @@ def test_party_named_with_its_country_keeps_its_name(extract: Extract) -> None:
     facts = extract("The Bharatiya Janata Party (BJP) and the Indian National Congress traded barbs on Monday.")
     assert "Indian National Congress" in orgs(facts)
     assert "National Congress" not in orgs(facts)
+
+
+def test_opening_participle_is_no_person_and_no_part_of_a_name(extract: Extract) -> None:
+    facts = extract("Welcoming Museveni to Nairobi, Ruto hails ties between the two countries.")
+    assert {"Museveni", "Ruto"} <= persons(facts)
+    assert not any(n.startswith("Welcoming") for n in persons(facts))
+
+
+def test_untagged_surname_saying_something_is_a_person(extract: Extract) -> None:
+    facts = extract("Greeting his guest at the airport, Ruto said the visit was historic.")
+    assert persons(facts) == {"Ruto"}

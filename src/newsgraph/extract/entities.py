@@ -186,6 +186,10 @@ def _clean_person(span: Span, gaz: Gazetteer) -> Span | None:
                                 or doc[start].lower_ in HONORIFICS or doc[start].lower_ in NAME_TITLES
                                 or (start + 1 < span.end and gaz.country(doc[start].text) is not None)):
         start += 1
+    if start + 1 < span.end and doc[start].is_sent_start and _gerund(doc[start]):
+        start += 1  # "Welcoming Museveni": the sentence's opening participle is glued on
+    if start + 1 == span.end and doc[start].is_sent_start and _gerund(doc[start]):
+        return None  # "Greeting", "Writing" opening a sentence: no person
     end = span.end
     for k in range(start + 1, end):  # "Petro's "Government": the name ends at its possessive
         if doc[k].text in {"'s", "’s"}:
@@ -204,6 +208,11 @@ def _clean_person(span: Span, gaz: Gazetteer) -> Span | None:
     if fold(span.text) in PARTY_WORDS or gaz.organization(span.text) is not None:
         return None
     return span
+
+
+def _gerund(tok: Token) -> bool:
+    """ "Greeting", "Writing", "Welcoming": a participle that opens a sentence, not a name."""
+    return tok.text.endswith("ing") and len(tok.text) > 5 and tok.text[:1].isupper() and not tok.is_upper
 
 
 def _looks_like_place(span: Span, gaz: Gazetteer) -> bool:
@@ -289,6 +298,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
 
     raw = _gazetteer_persons(doc, raw, gaz)
     raw = _titled_runs(doc, raw, gaz)
+    raw += _surname_subjects(doc, raw, gaz)
     _extend_person_spans(doc, raw, gaz)
     raw += _acronym_defined_orgs(doc, raw)
     raw += _gazetteer_orgs(doc, raw, gaz)
@@ -1054,6 +1064,27 @@ def _gazetteer_persons(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Men
         if sp.start not in keep_model:
             out.append(Mention(sp.text, Kind.PERSON, sp.start, sp.end, sp.start_char, sp.end_char))
     out.sort(key=lambda m: m.start)
+    return out
+
+
+#: Verbs of saying and greeting whose bare-surname subject the model often leaves untagged.
+_SPEECH_VERBS = frozenset("say tell add hail welcome call note stress announce urge praise vow warn insist".split())
+
+
+def _surname_subjects(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "Greeting his guest at the airport, Ruto said ...": a bare capitalized word the model left
+    untagged, subject of a verb of saying, that is a gazetteer person's surname and nothing else
+    the gazetteer knows, is that person's surname."""
+    covered = {i for m in raw for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in doc:
+        if tok.i in covered or tok.dep_ != "nsubj" or tok.head.lemma_ not in _SPEECH_VERBS \
+                or tok.pos_ != "PROPN" or not _capword(tok) or tok.is_upper or tok.ent_type_ \
+                or tok.lower_ in _TITLE_WORDS or any(c.dep_ == "compound" for c in tok.children):
+            continue
+        if not gaz.persons_by_surname(tok.text) or _gaz_other_kind(tok.text, gaz) or gaz.is_country_word(tok.text):
+            continue
+        out.append(Mention(tok.text, Kind.PERSON, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok.text)))
     return out
 
 
