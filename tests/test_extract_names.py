@@ -255,3 +255,8 @@ def test_opening_participle_is_no_person_and_no_part_of_a_name(extract: Extract)
 def test_untagged_surname_saying_something_is_a_person(extract: Extract) -> None:
     facts = extract("Greeting his guest at the airport, Ruto said the visit was historic.")
     assert persons(facts) == {"Ruto"}
+
+
+def test_minister_without_portfolio_is_a_title_before_a_known_name(extract: Extract) -> None:
+    facts = extract("On Sunday the cabinet backed Minister without Portfolio Gideon Saar for the new job.")
+    assert "Gideon Saar" in persons(facts)

@@ -190,7 +190,7 @@ NAME_TITLES: frozenset[str] = _words(
     gov gov. amb amb. pres pres. vp supt insp cpl pte crown sheikh sheikha shaikh emir amir sultan
     king queen prince princess president presidents minister ministers premier chancellor
     dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady excellency h.e. honourable hon hon.
-    rt rt. comrade mullah maulana ayatollah hojatoleslam marshal
+    rt rt. comrade mullah maulana ayatollah hojatoleslam marshal portfolio
     """
 )
 
