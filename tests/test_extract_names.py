@@ -260,3 +260,10 @@ def test_untagged_surname_saying_something_is_a_person(extract: Extract) -> None
 def test_minister_without_portfolio_is_a_title_before_a_known_name(extract: Extract) -> None:
     facts = extract("On Sunday the cabinet backed Minister without Portfolio Gideon Saar for the new job.")
     assert "Gideon Saar" in persons(facts)
+
+
+def test_a_countrys_government_is_the_country_not_an_organization(extract: Extract) -> None:
+    facts = extract("The Government of Ghana and the Kenyan Government signed the accord, and the Royal "
+                    "Government of Cambodia welcomed it.")
+    assert not orgs(facts)
+    assert {"Ghana", "Kenya", "Cambodia"} <= {e.name for e in facts.of_kind(Kind.COUNTRY)}

@@ -159,7 +159,8 @@ def _strip_edges(span: Span) -> Span | None:
                                and not doc[start].text.isupper())):  # "Later the Department of State"
         start += 1
     while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
-                           or doc[end - 1].text in _QUOTE_CHARS or doc[end - 1].lower_ in {"the", "a", "an"}):
+                           or doc[end - 1].text in _QUOTE_CHARS
+                           or doc[end - 1].lower_ in {"the", "a", "an", "and", "of", "&"}):
         end -= 1
     for k in range(start + 1, end):
         if doc[k].text == "(":  # "World Health Organisation (WHO": the acronym is attached later
@@ -348,6 +349,11 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             m.key = idx.country_entity(m.text, gaz)
             idx.entities[m.key].mentions.append((m.start_char, m.end_char))
         elif m.kind is Kind.ORGANIZATION:
+            if (gov := _government_of(m.text, gaz)) is not None:
+                # "the Government of Ghana", "the Kenyan Government": the country acting, no body
+                m.kind, m.key = Kind.COUNTRY, idx.country_entity(gov, gaz)
+                idx.entities[m.key].mentions.append((m.start_char, m.end_char))
+                continue
             party = _party(m.text)
             if party is not None:  # "the Tories", "Lib Dems": the party under its usual name
                 m.key = idx.add_organization(party[0], country=idx.country_entity(party[1], gaz),
@@ -477,6 +483,28 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     if len(span) > 1:  # capitalized words of a body's name: "Inland Revenue", "Arriva Buses Wales"
         return True
     return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
+
+
+_GOVERNMENT_WORDS = frozenset({"government", "the", "of", "federal", "royal", "national", "central", "union"})
+
+
+def _government_of(text: str, gaz: Gazetteer) -> str | None:
+    """The country whose government ``text`` names ("Government of Ghana", "Kenyan Government",
+    "Government of the Republic of Korea"), or None. The guidelines count a country's government as
+    the country acting, not as an organization."""
+    words = fold(text).split()
+    if "government" not in words:
+        return None
+    rest = [w for w in words if w not in _GOVERNMENT_WORDS]
+    if not rest:
+        return None
+    c = gaz.country(" ".join(rest)) or gaz.country(" ".join(w for w in words if w not in {"government", "the"}
+                                                            and w != "of"))
+    if c is None and words[-1] == "government":
+        c = gaz.country(" ".join(words[:-1]))
+    if c is None and "of" in words:  # "Government of the Republic of Korea"
+        c = gaz.country(" ".join(words[words.index("of") + 1:]))
+    return c.name if c is not None else None
 
 
 def _known_party(span: Span, gaz: Gazetteer) -> bool:
