@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from spacy.tokens import Span
 
 from newsgraph.extract import Extractor
-from newsgraph.extract.entities import _acronym_fits, _clean_person, _word_order_key
+from newsgraph.extract.entities import _acronym_fits, _clean_person, _word_order_key, build_index
 from newsgraph.facts import Article, ArticleFacts, Entity, Kind
 from newsgraph.gazetteer import Gazetteer
 
@@ -145,9 +146,23 @@ def test_outlets_named_after_a_media_noun_are_organizations(extract: Extract) ->
     assert persons(facts) == {"Jean Dupont"}
 
 
-def test_camel_case_portal_is_no_person(extract: Extract) -> None:
-    facts = extract("According to the news portal MyCapital, the ceremony was delayed by an hour.")
-    assert "MyCapital" not in persons(facts)
+def _index_with_person(extractor: Extractor, text: str, word: str) -> dict[str, Kind]:
+    """Entities of ``text`` when the model has tagged ``word`` PERSON (the error being repaired)."""
+    doc = extractor.nlp(text)
+    start = next(t.i for t in doc if t.text == word)
+    doc.ents = [e for e in doc.ents if not (e.start <= start < e.end)] + [Span(doc, start, start + 1, "PERSON")]
+    idx = build_index(doc, Gazetteer.load())
+    return {e.name: e.kind for e in idx.entities.values()}
+
+
+def test_camel_case_portal_tagged_person_is_no_person(extractor: Extractor) -> None:
+    found = _index_with_person(extractor, "According to the portal NepalNews, the ceremony was delayed.", "NepalNews")
+    assert found.get("NepalNews") is Kind.ORGANIZATION
+
+
+def test_agency_tagged_person_that_reports_is_an_organization(extractor: Extractor) -> None:
+    found = _index_with_person(extractor, "Ten states were elected for two years, Bernama reports.", "Bernama")
+    assert found.get("Bernama") is Kind.ORGANIZATION
 
 
 def test_venue_event_and_leader_group_are_not_organizations(extract: Extract) -> None:
@@ -228,12 +243,6 @@ def test_state_forces_named_with_demonym_are_organizations(extract: Extract) -> 
     assert org_named(facts, "Iranian air force").country == "country:iran"
 
 
-def test_agency_reporting_is_an_organization(extract: Extract) -> None:
-    facts = extract("Five countries were elected to the council on Thursday, Xinhua reports.")
-    assert "Xinhua" not in persons(facts)
-    assert "Xinhua" in orgs(facts)
-
-
 def test_known_party_before_a_role_word_is_an_organization(extract: Extract) -> None:
     facts = extract("Hamas leader Ismail Haniyeh met Qatari Emir Sheikh Tamim in Doha on Sunday.")
     assert "Hamas" in orgs(facts)
@@ -267,3 +276,8 @@ def test_a_countrys_government_is_the_country_not_an_organization(extract: Extra
                     "Government of Cambodia welcomed it.")
     assert not orgs(facts)
     assert {"Ghana", "Kenya", "Cambodia"} <= {e.name for e in facts.of_kind(Kind.COUNTRY)}
+
+
+def test_lone_head_word_is_no_organization(extract: Extract) -> None:
+    facts = extract('He was once the "Father of the House" and later sat in the Lords.')
+    assert "House" not in orgs(facts)

@@ -383,6 +383,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     _attach_acronyms(doc, fixed, idx)
     _merge_short_forms(fixed, idx)
     _merge_word_orders(fixed, idx)
+    _drop_lone_heads(fixed, idx)
     idx.mentions = [m for m in fixed if m.key]
     for m in idx.mentions:
         for i in range(m.start, m.end):
@@ -864,6 +865,22 @@ def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
         for m in mentions:
             if m.key == short.key:
                 m.key = long.key
+
+
+#: Head words that, alone and not the short form of a body named in the article, name no body
+#: ("the House" of "Father of the House", "the Union" with no union named).
+_LONE_HEADS = frozenset({"house", "union", "assembly", "alliance", "federation", "league", "board", "bureau",
+                         "authority", "service", "office", "department", "fund", "bank", "forum", "front"})
+
+
+def _drop_lone_heads(mentions: list[Mention], idx: EntityIndex) -> None:
+    """A lone head word left after the short forms have merged is no organization of its own."""
+    for ent in list(idx.entities.values()):
+        if ent.kind is Kind.ORGANIZATION and fold(ent.name) in _LONE_HEADS and not ent.wikidata:
+            del idx.entities[ent.key]
+            for m in mentions:
+                if m.key == ent.key:
+                    m.key = None
 
 
 def _word_order_key(name: str) -> tuple[str, ...] | None:
