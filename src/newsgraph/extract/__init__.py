@@ -135,9 +135,12 @@ _BULLETS = "•▪►●◦‣∙"
 def _split_bullets(nlp: Language) -> None:
     """Make a list bullet a token of its own in front of any word."""
     old = nlp.tokenizer.prefix_search
+    compiled = getattr(old, "__self__", None)
+    if old is not None and not isinstance(compiled, re.Pattern):
+        return  # a custom prefix function: leave the model's tokenizer as it is
     pattern = f"^[{_BULLETS}]"
-    if old is not None:
-        pattern += "|" + old.__self__.pattern  # type: ignore[attr-defined]
+    if compiled is not None:
+        pattern += "|" + compiled.pattern
     nlp.tokenizer.prefix_search = re.compile(pattern).search
 
 
