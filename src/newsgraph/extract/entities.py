@@ -15,15 +15,28 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.lexicon import (
+    EVENT_HEADS,
     GENERIC_ORG_WORDS,
+    GROUP_OF_LEADERS,
     HONORIFICS,
+    LANDFORM_FIRST,
+    LANDFORM_LAST,
+    MEDIA_NOUNS,
+    NAME_PARTICLES,
+    NAME_TITLES,
     PARTY_WORDS,
+    PATRONYMIC_PARTICLES,
+    PLACE_MODIFIED_NOUNS,
+    PLURAL_TITLES,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
+    STATE_FORCES,
+    VENUE_HEADS,
 )
 from newsgraph.facts import Entity, Evidence, Kind, slugify
 from newsgraph.gazetteer import Gazetteer, notable
@@ -108,7 +121,9 @@ class EntityIndex:
         folded = fold(name)
         for ent in self.entities.values():
             if ent.kind is Kind.ORGANIZATION and (fold(ent.name) == folded
-                                                  or folded in {fold(a) for a in ent.aliases}):
+                                                  or folded in {fold(a) for a in ent.aliases}) \
+                    and not (country and ent.country and country != ent.country):
+                # (the Russian and the Turkish "Foreign Ministry" are two bodies)
                 if aliases:
                     ent.aliases |= aliases
                 if country and not ent.country:
@@ -116,7 +131,11 @@ class EntityIndex:
                 if span:
                     ent.mentions.append(span)
                 return ent.key
-        key = f"organization:{slugify(name)}"
+        key = base = f"organization:{slugify(name)}"
+        n = 2
+        while key in self.entities:
+            key = f"{base}-{n}"
+            n += 1
         self.entities[key] = Entity(key=key, kind=Kind.ORGANIZATION, name=name, aliases=set(aliases or ()),
                                     country=country, org_type=org_type,
                                     mentions=[span] if span else [], confidence=0.75)
@@ -135,10 +154,13 @@ def _strip_edges(span: Span) -> Span | None:
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].lower_ in HONORIFICS
-                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct):
+                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct
+                           or (start + 1 < end and doc[start].pos_ in {"ADV", "SCONJ", "CCONJ", "ADP"}
+                               and not doc[start].text.isupper())):  # "Later the Department of State"
         start += 1
     while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
-                           or doc[end - 1].text in _QUOTE_CHARS or doc[end - 1].lower_ in {"the", "a", "an"}):
+                           or doc[end - 1].text in _QUOTE_CHARS
+                           or doc[end - 1].lower_ in {"the", "a", "an", "and", "of", "&"}):
         end -= 1
     for k in range(start + 1, end):
         if doc[k].text == "(":  # "World Health Organisation (WHO": the acronym is attached later
@@ -162,12 +184,26 @@ def _clean_person(span: Span, gaz: Gazetteer) -> Span | None:
         return None
     start = span.start
     while start < span.end and (doc[start].lower_ in ROLE_NOUNS or doc[start].lower_ in ROLE_MODIFIERS
-                                or doc[start].lower_ in HONORIFICS
+                                or doc[start].lower_ in HONORIFICS or doc[start].lower_ in NAME_TITLES
                                 or (start + 1 < span.end and gaz.country(doc[start].text) is not None)):
         start += 1
-    if start >= span.end:
+    if start + 1 < span.end and doc[start].is_sent_start and _gerund(doc[start]):
+        start += 1  # "Welcoming Museveni": the sentence's opening participle is glued on
+    if start + 1 == span.end and doc[start].is_sent_start and _gerund(doc[start]):
+        return None  # "Greeting", "Writing" opening a sentence: no person
+    end = span.end
+    for k in range(start + 1, end):  # "Petro's "Government": the name ends at its possessive
+        if doc[k].text in {"'s", "’s"}:
+            end = k
+            break
+    while end - 1 > start and doc[end - 1].is_alpha and doc[end - 1].is_lower and doc[end - 2].whitespace_ \
+            and doc[end - 1].lower_ not in NAME_PARTICLES:
+        end -= 1  # "Ruto hails": a verb glued onto the name
+    while end - 1 > start and (doc[end - 1].lower_ in NAME_PARTICLES or doc[end - 1].text in _QUOTE_CHARS):
+        end -= 1
+    if start >= end:
         return None
-    span = doc[start:span.end]
+    span = doc[start:end]
     if not any(t.text[:1].isupper() for t in span) or any(c.isdigit() for c in span.text):
         return None
     if fold(span.text) in PARTY_WORDS or gaz.organization(span.text) is not None:
@@ -175,13 +211,25 @@ def _clean_person(span: Span, gaz: Gazetteer) -> Span | None:
     return span
 
 
+def _gerund(tok: Token) -> bool:
+    """ "Greeting", "Writing", "Welcoming": a participle that opens a sentence, not a name."""
+    return tok.text.endswith("ing") and len(tok.text) > 5 and tok.text[:1].isupper() and not tok.is_upper
+
+
 def _looks_like_place(span: Span, gaz: Gazetteer) -> bool:
     """ "in Porto Alegre", "near Sleaford": a PERSON entity that is really a place."""
     doc = span.doc
-    if gaz.place(span.text) is not None:
+    if gaz.place(span.text) is not None or _landform(span) \
+            or (len(span) >= 2 and span[-1].lower_ in _VENUE_NOT_SURNAME):
         return True
+    if len(span) >= 2 and gaz.persons_named(span.text):
+        return False  # "took over from Jack Straw": a known person's full name is that person
     return span.start > 0 and doc[span.start - 1].lower_ in {"in", "near", "from", "at"} \
         and not (span.start > 1 and doc[span.start - 2].lower_ in ROLE_NOUNS)
+
+
+#: Venue words that are not also surnames ("Hall", "Castle" are): "Rashtrapati Bhawan" is a place.
+_VENUE_NOT_SURNAME = VENUE_HEADS - {"hall", "castle", "villa", "lodge", "square", "building", "arena"}
 
 
 def _titled(span: Span) -> bool:
@@ -208,7 +256,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
 
     for ent in doc.ents:
         label = ent.label_
-        if label in {"GPE", "LOC", "ORG"} and _titled(ent) and gaz.country(ent.text) is None \
+        if label in {"GPE", "LOC", "ORG", "NORP"} and _titled(ent) and gaz.country(ent.text) is None \
                 and gaz.place(ent.text) is None and gaz.organization(ent.text) is None:
             label = "PERSON"  # "President Thabo Mbeki" tagged GPE
         if label == "PERSON":
@@ -216,8 +264,10 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             if country is not None:
                 raw.append(Mention(country.name, Kind.COUNTRY, ent.start, ent.end, ent.start_char, ent.end_char))
                 continue
-            if _known_body(ent, gaz) and not gaz.persons_named(ent.text):  # "JDRF", "Twitter" tagged PERSON
-                raw.append(Mention(ent.text, Kind.ORGANIZATION, ent.start, ent.end, ent.start_char, ent.end_char))
+            if (_known_body(ent, gaz) and not gaz.persons_named(ent.text)) or _outlet_name(ent):
+                # "JDRF", "Twitter", "news agency Xinhua", "MyRepublica" tagged PERSON
+                span = _strip_edges(ent) or ent
+                raw.append(Mention(span.text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
                 continue
             span = _clean_person(ent, gaz)
             if span is None:
@@ -233,6 +283,13 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             if label == "ORG" and (parts := _listed_bodies(span, gaz)):
                 raw += parts  # "Hulu, Apple TV": two bodies the model read as one
                 continue
+            if label in {"ORG", "GPE", "LOC"} and (person := _person_in_role_context(span, gaz)) is not None:
+                # "the president-elect of Paraguay, Santiago Peña", "deputies A, B and C" tagged ORG/GPE
+                raw += person
+                continue
+            if label in {"ORG", "GPE", "LOC"} and _outlet_name(span):
+                raw.append(Mention(span.text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
+                continue
             if label == "ORG" and len(span) >= 2 and gaz.persons_named(span.text) \
                     and not gaz.known_bodies(span.text) and gaz.organization(span.text) is None:
                 # a known person's full name tagged ORG ("Bernhard Langer" in a results list)
@@ -240,8 +297,16 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
                 continue
             _classify_non_person(span, label, gaz, raw)
 
+    raw = _gazetteer_persons(doc, raw, gaz)
+    raw = _titled_runs(doc, raw, gaz)
+    raw += _surname_subjects(doc, raw, gaz)
+    _extend_person_spans(doc, raw, gaz)
+    raw += _acronym_defined_orgs(doc, raw)
     raw += _gazetteer_orgs(doc, raw, gaz)
     raw += _org_head_runs(doc, raw)
+    raw += _state_forces(doc, raw, gaz)
+    raw += _dateline_agency(doc, raw, gaz)
+    _bodies_not_persons(doc, raw)
     persons = [m for m in raw if m.kind is Kind.PERSON]
     surnames, fulls = _person_name_sets(persons)
     # A lone first part of a known full name ("Wang" of "Wang Yi") tagged ORG or GPE is that person too.
@@ -276,6 +341,7 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
     fixed.sort(key=lambda m: m.start)
 
     _cluster_persons(fixed, idx)
+    _merge_also_known_as(doc, fixed, idx)
     for m in fixed:
         if m.kind is Kind.PERSON:
             continue
@@ -283,6 +349,11 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             m.key = idx.country_entity(m.text, gaz)
             idx.entities[m.key].mentions.append((m.start_char, m.end_char))
         elif m.kind is Kind.ORGANIZATION:
+            if (gov := _government_of(m.text, gaz)) is not None:
+                # "the Government of Ghana", "the Kenyan Government": the country acting, no body
+                m.kind, m.key = Kind.COUNTRY, idx.country_entity(gov, gaz)
+                idx.entities[m.key].mentions.append((m.start_char, m.end_char))
+                continue
             party = _party(m.text)
             if party is not None:  # "the Tories", "Lib Dems": the party under its usual name
                 m.key = idx.add_organization(party[0], country=idx.country_entity(party[1], gaz),
@@ -311,6 +382,8 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             m.key = key
     _attach_acronyms(doc, fixed, idx)
     _merge_short_forms(fixed, idx)
+    _merge_word_orders(fixed, idx)
+    _drop_lone_heads(fixed, idx)
     idx.mentions = [m for m in fixed if m.key]
     for m in idx.mentions:
         for i in range(m.start, m.end):
@@ -413,18 +486,66 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
 
 
+_GOVERNMENT_WORDS = frozenset({"government", "the", "of", "federal", "royal", "national", "central", "union"})
+
+
+def _government_of(text: str, gaz: Gazetteer) -> str | None:
+    """The country whose government ``text`` names ("Government of Ghana", "Kenyan Government",
+    "Government of the Republic of Korea"), or None. The guidelines count a country's government as
+    the country acting, not as an organization."""
+    words = fold(text).split()
+    if "government" not in words:
+        return None
+    rest = [w for w in words if w not in _GOVERNMENT_WORDS]
+    if not rest:
+        return None
+    c = gaz.country(" ".join(rest)) or gaz.country(" ".join(w for w in words if w not in {"government", "the"}
+                                                            and w != "of"))
+    if c is None and words[-1] == "government":
+        c = gaz.country(" ".join(words[:-1]))
+    if c is None and "of" in words:  # "Government of the Republic of Korea"
+        c = gaz.country(" ".join(words[words.index("of") + 1:]))
+    return c.name if c is not None else None
+
+
+def _known_party(span: Span, gaz: Gazetteer) -> bool:
+    """Is ``span`` a party's own name or acronym in the gazetteer ("Hamas", "Indian National Congress",
+    "AKP")? (:func:`_known_body` leaves parties out.)"""
+    return any(b.type == "party" and (span.text in b.acronyms if by_acronym else b.is_own_name(span.text))
+               for b, by_acronym in gaz.bodies_named(span.text))
+
+
 def _listed_bodies(span: Span, gaz: Gazetteer) -> list[Mention]:
     """The organizations of an entity span that is a list ("Hulu, Apple TV"), when a part is a known
     body or bloc; empty when the span is one name ("Bank of England", "Johnson & Johnson")."""
     cuts = [t.i for t in span if t.text in {",", ";"}]
-    if not cuts:
-        return []
+    if not cuts or any(t.lower_ == "of" for t in span.doc[span.start:cuts[0]]):
+        return []  # "Ministry of Water Resources, Works and Housing": one body with its portfolios
+    parts = [p for p in _strip_and(span, cuts) if len(p)]
+    if len(parts) >= 2 and all(gaz.country(p.text) is not None for p in parts):  # "Niger, Burkina Faso"
+        return [Mention(gaz.country(p.text).name, Kind.COUNTRY, p.start, p.end,  # type: ignore[union-attr]
+                        p.start_char, p.end_char) for p in parts]
+    if len(parts) >= 2 and parts[0][-1].lower_ in ORG_HEADS:
+        # "the Likud Party, News": a body's name, then the start of something else
+        return [Mention(p.text, Kind.ORGANIZATION, p.start, p.end, p.start_char, p.end_char) for p in parts
+                if p[-1].lower_ in ORG_HEADS or _known_body(p, gaz) or gaz.organization(p.text) is not None]
     bounds = [span.start, *(c + 1 for c in cuts)]
     parts = [span.doc[a:b] for a, b in zip(bounds, [*cuts, span.end], strict=True)]
     parts = [p for p in parts if len(p) and p.text[:1].isupper()]
     if len(parts) < 2 or not any(_known_body(p, gaz) or gaz.organization(p.text) for p in parts):
         return []
     return [Mention(p.text, Kind.ORGANIZATION, p.start, p.end, p.start_char, p.end_char) for p in parts]
+
+
+def _strip_and(span: Span, cuts: list[int]) -> list[Span]:
+    """The parts of a listed span cut at its commas, without a leading "and"."""
+    bounds = [span.start, *(c + 1 for c in cuts)]
+    out = []
+    for a, b in zip(bounds, [*cuts, span.end], strict=True):
+        while a < b and span.doc[a].lower_ in {"and", "the"}:
+            a += 1
+        out.append(span.doc[a:b])
+    return out
 
 
 def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
@@ -504,7 +625,8 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
             break
     if start == span.start and span.end - span.start >= 3:
         c = gaz.country(doc[span.start].text)
-        if c is not None and doc[span.start + 1].lower_ in _GOV_BODY_STARTS and "-" not in doc[span.start].text:
+        if c is not None and doc[span.start + 1].lower_ in _GOV_BODY_STARTS and "-" not in doc[span.start].text \
+                and not _known_party(span, gaz):  # ("Indian National Congress" is a party's own name)
             hint, start = c.name, span.start + 1
     if hint is None and span.start >= 1:
         # "Russia's Security Council", "Turkish Foreign Ministry" with the country outside the entity
@@ -535,21 +657,61 @@ def _classify_non_person(span: Span, label: str, gaz: Gazetteer, out: list[Menti
             return
     nxt = doc[span.end] if span.end < len(doc) else None
     prev = doc[span.start - 1] if span.start >= 1 else None
-    if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 and (
+    if sub[-1].lower_ not in ORG_HEADS and gaz.organization(text) is None and len(sub) <= 3 \
+            and not _known_body(sub, gaz) and not _known_party(sub, gaz) and (
             (nxt is not None and nxt.lower_ in ROLE_NOUNS)
             or (prev is not None and prev.lower_ == "of" and span.start >= 2
                 and doc[span.start - 2].lower_ in ROLE_NOUNS)):
-        return  # "Home" in "Home Secretary", "State for ..." in "Secretary of State for ...": part of a title
+        # "Home" in "Home Secretary", "State for ..." in "Secretary of State for ...": part of a title
+        # (but "director of BAE Systems", "Gazprom chief": a body the gazetteer knows)
+        return
     if sub[-1].lower_ in _NOT_ORG_HEADS:
         return
+    if gaz.organization(text) is None and not _known_body(sub, gaz) and not _body_of_name(sub, gaz, out):
+        return
     out.append(Mention(text, Kind.ORGANIZATION, sub.start, sub.end, sub.start_char, sub.end_char, hint))
+
+
+def _body_of_name(sub: Span, gaz: Gazetteer, out: list[Mention]) -> bool:
+    """Is an ORG span the gazetteer does not know shaped like an organization's name?
+
+    Not: a city ("Vilnius", "KUALA" of a "KUALA LUMPUR, Laos -" dateline), a landform, a venue
+    ("Presidential Palace", "Kuala Lumpur Convention Centre": kept as places), an event or
+    programme ("Second Karabakh War", "Pacific Policing Initiative", "Summit"), the leaders who
+    meet ("Heads of State and Government"), or an adjective with a lower-case common noun ("the
+    Pacific organisation"). Places found so are added to ``out``.
+    """
+    doc = sub.doc
+    text = sub.text
+    caps = sub.end
+    while caps < len(doc) and doc[caps].is_upper and doc[caps].is_alpha:
+        caps += 1
+    if sub.text.isupper() and caps > sub.end and gaz.place(doc[sub.start:caps].text) is not None:
+        return False  # the first words of a city in capitals ("RIO DE" of "RIO DE JANEIRO")
+    if gaz.place(text) is not None or _landform(sub) or sub[-1].lower_ in VENUE_HEADS:
+        out.append(Mention(text, Kind.PLACE, sub.start, sub.end, sub.start_char, sub.end_char))
+        return False
+    folded = fold(text)
+    if sub[-1].lower_ in EVENT_HEADS or any(folded.endswith(g) for g in GROUP_OF_LEADERS):
+        return False
+    if len(sub) == 2 and sub[-1].text.islower() and sub[-1].lower_ in ORG_HEADS | {"organisation", "body"}:
+        return False  # "the Pacific organisation": a description
+    single = len([t for t in sub if t.text not in {"-", "‑"}]) <= 2 and not any(t.lower_ in ORG_HEADS for t in sub)
+    nxt = doc[sub.end] if sub.end < len(doc) else None
+    if single and nxt is not None and nxt.lower_ in PLACE_MODIFIED_NOUNS:
+        return False  # "Pak-Uzbek ties", "the Caucasus regions", "the Anyaa-Sowutuom constituency"
+    prev = doc[sub.start - 1] if sub.start > 0 else None
+    if single and prev is not None and prev.lower_ in {"in", "near", "across"} and not sub.text.isupper():
+        out.append(Mention(text, Kind.PLACE, sub.start, sub.end, sub.start_char, sub.end_char))
+        return False  # "a retreat in Vava'u": an unknown one-word body after "in" is a place
+    return True
 
 
 def _titled_name_in(span: Span) -> Span | None:
     """The name after a capitalized title inside an entity span, if the span is "TITLE Name Name"."""
     roles = [t.i for t in span[:-1] if t.lower_ in ROLE_NOUNS and t.text[:1].isupper()]
-    if not roles:
-        return None
+    if not roles or (roles[-1] == span.start and span.doc[roles[-1]].lower_ in {"general", "chief", "head"}):
+        return None  # "General Motors", "Chief Executives Board": a body named with a title word
     tail = span.doc[roles[-1] + 1:span.end]
     if not tail or len(tail) > 4 or any(t.lower_ in ORG_HEADS or (not t.text[:1].isupper() and t.text != "-")
                                         for t in tail):
@@ -562,7 +724,8 @@ def _person_parts(span: Span, surnames: set[str], gaz: Gazetteer) -> list[Mentio
     out: list[Mention] = []
     chunk: list[Token] = []
     for tok in [*span, None]:
-        if tok is None or tok.lower_ in {"of", "and", ","} or gaz.country(tok.text) is not None:
+        if tok is None or tok.lower_ in {"of", "and", ",", "'s", "’s"} or tok.text in _QUOTE_CHARS \
+                or gaz.country(tok.text) is not None:
             if chunk and any(fold(t.text) in surnames for t in chunk):
                 out.append(Mention(span.doc[chunk[0].i:chunk[-1].i + 1].text, Kind.PERSON, chunk[0].i,
                                    chunk[-1].i + 1, chunk[0].idx, chunk[-1].idx + len(chunk[-1].text)))
@@ -579,7 +742,8 @@ def _person_name_sets(persons: list[Mention]) -> tuple[set[str], set[str]]:
         parts = fold(m.text).split()
         fulls.add(" ".join(parts))
         # every part but a leading given name: "Hernandez" of "Arturo Hernandez Grisanti" too
-        surnames.update(parts[1:] if len(parts) >= 2 else parts)
+        # ("al" of "Asaad al Shaibani" is a particle, not a surname: "Al-Ekhbariya" is no person)
+        surnames.update(w for w in (parts[1:] if len(parts) >= 2 else parts) if w not in NAME_PARTICLES)
     return surnames, fulls
 
 
@@ -618,12 +782,36 @@ def _cluster_persons(mentions: list[Mention], idx: EntityIndex) -> None:
         canon.append((toks, key, m))
 
 
+_AKA = (["also", "known", "as"], ["known", "as"], ["better", "known", "as"], ["aka"], ["a", "k", "a"],
+        ["alias"], ["nicknamed"], ["dubbed"], ["or"])
+
+
+def _merge_also_known_as(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> None:
+    """ "Mahmoud Abbas, also known as Abu Mazen": the second name is the first person's alias."""
+    persons = [m for m in mentions if m.kind is Kind.PERSON and m.key]
+    for prev, m in pairwise(persons):
+        if prev.key == m.key or m.key not in idx.entities or prev.key not in idx.entities:
+            continue
+        words = [t.lower_.strip(".") for t in doc[prev.end:m.start] if not t.is_punct]
+        if words not in _AKA or (words == ["or"] and doc[m.end:m.end + 1].text != ")"):
+            continue
+        dup = idx.entities.pop(m.key)  # type: ignore[arg-type]
+        ent = idx.entities[prev.key]  # type: ignore[index]
+        ent.aliases |= {dup.name} | dup.aliases
+        ent.mentions += dup.mentions
+        for o in mentions:
+            if o.key == dup.key:
+                o.key = ent.key
+
+
 def _abbreviates(short: list[str], full: list[str]) -> bool:
     if short == full:
         return True
     if len(short) >= len(full):
         return False
-    if all(t in full for t in short):
+    # "Salman" alone is not "Mohammed bin Salman": the word after "bin" names his father.
+    own = [t for k, t in enumerate(full) if k == 0 or full[k - 1] not in PATRONYMIC_PARTICLES]
+    if all(t in (own if len(short) == 1 else full) for t in short):
         return True
     # initials: "s shoygu" for "sergey shoygu"
     return (len(short) == len(full) and short[-1] == full[-1]
@@ -651,14 +839,19 @@ def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
         s_words = fold(short.name).split()
         matches = []
         for long in orgs:
-            if long is short or long.key not in idx.entities or len(long.name) <= len(short.name):
+            if long is short or long.key not in idx.entities \
+                    or max(len(n) for n in (long.name, *long.aliases)) <= len(short.name):
                 continue
             l_words = fold(long.name).split()
-            suffix = l_words[-len(s_words):] == s_words
+            # "Union" after "EU" (alias "European Union"): the short form may end any name of the body
+            # ("Economic Community of West African States" is not its "Authority of ... of the ...")
+            suffix = any(_ends_with_words(fold(n).split(), s_words) for n in (long.name, *long.aliases))
+            # "Labour" of "Labour Party"; but "AU" is not "AU Assembly": an acronym names its own body
             prefix = l_words[:len(s_words)] == s_words and len(l_words) == len(s_words) + 1 \
-                and l_words[-1] in ORG_HEADS
-            acronym = short.name.isupper() and len(short.name) >= 2 and _initials(long.name) == short.name
-            if suffix or prefix or acronym:
+                and l_words[-1] in ORG_HEADS and not short.name.isupper()
+            acronym = short.name.isupper() and len(short.name) >= 2 and (
+                _initials(long.name) == short.name or _acronym_fits(long.name, short.name))
+            if suffix or prefix or acronym or _spelling_variant(s_words, l_words):
                 matches.append(long)
         if len(matches) != 1 or short.key not in idx.entities:
             continue
@@ -674,16 +867,98 @@ def _merge_short_forms(mentions: list[Mention], idx: EntityIndex) -> None:
                 m.key = long.key
 
 
+#: Head words that, alone and not the short form of a body named in the article, name no body
+#: ("the House" of "Father of the House", "the Union" with no union named).
+_LONE_HEADS = frozenset({"house", "union", "assembly", "alliance", "federation", "league", "board", "bureau",
+                         "authority", "service", "office", "department", "fund", "bank", "forum", "front"})
+
+
+def _drop_lone_heads(mentions: list[Mention], idx: EntityIndex) -> None:
+    """A lone head word left after the short forms have merged is no organization of its own."""
+    for ent in list(idx.entities.values()):
+        if ent.kind is Kind.ORGANIZATION and fold(ent.name) in _LONE_HEADS and not ent.wikidata:
+            del idx.entities[ent.key]
+            for m in mentions:
+                if m.key == ent.key:
+                    m.key = None
+
+
+def _word_order_key(name: str) -> tuple[str, ...] | None:
+    """ "Ministry of Foreign Affairs" and "Foreign Ministry", "Department of State" and "State
+    Department": one key for the two word orders of a body's name ("affairs" and "the" dropped)."""
+    words = [w for w in fold(name).split() if w not in {"the", "affairs"}]
+    if len(words) >= 3 and words[1] == "of" and words[0] in ORG_HEADS:
+        words = [*words[2:], words[0]]
+    if len(words) < 2 or words[-1] not in ORG_HEADS or "of" in words:
+        return None
+    return tuple(words)
+
+
+def _merge_word_orders(mentions: list[Mention], idx: EntityIndex) -> None:
+    """One organization named in both word orders is one entity, under its first name."""
+    seen: dict[tuple[str, ...], list[str]] = {}
+    for m in mentions:
+        ent = idx.entities.get(m.key or "")
+        if ent is None or ent.kind is not Kind.ORGANIZATION:
+            continue
+        key = _word_order_key(ent.name)
+        if key is None:
+            continue
+        earlier = [k for k in seen.setdefault(key, []) if k in idx.entities and k != ent.key]
+        if ent.key not in seen[key]:
+            seen[key].append(ent.key)
+        fits = [k for k in earlier if not (ent.country and idx.entities[k].country
+                                           and ent.country != idx.entities[k].country)]
+        if len(fits) != 1:
+            continue  # none, or the Russian and the Turkish ministry: which one is unclear
+        keep = idx.entities[fits[0]]
+        keep.country = keep.country or ent.country
+        keep.aliases |= {ent.name} | ent.aliases
+        keep.mentions += ent.mentions
+        del idx.entities[ent.key]
+        for o in mentions:
+            if o.key == ent.key:
+                o.key = keep.key
+
+
+def _ends_with_words(long: list[str], short: list[str]) -> bool:
+    """Does ``long`` end with ``short`` as its head ("U.S. Congress" / "Congress"), not as the body
+    it belongs to ("Authority of ... of the Economic Community" / "Economic Community")?"""
+    n = len(short)
+    if len(long) <= n or long[-n:] != short:
+        return False
+    before = long[:-n]
+    # A name of three words or more after "of" is a body of its own; a shorter one ("Foreign
+    # Affairs" of "Ministry of Foreign Affairs") is the longer body's short form.
+    return len(short) < 3 or (before[-1] != "of" and before[-2:] != ["of", "the"])
+
+
+def _spelling_variant(a: list[str], b: list[str]) -> bool:
+    """ "Africa Union Commission" / "African Union Commission", "Estonian Reformist Party" /
+    "Estonian Reform Party": the same words but for an ending on one or two of them."""
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) <= 2 and all(
+        min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)) and abs(len(x) - len(y)) <= 3
+        for x, y in differ)
+
+
 def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> None:
     """ "National Intelligence Organization (MIT)": MIT is an alias of that organization.
 
     A separately tagged mention "MIT" then merges into it rather than becoming a second entity.
     """
     orgs = [m for m in mentions if m.kind is Kind.ORGANIZATION and m.key]
+    ending = {}
+    for m in orgs:  # of two names ending before one bracket, the acronym goes to the one it spells
+        if m.end not in ending or _acronym_fits(m.text, (_paren_acronym(doc, m.end) or ("", 0))[0]):
+            ending[m.end] = m
     for m in orgs:
-        if m.end + 2 < len(doc) and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
-            acr = doc[m.end + 1].text
-            if acr.isupper() and 2 <= len(acr) <= 8:
+        found = _paren_acronym(doc, m.end)
+        if found is not None and ending.get(m.end) is m:
+            acr = found[0]
+            if acr.isupper() and 2 <= len(acr) <= 10:
                 ent = idx.entities[m.key]  # type: ignore[index]
                 ent.aliases.add(acr)
                 for other in orgs:
@@ -704,3 +979,511 @@ def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> Non
                 for o2 in orgs:
                     if o2.key == dup.key:
                         o2.key = ent.key
+
+
+# -- Name repair: spans that the gazetteer and the shape of the sentence fix -----------------------
+
+#: Words that may precede a name without being part of it: titles, honorifics, role words.
+_TITLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS | HONORIFICS | NAME_TITLES | PLURAL_TITLES
+#: Words that end an organization, a venue or an event, never a person's name.
+_NOT_NAME_HEADS = ORG_HEADS | VENUE_HEADS | EVENT_HEADS | _NOT_ORG_HEADS | {"administration", "government"}
+_ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "des", "du", "la", "le", "&"})
+
+
+def _capword(tok: Token) -> bool:
+    """A capitalized word that can belong to a name ("Sa’ar", "Kosiniak-Kamysz", "Čaputová")."""
+    return tok.text[:1].isupper() and any(c.isalpha() for c in tok.text) and not tok.is_punct
+
+
+def _name_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal runs of capitalized words within a sentence, with name particles and hyphens inside
+    ("Mohammed bin Salman", "Jean Lucien de Tové", "Ahmed al-Sharaa")."""
+    runs: list[tuple[int, int]] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        if not _capword(doc[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not doc[j].is_sent_start:
+            tok = doc[j]
+            if _capword(tok):
+                j += 1
+            elif (tok.lower_ in NAME_PARTICLES or tok.text in {"-", "‑"}) and j + 1 < n and (
+                    _capword(doc[j + 1]) or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and _capword(doc[j + 2]))):
+                j += 1
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _gaz_other_kind(text: str, gaz: Gazetteer) -> bool:
+    """Does the gazetteer know ``text`` as a country, city, international body or other body?"""
+    return gaz.country(text) is not None or gaz.place(text) is not None \
+        or gaz.organization(text) is not None or bool(gaz.known_bodies(text))
+
+
+def _only_titles_before(doc: Doc, run_start: int, a: int, gaz: Gazetteer) -> bool:
+    """Are the run's words before ``a`` titles and country words ("Czech Prime Minister", "President of
+    Romania" reads as a run "Romania Klaus Iohannis")?"""
+    k = a
+    while k > run_start:
+        if doc[k - 1].lower_ in _TITLE_WORDS:
+            k -= 1
+            continue
+        for m in range(max(run_start, k - 3), k):
+            if gaz.country(doc[m:k].text) is not None:
+                k = m
+                break
+        else:
+            return False
+    return True
+
+
+def _known_person_span(doc: Doc, run: tuple[int, int], gaz: Gazetteer) -> Span | None:
+    """The longest part of a capitalized run that is a gazetteer person's name, when the rest of
+    the run is titles or a country before it: "Czech Republic Petr Fiala" gives "Petr Fiala", but
+    "Ahmed Ali Mohamed" does not give a known "Ali Mohamed" (the name goes on)."""
+    a0, b0 = run
+    for length in range(min(5, b0 - a0), 1, -1):
+        for a in range(a0, b0 - length + 1):
+            b = a + length
+            if doc[a].lower_ in NAME_PARTICLES or doc[b - 1].lower_ in NAME_PARTICLES \
+                    or doc[a].text in {"-", "‑"} or doc[b - 1].text in {"-", "‑"}:
+                continue
+            span = doc[a:b]
+            if not gaz.persons_named(span.text):
+                continue
+            if b < b0 and not (doc[b].ent_type_ in {"DATE", "TIME"} or gaz.country(doc[b].text) is not None):
+                continue  # the run goes on: a longer unknown name, or "... Foundation"
+            if not _only_titles_before(doc, a0, a, gaz) or _gaz_other_kind(span.text, gaz):
+                continue
+            if sum(1 for t in span if _capword(t)) < 2:
+                continue
+            return span
+    return None
+
+
+def _gazetteer_persons(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """A name the gazetteer knows as a person comes out whole and as a person.
+
+    The model cuts names short ("Yoon Suk" of "Yoon Suk Yeol"), glues a country onto them
+    ("Czech Republic Petr Fiala" as ORG), types them as places or bodies ("Adama Barrow" GPE), or
+    misses them in lists. Every capitalized run is looked up; a known full name replaces the
+    mentions it overlaps, and what is left of a replaced mention is kept if it names a country.
+    A longer person span of the model that contains the known name is kept as it is.
+    """
+    found = [sp for run in _name_runs(doc) if run[1] - run[0] >= 2
+             and (sp := _known_person_span(doc, run, gaz)) is not None]
+    if not found:
+        return raw
+    keep_model = set()
+    out: list[Mention] = []
+    for m in raw:
+        over = [sp for sp in found if sp.start < m.end and m.start < sp.end]
+        if not over:
+            out.append(m)
+            continue
+        if m.kind is Kind.PERSON and not m.candidate_only and len(over) == 1 \
+                and m.start <= over[0].start and m.end >= over[0].end:
+            keep_model.add(over[0].start)
+            out.append(m)
+            continue
+        taken = {i for sp in over for i in range(sp.start, sp.end)}
+        i = m.start
+        while i < m.end:  # the parts of the replaced mention outside the names
+            if i in taken:
+                i += 1
+                continue
+            j = i
+            while j < m.end and j not in taken:
+                j += 1
+            part = _strip_edges(doc[i:j])
+            if part is not None and (c := gaz.country(part.text)) is not None:
+                out.append(Mention(c.name, Kind.COUNTRY, part.start, part.end, part.start_char, part.end_char))
+            i = j
+    for sp in found:
+        if sp.start not in keep_model:
+            out.append(Mention(sp.text, Kind.PERSON, sp.start, sp.end, sp.start_char, sp.end_char))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+#: Verbs of saying and greeting whose bare-surname subject the model often leaves untagged.
+_SPEECH_VERBS = frozenset("say tell add hail welcome call note stress announce urge praise vow warn insist".split())
+
+
+def _surname_subjects(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "Greeting his guest at the airport, Ruto said ...": a bare capitalized word the model left
+    untagged, subject of a verb of saying, that is a gazetteer person's surname and nothing else
+    the gazetteer knows, is that person's surname."""
+    covered = {i for m in raw for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in doc:
+        if tok.i in covered or tok.dep_ != "nsubj" or tok.head.lemma_ not in _SPEECH_VERBS \
+                or tok.pos_ != "PROPN" or not _capword(tok) or tok.is_upper or tok.ent_type_ \
+                or tok.lower_ in _TITLE_WORDS or any(c.dep_ == "compound" for c in tok.children):
+            continue
+        if not gaz.persons_by_surname(tok.text) or _gaz_other_kind(tok.text, gaz) or gaz.is_country_word(tok.text):
+            continue
+        out.append(Mention(tok.text, Kind.PERSON, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok.text)))
+    return out
+
+
+def _name_word(tok: Token, gaz: Gazetteer) -> bool:
+    """Can ``tok`` continue a person's name the model cut short: a capitalized proper noun that is
+    no title, country, date or other entity's word?"""
+    return _capword(tok) and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and not tok.is_upper \
+        and tok.lower_ not in _TITLE_WORDS and tok.lower_ not in _NOT_NAME_HEADS and gaz.country(tok.text) is None
+
+
+_LIST_BOUNDARIES = frozenset({";", ":", *"•▪►●◦‣∙"})
+
+
+def _extend_person_spans(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> None:
+    """ "Suluhu Hassan" of "Samia Suluhu Hassan", "Maria van der" of "Maria van der Berg": a person
+    span the model cut short takes in the name words next to it (up to four words in all)."""
+    covered = {i for m in raw for i in range(m.start, m.end)}
+    for m in raw:
+        if m.kind is not Kind.PERSON or m.candidate_only:
+            continue
+        start, end = m.start, m.end
+        # to the left only from a list bullet or colon ("•Samia Suluhu Hassan"), not over words of a
+        # title the lists miss ("Chief of Staff Andriy Yermak")
+        k = start
+        while k > 0 and end - k < 4 and k - 1 not in covered and _name_word(doc[k - 1], gaz) \
+                and not doc[k].is_sent_start:
+            k -= 1
+        if k < start and k > 0 and doc[k - 1].text in _LIST_BOUNDARIES:
+            start = k
+        # to the right only over a particle ("Maria van der" + "Berg")
+        if doc[end - 1].lower_ in NAME_PARTICLES or (end < len(doc) and doc[end].lower_ in NAME_PARTICLES):
+            while end < len(doc) and end - start < 5 and end not in covered:
+                if _name_word(doc[end], gaz):
+                    end += 1
+                elif doc[end].lower_ in NAME_PARTICLES and end + 1 < len(doc) and end + 1 not in covered \
+                        and (_name_word(doc[end + 1], gaz) or doc[end + 1].lower_ in NAME_PARTICLES):
+                    end += 1
+                else:
+                    break
+        while end - 1 > start and doc[end - 1].lower_ in NAME_PARTICLES:
+            end -= 1
+        if (start, end) == (m.start, m.end):
+            continue
+        span = doc[start:end]
+        if _gaz_other_kind(span.text, gaz):
+            continue
+        covered |= set(range(start, end))
+        m.text, m.start, m.end, m.start_char, m.end_char = span.text, start, end, span.start_char, span.end_char
+
+
+def _plain_name(span: Span, gaz: Gazetteer) -> bool:
+    """Could ``span`` be a person's full name nobody knows: two to four proper nouns, no word of a
+    body, venue or event, no country, and not a name the gazetteer gives to something else?"""
+    if not 2 <= len(span) <= 5:
+        return False
+    words = [t for t in span if t.text not in {"-", "‑"} and t.lower_ not in NAME_PARTICLES]
+    if not 2 <= len(words) <= 4 or not all(_capword(t) and t.pos_ == "PROPN" for t in words):
+        return False
+    if any(t.lower_ in _NOT_NAME_HEADS or t.lower_ in _TITLE_WORDS or gaz.country(t.text) is not None
+           or t.is_upper for t in words):
+        return False
+    return not _gaz_other_kind(span.text, gaz)
+
+
+def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """Names right after a title that the model did not tag as persons ("Prime Minister Fiame Naomi
+    Mataafa", "Presidents Hage Geingob from Namibia").
+
+    The title must end the capitalized run's head ("... Minister") or stand just before it; the rest
+    must be a plain name (:func:`_plain_name`). Mentions of other kinds over it give way unless the
+    gazetteer knows them.
+    """
+    at: dict[int, Mention] = {i: m for m in raw for i in range(m.start, m.end)}
+    drop: set[int] = set()
+    add: list[Mention] = []
+    for a0, b0 in _name_runs(doc):
+        titles = [p for p in range(a0, b0 - 1) if doc[p].lower_ in _TITLE_WORDS and doc[p].lower_ not in ROLE_MODIFIERS]
+        before = doc[a0 - 1] if a0 > 0 else None
+        if titles:
+            a = titles[-1] + 1
+            if any(doc[p].lower_ not in _TITLE_WORDS for p in range(a0, a)):
+                continue  # "Foreign Ministry Spokesperson ..." is another shape
+        elif before is not None and before.lower_ in (ROLE_NOUNS | PLURAL_TITLES) \
+                and before.lower_ not in ROLE_MODIFIERS:
+            a = a0
+        elif (before is None or before.text in _LIST_BOUNDARIES or before.lower_ in {",", "and"}) \
+                and _before_country_brackets(doc[a0:b0], gaz):
+            a = a0  # a list of leaders: "•Ole Brandvik Tvedt (Norway)"
+        else:
+            continue
+        span = doc[a:b0]
+        single = len(span) == 1 and bool(titles) and doc[titles[-1]].text[:1].isupper() \
+            and span[0].pos_ == "PROPN" and _capword(span[0]) and not span[0].is_upper \
+            and span[0].lower_ not in _NOT_NAME_HEADS and span[0].lower_ not in _TITLE_WORDS \
+            and span[0].ent_type_ in {"", "PERSON"} and not _gaz_other_kind(span.text, gaz)  # "PM Sharif"
+        if not single and not _plain_name(span, gaz):
+            continue
+        over = {id(at[i]): at[i] for i in range(a, b0) if i in at}
+        if any(m.kind in (Kind.PERSON, Kind.COUNTRY) or gaz.organization(m.text) is not None
+               or _known_body(doc[m.start:m.end], gaz) or m.start < a0 or m.end > b0 for m in over.values()):
+            continue
+        drop |= set(over)
+        add.append(Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char))
+    if not add:
+        return raw
+    out = [m for m in raw if id(m) not in drop] + add
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _person_in_role_context(span: Span, gaz: Gazetteer) -> list[Mention] | None:
+    """A name the model typed as a body or place, read as a person from the sentence around it.
+
+    - an apposition to a role: "the president-elect of Paraguay, Santiago Peña", "the national
+      secretary of SADC, Nazaré Salvador";
+    - one of a list with persons: "three deputies: Anis Matta, Arrmanatha Nasir and Arif Havas";
+    - a country glued before a name after "ROLE of": "President of Hungary Katalin Novák".
+    """
+    doc = span.doc
+    if _plain_name(span, gaz):
+        if _after_role_comma(span) or _before_role_comma(span, gaz) or _before_country_brackets(span, gaz):
+            return [Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char)]
+        root = span.root
+        head = root.head
+        role_head = head.lower_ in ROLE_NOUNS or (
+            head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in ROLE_NOUNS)
+        if root.dep_ == "appos" and role_head:
+            return [Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char)]
+        conj_person = (root.dep_ == "conj" and head.ent_type_ == "PERSON") or any(
+            c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in root.children)
+        if conj_person:
+            return [Mention(span.text, Kind.PERSON, span.start, span.end, span.start_char, span.end_char)]
+        return None
+    if span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in ROLE_NOUNS:
+        for k in range(min(3, len(span) - 2), 0, -1):
+            c = gaz.country(span[:k].text)
+            rest = span[k:]
+            if c is not None and _plain_name(rest, gaz):
+                return [Mention(c.name, Kind.COUNTRY, span.start, span.start + k, span.start_char, span[k - 1].idx
+                                + len(span[k - 1].text)),
+                        Mention(rest.text, Kind.PERSON, rest.start, rest.end, rest.start_char, rest.end_char)]
+    return None
+
+
+def _bodies_not_persons(doc: Doc, raw: list[Mention]) -> None:
+    """A word the article uses as a body's name elsewhere is not a person here: an outlet named
+    after a media noun ("state television outlet Al-Ekhbariya") or an acronym defined in brackets
+    ("... Community (SADC)") tagged PERSON in another sentence."""
+    bodies = {fold(m.text) for m in raw if m.kind is Kind.ORGANIZATION and _outlet_name(doc[m.start:m.end])}
+    for m in raw:
+        if m.kind is Kind.ORGANIZATION and (found := _paren_acronym(doc, m.end)) is not None:
+            bodies.add(fold(found[0]))
+    full_words = {w for m in raw if m.kind is Kind.PERSON and len(m.text.split()) >= 2 for w in fold(m.text).split()}
+    for m in raw:
+        if m.kind is not Kind.PERSON:
+            continue
+        root = doc[m.start:m.end].root
+        reporter = m.end - m.start == 1 and root.dep_ == "nsubj" and root.head.lemma_ == "report" \
+            and fold(m.text) not in full_words  # ", Xinhua reports.": a bare name that reports is an agency
+        if fold(m.text) in bodies or reporter:
+            m.kind = Kind.ORGANIZATION
+
+
+def _state_forces(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "the Indonesian army", "the Iranian air force": a state's armed service named in lower case
+    after its demonym is an organization (named with the demonym; the mention covers the service
+    words only, so the demonym still reads as the country's adjective)."""
+    covered = {i for m in raw if not m.candidate_only for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in doc[:-1]:
+        if not tok.text[:1].isupper() or tok.i in covered or gaz.country(tok.text) is None:
+            continue
+        for words in STATE_FORCES:
+            end = tok.i + 1 + len(words)
+            if end <= len(doc) and [t.text for t in doc[tok.i + 1:end]] == list(words) \
+                    and not any(i in covered for i in range(tok.i + 1, end)):
+                first, last = doc[tok.i + 1], doc[end - 1]
+                c = gaz.country(tok.text)
+                out.append(Mention(f"{tok.text} {' '.join(words)}", Kind.ORGANIZATION, tok.i + 1, end, first.idx,
+                                   last.idx + len(last.text), c.name if c else None))
+                break
+    return out
+
+
+def _dateline_agency(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "ENA February 10/2020 ...", "KAZINFORM – ...": an agency's acronym opening the copy, before
+    a date or a dash, is that agency (a city there, "WASHINGTON —", is the dateline's place)."""
+    if len(doc) < 3:
+        return []
+    first = doc[0]
+    if not (first.is_upper and first.is_alpha and 2 <= len(first.text) <= 10 and first.whitespace_) \
+            or any(m.start == 0 for m in raw):  # ("NUR-SULTAN." is a city with a hyphen)
+        return []
+    nxt = doc[1]
+    if not (nxt.ent_type_ == "DATE" or nxt.text in {"–", "—", "-"}):
+        return []
+    if gaz.place(first.text) is not None or gaz.country(first.text) is not None:
+        return []
+    return [Mention(first.text, Kind.ORGANIZATION, 0, 1, first.idx, first.idx + len(first.text))]
+
+
+def _after_role_comma(span: Span) -> bool:
+    """ "the then president of Uruguay, Tabaré Vázquez", "its foreign minister, X": a name after a
+    comma that closes a role, or a role "of" a capitalized country or body."""
+    doc = span.doc
+    i = span.start - 1
+    if i < 1 or doc[i].text != ",":
+        return False
+    if doc[i - 1].lower_ in ROLE_NOUNS:
+        return True
+    k = i - 1
+    while k > 0 and i - k <= 5 and (_capword(doc[k]) or doc[k].lower_ == "the"):
+        k -= 1
+    if k == i - 1 or doc[k].lower_ != "of" or k < 1:
+        return False
+    role = doc[k - 1]
+    if role.lower_ in {"elect", "designate"} and k >= 3 and doc[k - 2].text == "-":
+        role = doc[k - 3]  # "president-elect of Paraguay"
+    return role.lower_ in ROLE_NOUNS
+
+
+def _before_role_comma(span: Span, gaz: Gazetteer) -> bool:
+    """ "Santiago Peña, Paraguay's president", "X, the former foreign minister": a name followed by a
+    comma and a role (after at most an article, a country's possessive or adjectives)."""
+    doc = span.doc
+    j = span.end
+    if j >= len(doc) or doc[j].text != ",":
+        return False
+    for k in range(j + 1, min(len(doc), j + 6)):
+        tok = doc[k]
+        if tok.lower_ in ROLE_NOUNS and tok.lower_ not in {"general", "partner", "official"}:
+            return True
+        if not (tok.lower_ in {"the", "a", "an", "'s", "’s"} or tok.lower_ in ROLE_MODIFIERS
+                or tok.lower_ in {"former", "new", "then", "outgoing", "incoming", "current"}
+                or gaz.country(tok.text) is not None or (tok.pos_ == "ADJ" and tok.is_lower)):
+            return False
+    return False
+
+
+def _before_country_brackets(span: Span, gaz: Gazetteer) -> bool:
+    """ "Jean Lucien de Tové (Togo)": a name followed by its country in brackets, as lists of
+    leaders at a summit give them."""
+    doc = span.doc
+    j = span.end
+    if j >= len(doc) or doc[j].text != "(":
+        return False
+    for k in range(j + 2, min(len(doc), j + 6)):
+        if doc[k].text == ")":
+            return gaz.country(doc[j + 1:k].text) is not None
+    return False
+
+
+_OUTLET_ARTICLES = ("La ", "El ")
+_CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+_CAMEL_NAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Van", "Von", "Al", "El", "Fitz", "O")
+
+
+def _outlet_name(span: Span) -> bool:
+    """A news outlet named in passing ("news agency Xinhua", "state television outlet Al-Ekhbariya",
+    "the news portal MyRepublica", "La Nación"), which the model takes for a person or a place."""
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_ in MEDIA_NOUNS and not prev.text[:1].isupper() \
+            and len(span) <= 3 and span.text[:1].isupper():
+        return True
+    text = span.text
+    if text.startswith(_OUTLET_ARTICLES) and len(span) == 2 and span[1].text[:1].isupper():
+        return True
+    return len(span) == 1 and bool(_CAMEL.fullmatch(text)) and not text.startswith(_CAMEL_NAME_PREFIXES)
+
+
+def _landform(span: Span) -> bool:
+    """ "Iguazu Falls", "Wadi Rum", "Lake Chad": a named landform or water, not a person or body."""
+    words = [t.lower_ for t in span]
+    return len(words) >= 2 and (words[0] in LANDFORM_FIRST or words[-1] in LANDFORM_LAST)
+
+
+def _acronym_letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum()).upper()
+
+
+def _acronym_fits(name: str, acronym: str) -> bool:
+    """Does ``acronym`` spell the initials of ``name``, with the small words ("of", "and") free to
+    count or not ("ECOWAS" for "Economic Community of West African States", "CPN-UML" for
+    "Communist Party of Nepal-Unified Marxist Leninist")?"""
+    words = [w for w in re.split(r"[\s\-‑]+", name) if w and any(c.isalnum() for c in w)]
+    acr = _acronym_letters(acronym)
+    if len(acr) < 2 or len(words) < 2:
+        return False
+
+    def match(i: int, j: int) -> bool:
+        if j == len(acr):
+            return all(w.lower() in _ACRONYM_STOPWORDS for w in words[i:])
+        if i == len(words):
+            return False
+        w = words[i]
+        if w.lower() in _ACRONYM_STOPWORDS and match(i + 1, j):
+            return True
+        return w[:1].upper() == acr[j] and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def _paren_acronym(doc: Doc, i: int) -> tuple[str, int] | None:
+    """The acronym in brackets that starts at token ``i`` ("(SADC)", "(CPN-UML)"), and the index of
+    its closing bracket."""
+    if i >= len(doc) or doc[i].text != "(":
+        return None
+    for j in range(i + 2, min(len(doc), i + 6)):
+        if doc[j].text == ")":
+            text = doc[i + 1:j].text.strip()
+            letters = _acronym_letters(text)
+            if 2 <= len(letters) <= 10 and " " not in text and sum(c.isupper() for c in text) >= 2 \
+                    and text[:1].isupper():
+                return text, j
+            return None
+    return None
+
+
+def _acronym_defined_orgs(doc: Doc, raw: list[Mention]) -> list[Mention]:
+    """Names defined with their acronym in brackets ("the Southern African Development Community
+    (SADC)") are organizations, and so is the inner body of a longer name the acronym spells
+    ("Authority of Heads of State and Government of the Economic Community of West African States
+    (ECOWAS)": ECOWAS is the Community, not its Authority)."""
+    orgs_at_end = {m.end: m for m in raw if m.kind is Kind.ORGANIZATION}
+    covered = {i for m in raw for i in range(m.start, m.end)}
+    out: list[Mention] = []
+    for tok in doc:
+        found = _paren_acronym(doc, tok.i)
+        if found is None or tok.i == 0:
+            continue
+        acr = found[0]
+        end = tok.i
+        start = end
+        while start - 1 >= 0 and not doc[start].is_sent_start and (
+                _capword(doc[start - 1]) or doc[start - 1].lower_ in _ACRONYM_STOPWORDS
+                or doc[start - 1].text in {"-", "‑"}):
+            start -= 1
+        best = None
+        for a in range(start, end - 1):  # longest first
+            if not _capword(doc[a]) or doc[a].lower_ in _ACRONYM_STOPWORDS:
+                continue
+            if _acronym_fits(doc[a:end].text, acr):
+                best = a
+                break
+        if best is None:
+            continue
+        span = doc[best:end]
+        if span[-1].lower_ in EVENT_HEADS or span[-1].lower_ in VENUE_HEADS:
+            continue  # "West African Economic Summit (WAES)": an event, not a body
+        outer = orgs_at_end.get(end)
+        if outer is not None and outer.start == best:
+            continue  # the model's organization is that name already
+        if outer is None and any(i in covered for i in range(best, end)):
+            continue
+        out.append(Mention(span.text, Kind.ORGANIZATION, span.start, span.end, span.start_char, span.end_char))
+    return out

@@ -228,3 +228,90 @@ NUMBER_WORDS: dict[str, int] = {
 }
 #: Accession verbs beyond MEMBER_CUES: a country that rejoins or is readmitted is a member again.
 REJOIN_CUES: frozenset[str] = _words("rejoined rejoin rejoins readmitted readmit readmits")
+
+# -- Names: persons and organizations (entities.py) -------------------------------------------------
+# General shapes of names in wire copy: the particles that sit inside a person's name, the titles
+# and their abbreviations that precede one, and the head words that make a capitalized run a
+# venue, an event or a landform rather than a person or an organization.
+
+#: Lower-case words that sit inside a person's name ("Maria van der Berg", "Mohammed bin Salman",
+#: "Luiz Inacio Lula da Silva"), so a run of capitalized words does not end at them.
+NAME_PARTICLES: frozenset[str] = _words(
+    "bin ibn bint ben al el ul ud van von der den de del della di da das dos du la le ter ten abu"
+)
+
+#: Particles after which the next name is a parent's, not the person's own: "Salman" alone is not
+#: "Mohammed bin Salman", it is (often) his father.
+PATRONYMIC_PARTICLES: frozenset[str] = _words("bin ibn bint ben ould")
+
+#: Title words and abbreviations that precede a name and are never part of it ("PM Kallas",
+#: "Gen Musharraf", "Crown Prince Mohammed", "Sheikh Tamim").
+NAME_TITLES: frozenset[str] = _words(
+    """
+    pm fm dpm gen gen. lt lt. col col. maj maj. capt capt. cmdr adm brig brig. sgt sen sen. rep rep.
+    gov gov. amb amb. pres pres. vp supt insp cpl pte crown sheikh sheikha shaikh emir amir sultan
+    king queen prince princess president presidents minister ministers premier chancellor
+    dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady excellency h.e. honourable hon hon.
+    rt rt. comrade mullah maulana ayatollah hojatoleslam marshal portfolio
+    """
+)
+
+#: Plural title nouns that head a list of names ("Presidents Hage Geingob from Namibia, ...").
+PLURAL_TITLES: frozenset[str] = _words(
+    "presidents ministers premiers leaders kings queens princes emirs sultans senators governors "
+    "ambassadors envoys secretaries chancellors mayors generals"
+)
+
+#: Last words of a place where people meet, not of an organization ("Presidential Palace", "State
+#: House Conference Centre", "Kuala Lumpur Convention Centre").
+VENUE_HEADS: frozenset[str] = _words(
+    """
+    palace centre center hall hotel stadium airport square residence mansion bhawan bhavan niwas
+    building complex auditorium arena resort plaza castle villa lodge pavilion terminal
+    """
+)
+
+#: Last words of events, programmes and wars, which are not organizations ("Second Karabakh War",
+#: "Pacific Policing Initiative", "Celebrity Fit Club" is a show, not a club, but cannot be told).
+EVENT_HEADS: frozenset[str] = _words(
+    """
+    war wars summit summits initiative programme program games olympics cup championship
+    championships tournament festival expo election elections referendum declaration accord
+    accords agreement treaty protocol plan strategy dialogue process crisis conflict revolution
+    uprising talks conference forum-meeting award awards prize
+    """
+)
+
+#: First and last words of landforms and waters ("Wadi Rum", "Iguazu Falls", "Lake Chad").
+LANDFORM_FIRST: frozenset[str] = _words("mount mt mt. lake cape wadi gulf isle")
+LANDFORM_LAST: frozenset[str] = _words(
+    "falls river mountains valley desert peninsula canyon glacier islands archipelago plateau strait caucasus"
+)
+
+#: Nouns that introduce a news outlet by name ("news agency Xinhua", "the newspaper La Nación").
+MEDIA_NOUNS: frozenset[str] = _words(
+    """
+    agency newspaper daily weekly outlet broadcaster television tv channel radio station portal
+    website site magazine paper tabloid network wire service newswire publication
+    """
+)
+
+#: Words that refer to a group of leaders, not to an organization ("Heads of State and Government").
+GROUP_OF_LEADERS: frozenset[str] = frozenset({"heads of state", "heads of state and government",
+                                              "heads of government", "leaders"})
+
+#: Nouns that a place name or a pair of demonyms modifies ("Pak-Uzbek ties", "the Caucasus
+#: regions", "the Anyaa-Sowutuom constituency"): the capitalized word before them is no body.
+PLACE_MODIFIED_NOUNS: frozenset[str] = _words(
+    """
+    ties relations relationship region regions constituency constituencies border borders
+    cooperation partnership friendship axis corridor district districts province provinces
+    coast coastline mountains territory territories enclave peninsula
+    """
+)
+
+#: Lower-case bodies of a state that news names with its demonym ("the Indonesian army", "the
+#: Iranian air force"): the state's forces are organizations, "the French government" is not.
+STATE_FORCES: tuple[tuple[str, ...], ...] = (
+    ("army",), ("navy",), ("air", "force"), ("coast", "guard"), ("national", "guard"),
+)
