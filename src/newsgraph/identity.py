@@ -48,7 +48,7 @@ import pyoxigraph as ox
 
 from newsgraph.facts import ArticleFacts, Entity, Kind, slugify
 from newsgraph.gazetteer import normalize
-from newsgraph.mapping import article_graph, confidence_literal, entity_iri, wikidata_iri
+from newsgraph.mapping import article_graph, article_key, confidence_literal, entity_iri, wikidata_iri
 from newsgraph.roles import concepts as role_concepts
 from newsgraph.roles import role_type
 from newsgraph.store import GraphStore
@@ -56,7 +56,7 @@ from newsgraph.vocab import FOAF, NG, NGR, ORG, OWL, RDF, RDFS, SKOS
 
 __all__ = ["LOCAL_MARK", "STORE_LINK_CONFIDENCE", "IdentityIndex", "is_acronym", "local_key", "rewrite"]
 
-#: Marks a person IRI that belongs to one article: ``{slug(surname)}--in-{slug(article id)}``.
+#: Marks a person IRI that belongs to one article: ``{slug(surname)}--in-{article key}``.
 LOCAL_MARK = "--in-"
 #: Confidence of a Wikidata link taken over from a published person or body through identity.
 STORE_LINK_CONFIDENCE = 0.85
@@ -431,8 +431,12 @@ def _qualifier(posts: set[Post]) -> str:
 
 
 def local_key(name: str, article_id: str) -> str:
-    """The article-local person key: ``{slug(name)}--in-{slug(article id)}``."""
-    return f"{slugify(name)}{LOCAL_MARK}{slugify(article_id)}"
+    """The article-local person key: ``{slug(name)}--in-{article key}``.
+
+    The article part is :func:`~newsgraph.mapping.article_key`, not a slug of the id: two articles
+    whose ids slug alike (every Cyrillic id slugged to ``x``) must not share their unresolved people.
+    """
+    return f"{slugify(name)}{LOCAL_MARK}{article_key(article_id)}"
 
 
 def rewrite(store: GraphStore, index: IdentityIndex, graph: str, renames: list[tuple[str, str, str | None]]) -> int:
