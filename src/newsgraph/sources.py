@@ -243,7 +243,7 @@ def read_file(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[A
     try:
         size = path.stat().st_size
         if size > max_bytes and suffix not in (".jsonl", ".ndjson"):
-            return [ReadError(path, f"too large: {size / 2**20:.1f} MiB, over the {_mib(max_bytes)} limit "
+            return [ReadError(path, f"too large: {_size(size)}, over the {_size(max_bytes)} limit "
                                     "of one article (--max-article-mb)")]
         data = path.read_bytes()
     except OSError as exc:
@@ -266,8 +266,9 @@ def read_file(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[A
     return [ReadError(path, f"unsupported file type {suffix or '(none)'!r}; expected {', '.join(SUFFIXES)}")]
 
 
-def _mib(n: int) -> str:
-    return f"{n / 2**20:g} MiB"
+def _size(n: int) -> str:
+    """``20 MiB``, ``5.2 MiB``, ``1,000 bytes``: sizes as the messages and ``--max-article-mb`` say them."""
+    return f"{n / 2**20:.3g} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
 def _sized(item: Article | ReadError, max_bytes: int) -> Article | ReadError:
@@ -278,8 +279,8 @@ def _sized(item: Article | ReadError, max_bytes: int) -> Article | ReadError:
     if size <= max_bytes:
         return item
     where = f"article {item.id!r}: " if item.source and Path(item.source).stem != item.id else ""
-    return ReadError(item.source or item.id, f"{where}too large: {size / 2**20:.1f} MiB of text, over the "
-                                             f"{_mib(max_bytes)} limit of one article (--max-article-mb)")
+    return ReadError(item.source or item.id, f"{where}too large: {_size(size)} of text, over the "
+                                             f"{_size(max_bytes)} limit of one article (--max-article-mb)")
 
 
 def _decode(path: Path, data: bytes) -> str:

@@ -169,6 +169,13 @@ class GraphStore:
                 if (isinstance(g, ox.NamedNode) and g != graph and g.value.startswith(supersede_prefix)
                         and ox.Quad(q.subject, _TYPE, _NEWS_ARTICLE, g) in self._store and g.value not in superseded):
                     superseded.append(g.value)
+        if not superseded and not self._store.contains_named_graph(graph):
+            # Nothing to replace: one extend() is one transaction too, at half the memory of a SPARQL
+            # INSERT DATA (a 5 MB article's 435,000 quads: about 0.7 GB less at the peak).
+            in_graph = [q if q.graph_name == graph else ox.Quad(q.subject, q.predicate, q.object, graph)
+                        for q in quads]
+            self._store.extend(in_graph)
+            return len(in_graph), superseded
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         count = body.count("\n") + 1 if body else 0
         drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in superseded)

