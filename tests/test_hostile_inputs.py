@@ -96,6 +96,7 @@ BAD: dict[str, tuple[Callable[[Path], None], str]] = {
     "noise-high.txt": (_write(HIGH_RANDOM), "binary file, not text"),
     "noise.json": (_write(random_bytes(seed=15)), "binary file, not text"),
     "noise.html": (_write(random_bytes(seed=16)), "binary file, not HTML"),
+    "noise-no-nul.html": (_write(random_bytes(seed=17).replace(b"\x00", b"\x01")), "binary file, not HTML"),
     "surrogate.json": (_write('{"id": "s", "text": "Talks \\ud800 ended."}'), "unpaired UTF-16 surrogate"),
     "long-id.json": (_write(json.dumps({"id": "x" * 600, "text": KEPT_TEXT})), "id longer than 500"),
     "truncated.json": (_write('{"id": "t", "text": "Foreign Minister'), "invalid JSON"),

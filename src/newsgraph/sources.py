@@ -323,6 +323,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 #: or compressed bytes have half their bytes there.
 HIGH_BYTES_MAX_SHARE = 0.2
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 #: A lone UTF-16 surrogate (``"\ud800"`` in JSON) is not a character, and no RDF store holds one.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -475,8 +476,12 @@ def _read_html(path: Path, data: bytes) -> Article:
     """
     import trafilatura  # deferred: it pulls in lxml and friends, not needed for JSON or text
 
-    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError(path, "binary file, not HTML (contains NUL bytes)")
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if b"\x00" in data:
+            raise ReadError(path, "binary file, not HTML (contains NUL bytes)")
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+        if controls > max(2, len(data) // 100):  # random bytes have one in ten; markup next to none
+            raise ReadError(path, "binary file, not HTML (too many control characters)")
     doc = trafilatura.bare_extraction(
         data,
         with_metadata=True,
