@@ -113,3 +113,31 @@ def test_chunks_at_paragraphs_give_the_facts_of_the_whole_text(extractor: Extrac
                 [(m.participants, m.evidence) for m in facts.meetings])
 
     assert claims(parts) == claims(whole)
+
+
+FILLER = ("Officials said the talks would continue at a lower level over the coming weeks, and neither "
+          "side released a joint statement after the session ended late in the evening.")
+
+
+def test_a_bare_surname_in_a_later_chunk_joins_the_one_full_name_before_it(extractor: Extractor) -> None:
+    head = ("Turkish Foreign Minister Hakan Fidan met Russian Foreign Minister Sergei Lavrov in Ankara on "
+            "Monday to discuss grain exports.")
+    tail = "Fidan told reporters in Ankara that the corridor would stay open."
+    text = "\n\n".join([head, *[FILLER] * 150, tail])
+    assert len(split_text(text, extractor.chunk_chars)) >= 2
+    facts = extractor.extract(Article(id="long", text=text))
+    assert "person:fidan" not in facts.entities
+    fidan = facts.entities["person:hakan-fidan"]
+    assert "Fidan" in fidan.aliases
+    assert (text.rindex("Fidan told"), text.rindex("Fidan told") + len("Fidan")) in fidan.mentions
+
+
+def test_a_bare_surname_shared_by_two_earlier_people_joins_neither(extractor: Extractor) -> None:
+    head = ("Turkish Foreign Minister Hakan Fidan met Russian Foreign Minister Sergei Lavrov in Ankara on "
+            "Monday. Turkish businessman Ali Fidan attended the dinner.")
+    tail = "Fidan told reporters in Ankara that the corridor would stay open."
+    text = "\n\n".join([head, *[FILLER] * 150, tail])
+    facts = extractor.extract(Article(id="long", text=text))
+    names = {e.name for e in facts.entities.values() if e.kind == "person"}
+    assert {"Hakan Fidan", "Ali Fidan"} <= names
+    assert "person:fidan" in facts.entities  # ambiguous: left alone rather than given to the wrong one

@@ -10,8 +10,9 @@ Offsets stay those of the full text: each chunk's facts are shifted by the chunk
 they are merged, so ``article.text[ev.start:ev.end] == ev.quote`` still holds. Entities are merged
 by key (the extractor's keys are ``kind:slug(name)``, the same in every chunk); post claims and
 memberships are de-duplicated on the same keys the extractors use within one text; meetings are
-kept as found. What a split can cost: a surname or pronoun in one chunk that refers to a person
-named only in an earlier chunk is not resolved to them (it stays its own, article-local, entity).
+kept as found. A bare surname in one chunk joins the one person of an earlier chunk whose full
+name ends with it, as it would have within one text (:func:`_join_surnames`); what a split can
+still cost is a pronoun whose person was named only in an earlier chunk.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from newsgraph.facts import Article, ArticleFacts, Entity, Evidence
+from newsgraph.extract.entities import fold
+from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind
 
 #: Largest piece of text the pipeline sees at once: about 3,000 words, more than almost every
 #: news story (which then goes through whole, exactly as before chunking existed).
@@ -92,7 +94,51 @@ def merge_facts(article: Article, parts: list[tuple[int, ArticleFacts]]) -> Arti
             if mk not in membership_keys:
                 membership_keys.add(mk)
                 merged.memberships.append(replace(mem, evidence=_shift(mem.evidence, offset)))
+    if len(parts) > 1:
+        _join_surnames(merged, [set(facts.entities) for _, facts in parts])
     return merged
+
+
+def _join_surnames(facts: ArticleFacts, chunk_keys: list[set[str]]) -> None:
+    """Give a one-word person ("Fidan") of a later chunk to the person of an earlier chunk whose
+    full name ends with that word ("Hakan Fidan"), when exactly one does and the two never share a
+    chunk (where they do, the extractor saw both and kept them apart). Claims follow the key."""
+    persons = [e for e in facts.entities.values() if e.kind is Kind.PERSON]
+    first_chunk = {e.key: min(i for i, keys in enumerate(chunk_keys) if e.key in keys) for e in persons}
+    renames: dict[str, str] = {}
+    for short in persons:
+        words = fold(short.name).split()
+        if len(words) != 1:
+            continue
+        fulls = {e.key for e in persons if e is not short and len(fold(e.name).split()) >= 2
+                 and fold(e.name).split()[-1] == words[0]}
+        if len(fulls) != 1:
+            continue
+        (full,) = fulls
+        if first_chunk[full] < first_chunk[short.key] and not any(
+                short.key in keys and full in keys for keys in chunk_keys):
+            renames[short.key] = full
+    for old, new in renames.items():
+        short = facts.entities.pop(old)
+        target = facts.entities[new]
+        target.aliases |= {short.name} | short.aliases
+        target.mentions.extend(short.mentions)
+    if not renames:
+        return
+    seen: set[tuple[object, ...]] = set()
+    posts = []
+    for claim in facts.posts:
+        claim.holder = renames.get(claim.holder, claim.holder)
+        k = (claim.holder, claim.role.lower(), claim.status)
+        if k not in seen:
+            seen.add(k)
+            posts.append(claim)
+    facts.posts = posts
+    for meeting in facts.meetings:
+        meeting.participants = list(dict.fromkeys(renames.get(p, p) for p in meeting.participants))
+    facts.meetings = [m for m in facts.meetings if len(m.participants) >= 2]  # "Fidan met Hakan Fidan"
+    for mem in facts.memberships:
+        mem.member = renames.get(mem.member, mem.member)
 
 
 def _copy_entity(ent: Entity, mentions: list[tuple[int, int]]) -> Entity:
