@@ -15,6 +15,7 @@ that a new one resolves (the surname came first) has its graph rewritten in one 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -111,7 +112,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
         if isinstance(facts, ExtractionError):
             problem(str(facts))
             continue
-        where = facts.article.source or facts.article.id
+        where = _where(facts.article)
         if identities is None:
             identities = IdentityIndex.from_store(store, base_uri)
         dropped: list[mapping.DroppedFact] = []
@@ -133,9 +134,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
             report.warnings.append(message)
             if warn:
                 warn(message)
-        gone = {d.kind: 0 for d in dropped}
-        for d in dropped:
-            gone[d.kind] += 1
+        gone = Counter(d.kind for d in dropped)
         report.quads += count
         for old in superseded:  # the same article under an IRI of an older naming scheme
             identities.forget(old)
@@ -151,6 +150,15 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
             on_article(facts)
     store.flush()
     return report
+
+
+def _where(article: Article) -> str:
+    """The file an article came from, and its id when the file holds others (a JSON Lines feed)."""
+    if article.source is None:
+        return repr(article.id)
+    if Path(article.source).stem == article.id:
+        return article.source
+    return f"{article.source}: article {article.id!r}"
 
 
 def article_graphs(store: GraphStore, article_id: str) -> list[str]:
