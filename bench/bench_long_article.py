@@ -9,8 +9,10 @@ the text is. Usage::
 
     python bench/bench_long_article.py [--mb 5] [--seed 1]
 
-Prints the article's size, wall time, peak resident memory (``ru_maxrss`` of this process), the
-summary line, and checks that evidence offsets point into the full text.
+Prints the article's size, wall and CPU time, peak resident memory (``ru_maxrss`` of this
+process), the summary line, and checks that evidence offsets point into the full text. For
+comparison, before chunking a 950 KB article took 201 s and 3.1 GB and a text over 1,000,000
+characters was refused by spaCy.
 """
 
 from __future__ import annotations
@@ -103,12 +105,16 @@ def main() -> None:
         print(f"peak RSS after loading the model: {rss_loaded:.0f} MiB")
         kept: list[ArticleFacts] = []
         t0 = time.perf_counter()
+        start = resource.getrusage(resource.RUSAGE_SELF)
+        cpu0 = start.ru_utime + start.ru_stime
         report = ingest.run([path], GraphStore(Path(tmp, "store")), extractor=extractor,
                             on_error=lambda m: print(m, file=sys.stderr), on_article=kept.append)
         dt = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - cpu0
+        peak = usage.ru_maxrss / 1024
         print(report.summary())
-        print(f"time: {dt:.1f} s ({len(text) / dt / 1000:.0f} k characters/s)")
+        print(f"time: {dt:.1f} s wall, {cpu:.1f} s CPU ({len(text) / cpu / 1000:.0f} k characters per CPU second)")
         print(f"peak RSS: {peak:.0f} MiB")
         bad = 0
         for facts in kept:
