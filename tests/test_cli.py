@@ -33,8 +33,9 @@ BASE = "http://localhost:8080/"
 EXTRA_ID = "athens-talks"
 EXTRA_TEXT = ("Italian Foreign Minister Antonio Tajani met Greek Foreign Minister Giorgos Gerapetritis "
               "in Athens on Tuesday to discuss migration.")
-SUMMARY = re.compile(r"^(\d+) articles ingested: \d+ persons, \d+ posts, \d+ meetings, \d+ memberships, "
-                     r"(\d+) quads(; (\d+) problems)? → (.+)$")
+# Nouns agree with their number ("1 problem"); a folder's README is reported as skipped, not an error.
+SUMMARY = re.compile(r"^(\d+) articles? ingested: \d+ persons?, \d+ posts?, \d+ meetings?, \d+ memberships?, "
+                     r"(\d+) quads?(; (\d+) problems?)?(?:; \d+ dropped facts?)?(?:; \d+ skipped)? → (.+)$")
 PERSONS_RQ = sparql_dir() / "contract" / "persons.rq"
 
 

@@ -327,7 +327,7 @@ def test_example_validates_against_shapes(example: rdflib.Graph, shapes: rdflib.
 def test_shapes_reject_a_claim_without_status_and_a_person_with_two_labels(
         example: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph) -> None:
     broken = rdflib.Graph() + example
-    claim = rdflib.URIRef(f"{EXAMPLE_BASE}id/claim/000-cb871da6658fd24f/post-1")
+    claim = rdflib.URIRef(f"{EXAMPLE_BASE}id/claim/000_cb871da6658fd24f/post-1")
     broken.remove((claim, NG.status, None))
     fidan = rdflib.URIRef(f"{EXAMPLE_BASE}id/person/hakan-fidan")
     broken.add((fidan, RDFS.label, rdflib.Literal("H. Fidan")))
@@ -415,8 +415,8 @@ def test_contract_posts(seed_store: ox.Store) -> None:
 
 def test_contract_meetings_and_memberships(seed_store: ox.Store) -> None:
     _, rows = _rows(seed_store, "meetings")
-    meeting1 = f"{EXAMPLE_BASE}id/claim/000-cb871da6658fd24f/meeting-1"
-    meeting2 = f"{EXAMPLE_BASE}id/claim/000-cb871da6658fd24f/meeting-2"
+    meeting1 = f"{EXAMPLE_BASE}id/claim/000_cb871da6658fd24f/meeting-1"
+    meeting2 = f"{EXAMPLE_BASE}id/claim/000_cb871da6658fd24f/meeting-2"
     assert rows == [
         (SEED_ID, meeting1, "Hakan Fidan", "Moscow", "Monday"),
         (SEED_ID, meeting1, "Sergey Shoygu", "Moscow", "Monday"),

