@@ -281,3 +281,13 @@ def test_a_countrys_government_is_the_country_not_an_organization(extract: Extra
 def test_lone_head_word_is_no_organization(extract: Extract) -> None:
     facts = extract('He was once the "Father of the House" and later sat in the Lords.')
     assert "House" not in orgs(facts)
+
+
+def test_a_gazetteer_alias_that_opens_with_a_title_is_no_name(extractor: Extractor) -> None:
+    """Wikidata gives George H. W. Bush the alias "Vice President Bush": the person is "Bush", and
+    the title stays a title (it gives the post), not part of the name."""
+    facts = extractor.extract(Article(id="t", text="Vice President Bush told reporters in Washington on "
+                                                  "Monday that the talks had gone well."))
+    persons = [e.name for e in facts.entities.values() if e.kind == "person"]
+    assert persons == ["Bush"]
+    assert [(p.role, facts.entities[p.holder].name) for p in facts.posts] == [("Vice President", "Bush")]

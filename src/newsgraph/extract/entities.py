@@ -1054,6 +1054,8 @@ def _known_person_span(doc: Doc, run: tuple[int, int], gaz: Gazetteer) -> Span |
             if doc[a].lower_ in NAME_PARTICLES or doc[b - 1].lower_ in NAME_PARTICLES \
                     or doc[a].text in {"-", "‑"} or doc[b - 1].text in {"-", "‑"}:
                 continue
+            if doc[a].lower_ in _TITLE_WORDS:  # Wikidata aliases such as "Vice President Bush": a title
+                continue  # is no part of a name, and the titles-before check below reads it as one
             span = doc[a:b]
             if not gaz.persons_named(span.text):
                 continue
