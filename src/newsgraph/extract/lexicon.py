@@ -165,3 +165,25 @@ COUNTRY_SIGNALS: dict[str, str] = {
     "elysee": "France", "élysée": "France", "bundestag": "Germany", "knesset": "Israel", "dail": "Ireland",
     "lok sabha": "India", "rajya sabha": "India", "diet": "Japan", "zhongnanhai": "China",
 }
+
+
+# --- Summits and attendance (extract/summits.py) -------------------------------------------------
+# General words of the genre for gatherings of leaders and for saying who took part in them.
+
+#: Nouns that name a gathering several leaders attend.
+SUMMIT_NOUNS: frozenset[str] = _words(
+    "summit summits meeting session conference forum gathering retreat ceremony inauguration "
+    "talks dialogue convention"
+)
+#: Verbs saying who took part in (or hosted, chaired) a gathering.
+ATTENDANCE_VERBS: frozenset[str] = _words("attend participate host chair co-chair co-host")
+#: Words that introduce the list of those present ("In attendance were", "present at the meeting
+#: are", "the attending presidents include", "confirmed their participation").
+ATTENDANCE_NOUNS: frozenset[str] = _words(
+    "attendance present attending attendees participants participation presence"
+)
+#: Openings of a sentence that only lists the people just announced ("These are ...").
+LIST_OPENERS: frozenset[str] = frozenset(
+    {"these are", "they are", "they include", "these include", "among them", "they were", "these were",
+     "namely", "both"}
+)

@@ -10,13 +10,15 @@ resolved against the article's publication date.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract import dates
 from newsgraph.extract.entities import EntityIndex, sentence_evidence
-from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS
+from newsgraph.extract.summits import summit_attendance
+from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS, ROLE_NOUNS
 from newsgraph.facts import Kind, Meeting
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -24,10 +26,40 @@ _NEEDS_WITH = {"talk", "speak", "confer", "sit", "dine", "hold", "have"}
 _PERSON_OBJECT_ONLY = {"visit", "call", "phone", "telephone", "join", "greet", "welcome", "accompany",
                        "host", "receive", "meet"}
 _PICTURE_VERBS = {"show", "picture", "photograph", "film", "depict"}
-_PASSIVE_HOSTS = {"join", "receive", "host", "welcome", "greet", "meet", "visit"}
+_PASSIVE_HOSTS = {"join", "receive", "host", "welcome", "greet", "meet", "visit", "accompany"}
 _RECIPROCAL = {"meet", "talk", "speak", "confer", "dine", "sit", "discuss"}
 _REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
 _TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
+#: Verbs whose object is the subject matter, so the other party must be a co-subject or "with" X.
+_DISCUSS_VERBS = {"discuss", "exchange"}
+#: What two leaders "exchange" when they talk ("exchanged views"), as opposed to prisoners or fire.
+_EXCHANGED = {"view", "views", "opinion", "idea", "greeting", "pleasantry", "note"}
+
+
+def _described_person(tok: Token, idx: EntityIndex) -> str | None:
+    """The person a definite title stands for: "the Soviet Premier" after "Soviet Premier Nikolai
+    Ryzhkov", "the prime minister" after "Prime Minister Shehbaz Sharif".
+
+    Wire copy names a leader once with title and name, then refers back by the title alone. Only a
+    title that came right before the name of exactly one person earlier in the article counts.
+    """
+    if tok.lower_ not in ROLE_NOUNS or idx.at(tok.i) is not None:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        return None
+    if any(idx.at(t.i) is not None for t in tok.subtree if t.i != tok.i and t.dep_ != "amod"):
+        return None
+    words = [t.lower_ for t in tok.lefts if t.dep_ in {"amod", "compound"}] + [tok.lower_]
+    doc = tok.doc
+    found: set[str] = set()
+    for m in idx.mentions:
+        if m.start >= tok.i:
+            break
+        if m.kind is not Kind.PERSON or not m.key or m.start < len(words):
+            continue
+        if [t.lower_ for t in doc[m.start - len(words):m.start]] == words:
+            found.add(m.key)
+    return found.pop() if len(found) == 1 else None
 
 
 def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -> list[str]:
@@ -38,6 +70,10 @@ def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -
         m = idx.at(t.i)
         if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
             keys.append(m.key)
+        elif m is None and t.pos_ in {"NOUN", "PROPN"}:
+            k = _described_person(t, idx)
+            if k and k not in keys:
+                keys.append(k)
     return keys
 
 
@@ -51,6 +87,10 @@ def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:
         m = idx.at(t.i)
         if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
             keys.append(m.key)
+        elif m is None and t.pos_ in {"NOUN", "PROPN"}:
+            k = _described_person(t, idx)
+            if k and k not in keys:
+                keys.append(k)
         for c in t.children:
             if c.dep_ in {"conj", "appos", "compound", "pobj", "cc", "flat"} or (
                     c.dep_ == "prep" and t.dep_ == "prep"):
@@ -65,6 +105,8 @@ def _people(tok: Token, idx: EntityIndex, exclude: set[str], stop: set[int] | No
         if stop and t.i in stop:
             continue
         if t.lower_ in PERSON_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj", "conj", "poss"}:
+            if t.dep_ == "poss" and t.head.lower_ in ROLE_NOUNS:
+                continue  # "his foreign minister X": X takes part, the "his" is the one X serves
             k = idx.resolve_pronoun(t, exclude | set(keys))
             if k and k not in keys:
                 keys.append(k)
@@ -278,14 +320,18 @@ def _pictured_together(sent: Span, previous: Span | None, idx: EntityIndex) -> l
 
 def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list[Meeting]:
     meetings: list[Meeting] = []
+    info: dict[int, _Told] = {}  # id(meeting) → how the sentence told it, for the article-wide merge
     previous: Span | None = None
-    for sent in doc.sents:
+    for n, sent in enumerate(doc.sents):
+        other_time = _other_occasion(sent)
         for group in _pictured_together(sent, previous, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), confidence=0.5))
+            info[id(meetings[-1])] = _Told(n, False, other_time, False)
         previous = sent
         for group in _co_attendance(sent, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
                                     confidence=0.55))
+            info[id(meetings[-1])] = _Told(n, False, other_time, False)
         for tok in sent:
             found = _meeting_at(tok, idx)
             if found is None:
@@ -299,23 +345,116 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             # "X held talks with A and B": X talked with each; it does not say A met B. (A host
             # receiving A and B, or X meeting them, is one gathering.)
             groups = [participants]
-            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in MEET_LIGHT_VERBS:
+            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in MEET_LIGHT_VERBS | _DISCUSS_VERBS:
                 groups = [[participants[0], other] for other in participants[1:]]
             for group in groups:
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
                                         date=when, date_text=when_text, topics=_topics(sent, idx),
                                         confidence=0.75 if tok.pos_ == "VERB" else 0.65))
-    return _merge(meetings)
+                info[id(meetings[-1])] = _Told(n, future, other_time, _is_entourage(tok))
+    merged = _merge_told(_merge(meetings), info)
+    attendees, where = summit_attendance(doc, idx)
+    if len(attendees) >= 2 and where is not None:
+        merged = _add_summit(merged, attendees, where)
+    return merged
+
+
+@dataclass(slots=True)
+class _Told:
+    """How a sentence told a meeting: which sentence, in the future or not, whether it marks another
+    occasion ("last met", "again"), whether it only adds companions ("accompanied by")."""
+
+    sentence: int
+    future: bool
+    other_time: bool
+    entourage: bool
+
+
+#: Words that set a meeting apart from the one just told ("they last met", "met again", "earlier").
+_OTHER_OCCASION = {"last", "previous", "previously", "again", "earlier", "next", "ago", "since"}
+
+
+def _other_occasion(sent: Span) -> bool:
+    return any(t.lower_ in _OTHER_OCCASION and t.pos_ in {"ADV", "ADJ", "SCONJ", "ADP"} for t in sent)
+
+
+def _is_entourage(tok: Token) -> bool:
+    """ "Joining X were A and B", "Y was accompanied by Z": companions of a meeting already told,
+    unless the verb brings its own occasion ("join X in a visit", "joined for the signing")."""
+    if tok.lemma_ not in {"accompany", "join"}:
+        return False
+    return not any(c.dep_ == "prep" and c.lower_ in {"in", "for", "at", "on", "to"} for c in tok.children)
+
+
+def _compatible(a: Meeting, b: Meeting) -> bool:
+    """Nothing says these are two occasions: no two different places, dates or date words."""
+    if a.place and b.place and a.place != b.place:
+        return False
+    if a.date and b.date and a.date != b.date:
+        return False
+    if a.date_text and b.date_text and not (a.date and b.date) and a.date_text.lower() != b.date_text.lower():
+        return False
+    return True
+
+
+def _merge_told(meetings: list[Meeting], info: dict[int, _Told]) -> list[Meeting]:
+    """One event told over several sentences is one meeting.
+
+    "A met B in Moscow on Monday. ... During the meeting between A and B, ..." restates the same
+    meeting: a later meeting whose participants are all in an earlier one merges into it unless
+    something says it is another occasion (another place or date, another tense, "last met",
+    "again"). Companions ("Joining A were C and D", "B was accompanied by E") join the meeting
+    told just before that has A (or B) in it.
+    """
+    out: list[Meeting] = []
+    told: list[_Told] = []
+    for m in meetings:
+        t = info.get(id(m), _Told(-1, False, True, False))
+        target = None
+        for o, ot in zip(reversed(out), reversed(told)):
+            if t.entourage and ot.sentence >= t.sentence - 3 and set(m.participants) & set(o.participants):
+                target = o
+                break
+            if t.entourage or t.other_time or ot.future != t.future or ot.sentence == t.sentence:
+                continue
+            if set(m.participants) <= set(o.participants) and _compatible(o, m):
+                target = o
+                break
+        if target is None:
+            out.append(m)
+            told.append(t)
+            continue
+        target.participants += [k for k in m.participants if k not in target.participants]
+        target.place = target.place or m.place
+        target.date = target.date or m.date
+        target.date_text = target.date_text or m.date_text
+        target.topics += [x for x in m.topics if x not in target.topics]
+    return out
+
+
+def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> list[Meeting]:
+    """The summit as one meeting of all its attendees; a group already read off one sentence that
+    is wholly among them (and is not a one-to-one talk) is the same gathering."""
+    summit = Meeting(participants=list(attendees), evidence=sentence_evidence(where), confidence=0.6)
+    out: list[Meeting] = []
+    for m in meetings:
+        if set(m.participants) <= set(attendees) and len(m.participants) > 2:
+            continue
+        out.append(m)
+    if not any(set(m.participants) == set(attendees) for m in out):
+        out.append(summit)
+    return out
 
 
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
-    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | {"discuss"}:
+    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | MEET_LIGHT_VERBS | _DISCUSS_VERBS:
         # "X and Y set targets during talks", "... said at a meeting with Y"; the parser may hang
         # the phrase deeper in the clause ("exchanged views on ... during the call")
         subj_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
         for c in tok.subtree:
-            if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after"} and c.i not in subj_tokens \
+            if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after", "following"} \
+                    and c.i not in subj_tokens \
                     and _clause_verb(c).i == tok.i:
                 for g in c.children:
                     if g.dep_ == "pobj" and g.lemma_ in MEET_NOUNS and g.lemma_ not in {"summit", "visit"}:
@@ -347,9 +486,12 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         for cc in noun.children:
                             if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
                                 objs += _people(cc, idx, set(subj))
-                elif tok.lemma_ in _PERSON_OBJECT_ONLY:
+                elif tok.lemma_ in _PERSON_OBJECT_ONLY and (idx.at(c.i) is not None or c.lower_ in ROLE_NOUNS
+                                                            or c.pos_ == "PRON"):
+                    # the object is the person ("visited President X", "met his counterpart X"), not a
+                    # thing named after one ("joined the Santos administration")
                     objs += _direct_persons(c, idx)
-            elif c.dep_ == "prep" and c.lower_ in {"with", "to"} and tok.lemma_ not in {"discuss"}:
+            elif c.dep_ == "prep" and c.lower_ in {"with", "to"}:
                 if tok.lemma_ in {"speak", "talk", "meet", "confer", "sit", "dine"} or c.lower_ == "with":
                     objs += _people(c, idx, set(subj))
             elif c.dep_ == "agent" and tok.lemma_ in _PASSIVE_HOSTS:
@@ -368,9 +510,14 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 if t.lower_ == "by" and t.dep_ in {"prep", "agent"} and t.i not in subject_tokens \
                         and _clause_verb(t).i == tok.i:
                     objs += [k for k in _direct_persons(t, idx) if k not in subj and k not in objs]
-        if tok.lemma_ == "discuss":
-            # "X and Y discussed ...": both must be subjects.
-            return (subj, anchors, _is_future(tok), len(subj)) if len(subj) >= 2 else None
+        if tok.lemma_ in _DISCUSS_VERBS:
+            # "X and Y discussed ...", "X discussed with Y", "X and Y exchanged views": the other side
+            # is a co-subject or a "with" phrase, never the thing discussed.
+            if tok.lemma_ == "exchange" and not any(c.dep_ == "dobj" and c.lemma_ in _EXCHANGED
+                                                    for c in tok.children):
+                return None
+            people = subj + [o for o in objs if o not in subj]
+            return (people, anchors, _is_future(tok), len(subj)) if len(people) >= 2 else None
         if tok.lemma_ in MEET_LIGHT_VERBS and not light:
             return None
         if tok.lemma_ in _NEEDS_WITH and not objs and not light:
@@ -387,8 +534,12 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             if c.dep_ == "poss":
                 hosts += [k for k in _people(c, idx, set(hosts)) if k not in hosts]
         people: list[str] = list(hosts)
-        for c in tok.children:
-            if c.dep_ == "prep" and (c.lower_ == "between" or (c.lower_ == "with" and hosts)):
+        preps = [c for c in tok.children if c.dep_ == "prep"]
+        # "the first negotiations in a year between A and B": the parser may hang "between" lower
+        preps += [gc for c in preps if c.lower_ != "between" for g in c.children if g.dep_ == "pobj"
+                  for gc in g.children if gc.dep_ == "prep" and gc.lower_ == "between"]
+        for c in preps:
+            if c.lower_ == "between" or (c.lower_ == "with" and hosts):
                 people += [k for k in _people(c, idx, set(people)) if k not in people]
         if len(people) >= 2:
             return people, [tok], False, len(hosts)

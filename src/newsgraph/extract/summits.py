@@ -1,0 +1,150 @@
+"""Summits: the named leaders an article says attended one gathering, as one meeting.
+
+Wire copy of a summit rarely says "A met B"; it says who hosted it, who attended, who was present,
+and often lists the attendees in a sentence of their own ("In attendance were ...", "These are
+Presidents A (X), B (Y) ...", a bulleted list after "The attending presidents include:"). Every
+leader so named took part in one meeting, so they are gathered into a single group: a summit of
+ten leaders is one meeting, not ten fragments.
+
+Only attendance is read, never mere mention: a leader who criticised the summit, or one named in a
+clause about something else, does not attend it.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.extract.entities import EntityIndex
+from newsgraph.extract.lexicon import ATTENDANCE_NOUNS, ATTENDANCE_VERBS, LIST_OPENERS, SUMMIT_NOUNS
+from newsgraph.facts import Kind
+
+#: Clause kinds that start a new statement: a person inside one is not in the attendance list.
+_SUBCLAUSES = {"relcl", "ccomp", "advcl", "acl", "xcomp", "parataxis"}
+_BULLETS = ("•", "·", "-", "*", "–", "—", "▪")
+
+
+def _event_noun(tok: Token) -> bool:
+    return tok.lemma_.lower() in SUMMIT_NOUNS or tok.lower_ in SUMMIT_NOUNS
+
+
+def _persons_in_clause(tokens: list[Token], clause: Token | None, idx: EntityIndex) -> list[str]:
+    """Person keys among ``tokens`` that belong to ``clause`` (not to a relative or reported clause
+    nested in it). With ``clause`` None every person among the tokens counts (verbless lists)."""
+    keys: list[str] = []
+    for t in tokens:
+        m = idx.at(t.i)
+        if m is None or m.kind is not Kind.PERSON or not m.key or m.key in keys or t.i != m.start:
+            continue
+        root = t.doc[m.start:m.end].root
+        ok = True
+        a = root
+        while clause is not None and a.i != clause.i and a.head.i != a.i:
+            if a.dep_ in _SUBCLAUSES and a.pos_ in {"VERB", "AUX"}:
+                ok = False
+                break
+            a = a.head
+        if ok:
+            keys.append(m.key)
+    return keys
+
+
+def _subject_persons(verb: Token, idx: EntityIndex) -> list[str]:
+    subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subj and verb.dep_ == "acl" and verb.head.pos_ in {"PROPN", "NOUN"}:
+        subj = [verb.head]  # "Biden, attending his final summit, ..."
+    toks = [t for s in subj for t in s.subtree]
+    return _persons_in_clause(toks, verb, idx)
+
+
+def _about_event(tok: Token) -> bool:
+    """Does the verb's object or prepositional phrase name a gathering ("attended the summit",
+    "took part in the session", "hosting his counterparts at the summit")?"""
+    for c in tok.children:
+        if c.dep_ in {"dobj", "attr"} and _event_noun(c):
+            return True
+        if c.dep_ == "prep":
+            if any(g.dep_ == "pobj" and _event_noun(g) for g in c.children):
+                return True
+        if c.dep_ == "dobj":
+            for p in c.children:  # "hosting his counterparts at the summit"
+                if p.dep_ == "prep" and any(g.dep_ == "pobj" and _event_noun(g) for g in p.children):
+                    return True
+    return False
+
+
+def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple[list[str], bool]:
+    """Attendees this sentence names, and whether it announces attendance (so that a list in the
+    next sentence or in bullets belongs to it)."""
+    out: list[str] = []
+    announces = False
+    for tok in sent:
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS:
+            passive = any(c.dep_ == "auxpass" for c in tok.children)
+            if passive:
+                subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
+                if not any(_event_noun(s) or s.lower_ in {"it", "which"} for s in subj):
+                    if not (tok.dep_ == "relcl" and _event_noun(tok.head)):
+                        continue
+                # "was attended by A, B; in addition to C": every person after "by" in this clause
+                by = next((t for t in tok.subtree if t.lower_ == "by" and t.i > tok.i), None)
+                if by is not None:
+                    out += [k for k in _persons_in_clause([t for t in sent if t.i > by.i], tok, idx)
+                            if k not in out]
+                    announces = True
+            elif _about_event(tok) or (event_near and lemma in {"attend", "participate"}):
+                out += [k for k in _subject_persons(tok, idx) if k not in out]
+                announces = announces or lemma != "host"
+        elif low in ATTENDANCE_NOUNS and event_near:
+            # "In attendance were ...", "present at the meeting are ...", "The attending presidents
+            # include: ...", "confirmed their participation in the summit"
+            clause = _clause_root(tok)
+            if clause.lemma_ in {"be", "include", "comprise"}:
+                out += [k for k in _persons_in_clause([t for t in sent if t.i > tok.i], clause, idx)
+                        if k not in out]
+            announces = True
+    return out, announces
+
+
+def _clause_root(tok: Token) -> Token:
+    t = tok
+    while t.head.i != t.i and not (t.pos_ in {"VERB", "AUX"} and t.dep_ in {"ROOT", "conj"}):
+        t = t.head
+    return t
+
+
+def _is_list_follow_up(sent: Span) -> bool:
+    """A sentence that only lists who: "These are Presidents ...", a bullet, a verbless fragment."""
+    text = sent.text.strip()
+    if not text:
+        return False
+    if text.startswith(_BULLETS):
+        return True
+    words = [t.lower_ for t in sent if not t.is_punct and not t.is_space][:2]
+    if " ".join(words) in LIST_OPENERS or (words and words[0] in LIST_OPENERS):
+        return True
+    return not any(t.pos_ in {"VERB", "AUX"} for t in sent)
+
+
+def summit_attendance(doc: Doc, idx: EntityIndex) -> tuple[list[str], Span | None]:
+    """The persons an article says attended (or hosted) its gathering, with the first sentence
+    saying so. Fewer than two persons means no summit meeting."""
+    sents = list(doc.sents)
+    attendees: list[str] = []
+    evidence: Span | None = None
+    last_event = -10
+    announced = False
+    for n, sent in enumerate(sents):
+        if any(_event_noun(t) for t in sent):
+            last_event = n
+        event_near = n - last_event <= 2
+        found, announces = _sentence_attendees(sent, idx, event_near)
+        follow_up = False
+        if not found and announced and _is_list_follow_up(sent):
+            found = _persons_in_clause(list(sent), None, idx)
+            follow_up = announces = bool(found)  # a bulleted list runs on over several lines
+        if found:
+            attendees += [k for k in found if k not in attendees]
+            evidence = evidence or sent
+        announced = announces and (event_near or follow_up)
+    return attendees, evidence
