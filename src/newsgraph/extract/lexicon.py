@@ -187,3 +187,5 @@ LIST_OPENERS: frozenset[str] = frozenset(
     {"these are", "they are", "they include", "these include", "among them", "they were", "these were",
      "namely", "both"}
 )
+#: Verbs saying a gathering brings leaders together ("leaders gathered", "the summit convened").
+GATHER_VERBS: frozenset[str] = _words("gather convene assemble")

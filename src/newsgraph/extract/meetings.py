@@ -62,6 +62,23 @@ def _described_person(tok: Token, idx: EntityIndex) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _titled_name_after(tok: Token, idx: EntityIndex) -> str | None:
+    """ "with Algerian President, Abdelmadjid Tebboune": a title whose name follows after a comma
+    that the parser failed to attach to it."""
+    if tok.lower_ not in ROLE_NOUNS or any(idx.at(t.i) is not None and idx.at(t.i).kind is Kind.PERSON
+                                           for t in tok.subtree):
+        return None
+    nxt = tok.i + 1
+    if nxt < len(tok.doc) and tok.doc[nxt].text == ",":
+        nxt += 1
+    m = idx.at(nxt) if nxt < len(tok.doc) else None
+    if m is not None and m.kind is Kind.PERSON and m.key and m.start == nxt:
+        root = tok.doc[m.start:m.end].root
+        if root.head.i == tok.i or root.dep_ in {"conj", "appos", "npadvmod", "dep"}:
+            return m.key
+    return None
+
+
 def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -> list[str]:
     keys: list[str] = []
     for t in tok.subtree:
@@ -69,6 +86,9 @@ def _persons_under(tok: Token, idx: EntityIndex, stop: set[int] | None = None) -
             continue
         m = idx.at(t.i)
         if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
+            root = t.doc[m.start:m.end].root
+            if root.dep_ == "poss" and root.head.lower_ in ROLE_NOUNS:
+                continue  # "X, Trump's special envoy": Trump is who X serves, not a party
             keys.append(m.key)
         elif m is None and t.pos_ in {"NOUN", "PROPN"}:
             k = _described_person(t, idx)
@@ -88,10 +108,20 @@ def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:
         if m is not None and m.kind is Kind.PERSON and m.key and m.key not in keys:
             keys.append(m.key)
         elif m is None and t.pos_ in {"NOUN", "PROPN"}:
-            k = _described_person(t, idx)
+            k = _described_person(t, idx) or _titled_name_after(t, idx)
             if k and k not in keys:
                 keys.append(k)
         for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and t.lower_ in ROLE_NOUNS:
+                # "President of Uzbekistan Shavkat Mirziyoyev": the name closes the title's "of" phrase
+                for g in c.children:
+                    gm = idx.at(g.i)
+                    if g.dep_ == "pobj" and gm is not None and gm.kind is Kind.PERSON and any(
+                            cc.dep_ == "compound" and cc.pos_ == "PROPN" and not gm.start <= cc.i < gm.end
+                            for cc in g.children):
+                        stack.append(g)
+            if c.dep_ == "compound" and idx.at(c.i) is None and c.lower_ not in ROLE_NOUNS:
+                continue  # "a Trump administration official" is not Trump
             if c.dep_ in {"conj", "appos", "compound", "pobj", "cc", "flat"} or (
                     c.dep_ == "prep" and t.dep_ == "prep"):
                 stack.append(c)
@@ -462,7 +492,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         others = [k for cc in g.children if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}
                                   for k in _people(cc, idx, set(subj))]
                         people = subj + [k for k in others if k not in subj]
-                        if len(people) == 1 and tok.dep_ in {"ccomp", "parataxis"} and tok.head.lemma_ in _REPORT:
+                        if len(subj) == 1 and not others and len(people) == 1 and tok.dep_ in {"ccomp", "parataxis"} and tok.head.lemma_ in _REPORT:
                             # "In phone talks Tuesday, Biden offered ..., Kishida has said": the one
                             # reporting his own talks is the other party
                             people += [k for k in _subjects(tok.head, idx) if k not in people]
@@ -510,6 +540,13 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 if t.lower_ == "by" and t.dep_ in {"prep", "agent"} and t.i not in subject_tokens \
                         and _clause_verb(t).i == tok.i:
                     objs += [k for k in _direct_persons(t, idx) if k not in subj and k not in objs]
+        if tok.lemma_ in _DISCUSS_VERBS and not objs:
+            # "discussed on bilateral issues with X": the parser may hang "with" on the topic
+            subject_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
+            for t in tok.subtree:
+                if t.dep_ == "prep" and t.lower_ == "with" and t.i not in subject_tokens \
+                        and _clause_verb(t).i == tok.i:
+                    objs += [k for k in _people(t, idx, set(subj)) if k not in subj and k not in objs]
         if tok.lemma_ in _DISCUSS_VERBS:
             # "X and Y discussed ...", "X discussed with Y", "X and Y exchanged views": the other side
             # is a co-subject or a "with" phrase, never the thing discussed.

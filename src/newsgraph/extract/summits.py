@@ -15,7 +15,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex
-from newsgraph.extract.lexicon import ATTENDANCE_NOUNS, ATTENDANCE_VERBS, LIST_OPENERS, SUMMIT_NOUNS
+from newsgraph.extract.lexicon import ATTENDANCE_NOUNS, ATTENDANCE_VERBS, GATHER_VERBS, LIST_OPENERS, SUMMIT_NOUNS
 from newsgraph.facts import Kind
 
 #: Clause kinds that start a new statement: a person inside one is not in the attendance list.
@@ -79,7 +79,7 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
     announces = False
     for tok in sent:
         low, lemma = tok.lower_, tok.lemma_.lower()
-        if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS:
+        if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS and tok.dep_ != "amod":
             passive = any(c.dep_ == "auxpass" for c in tok.children)
             if passive:
                 subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
@@ -95,6 +95,12 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             elif _about_event(tok) or (event_near and lemma in {"attend", "participate"}):
                 out += [k for k in _subject_persons(tok, idx) if k not in out]
                 announces = announces or lemma != "host"
+        elif event_near and tok.pos_ == "VERB" and (lemma in GATHER_VERBS or (
+                lemma == "bring" and any(c.lower_ == "together" for c in tok.children))):
+            # "the summit will bring together the presidents of ...", "leaders gathered in X"
+            out += [k for c in tok.children if c.dep_ in {"dobj", "nsubj"}
+                    for k in _persons_in_clause(list(c.subtree), tok, idx) if k not in out]
+            announces = True
         elif low in ATTENDANCE_NOUNS and event_near:
             # "In attendance were ...", "present at the meeting are ...", "The attending presidents
             # include: ...", "confirmed their participation in the summit"
