@@ -189,3 +189,8 @@ LIST_OPENERS: frozenset[str] = frozenset(
 )
 #: Verbs saying a gathering brings leaders together ("leaders gathered", "the summit convened").
 GATHER_VERBS: frozenset[str] = _words("gather convene assemble")
+#: Gatherings of many ("summit", "conference"), as opposed to "meeting" or "talks", which may be
+#: one-to-one.
+SUMMIT_ONLY_NOUNS: frozenset[str] = _words("summit conference session forum gathering retreat convention")
+#: Verbs of a handover at a summit ("handed over the chairmanship to Y"): giver and receiver attend.
+HANDOVER_VERBS: frozenset[str] = _words("hand pass transfer")

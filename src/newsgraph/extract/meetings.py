@@ -17,8 +17,8 @@ from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract import dates
 from newsgraph.extract.entities import EntityIndex, sentence_evidence
-from newsgraph.extract.summits import summit_attendance
 from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS, ROLE_NOUNS
+from newsgraph.extract.summits import summit_attendance
 from newsgraph.facts import Kind, Meeting
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -353,15 +353,14 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
     info: dict[int, _Told] = {}  # id(meeting) → how the sentence told it, for the article-wide merge
     previous: Span | None = None
     for n, sent in enumerate(doc.sents):
-        other_time = _other_occasion(sent)
         for group in _pictured_together(sent, previous, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), confidence=0.5))
-            info[id(meetings[-1])] = _Told(n, False, other_time, False)
+            info[id(meetings[-1])] = _Told(n, False, False, False)
         previous = sent
         for group in _co_attendance(sent, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
                                     confidence=0.55))
-            info[id(meetings[-1])] = _Told(n, False, other_time, False)
+            info[id(meetings[-1])] = _Told(n, False, False, False)
         for tok in sent:
             found = _meeting_at(tok, idx)
             if found is None:
@@ -381,7 +380,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
                                         date=when, date_text=when_text, topics=_topics(sent, idx),
                                         confidence=0.75 if tok.pos_ == "VERB" else 0.65))
-                info[id(meetings[-1])] = _Told(n, future, other_time, _is_entourage(tok))
+                info[id(meetings[-1])] = _Told(n, future, _other_occasion_at(anchors), _is_entourage(tok))
     merged = _merge_told(_merge(meetings), info)
     attendees, where = summit_attendance(doc, idx)
     if len(attendees) >= 2 and where is not None:
@@ -404,8 +403,11 @@ class _Told:
 _OTHER_OCCASION = {"last", "previous", "previously", "again", "earlier", "next", "ago", "since"}
 
 
-def _other_occasion(sent: Span) -> bool:
-    return any(t.lower_ in _OTHER_OCCASION and t.pos_ in {"ADV", "ADJ", "SCONJ", "ADP"} for t in sent)
+def _other_occasion_at(anchors: list[Token]) -> bool:
+    """"they last met", "met again", "earlier, A and B met", "since the last meeting": a word on the
+    meeting's own verb or noun that sets it apart from the meeting told before."""
+    return any(c.lower_ in _OTHER_OCCASION and c.dep_ in {"advmod", "amod", "npadvmod", "prep"}
+               for a in anchors if a is not None for c in a.children)
 
 
 def _is_entourage(tok: Token) -> bool:
@@ -422,9 +424,7 @@ def _compatible(a: Meeting, b: Meeting) -> bool:
         return False
     if a.date and b.date and a.date != b.date:
         return False
-    if a.date_text and b.date_text and not (a.date and b.date) and a.date_text.lower() != b.date_text.lower():
-        return False
-    return True
+    return not (a.date_text and b.date_text and not (a.date and b.date) and a.date_text.lower() != b.date_text.lower())
 
 
 def _merge_told(meetings: list[Meeting], info: dict[int, _Told]) -> list[Meeting]:
@@ -441,7 +441,7 @@ def _merge_told(meetings: list[Meeting], info: dict[int, _Told]) -> list[Meeting
     for m in meetings:
         t = info.get(id(m), _Told(-1, False, True, False))
         target = None
-        for o, ot in zip(reversed(out), reversed(told)):
+        for o, ot in zip(reversed(out), reversed(told), strict=False):
             if t.entourage and ot.sentence >= t.sentence - 3 and set(m.participants) & set(o.participants):
                 target = o
                 break
@@ -485,14 +485,14 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         for c in tok.subtree:
             if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after", "following"} \
                     and c.i not in subj_tokens \
-                    and _clause_verb(c).i == tok.i:
+                    and _clause_verb(c.head).i == tok.i:
                 for g in c.children:
                     if g.dep_ == "pobj" and g.lemma_ in MEET_NOUNS and g.lemma_ not in {"summit", "visit"}:
                         subj = _subjects(tok, idx)
                         others = [k for cc in g.children if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}
                                   for k in _people(cc, idx, set(subj))]
                         people = subj + [k for k in others if k not in subj]
-                        if len(subj) == 1 and not others and len(people) == 1 and tok.dep_ in {"ccomp", "parataxis"} and tok.head.lemma_ in _REPORT:
+                        if len(people) == 1 and tok.dep_ in {"ccomp", "parataxis"} and tok.head.lemma_ in _REPORT:
                             # "In phone talks Tuesday, Biden offered ..., Kishida has said": the one
                             # reporting his own talks is the other party
                             people += [k for k in _subjects(tok.head, idx) if k not in people]
@@ -532,6 +532,10 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 for g in c.children:
                     if g.lemma_ in MEET_NOUNS:
                         anchors.append(g)
+                    elif g.dep_ == "pobj" and g.lower_ == "presence":
+                        # "A and B spoke in the presence of C": C (a host, a mediator) takes part
+                        objs += [k for of in g.children if of.dep_ == "prep" and of.lower_ == "of"
+                                 for k in _people(of, idx, set(subj))]
         if tok.lemma_ in _PASSIVE_HOSTS and any(c.dep_ == "auxpass" for c in tok.children) and not objs:
             # the parser may hang the agent's "by" deeper in the clause ("were joined for the signing of
             # agreements ... by Kremlin leader Mikhail Gorbachev")

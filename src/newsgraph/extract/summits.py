@@ -15,7 +15,15 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex
-from newsgraph.extract.lexicon import ATTENDANCE_NOUNS, ATTENDANCE_VERBS, GATHER_VERBS, LIST_OPENERS, SUMMIT_NOUNS
+from newsgraph.extract.lexicon import (
+    ATTENDANCE_NOUNS,
+    ATTENDANCE_VERBS,
+    GATHER_VERBS,
+    HANDOVER_VERBS,
+    LIST_OPENERS,
+    SUMMIT_NOUNS,
+    SUMMIT_ONLY_NOUNS,
+)
 from newsgraph.facts import Kind
 
 #: Clause kinds that start a new statement: a person inside one is not in the attendance list.
@@ -62,9 +70,8 @@ def _about_event(tok: Token) -> bool:
     for c in tok.children:
         if c.dep_ in {"dobj", "attr"} and _event_noun(c):
             return True
-        if c.dep_ == "prep":
-            if any(g.dep_ == "pobj" and _event_noun(g) for g in c.children):
-                return True
+        if c.dep_ == "prep" and any(g.dep_ == "pobj" and _event_noun(g) for g in c.children):
+            return True
         if c.dep_ == "dobj":
             for p in c.children:  # "hosting his counterparts at the summit"
                 if p.dep_ == "prep" and any(g.dep_ == "pobj" and _event_noun(g) for g in p.children):
@@ -83,9 +90,9 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             passive = any(c.dep_ == "auxpass" for c in tok.children)
             if passive:
                 subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
-                if not any(_event_noun(s) or s.lower_ in {"it", "which"} for s in subj):
-                    if not (tok.dep_ == "relcl" and _event_noun(tok.head)):
-                        continue
+                if not any(_event_noun(s) or s.lower_ in {"it", "which"} for s in subj) \
+                        and not (tok.dep_ == "relcl" and _event_noun(tok.head)):
+                    continue
                 # "was attended by A, B; in addition to C": every person after "by" in this clause
                 by = next((t for t in tok.subtree if t.lower_ == "by" and t.i > tok.i), None)
                 if by is not None:
@@ -95,6 +102,13 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             elif _about_event(tok) or (event_near and lemma in {"attend", "participate"}):
                 out += [k for k in _subject_persons(tok, idx) if k not in out]
                 announces = announces or lemma != "host"
+        elif tok.pos_ == "VERB" and _during_summit(tok):
+            # "During the summit, X handed over the chairmanship to Y": both were there
+            out += [k for k in _subject_persons(tok, idx) if k not in out]
+            if lemma in HANDOVER_VERBS:
+                out += [k for c in tok.subtree if c.dep_ in {"prep", "dative"} and c.lower_ == "to"
+                        and _clause_root_verb(c).i == tok.i for k in _persons_in_clause(list(c.subtree), tok, idx)
+                        if k not in out]
         elif event_near and tok.pos_ == "VERB" and (lemma in GATHER_VERBS or (
                 lemma == "bring" and any(c.lower_ == "together" for c in tok.children))):
             # "the summit will bring together the presidents of ...", "leaders gathered in X"
@@ -110,6 +124,20 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
                         if k not in out]
             announces = True
     return out, announces
+
+
+def _during_summit(verb: Token) -> bool:
+    """Is the verb's action set at a summit ("during the summit", "at the conference")? Only
+    gatherings of many count here: "at the meeting" may be a one-to-one talk."""
+    return any(c.dep_ == "prep" and c.lower_ in {"during", "at"} and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in SUMMIT_ONLY_NOUNS for g in c.children) for c in verb.children)
+
+
+def _clause_root_verb(tok: Token) -> Token:
+    t = tok
+    while t.pos_ not in {"VERB", "AUX"} and t.head.i != t.i:
+        t = t.head
+    return t
 
 
 def _clause_root(tok: Token) -> Token:

@@ -1,0 +1,151 @@
+"""Meetings as wire copy tells them: one event over several sentences, summits, calls, companions.
+
+Every sentence here was written for these tests (real leaders' names, made-up events). Meetings are
+compared by participant names, so a test reads like the copy it checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from newsgraph.extract import Extractor
+from newsgraph.facts import Article, ArticleFacts
+
+#: A Wednesday: "on Monday" in past tense is 3 June 2024.
+PUBLISHED = date(2024, 6, 5)
+
+Extract = Callable[[str], ArticleFacts]
+
+
+@pytest.fixture(scope="module")
+def extract() -> Extract:
+    extractor = Extractor()
+
+    def run(text: str) -> ArticleFacts:
+        return extractor.extract(Article(id="genre", text=text, published=PUBLISHED))
+
+    return run
+
+
+def groups(facts: ArticleFacts) -> list[frozenset[str]]:
+    """Participant names of every meeting, in order."""
+    return [frozenset(facts.entities[k].name for k in m.participants) for m in facts.meetings]
+
+
+def has_meeting(facts: ArticleFacts, *surnames: str) -> bool:
+    """Is there a meeting whose participants are exactly these people (matched by surname)?"""
+    return any(len(g) == len(surnames) and all(any(n.endswith(s) for n in g) for s in surnames) for g in groups(facts))
+
+
+# -- one event told over several sentences ---------------------------------------------------------
+
+def test_meeting_restated_in_a_later_sentence_is_one_meeting(extract: Extract) -> None:
+    facts = extract("German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris on Monday. "
+                    "Officials said energy prices were discussed during the meeting between Scholz and Macron.")
+    assert groups(facts) == [frozenset({"Olaf Scholz", "Emmanuel Macron"})]
+    assert facts.meetings[0].date == date(2024, 6, 3)
+    assert facts.entities[facts.meetings[0].place].name == "Paris"
+
+
+def test_meeting_at_another_time_stays_apart(extract: Extract) -> None:
+    facts = extract("German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris on Monday. "
+                    "Scholz and Macron last met in Berlin in March.")
+    assert len(groups(facts)) == 2
+
+
+def test_companions_join_the_meeting_told_before(extract: Extract) -> None:
+    facts = extract("Japanese Foreign Minister Yoko Kamikawa met US Secretary of State Antony Blinken in Tokyo "
+                    "on Monday. Blinken was accompanied by US Ambassador Rahm Emanuel.")
+    assert has_meeting(facts, "Kamikawa", "Blinken", "Emanuel")
+    assert len(facts.meetings) == 1
+
+
+def test_definite_title_refers_back_to_the_named_leader(extract: Extract) -> None:
+    facts = extract("Indian Prime Minister Narendra Modi arrived in Tashkent on Tuesday. "
+                    "The prime minister later met Uzbek President Shavkat Mirziyoyev.")
+    assert has_meeting(facts, "Modi", "Mirziyoyev")
+
+
+# -- summits ---------------------------------------------------------------------------------------
+
+def test_summit_host_and_attendance_list_are_one_meeting(extract: Extract) -> None:
+    facts = extract("The summit was hosted by Kenyan President William Ruto. In attendance were Ugandan "
+                    "President Yoweri Museveni, Rwandan President Paul Kagame and Burundian President "
+                    "Evariste Ndayishimiye.")
+    assert has_meeting(facts, "Ruto", "Museveni", "Kagame", "Ndayishimiye")
+    assert len(facts.meetings) == 1
+
+
+def test_summit_attended_by_leaders(extract: Extract) -> None:
+    facts = extract("The regional summit in Nairobi was attended by Rwandan President Paul Kagame and "
+                    "Ugandan President Yoweri Museveni.")
+    assert has_meeting(facts, "Kagame", "Museveni")
+
+
+def test_bulleted_attendance_list_after_an_announcement(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto is hosting his counterparts at the regional summit in "
+                    "Mombasa.\n\nThe attending presidents include:\n\n•Yoweri Museveni (Uganda)\n"
+                    "•Paul Kagame (Rwanda)\n\nThe summit runs for two days.")
+    assert has_meeting(facts, "Ruto", "Museveni", "Kagame")
+
+
+def test_handover_during_a_summit_puts_both_there(extract: Extract) -> None:
+    facts = extract("During the summit, Kenyan President William Ruto handed over the chairmanship of the "
+                    "bloc to Ugandan President Yoweri Museveni.")
+    assert has_meeting(facts, "Ruto", "Museveni")
+
+
+def test_criticising_a_summit_is_not_attending_it(extract: Extract) -> None:
+    facts = extract("French President Emmanuel Macron criticised German Chancellor Olaf Scholz before the "
+                    "summit.")
+    assert facts.meetings == []
+
+
+# -- calls, talks, mediators -----------------------------------------------------------------------
+
+def test_call_reported_by_one_party(extract: Extract) -> None:
+    facts = extract("Canadian Prime Minister Justin Trudeau said that following a phone call with President "
+                    "Joe Biden on Monday, the two countries had agreed to pause new tariffs.")
+    assert has_meeting(facts, "Trudeau", "Biden")
+
+
+def test_talks_in_the_presence_of_a_mediator(extract: Extract) -> None:
+    facts = extract("US Secretary of State Antony Blinken and Chinese Foreign Minister Wang Yi spoke briefly in "
+                    "the presence of Swiss Foreign Minister Ignazio Cassis, officials said.")
+    assert has_meeting(facts, "Blinken", "Wang Yi", "Cassis")
+
+
+def test_discussed_with_several_is_one_talk_each(extract: Extract) -> None:
+    facts = extract("Indian Prime Minister Narendra Modi also discussed trade with Japanese Prime Minister "
+                    "Fumio Kishida and Australian Prime Minister Anthony Albanese.")
+    assert has_meeting(facts, "Modi", "Kishida")
+    assert has_meeting(facts, "Modi", "Albanese")
+    assert not any({"Fumio Kishida", "Anthony Albanese"} <= g for g in groups(facts))
+
+
+def test_began_talks_with_counterpart(extract: Extract) -> None:
+    facts = extract("Indian Foreign Minister Subrahmanyam Jaishankar began talks with his Chinese counterpart "
+                    "Wang Yi in New Delhi on Monday.")
+    assert has_meeting(facts, "Jaishankar", "Wang Yi")
+
+
+def test_exchanged_views_as_co_subjects(extract: Extract) -> None:
+    facts = extract("Ethiopian Prime Minister Abiy Ahmed and Kenyan President William Ruto exchanged views on "
+                    "regional security.")
+    assert has_meeting(facts, "Ahmed", "Ruto")
+
+
+# -- things that are not meetings ------------------------------------------------------------------
+
+def test_official_of_an_administration_is_not_its_leader(extract: Extract) -> None:
+    facts = extract("Venezuelan President Nicolas Maduro met on Friday with a senior Trump administration "
+                    "official.")
+    assert facts.meetings == []
+
+
+def test_joining_an_administration_meets_no_one(extract: Extract) -> None:
+    facts = extract("Former Treasury Secretary Janet Yellen first joined the Obama administration in 2009.")
+    assert facts.meetings == []
