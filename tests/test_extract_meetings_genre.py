@@ -149,3 +149,22 @@ def test_official_of_an_administration_is_not_its_leader(extract: Extract) -> No
 def test_joining_an_administration_meets_no_one(extract: Extract) -> None:
     facts = extract("Former Treasury Secretary Janet Yellen first joined the Obama administration in 2009.")
     assert facts.meetings == []
+
+
+def test_they_last_spoke_is_an_earlier_call_of_the_same_pair(extract: Extract) -> None:
+    facts = extract("On Monday, Kenyan President William Ruto called Ugandan President Yoweri Museveni about "
+                    "the border, but before that, they last spoke in March.")
+    assert [len(g) for g in groups(facts)] == [2, 2]
+    assert {m.date_text for m in facts.meetings} == {"Monday", "March"}
+
+
+def test_the_ministers_of_both_nations_are_not_the_pair_just_named(extract: Extract) -> None:
+    facts = extract("Ugandan President Yoweri Museveni met Kenyan President William Ruto in Kampala on Monday. "
+                    "The foreign ministers of both nations will meet next month.")
+    assert len(facts.meetings) == 1
+
+
+def test_negotiations_between_two_leaders(extract: Extract) -> None:
+    facts = extract("The first negotiations in a year between Russian President Vladimir Putin and Azerbaijani "
+                    "President Ilham Aliyev took place in Dushanbe.")
+    assert has_meeting(facts, "Putin", "Aliyev")

@@ -363,6 +363,8 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             info[id(meetings[-1])] = _Told(n, False, False, False)
         for tok in sent:
             found = _meeting_at(tok, idx)
+            if (found is None or len(found[0]) < 2) and meetings:
+                found = _pair_named_before(tok, meetings[-1], sent) or found
             if found is None:
                 continue
             participants, anchors, future, n_subjects = found
@@ -386,6 +388,33 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
     if len(attendees) >= 2 and where is not None:
         merged = _add_summit(merged, attendees, where)
     return merged
+
+
+#: Subjects that stand for the two (or more) people of the meeting just told.
+_PLURAL_SUBJECTS = {"they", "both"}
+_GROUP_HEADS = {"two", "both", "sides", "leaders", "ministers", "presidents", "men", "women"}
+
+
+def _pair_named_before(tok: Token, last: Meeting, sent: Span) -> tuple[list[str], list[Token], bool, int] | None:
+    """ "They last spoke in March", "The two leaders also exchanged views": a reciprocal verb whose
+    subject is a plural pronoun or "the two (leaders)" is a meeting of the people of the meeting
+    told just before (in this sentence or the one before it)."""
+    if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_ not in _RECIPROCAL | _DISCUSS_VERBS:
+        return None
+    if last.evidence.end < sent.start_char and last.evidence.end < sent.start_char - 400:
+        return None
+    subj = [c for c in tok.children if c.dep_ in _SUBJ]
+    if len(subj) != 1:
+        return None
+    s = subj[0]
+    # "the two leaders", "both men", "the two" — but not "the ministers of both nations"
+    plural = s.lower_ in _PLURAL_SUBJECTS or (s.lower_ in _GROUP_HEADS and (s.lower_ in {"two", "both"} or any(
+        c.lower_ in {"two", "both"} and c.dep_ in {"nummod", "det", "predet", "amod"} for c in s.children)))
+    if not plural or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+        return None  # "they met with X" is the group meeting someone else
+    if tok.lemma_ == "exchange" and not any(c.dep_ == "dobj" and c.lemma_ in _EXCHANGED for c in tok.children):
+        return None
+    return list(last.participants), [tok], _is_future(tok), len(last.participants)
 
 
 @dataclass(slots=True)
@@ -567,7 +596,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             return None  # "A and B received 85 and 46 votes": receiving, hosting, visiting need a guest
         participants = subj + [o for o in objs if o not in subj]
         return participants, anchors, _is_future(tok), len(subj)
-    if tok.pos_ == "NOUN" and tok.lemma_ in MEET_NOUNS:
+    if tok.pos_ == "NOUN" and (tok.lemma_ in MEET_NOUNS or tok.lower_ in MEET_NOUNS):
         # "the meeting between X and Y", "X's talks with Y" — but "talks with A and B" alone names
         # only the guests, whose host is the verb's subject (handled above), not a meeting of A and B.
         hosts: list[str] = []
@@ -592,7 +621,7 @@ def _merge(meetings: list[Meeting]) -> list[Meeting]:
     out: list[Meeting] = []
     for m in meetings:
         for o in out:
-            if o.evidence == m.evidence and set(o.participants) == set(m.participants):
+            if o.evidence == m.evidence and set(o.participants) == set(m.participants) and _compatible(o, m):
                 o.place = o.place or m.place
                 o.date = o.date or m.date
                 o.date_text = o.date_text or m.date_text
