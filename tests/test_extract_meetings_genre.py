@@ -168,3 +168,29 @@ def test_negotiations_between_two_leaders(extract: Extract) -> None:
     facts = extract("The first negotiations in a year between Russian President Vladimir Putin and Azerbaijani "
                     "President Ilham Aliyev took place in Dushanbe.")
     assert has_meeting(facts, "Putin", "Aliyev")
+
+
+@pytest.mark.parametrize("text, surnames", [
+    ("Among those attending the summit were Kenyan President William Ruto, Rwandan President Paul Kagame and "
+     "Ugandan President Yoweri Museveni.", ("Ruto", "Kagame", "Museveni")),
+    ("Leaders attending the summit in Nairobi included Rwandan President Paul Kagame and Ugandan President "
+     "Yoweri Museveni.", ("Kagame", "Museveni")),
+    ("Rwandan President Paul Kagame arrived in Nairobi on Friday to attend the regional summit. Ugandan "
+     "President Yoweri Museveni also attended the summit.", ("Kagame", "Museveni")),
+    ("The summit, chaired by Kenyan President William Ruto, was also attended by Ugandan President Yoweri "
+     "Museveni.", ("Ruto", "Museveni")),
+    ("Rwandan President Paul Kagame was among the leaders attending the summit, along with Ugandan President "
+     "Yoweri Museveni.", ("Kagame", "Museveni")),
+    ("Leaders including Kenyan President William Ruto and Rwandan President Paul Kagame gathered in Addis Ababa "
+     "for the African Union summit.", ("Ruto", "Kagame")),
+    ("Also present at the summit were Kenyan President William Ruto and Rwandan President Paul Kagame.",
+     ("Ruto", "Kagame")),
+])
+def test_ways_of_saying_who_attended_a_summit(extract: Extract, text: str, surnames: tuple[str, ...]) -> None:
+    assert has_meeting(extract(text), *surnames)
+
+
+def test_declining_to_attend_is_not_attending(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto will host the summit next year. Rwandan President Paul Kagame "
+                    "will not attend the summit.")
+    assert facts.meetings == []

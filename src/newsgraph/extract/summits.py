@@ -56,8 +56,18 @@ def _persons_in_clause(tokens: list[Token], clause: Token | None, idx: EntityInd
     return keys
 
 
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children) or any(
+        c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp")
+
+
 def _subject_persons(verb: Token, idx: EntityIndex) -> list[str]:
     subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    v = verb
+    while not subj and v.dep_ in {"xcomp", "advcl", "conj"} and v.head.i != v.i:
+        v = v.head  # "X arrived in Nairobi to attend the summit"
+        subj = [c for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        verb = v
     if not subj and verb.dep_ == "acl" and verb.head.pos_ in {"PROPN", "NOUN"}:
         subj = [verb.head]  # "Biden, attending his final summit, ..."
     toks = [t for s in subj for t in s.subtree]
@@ -86,8 +96,18 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
     announces = False
     for tok in sent:
         low, lemma = tok.lower_, tok.lemma_.lower()
-        if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS and tok.dep_ != "amod":
-            passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS and _negated(tok):
+            continue  # "said he would not attend"
+        participle = tok.dep_ in {"amod", "acl"} and tok.tag_ == "VBG"
+        if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS and not participle:
+            # "the summit, chaired by X, ...": a past participle on the gathering is a passive
+            passive = any(c.dep_ == "auxpass" for c in tok.children) or (
+                tok.dep_ == "acl" and tok.tag_ == "VBN" and _event_noun(tok.head))
+            if passive and tok.dep_ == "acl":
+                out += [k for c in tok.children if c.dep_ in {"agent", "prep"} and c.lower_ == "by"
+                        for k in _persons_in_clause(list(c.subtree), tok, idx) if k not in out]
+                announces = True
+                continue
             if passive:
                 subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
                 if not any(_event_noun(s) or s.lower_ in {"it", "which"} for s in subj) \
@@ -115,13 +135,16 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             out += [k for c in tok.children if c.dep_ in {"dobj", "nsubj"}
                     for k in _persons_in_clause(list(c.subtree), tok, idx) if k not in out]
             announces = True
-        elif low in ATTENDANCE_NOUNS and event_near:
+        elif (low in ATTENDANCE_NOUNS and event_near) or (participle and lemma in {"attend", "participate"}):
             # "In attendance were ...", "present at the meeting are ...", "The attending presidents
             # include: ...", "confirmed their participation in the summit"
             clause = _clause_root(tok)
             if clause.lemma_ in {"be", "include", "comprise"}:
                 out += [k for k in _persons_in_clause([t for t in sent if t.i > tok.i], clause, idx)
                         if k not in out]
+                if any(a.lower_ == "among" and a.head.i == clause.i for a in tok.ancestors):
+                    # "X was among the leaders attending the summit"
+                    out += [k for k in _subject_persons(clause, idx) if k not in out]
             announces = True
     return out, announces
 
