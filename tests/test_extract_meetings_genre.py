@@ -194,3 +194,25 @@ def test_declining_to_attend_is_not_attending(extract: Extract) -> None:
     facts = extract("Kenyan President William Ruto will host the summit next year. Rwandan President Paul Kagame "
                     "will not attend the summit.")
     assert facts.meetings == []
+
+
+@pytest.mark.parametrize("text, surnames", [
+    ("Rwandan President Paul Kagame paid a courtesy call on Kenyan President William Ruto at State House on "
+     "Tuesday.", ("Kagame", "Ruto")),
+    ("Rwandan President Paul Kagame was received at the airport by Kenyan President William Ruto.",
+     ("Kagame", "Ruto")),
+    ("Rwandan President Paul Kagame hosted a state banquet in honour of Kenyan President William Ruto.",
+     ("Kagame", "Ruto")),
+    ("Kenyan President William Ruto received a phone call from Rwandan President Paul Kagame on Monday.",
+     ("Ruto", "Kagame")),
+    ("The talks, mediated by Qatari Emir Tamim bin Hamad Al Thani, brought together Rwandan President Paul "
+     "Kagame and Congolese President Felix Tshisekedi.", ("Al Thani", "Kagame", "Tshisekedi")),
+    ("Kenyan President William Ruto told Rwandan President Paul Kagame in a phone call on Monday that the "
+     "border would reopen.", ("Ruto", "Kagame")),
+])
+def test_calls_receptions_hosts_and_mediators(extract: Extract, text: str, surnames: tuple[str, ...]) -> None:
+    assert has_meeting(extract(text), *surnames)
+
+
+def test_signing_or_criticising_is_not_a_meeting(extract: Extract) -> None:
+    assert extract("Kenyan President William Ruto criticised Rwandan President Paul Kagame on Monday.").meetings == []

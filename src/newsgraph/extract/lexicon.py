@@ -176,7 +176,7 @@ SUMMIT_NOUNS: frozenset[str] = _words(
     "talks dialogue convention"
 )
 #: Verbs saying who took part in (or hosted, chaired) a gathering.
-ATTENDANCE_VERBS: frozenset[str] = _words("attend participate host chair co-chair co-host")
+ATTENDANCE_VERBS: frozenset[str] = _words("attend participate host chair co-chair co-host mediate")
 #: Words that introduce the list of those present ("In attendance were", "present at the meeting
 #: are", "the attending presidents include", "confirmed their participation").
 ATTENDANCE_NOUNS: frozenset[str] = _words(

@@ -376,7 +376,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             # "X held talks with A and B": X talked with each; it does not say A met B. (A host
             # receiving A and B, or X meeting them, is one gathering.)
             groups = [participants]
-            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in MEET_LIGHT_VERBS | _DISCUSS_VERBS:
+            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in _LIGHT | _DISCUSS_VERBS:
                 groups = [[participants[0], other] for other in participants[1:]]
             for group in groups:
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
@@ -389,6 +389,12 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
         merged = _add_summit(merged, attendees, where)
     return merged
 
+
+#: Light verbs of meeting nouns: the lexicon's ("held talks") and "paid a call on", "received a call from".
+_LIGHT = MEET_LIGHT_VERBS | {"pay"}
+#: Verbs of addressing someone: during a call or talks, their object is the other party.
+_ADDRESS_VERBS = {"tell", "assure", "inform", "brief", "urge", "ask", "invite", "thank", "congratulate",
+                  "reassure", "promise", "update"}
 
 #: Subjects that stand for the two (or more) people of the meeting just told.
 _PLURAL_SUBJECTS = {"they", "both"}
@@ -507,7 +513,7 @@ def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> l
 
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
-    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | MEET_LIGHT_VERBS | _DISCUSS_VERBS:
+    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | _LIGHT | _DISCUSS_VERBS:
         # "X and Y set targets during talks", "... said at a meeting with Y"; the parser may hang
         # the phrase deeper in the clause ("exchanged views on ... during the call")
         subj_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
@@ -520,6 +526,10 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         subj = _subjects(tok, idx)
                         others = [k for cc in g.children if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}
                                   for k in _people(cc, idx, set(subj))]
+                        if not others and tok.lemma_ in _ADDRESS_VERBS:
+                            # "told X in a phone call", "assured X during talks": X is the other party
+                            others = [k for cc in tok.children if cc.dep_ in {"dobj", "dative"}
+                                      for k in _direct_persons(cc, idx)]
                         people = subj + [k for k in others if k not in subj]
                         if len(people) == 1 and tok.dep_ in {"ccomp", "parataxis"} and tok.head.lemma_ in _REPORT:
                             # "In phone talks Tuesday, Biden offered ..., Kishida has said": the one
@@ -533,9 +543,10 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         objs: list[str] = []
         anchors = [tok]
         light = False
+        late_preps: list[Token] = []
         for c in tok.children:
             if c.dep_ in {"dobj", "obj", "dative"}:
-                if tok.lemma_ in MEET_LIGHT_VERBS or c.lemma_ in MEET_NOUNS:
+                if tok.lemma_ in _LIGHT or c.lemma_ in MEET_NOUNS:
                     noun = c if c.lemma_ in MEET_NOUNS else next(
                         (obj for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
                          for obj in of.children if obj.dep_ == "pobj" and obj.lemma_ in MEET_NOUNS), None)
@@ -543,7 +554,9 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         light = True
                         anchors.append(noun)
                         for cc in noun.children:
-                            if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}:
+                            if cc.dep_ == "prep" and (cc.lower_ in {"with", "between", "from"} or (
+                                    cc.lower_ in {"on", "to"} and noun.lemma_ in {"call", "visit"})):
+                                # "received a call from X", "paid a courtesy call on X"
                                 objs += _people(cc, idx, set(subj))
                 elif tok.lemma_ in _PERSON_OBJECT_ONLY and (idx.at(c.i) is not None or c.lower_ in ROLE_NOUNS
                                                             or c.pos_ == "PRON"):
@@ -557,14 +570,23 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 objs += _people(c, idx, set(subj))  # "Thatcher ... were joined by Gorbachev"
             elif c.dep_ == "prep" and c.lower_ == "on" and tok.lemma_ == "call":
                 objs += _people(c, idx, set(subj))  # "called on Prime Minister Fumio Kishida"
+            elif c.dep_ == "prep" and c.lower_ in {"on", "from"} and tok.lemma_ in {"pay", "receive"}:
+                late_preps.append(c)  # "paid a courtesy call on X": counts once the call is known
             elif c.dep_ == "prep" and c.lower_ in {"in", "during", "at", "on"}:
                 for g in c.children:
                     if g.lemma_ in MEET_NOUNS:
                         anchors.append(g)
+                    elif g.dep_ == "pobj" and g.lower_ in {"honour", "honor"} \
+                            and tok.lemma_ in {"host", "give", "hold"}:
+                        # "hosted a dinner in honour of X"
+                        objs += [k for of in g.children if of.dep_ == "prep" and of.lower_ == "of"
+                                 for k in _people(of, idx, set(subj))]
                     elif g.dep_ == "pobj" and g.lower_ == "presence":
                         # "A and B spoke in the presence of C": C (a host, a mediator) takes part
                         objs += [k for of in g.children if of.dep_ == "prep" and of.lower_ == "of"
                                  for k in _people(of, idx, set(subj))]
+        if light:
+            objs += [k for c in late_preps for k in _people(c, idx, set(subj)) if k not in objs]
         if tok.lemma_ in _PASSIVE_HOSTS and any(c.dep_ == "auxpass" for c in tok.children) and not objs:
             # the parser may hang the agent's "by" deeper in the clause ("were joined for the signing of
             # agreements ... by Kremlin leader Mikhail Gorbachev")
@@ -588,7 +610,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 return None
             people = subj + [o for o in objs if o not in subj]
             return (people, anchors, _is_future(tok), len(subj)) if len(people) >= 2 else None
-        if tok.lemma_ in MEET_LIGHT_VERBS and not light:
+        if tok.lemma_ in _LIGHT and not light:
             return None
         if tok.lemma_ in _NEEDS_WITH and not objs and not light:
             return None

@@ -43,6 +43,8 @@ def _persons_in_clause(tokens: list[Token], clause: Token | None, idx: EntityInd
         m = idx.at(t.i)
         if m is None or m.kind is not Kind.PERSON or not m.key or m.key in keys or t.i != m.start:
             continue
+        if m.text.isupper() and " " not in m.text:
+            continue  # an acronym ("SADC") in a list of leaders is a body, not one of them
         root = t.doc[m.start:m.end].root
         ok = True
         a = root
