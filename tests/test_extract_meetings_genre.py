@@ -216,3 +216,9 @@ def test_calls_receptions_hosts_and_mediators(extract: Extract, text: str, surna
 
 def test_signing_or_criticising_is_not_a_meeting(extract: Extract) -> None:
     assert extract("Kenyan President William Ruto criticised Rwandan President Paul Kagame on Monday.").meetings == []
+
+
+def test_talks_joined_by_a_third_leader(extract: Extract) -> None:
+    facts = extract("German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris on Monday. "
+                    "The talks between Scholz and Macron were later joined by Italian Prime Minister Giorgia Meloni.")
+    assert has_meeting(facts, "Scholz", "Macron", "Meloni")

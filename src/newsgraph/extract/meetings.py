@@ -174,6 +174,15 @@ def _clause_verb(tok: Token) -> Token:
     return t
 
 
+def _clause_verb_through_participles(tok: Token) -> Token:
+    """The clause verb, passing over participles that only modify a noun ("agreements covering
+    exchanges by X": the parser's "by" belongs to the passive verb above them)."""
+    v = _clause_verb(tok)
+    while v.dep_ == "acl" and v.tag_ in {"VBG", "VBN"} and v.head.i != v.i:
+        v = _clause_verb(v.head)
+    return v
+
+
 def _clause_tokens(tok: Token) -> set[int]:
     out: set[int] = set()
     for c in tok.children:
@@ -368,6 +377,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             if found is None:
                 continue
             participants, anchors, future, n_subjects = found
+            participants = list(dict.fromkeys(participants))
             if len(participants) < 2:
                 continue
             # "met with Lavrov in Moscow": the parser may hang the place on the guest's name
@@ -540,6 +550,11 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         return None
     if tok.pos_ in {"VERB", "AUX"}:
         subj = _subjects(tok, idx)
+        for c in tok.children:
+            if c.dep_ == "nsubjpass" and c.lemma_ in MEET_NOUNS and tok.lemma_ in _PASSIVE_HOSTS:
+                # "her talks with A were joined by B": the talks' own parties are the ones joined
+                subj += [k for cc in c.children if cc.dep_ in {"poss", "prep"} and cc.lower_ not in {"on", "about"}
+                         for k in _people(cc, idx, set(subj)) if k not in subj]
         objs: list[str] = []
         anchors = [tok]
         light = False
@@ -593,7 +608,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             subject_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
             for t in tok.subtree:
                 if t.lower_ == "by" and t.dep_ in {"prep", "agent"} and t.i not in subject_tokens \
-                        and _clause_verb(t).i == tok.i:
+                        and _clause_verb_through_participles(t).i == tok.i:
                     objs += [k for k in _direct_persons(t, idx) if k not in subj and k not in objs]
         if tok.lemma_ in _DISCUSS_VERBS and not objs:
             # "discussed on bilateral issues with X": the parser may hang "with" on the topic
