@@ -222,3 +222,34 @@ def test_talks_joined_by_a_third_leader(extract: Extract) -> None:
     facts = extract("German Chancellor Olaf Scholz met French President Emmanuel Macron in Paris on Monday. "
                     "The talks between Scholz and Macron were later joined by Italian Prime Minister Giorgia Meloni.")
     assert has_meeting(facts, "Scholz", "Macron", "Meloni")
+
+
+# -- place and date from the story around a meeting ------------------------------------------------
+
+def test_second_meeting_of_a_visit_takes_the_place_of_the_first(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto met Rwandan President Paul Kagame in Kigali on Monday. "
+                    "Ruto also met Rwandan Prime Minister Edouard Ngirente.")
+    second = next(m for m in facts.meetings if any("Ngirente" in facts.entities[k].name for k in m.participants))
+    assert facts.entities[second.place].name == "Kigali"
+    assert second.date is None  # nothing says it was on Monday too
+
+
+def test_meeting_in_another_city_keeps_its_own_place(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto met Rwandan President Paul Kagame in Kigali on Monday. "
+                    "Ruto also met Ugandan President Yoweri Museveni in Kampala on Tuesday.")
+    places = {facts.entities[m.place].name for m in facts.meetings if m.place}
+    assert places == {"Kigali", "Kampala"}
+
+
+def test_earlier_in_the_day_is_kept_as_worded(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto met Rwandan President Paul Kagame in Kigali on Monday. "
+                    "Ruto also met Rwandan Prime Minister Edouard Ngirente earlier in the day.")
+    assert "earlier in the day" in {m.date_text for m in facts.meetings}
+
+
+def test_date_of_an_unnamed_lede_meeting_goes_to_the_named_one(extract: Extract) -> None:
+    facts = extract("The foreign ministers of Kenya, Uganda and Rwanda met in Nairobi on Monday. Kenyan Foreign "
+                    "Minister Musalia Mudavadi hosted Ugandan Foreign Minister Jeje Odongo and Rwandan Foreign "
+                    "Minister Olivier Nduhungirehe at State House.")
+    [m] = facts.meetings
+    assert m.date == date(2024, 6, 3)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -216,16 +217,31 @@ def _place_and_date(anchors: list[Token], idx: EntityIndex, published: date | No
             if c.ent_type_ == "DATE" and when_text is None:
                 span = _ent_of(c)
                 if span is not None:
-                    when_text = span.text
+                    when_text = _date_words(span)
             if c.dep_ == "prep" and c.lower_ in {"on", "in"} and when_text is None:
                 for g in c.children:
-                    if g.ent_type_ == "DATE":
+                    # "in the morning", "earlier in the day": the model may call a part of a day a TIME
+                    if g.ent_type_ == "DATE" or (g.ent_type_ == "TIME" and g.dep_ == "pobj"):
                         span = _ent_of(g)
                         if span is not None:
-                            when_text = span.text
+                            when_text = _date_words(span)
     if when_text:
         when = dates.resolve(when_text, published, future=future)
     return place, when, when_text
+
+
+def _date_words(span: Span) -> str:
+    """The date as worded, with "earlier in" / "later in" kept: "earlier in the day" says when,
+    "the day" alone does not."""
+    doc = span.doc
+    if span.text.lower().startswith(("earlier in", "later in")):
+        return span.text
+    if span.start >= 2 and doc[span.start - 1].lower_ == "in" and doc[span.start - 2].lower_ in {
+            "earlier", "later"}:
+        return doc[span.start - 2:span.end].text
+    if span.start >= 2 and doc[span.start - 1].lower_ == "in" and "earlier" in doc[span.start - 2].text.lower():
+        return "earlier in " + span.text  # the model may fold "earlier" into a TIME ("five hours earlier")
+    return span.text
 
 
 def _ent_of(tok: Token) -> Span | None:
@@ -394,6 +410,8 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
                                         confidence=0.75 if tok.pos_ == "VERB" else 0.65))
                 info[id(meetings[-1])] = _Told(n, future, _other_occasion_at(anchors), _is_entourage(tok))
     merged = _merge_told(_merge(meetings), info)
+    _place_from_context(merged, info)
+    _date_from_lede(merged, info, doc, idx, published)
     attendees, where = summit_attendance(doc, idx)
     if len(attendees) >= 2 and where is not None:
         merged = _add_summit(merged, attendees, where)
@@ -505,6 +523,42 @@ def _merge_told(meetings: list[Meeting], info: dict[int, _Told]) -> list[Meeting
         target.date_text = target.date_text or m.date_text
         target.topics += [x for x in m.topics if x not in target.topics]
     return out
+
+
+def _place_from_context(meetings: list[Meeting], info: dict[int, _Told]) -> None:
+    """ "A met B in Brussels on Wednesday. A also met C.": a meeting told right after another one
+    that shares a participant, with no place of its own, happened where the first did (a visit's
+    round of meetings). A date that sets it on another day blocks this."""
+    for prev, m in pairwise(meetings):
+        tp, tm = info.get(id(prev)), info.get(id(m))
+        if m.place or not prev.place or tp is None or tm is None or tm.future != tp.future:
+            continue
+        if not 0 <= tm.sentence - tp.sentence <= 1 or not set(prev.participants) & set(m.participants):
+            continue
+        same_day = m.date_text is None or "the day" in m.date_text.lower() or (
+            m.date is not None and m.date == prev.date)
+        if same_day:
+            m.place = prev.place
+
+
+def _date_from_lede(meetings: list[Meeting], info: dict[int, _Told], doc: Doc, idx: EntityIndex,
+                    published: date | None) -> None:
+    """ "The foreign ministers of A, B and C met on Monday. X hosted Y and Z at ...": a meeting verb
+    with a date but no named party, then the named meeting in the next sentence: that is its date."""
+    sents = list(doc.sents)
+    for m in meetings:
+        t = info.get(id(m))
+        if m.date_text or t is None or t.sentence < 1 or t.sentence >= len(sents):
+            continue
+        before = sents[t.sentence - 1]
+        if any(info.get(id(o)) is not None and info[id(o)].sentence == t.sentence - 1 for o in meetings):
+            continue
+        for tok in before:
+            if tok.pos_ == "VERB" and tok.lemma_ in {"meet", "gather", "convene"} and not _subjects(tok, idx):
+                _, when, when_text = _place_and_date([tok], idx, published, _is_future(tok))
+                if when_text:
+                    m.date, m.date_text = when, when_text
+                    break
 
 
 def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> list[Meeting]:
