@@ -127,14 +127,18 @@ def build_pipeline(model_name: str | None = None) -> Language:
     return nlp
 
 
-#: List bullets that wire copy glues to the first word of an item ("•John Mahama (Ghana)").
-BULLETS = ("•", "▪", "●", "◦", "·")
+#: List bullets that copy glues onto the next word ("•John Mahama (Ghana) •Joseph Boakai"): split off
+#: so that the name is a word of its own.
+_BULLETS = "•▪►●◦‣∙"
 
 
 def _split_bullets(nlp: Language) -> None:
-    """Make a bullet its own token: glued to a name, it hides the name from the entity recognizer."""
-    prefixes = list(nlp.Defaults.prefixes or []) + [re.escape(b) for b in BULLETS]
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
+    """Make a list bullet a token of its own in front of any word."""
+    old = nlp.tokenizer.prefix_search
+    pattern = f"^[{_BULLETS}]"
+    if old is not None:
+        pattern += "|" + old.__self__.pattern  # type: ignore[attr-defined]
+    nlp.tokenizer.prefix_search = re.compile(pattern).search
 
 
 class ExtractionError(Exception):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex
-from newsgraph.extract.lexicon import (
+from newsgraph.extract.summit_words import (
     ATTENDANCE_NOUNS,
     ATTENDANCE_VERBS,
     GATHER_VERBS,
