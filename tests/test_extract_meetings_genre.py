@@ -253,3 +253,29 @@ def test_date_of_an_unnamed_lede_meeting_goes_to_the_named_one(extract: Extract)
                     "Minister Olivier Nduhungirehe at State House.")
     [m] = facts.meetings
     assert m.date == date(2024, 6, 3)
+
+
+@pytest.mark.parametrize("text, surnames", [
+    ("Kenyan President William Ruto is on a state visit to Rwanda at the invitation of President Paul Kagame. "
+     "The two leaders held talks on trade.", ("Ruto", "Kagame")),
+    ("Rwandan President Paul Kagame hosted a luncheon for Kenyan President William Ruto at State House.",
+     ("Kagame", "Ruto")),
+    ("Kenyan President William Ruto held a videoconference with Rwandan President Paul Kagame on Monday.",
+     ("Ruto", "Kagame")),
+    ("US Ambassador Meg Whitman presented her credentials to Kenyan President William Ruto on Monday.",
+     ("Whitman", "Ruto")),
+    ("Kenyan President William Ruto held talks with a delegation led by Rwandan Foreign Minister Olivier "
+     "Nduhungirehe.", ("Ruto", "Nduhungirehe")),
+    ("Kenyan President William Ruto and Rwandan President Paul Kagame addressed a joint press conference in "
+     "Kigali.", ("Ruto", "Kagame")),
+    ("Rwandan President Paul Kagame, accompanied by Foreign Minister Olivier Nduhungirehe, arrived in Nairobi, "
+     "where he was received by Kenyan President William Ruto.", ("Kagame", "Nduhungirehe", "Ruto")),
+])
+def test_visits_audiences_and_delegations(extract: Extract, text: str, surnames: tuple[str, ...]) -> None:
+    assert has_meeting(extract(text), *surnames)
+
+
+def test_a_speech_given_with_someone_is_not_a_meeting_verb(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto gave a speech on trade, and Rwandan President Paul Kagame "
+                    "offered support.")
+    assert facts.meetings == []

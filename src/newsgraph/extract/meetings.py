@@ -123,7 +123,11 @@ def _direct_persons(tok: Token, idx: EntityIndex) -> list[str]:
                         stack.append(g)
             if c.dep_ == "compound" and idx.at(c.i) is None and c.lower_ not in ROLE_NOUNS:
                 continue  # "a Trump administration official" is not Trump
-            if c.dep_ in {"conj", "appos", "compound", "pobj", "cc", "flat"} or (
+            if c.dep_ == "acl" and c.lemma_ in {"lead", "head"} and t.lemma_ in {"delegation", "team", "mission"}:
+                # "talks with a delegation led by X": X heads the other side
+                stack += [a for a in c.children if a.dep_ == "agent"]
+                continue
+            if c.dep_ in {"conj", "appos", "compound", "pobj", "cc", "flat", "agent"} or (
                     c.dep_ == "prep" and t.dep_ == "prep"):
                 stack.append(c)
     return keys
@@ -230,6 +234,41 @@ def _place_and_date(anchors: list[Token], idx: EntityIndex, published: date | No
     return place, when, when_text
 
 
+def _companions(tok: Token, participants: list[str], sent: Span, idx: EntityIndex) -> list[str]:
+    """ "Kagame, accompanied by his foreign minister X, was received by Ruto", "Accompanied by X, Y
+    was greeted by Z": those who came along with a participant take part too."""
+    if len(participants) < 2:
+        return []
+    holders = [tok] + [r for r in (_mention_root(k, sent, idx) for k in participants) if r is not None]
+    out: list[str] = []
+    for h in holders:
+        for c in h.children:
+            if c.dep_ in {"acl", "advcl"} and c.lemma_ == "accompany":
+                out += [k for a in c.children if a.dep_ == "agent" for k in _direct_persons(a, idx)
+                        if k not in participants and k not in out]
+    return out
+
+
+def _joint_appearance(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
+    """ "A and B addressed a joint press conference": two leaders side by side in one place."""
+    nouns = [c for c in tok.children if c.dep_ == "dobj"] + [
+        g for c in tok.children if c.dep_ == "prep" and c.lower_ in {"at", "in", "during"}
+        for g in c.children if g.dep_ == "pobj"]
+    for n in nouns:
+        if n.lemma_ in {"conference", "appearance", "briefing"} and any(
+                c.lower_ == "joint" for c in n.children):
+            subj = _subjects(tok, idx)
+            if len(subj) >= 2:
+                return subj, [tok, n], _is_future(tok), len(subj)
+    return None
+
+
+def _is_credentials(verb: Token, obj: Token) -> bool:
+    if verb.lemma_ not in {"present", "submit", "hand"}:
+        return False
+    return obj.lower_ in _CREDENTIALS or (obj.lemma_ == "letter" and any(t.lower_ in _CREDENTIALS for t in obj.subtree))
+
+
 def _date_words(span: Span) -> str:
     """The date as worded, with "earlier in" / "later in" kept: "earlier in the day" says when,
     "the day" alone does not."""
@@ -273,7 +312,8 @@ def _topics(sent: Span, idx: EntityIndex) -> list[str]:
     return topics
 
 
-_EVENT_NOUNS = MEET_NOUNS | {"conference", "session", "dialogue", "gathering", "delegations", "delegation"}
+_EVENT_NOUNS = MEET_NOUNS | {"conference", "session", "dialogue", "gathering", "delegations", "delegation",
+                             "signing", "ceremony"}
 _GROUP_VERBS = {"attend", "head", "lead", "join", "participate", "gather", "represent", "include", "sign",
                 "witness", "co-chair", "chair"}
 
@@ -378,6 +418,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
     info: dict[int, _Told] = {}  # id(meeting) → how the sentence told it, for the article-wide merge
     previous: Span | None = None
     for n, sent in enumerate(doc.sents):
+        before = previous
         for group in _pictured_together(sent, previous, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), confidence=0.5))
             info[id(meetings[-1])] = _Told(n, False, False, False)
@@ -388,12 +429,12 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             info[id(meetings[-1])] = _Told(n, False, False, False)
         for tok in sent:
             found = _meeting_at(tok, idx)
-            if (found is None or len(found[0]) < 2) and meetings:
-                found = _pair_named_before(tok, meetings[-1], sent) or found
+            if found is None or len(found[0]) < 2:
+                found = _pair_named_before(tok, meetings[-1] if meetings else None, sent, before, idx) or found
             if found is None:
                 continue
             participants, anchors, future, n_subjects = found
-            participants = list(dict.fromkeys(participants))
+            participants = list(dict.fromkeys(participants + _companions(tok, participants, sent, idx)))
             if len(participants) < 2:
                 continue
             # "met with Lavrov in Moscow": the parser may hang the place on the guest's name
@@ -418,8 +459,18 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
     return merged
 
 
-#: Light verbs of meeting nouns: the lexicon's ("held talks") and "paid a call on", "received a call from".
-_LIGHT = MEET_LIGHT_VERBS | {"pay"}
+#: Light verbs of meeting nouns: the lexicon's ("held talks") and "paid a call on", "received a call from",
+#: "granted an audience to".
+_LIGHT = MEET_LIGHT_VERBS | {"pay", "grant"}
+#: Meeting nouns beyond the lexicon's: calls by video, audiences, consultations.
+_MEET_NOUNS = MEET_NOUNS | {"videoconference", "video-conference", "teleconference", "audience", "consultations",
+                            "tete-a-tete", "meeting"}
+#: Meals and receptions a host gives for a guest ("hosted a luncheon for X").
+_MEALS = {"lunch", "luncheon", "dinner", "banquet", "breakfast", "reception"}
+_HOSTING = {"host", "give", "hold", "throw", "offer"}
+_GIVING = _HOSTING | {"present", "submit", "hand"}
+#: "presented his credentials / letters of credence to the president": an envoy's audience.
+_CREDENTIALS = {"credential", "credentials", "credence"}
 #: Verbs of addressing someone: during a call or talks, their object is the other party.
 _ADDRESS_VERBS = {"tell", "assure", "inform", "brief", "urge", "ask", "invite", "thank", "congratulate",
                   "reassure", "promise", "update"}
@@ -429,26 +480,38 @@ _PLURAL_SUBJECTS = {"they", "both"}
 _GROUP_HEADS = {"two", "both", "sides", "leaders", "ministers", "presidents", "men", "women"}
 
 
-def _pair_named_before(tok: Token, last: Meeting, sent: Span) -> tuple[list[str], list[Token], bool, int] | None:
-    """ "They last spoke in March", "The two leaders also exchanged views": a reciprocal verb whose
-    subject is a plural pronoun or "the two (leaders)" is a meeting of the people of the meeting
-    told just before (in this sentence or the one before it)."""
-    if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_ not in _RECIPROCAL | _DISCUSS_VERBS:
+def _pair_named_before(tok: Token, last: Meeting | None, sent: Span, before: Span | None,
+                       idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
+    """ "They last spoke in March", "The two leaders also exchanged views": a reciprocal verb (or
+    "held talks") whose subject is a plural pronoun or "the two (leaders)" is a meeting of the people
+    of the meeting told just before; with no meeting told, of the two people the sentence before
+    names ("X is on a visit at the invitation of Y. The two leaders held talks")."""
+    if tok.pos_ not in {"VERB", "AUX"}:
         return None
-    if last.evidence.end < sent.start_char and last.evidence.end < sent.start_char - 400:
+    light = tok.lemma_ in _LIGHT and any(c.dep_ == "dobj" and c.lemma_ in _MEET_NOUNS for c in tok.children)
+    if tok.lemma_ not in _RECIPROCAL | _DISCUSS_VERBS and not light:
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ]
     if len(subj) != 1:
         return None
     s = subj[0]
     # "the two leaders", "both men", "the two" — but not "the ministers of both nations"
-    plural = s.lower_ in _PLURAL_SUBJECTS or (s.lower_ in _GROUP_HEADS and (s.lower_ in {"two", "both"} or any(
-        c.lower_ in {"two", "both"} and c.dep_ in {"nummod", "det", "predet", "amod"} for c in s.children)))
-    if not plural or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+    two = s.lower_ in {"two", "both"} or any(
+        c.lower_ in {"two", "both"} and c.dep_ in {"nummod", "det", "predet", "amod"} for c in s.children)
+    plural = s.lower_ in _PLURAL_SUBJECTS or (s.lower_ in _GROUP_HEADS and two)
+    if not plural or any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children) or any(
+            c.dep_ == "prep" and c.lower_ == "with" and c.head.lemma_ in _MEET_NOUNS for c in tok.subtree):
         return None  # "they met with X" is the group meeting someone else
     if tok.lemma_ == "exchange" and not any(c.dep_ == "dobj" and c.lemma_ in _EXCHANGED for c in tok.children):
         return None
-    return list(last.participants), [tok], _is_future(tok), len(last.participants)
+    if last is not None and last.evidence.end >= sent.start_char - 400:
+        return list(last.participants), [tok], _is_future(tok), len(last.participants)
+    if two and before is not None:
+        named = list(dict.fromkeys(m.key for m in idx.mentions if m.kind is Kind.PERSON and m.key
+                                   and before.start <= m.start < sent.start))
+        if len(named) == 2:
+            return named, [tok], _is_future(tok), 2
+    return None
 
 
 @dataclass(slots=True)
@@ -577,7 +640,13 @@ def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> l
 
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
-    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | _LIGHT | _DISCUSS_VERBS:
+    gives = tok.lemma_ in _GIVING and any(
+        c.dep_ in {"dobj", "obj", "dative"} and ((tok.lemma_ in _HOSTING and c.lemma_ in _MEALS)
+                                                or _is_credentials(tok, c)) for c in tok.children)
+    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | _LIGHT | _DISCUSS_VERBS and not gives:
+        joint = _joint_appearance(tok, idx)
+        if joint is not None:
+            return joint
         # "X and Y set targets during talks", "... said at a meeting with Y"; the parser may hang
         # the phrase deeper in the clause ("exchanged views on ... during the call")
         subj_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
@@ -586,7 +655,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                     and c.i not in subj_tokens \
                     and _clause_verb(c.head).i == tok.i:
                 for g in c.children:
-                    if g.dep_ == "pobj" and g.lemma_ in MEET_NOUNS and g.lemma_ not in {"summit", "visit"}:
+                    if g.dep_ == "pobj" and g.lemma_ in _MEET_NOUNS and g.lemma_ not in {"summit", "visit"}:
                         subj = _subjects(tok, idx)
                         others = [k for cc in g.children if cc.dep_ == "prep" and cc.lower_ in {"with", "between"}
                                   for k in _people(cc, idx, set(subj))]
@@ -605,7 +674,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
     if tok.pos_ in {"VERB", "AUX"}:
         subj = _subjects(tok, idx)
         for c in tok.children:
-            if c.dep_ == "nsubjpass" and c.lemma_ in MEET_NOUNS and tok.lemma_ in _PASSIVE_HOSTS:
+            if c.dep_ == "nsubjpass" and c.lemma_ in _MEET_NOUNS and tok.lemma_ in _PASSIVE_HOSTS:
                 # "her talks with A were joined by B": the talks' own parties are the ones joined
                 subj += [k for cc in c.children if cc.dep_ in {"poss", "prep"} and cc.lower_ not in {"on", "about"}
                          for k in _people(cc, idx, set(subj)) if k not in subj]
@@ -614,17 +683,24 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         light = False
         late_preps: list[Token] = []
         for c in tok.children:
-            if c.dep_ in {"dobj", "obj", "dative"}:
-                if tok.lemma_ in _LIGHT or c.lemma_ in MEET_NOUNS:
-                    noun = c if c.lemma_ in MEET_NOUNS else next(
+            if c.dep_ in {"dobj", "obj", "dative"} and (
+                    (tok.lemma_ in _HOSTING and c.lemma_ in _MEALS) or _is_credentials(tok, c)):
+                # "hosted a luncheon for X", "presented her letters of credence to President X"
+                light = True
+                anchors.append(c)
+                late_preps += [cc for h in (c, tok) for cc in h.children
+                               if cc.dep_ in {"prep", "dative"} and cc.lower_ in {"for", "to"}]
+            elif c.dep_ in {"dobj", "obj", "dative"}:
+                if tok.lemma_ in _LIGHT or c.lemma_ in _MEET_NOUNS:
+                    noun = c if c.lemma_ in _MEET_NOUNS else next(
                         (obj for of in c.children if of.dep_ == "prep" and of.lower_ == "of"
-                         for obj in of.children if obj.dep_ == "pobj" and obj.lemma_ in MEET_NOUNS), None)
+                         for obj in of.children if obj.dep_ == "pobj" and obj.lemma_ in _MEET_NOUNS), None)
                     if noun is not None:  # "held talks with", "had nine hours of talks with"
                         light = True
                         anchors.append(noun)
                         for cc in noun.children:
                             if cc.dep_ == "prep" and (cc.lower_ in {"with", "between", "from"} or (
-                                    cc.lower_ in {"on", "to"} and noun.lemma_ in {"call", "visit"})):
+                                    cc.lower_ in {"on", "to"} and noun.lemma_ in {"call", "visit", "audience"})):
                                 # "received a call from X", "paid a courtesy call on X"
                                 objs += _people(cc, idx, set(subj))
                 elif tok.lemma_ in _PERSON_OBJECT_ONLY and (idx.at(c.i) is not None or c.lower_ in ROLE_NOUNS
@@ -639,11 +715,12 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                 objs += _people(c, idx, set(subj))  # "Thatcher ... were joined by Gorbachev"
             elif c.dep_ == "prep" and c.lower_ == "on" and tok.lemma_ == "call":
                 objs += _people(c, idx, set(subj))  # "called on Prime Minister Fumio Kishida"
-            elif c.dep_ == "prep" and c.lower_ in {"on", "from"} and tok.lemma_ in {"pay", "receive"}:
+            elif c.dep_ in {"prep", "dative"} and c.lower_ in {"on", "from", "to"} and tok.lemma_ in {
+                    "pay", "receive", "grant"}:
                 late_preps.append(c)  # "paid a courtesy call on X": counts once the call is known
             elif c.dep_ == "prep" and c.lower_ in {"in", "during", "at", "on"}:
                 for g in c.children:
-                    if g.lemma_ in MEET_NOUNS:
+                    if g.lemma_ in _MEET_NOUNS:
                         anchors.append(g)
                     elif g.dep_ == "pobj" and g.lower_ in {"honour", "honor"} \
                             and tok.lemma_ in {"host", "give", "hold"}:
@@ -687,7 +764,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             return None  # "A and B received 85 and 46 votes": receiving, hosting, visiting need a guest
         participants = subj + [o for o in objs if o not in subj]
         return participants, anchors, _is_future(tok), len(subj)
-    if tok.pos_ == "NOUN" and (tok.lemma_ in MEET_NOUNS or tok.lower_ in MEET_NOUNS):
+    if tok.pos_ == "NOUN" and (tok.lemma_ in _MEET_NOUNS or tok.lower_ in _MEET_NOUNS):
         # "the meeting between X and Y", "X's talks with Y" — but "talks with A and B" alone names
         # only the guests, whose host is the verb's subject (handled above), not a meeting of A and B.
         hosts: list[str] = []
