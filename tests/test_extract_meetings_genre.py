@@ -185,6 +185,16 @@ def test_negotiations_between_two_leaders(extract: Extract) -> None:
      "for the African Union summit.", ("Ruto", "Kagame")),
     ("Also present at the summit were Kenyan President William Ruto and Rwandan President Paul Kagame.",
      ("Ruto", "Kagame")),
+    ("Kenyan President William Ruto and Rwandan President Paul Kagame took part in the summit in Arusha.",
+     ("Ruto", "Kagame")),
+    ("Kenyan President William Ruto and Rwandan President Paul Kagame were in attendance at the summit.",
+     ("Ruto", "Kagame")),
+    ("Kenyan President William Ruto and Rwandan President Paul Kagame arrived in Arusha for the summit on "
+     "Friday.", ("Ruto", "Kagame")),
+    ("Heads of state at the summit included Kenyan President William Ruto and Rwandan President Paul Kagame.",
+     ("Ruto", "Kagame")),
+    ("The summit drew Kenyan President William Ruto, Rwandan President Paul Kagame and Ugandan President "
+     "Yoweri Museveni.", ("Ruto", "Kagame", "Museveni")),
 ])
 def test_ways_of_saying_who_attended_a_summit(extract: Extract, text: str, surnames: tuple[str, ...]) -> None:
     assert has_meeting(extract(text), *surnames)
@@ -278,4 +288,10 @@ def test_visits_audiences_and_delegations(extract: Extract, text: str, surnames:
 def test_a_speech_given_with_someone_is_not_a_meeting_verb(extract: Extract) -> None:
     facts = extract("Kenyan President William Ruto gave a speech on trade, and Rwandan President Paul Kagame "
                     "offered support.")
+    assert facts.meetings == []
+
+
+def test_speaking_at_a_summit_in_turn_is_not_attendance_by_itself(extract: Extract) -> None:
+    facts = extract("The summit opened on Friday. Kenyan President William Ruto told reporters that trade must "
+                    "grow. Rwandan President Paul Kagame said peace came first.")
     assert facts.meetings == []

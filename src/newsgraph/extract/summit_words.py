@@ -35,3 +35,5 @@ GATHER_VERBS: frozenset[str] = _words("gather convene assemble")
 SUMMIT_ONLY_NOUNS: frozenset[str] = _words("summit conference session forum gathering retreat convention")
 #: Verbs of a handover at a summit ("handed over the chairmanship to Y"): giver and receiver attend.
 HANDOVER_VERBS: frozenset[str] = _words("hand pass transfer")
+#: Verbs of travelling to a gathering ("arrived in Arusha for the summit").
+TRAVEL_VERBS: frozenset[str] = _words("arrive travel fly come go head")

@@ -23,6 +23,7 @@ from newsgraph.extract.summit_words import (
     LIST_OPENERS,
     SUMMIT_NOUNS,
     SUMMIT_ONLY_NOUNS,
+    TRAVEL_VERBS,
 )
 from newsgraph.facts import Kind
 
@@ -131,6 +132,19 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
                 out += [k for c in tok.subtree if c.dep_ in {"prep", "dative"} and c.lower_ == "to"
                         and _clause_root_verb(c).i == tok.i for k in _persons_in_clause(list(c.subtree), tok, idx)
                         if k not in out]
+        elif tok.pos_ == "VERB" and (_takes_part(tok) or (lemma in TRAVEL_VERBS and _for_event(tok))):
+            # "X and Y took part in the summit", "X arrived in Arusha for the summit"
+            out += [k for k in _subject_persons(tok, idx) if k not in out]
+            announces = True
+        elif tok.pos_ == "VERB" and lemma in {"include", "draw", "attract"} and any(
+                c.dep_ == "nsubj" and (_event_noun(c) or any(
+                    p.dep_ == "prep" and p.lower_ in {"at", "to", "of"} and any(
+                        g.dep_ == "pobj" and _event_noun(g) for g in p.children) for p in c.children))
+                for c in tok.children):
+            # "Heads of state at the summit included A and B", "The summit drew A, B and C"
+            out += [k for c in tok.children if c.dep_ == "dobj"
+                    for k in _persons_in_clause(list(c.subtree), tok, idx) if k not in out]
+            announces = True
         elif event_near and tok.pos_ == "VERB" and (lemma in GATHER_VERBS or (
                 lemma == "bring" and any(c.lower_ == "together" for c in tok.children))):
             # "the summit will bring together the presidents of ...", "leaders gathered in X"
@@ -144,11 +158,23 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             if clause.lemma_ in {"be", "include", "comprise"}:
                 out += [k for k in _persons_in_clause([t for t in sent if t.i > tok.i], clause, idx)
                         if k not in out]
-                if any(a.lower_ == "among" and a.head.i == clause.i for a in tok.ancestors):
-                    # "X was among the leaders attending the summit"
+                if tok.i > clause.i or any(a.lower_ == "among" and a.head.i == clause.i for a in tok.ancestors):
+                    # "X and Y were in attendance", "X was among the leaders attending the summit"
                     out += [k for k in _subject_persons(clause, idx) if k not in out]
             announces = True
     return out, announces
+
+
+def _takes_part(verb: Token) -> bool:
+    """ "took part in the summit": "take" with "part" and a gathering."""
+    return verb.lemma_ == "take" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children) and (
+        _about_event(verb) or any(_about_event(c) for c in verb.children if c.lower_ == "part"))
+
+
+def _for_event(verb: Token) -> bool:
+    """ "arrived in Arusha for the summit", "flew to Nairobi for the conference"."""
+    return any(c.dep_ == "prep" and c.lower_ == "for" and any(
+        g.dep_ == "pobj" and g.lemma_.lower() in SUMMIT_ONLY_NOUNS for g in c.children) for c in verb.children)
 
 
 def _during_summit(verb: Token) -> bool:
