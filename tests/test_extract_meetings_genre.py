@@ -295,3 +295,10 @@ def test_speaking_at_a_summit_in_turn_is_not_attendance_by_itself(extract: Extra
     facts = extract("The summit opened on Friday. Kenyan President William Ruto told reporters that trade must "
                     "grow. Rwandan President Paul Kagame said peace came first.")
     assert facts.meetings == []
+
+
+def test_bilateral_talks_within_a_group_meeting_stay_apart(extract: Extract) -> None:
+    facts = extract("Kenyan President William Ruto hosted Rwandan President Paul Kagame and Ugandan President "
+                    "Yoweri Museveni in Nairobi on Monday. Ruto and Kagame also held bilateral talks.")
+    assert has_meeting(facts, "Ruto", "Kagame", "Museveni")
+    assert has_meeting(facts, "Ruto", "Kagame")

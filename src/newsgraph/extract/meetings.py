@@ -421,12 +421,12 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
         before = previous
         for group in _pictured_together(sent, previous, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), confidence=0.5))
-            info[id(meetings[-1])] = _Told(n, False, False, False)
+            info[id(meetings[-1])] = _Told(n, False, False, False, False)
         previous = sent
         for group in _co_attendance(sent, idx):
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
                                     confidence=0.55))
-            info[id(meetings[-1])] = _Told(n, False, False, False)
+            info[id(meetings[-1])] = _Told(n, False, False, False, False)
         for tok in sent:
             found = _meeting_at(tok, idx)
             if found is None or len(found[0]) < 2:
@@ -449,7 +449,8 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
                                         date=when, date_text=when_text, topics=_topics(sent, idx),
                                         confidence=0.75 if tok.pos_ == "VERB" else 0.65))
-                info[id(meetings[-1])] = _Told(n, future, _other_occasion_at(anchors), _is_entourage(tok))
+                info[id(meetings[-1])] = _Told(n, future, _other_occasion_at(anchors), _is_entourage(tok),
+                                               _aside_at(anchors))
     merged = _merge_told(_merge(meetings), info)
     _place_from_context(merged, info)
     _date_from_lede(merged, info, doc, idx, published)
@@ -523,10 +524,19 @@ class _Told:
     future: bool
     other_time: bool
     entourage: bool
+    aside: bool = False  # "held separate bilateral talks": a smaller meeting apart from a group's
 
 
 #: Words that set a meeting apart from the one just told ("they last met", "met again", "earlier").
 _OTHER_OCCASION = {"last", "previous", "previously", "again", "earlier", "next", "ago", "since"}
+
+
+#: Words that set a smaller meeting apart from the group meeting it is part of.
+_ASIDE = {"separately", "separate", "bilateral", "one-on-one", "private", "privately", "tete-a-tete"}
+
+
+def _aside_at(anchors: list[Token]) -> bool:
+    return any(c.lower_ in _ASIDE for a in anchors if a is not None for c in [a, *a.children])
 
 
 def _other_occasion_at(anchors: list[Token]) -> bool:
@@ -565,7 +575,7 @@ def _merge_told(meetings: list[Meeting], info: dict[int, _Told]) -> list[Meeting
     out: list[Meeting] = []
     told: list[_Told] = []
     for m in meetings:
-        t = info.get(id(m), _Told(-1, False, True, False))
+        t = info.get(id(m), _Told(-1, False, True, False, False))
         target = None
         for o, ot in zip(reversed(out), reversed(told), strict=False):
             if t.entourage and ot.sentence >= t.sentence - 3 and set(m.participants) & set(o.participants):
@@ -573,6 +583,8 @@ def _merge_told(meetings: list[Meeting], info: dict[int, _Told]) -> list[Meeting
                 break
             if t.entourage or t.other_time or ot.future != t.future or ot.sentence == t.sentence:
                 continue
+            if t.aside and set(m.participants) < set(o.participants):
+                continue  # "A and B also held bilateral talks" after a meeting of A, B and C
             if set(m.participants) <= set(o.participants) and _compatible(o, m):
                 target = o
                 break
