@@ -302,3 +302,17 @@ def test_bilateral_talks_within_a_group_meeting_stay_apart(extract: Extract) -> 
                     "Yoweri Museveni in Nairobi on Monday. Ruto and Kagame also held bilateral talks.")
     assert has_meeting(facts, "Ruto", "Kagame", "Museveni")
     assert has_meeting(facts, "Ruto", "Kagame")
+
+
+def test_pacts_signed_with_leaders_are_meetings_where_signed(extract: Extract) -> None:
+    facts = extract("Moldovan President Maia Sandu signed a defence agreement with French President Emmanuel "
+                    "Macron in Paris on Monday, a day after concluding a similar pact with German Chancellor "
+                    "Olaf Scholz in Berlin.")
+    places = {frozenset(g): facts.entities[m.place].name for g, m in zip(groups(facts), facts.meetings, strict=True)
+              if m.place}
+    assert places == {frozenset({"Maia Sandu", "Emmanuel Macron"}): "Paris",
+                      frozenset({"Maia Sandu", "Olaf Scholz"}): "Berlin"}
+
+
+def test_a_deal_signed_with_a_company_is_not_a_meeting(extract: Extract) -> None:
+    assert extract("Kenyan President William Ruto signed a deal with Microsoft on Monday.").meetings == []

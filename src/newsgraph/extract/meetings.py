@@ -164,7 +164,9 @@ def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
                 # only the subject's own name and its conjuncts, not persons in its relative clauses
                 keys += [k for k in _people(s, idx, set(keys), stop=_clause_tokens(s)) if k not in keys]
             return keys
-        if v.dep_ in {"xcomp", "conj", "advcl", "ccomp", "acomp"} and v.head.i != v.i:
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep" and v.head.head.i != v.head.i:
+            v = _clause_verb(v.head.head)  # "hours after concluding an accord with X": the main verb's subject
+        elif v.dep_ in {"xcomp", "conj", "advcl", "ccomp", "acomp"} and v.head.i != v.i:
             v = v.head
         else:
             break
@@ -261,6 +263,16 @@ def _joint_appearance(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Tok
             if len(subj) >= 2:
                 return subj, [tok, n], _is_future(tok), len(subj)
     return None
+
+
+def _gift(verb: Token, obj: Token) -> bool:
+    """A thing given or done with a guest that puts the two in one room: a meal hosted, credentials
+    presented, a pact signed or concluded with someone."""
+    if verb.lemma_ in _HOSTING and obj.lemma_ in _MEALS:
+        return True
+    if verb.lemma_ in _SIGNING and obj.lemma_ in _PACTS:
+        return True
+    return _is_credentials(verb, obj)
 
 
 def _is_credentials(verb: Token, obj: Token) -> bool:
@@ -469,7 +481,9 @@ _MEET_NOUNS = MEET_NOUNS | {"videoconference", "video-conference", "teleconferen
 #: Meals and receptions a host gives for a guest ("hosted a luncheon for X").
 _MEALS = {"lunch", "luncheon", "dinner", "banquet", "breakfast", "reception"}
 _HOSTING = {"host", "give", "hold", "throw", "offer"}
-_GIVING = _HOSTING | {"present", "submit", "hand"}
+#: Signing a pact with someone ("signed a security agreement with X in Paris") is done in one room.
+_SIGNING = {"sign", "conclude", "ink", "seal"}
+_PACTS = {"agreement", "accord", "deal", "pact", "treaty", "memorandum", "declaration", "communique"}
 #: "presented his credentials / letters of credence to the president": an envoy's audience.
 _CREDENTIALS = {"credential", "credentials", "credence"}
 #: Verbs of addressing someone: during a call or talks, their object is the other party.
@@ -652,9 +666,7 @@ def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> l
 
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
-    gives = tok.lemma_ in _GIVING and any(
-        c.dep_ in {"dobj", "obj", "dative"} and ((tok.lemma_ in _HOSTING and c.lemma_ in _MEALS)
-                                                or _is_credentials(tok, c)) for c in tok.children)
+    gives = any(c.dep_ in {"dobj", "obj", "dative"} and _gift(tok, c) for c in tok.children)
     if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | _LIGHT | _DISCUSS_VERBS and not gives:
         joint = _joint_appearance(tok, idx)
         if joint is not None:
@@ -695,12 +707,13 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
         light = False
         late_preps: list[Token] = []
         for c in tok.children:
-            if c.dep_ in {"dobj", "obj", "dative"} and (
-                    (tok.lemma_ in _HOSTING and c.lemma_ in _MEALS) or _is_credentials(tok, c)):
-                # "hosted a luncheon for X", "presented her letters of credence to President X"
+            if c.dep_ in {"dobj", "obj", "dative"} and _gift(tok, c):
+                # "hosted a luncheon for X", "presented her letters of credence to President X",
+                # "signed a security agreement with X in Paris"
                 light = True
                 anchors.append(c)
-                late_preps += [cc for h in (c, tok) for cc in h.children
+                late_preps += [cc for cc in c.children if cc.dep_ == "prep" and cc.lower_ in {"for", "to", "with"}]
+                late_preps += [cc for cc in tok.children
                                if cc.dep_ in {"prep", "dative"} and cc.lower_ in {"for", "to"}]
             elif c.dep_ in {"dobj", "obj", "dative"}:
                 if tok.lemma_ in _LIGHT or c.lemma_ in _MEET_NOUNS:
