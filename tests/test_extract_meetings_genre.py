@@ -195,6 +195,12 @@ def test_negotiations_between_two_leaders(extract: Extract) -> None:
      ("Ruto", "Kagame")),
     ("The summit drew Kenyan President William Ruto, Rwandan President Paul Kagame and Ugandan President "
      "Yoweri Museveni.", ("Ruto", "Kagame", "Museveni")),
+    ("The regional summit opened in Arusha on Friday. Kenyan President William Ruto told the summit that trade "
+     "must grow. Rwandan President Paul Kagame addressed the summit on security.", ("Ruto", "Kagame")),
+    ("Speaking at the summit, Kenyan President William Ruto said trade must grow. In his address to the "
+     "summit, Rwandan President Paul Kagame called for peace.", ("Ruto", "Kagame")),
+    ("Kenyan President William Ruto welcomed leaders to the summit in Nairobi. Rwandan President Paul Kagame, "
+     "who attended, praised the host.", ("Ruto", "Kagame")),
 ])
 def test_ways_of_saying_who_attended_a_summit(extract: Extract, text: str, surnames: tuple[str, ...]) -> None:
     assert has_meeting(extract(text), *surnames)

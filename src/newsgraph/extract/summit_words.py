@@ -37,3 +37,7 @@ SUMMIT_ONLY_NOUNS: frozenset[str] = _words("summit conference session forum gath
 HANDOVER_VERBS: frozenset[str] = _words("hand pass transfer")
 #: Verbs of travelling to a gathering ("arrived in Arusha for the summit").
 TRAVEL_VERBS: frozenset[str] = _words("arrive travel fly come go head")
+#: Verbs of speaking to (or opening) a gathering: "X told the summit", "X opened the conference".
+ADDRESS_VERBS: frozenset[str] = _words("tell address open close inaugurate welcome brief")
+#: Nouns of a speech given at a gathering ("in his address to the summit").
+SPEECH_NOUNS: frozenset[str] = _words("address speech remarks statement")

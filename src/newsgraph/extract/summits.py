@@ -16,11 +16,13 @@ from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.extract.summit_words import (
+    ADDRESS_VERBS,
     ATTENDANCE_NOUNS,
     ATTENDANCE_VERBS,
     GATHER_VERBS,
     HANDOVER_VERBS,
     LIST_OPENERS,
+    SPEECH_NOUNS,
     SUMMIT_NOUNS,
     SUMMIT_ONLY_NOUNS,
     TRAVEL_VERBS,
@@ -66,6 +68,9 @@ def _negated(verb: Token) -> bool:
 
 def _subject_persons(verb: Token, idx: EntityIndex) -> list[str]:
     subj = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if verb.dep_ == "relcl" and any(s.lower_ in {"who", "that"} for s in subj):
+        subj = [verb.head]  # "X, who attended, ..."
+        verb = verb.head
     v = verb
     while not subj and v.dep_ in {"xcomp", "advcl", "conj"} and v.head.i != v.i:
         v = v.head  # "X arrived in Nairobi to attend the summit"
@@ -125,6 +130,9 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             elif _about_event(tok) or (event_near and lemma in {"attend", "participate"}):
                 out += [k for k in _subject_persons(tok, idx) if k not in out]
                 announces = announces or lemma != "host"
+        elif tok.pos_ == "VERB" and lemma in ADDRESS_VERBS and _addresses_summit(tok):
+            # "X told the summit", "X addressed / opened the summit", "welcomed leaders to the summit"
+            out += [k for k in _subject_persons(tok, idx) if k not in out]
         elif tok.pos_ == "VERB" and _during_summit(tok):
             # "During the summit, X handed over the chairmanship to Y": both were there
             out += [k for k in _subject_persons(tok, idx) if k not in out]
@@ -177,11 +185,41 @@ def _for_event(verb: Token) -> bool:
         g.dep_ == "pobj" and g.lemma_.lower() in SUMMIT_ONLY_NOUNS for g in c.children) for c in verb.children)
 
 
+def _summit_only(tok: Token) -> bool:
+    return tok.lemma_.lower() in SUMMIT_ONLY_NOUNS or tok.lower_ in SUMMIT_ONLY_NOUNS
+
+
+def _addresses_summit(verb: Token) -> bool:
+    """ "told the summit", "opened the conference", "welcomed leaders to the summit"."""
+    for c in verb.children:
+        if c.dep_ in {"dobj", "dative"} and _summit_only(c):
+            return True
+        if c.dep_ in {"prep", "dative"} and c.lower_ == "to" and any(
+                g.dep_ == "pobj" and _summit_only(g) for g in c.children):
+            return True
+        if c.dep_ == "dobj" and any(  # "welcomed leaders to the summit"
+                p.dep_ == "prep" and p.lower_ == "to" and any(g.dep_ == "pobj" and _summit_only(g)
+                                                              for g in p.children) for p in c.children):
+            return True
+    return False
+
+
 def _during_summit(verb: Token) -> bool:
-    """Is the verb's action set at a summit ("during the summit", "at the conference")? Only
-    gatherings of many count here: "at the meeting" may be a one-to-one talk."""
-    return any(c.dep_ == "prep" and c.lower_ in {"during", "at"} and any(
-        g.dep_ == "pobj" and g.lemma_.lower() in SUMMIT_ONLY_NOUNS for g in c.children) for c in verb.children)
+    """Is the verb's action set at a summit ("during the summit", "at the conference", "in his address
+    to the summit")? Only gatherings of many count here: "at the meeting" may be a one-to-one talk."""
+    for c in verb.children:
+        if c.dep_ != "prep" or c.lower_ not in {"during", "at", "in"}:
+            continue
+        for g in c.children:
+            if g.dep_ != "pobj":
+                continue
+            if c.lower_ != "in" and _summit_only(g):
+                return True
+            if c.lower_ == "in" and g.lemma_ in SPEECH_NOUNS and any(
+                    p.dep_ == "prep" and p.lower_ in {"to", "at"} and any(
+                        gg.dep_ == "pobj" and _summit_only(gg) for gg in p.children) for p in g.children):
+                return True
+    return False
 
 
 def _clause_root_verb(tok: Token) -> Token:
