@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from newsgraph.extract import dates
 from newsgraph.extract.entities import EntityIndex, sentence_evidence
 from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS, ROLE_NOUNS
+from newsgraph.extract.summits import clause_verb as _clause_verb
 from newsgraph.extract.summits import summit_attendance
 from newsgraph.facts import Kind, Meeting
 
@@ -171,14 +172,6 @@ def _subjects(verb: Token, idx: EntityIndex) -> list[str]:
         else:
             break
     return keys
-
-
-def _clause_verb(tok: Token) -> Token:
-    """The verb heading the clause ``tok`` is in."""
-    t = tok
-    while t.pos_ not in {"VERB", "AUX"} and t.head.i != t.i:
-        t = t.head
-    return t
 
 
 def _clause_verb_through_participles(tok: Token) -> Token:

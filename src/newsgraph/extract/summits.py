@@ -138,7 +138,7 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
             out += [k for k in _subject_persons(tok, idx) if k not in out]
             if lemma in HANDOVER_VERBS:
                 out += [k for c in tok.subtree if c.dep_ in {"prep", "dative"} and c.lower_ == "to"
-                        and _clause_root_verb(c).i == tok.i for k in _persons_in_clause(list(c.subtree), tok, idx)
+                        and clause_verb(c).i == tok.i for k in _persons_in_clause(list(c.subtree), tok, idx)
                         if k not in out]
         elif tok.pos_ == "VERB" and (_takes_part(tok) or (lemma in TRAVEL_VERBS and _for_event(tok))):
             # "X and Y took part in the summit", "X arrived in Arusha for the summit"
@@ -222,7 +222,8 @@ def _during_summit(verb: Token) -> bool:
     return False
 
 
-def _clause_root_verb(tok: Token) -> Token:
+def clause_verb(tok: Token) -> Token:
+    """The verb heading the clause ``tok`` is in (meetings reads clauses with it too)."""
     t = tok
     while t.pos_ not in {"VERB", "AUX"} and t.head.i != t.i:
         t = t.head
