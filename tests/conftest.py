@@ -1,6 +1,7 @@
 """Shared fixtures.
 
 Sections:
+  0. extractor    — one loaded spaCy pipeline for the whole session (``extractor``)
   1. sample store — a few hand-written facts in two article graphs (``store_path``)
   2. web app      — ``app`` and ``client`` on that store (Flask tutorial style)
   3. live server  — the app under waitress on 127.0.0.1, for real HTTP clients (``live_server``)
@@ -20,8 +21,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from newsgraph.extract import Extractor
 from newsgraph.store import GraphStore
 from newsgraph.vocab import PREFIXES
+
+# -- 0. extractor ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    """The real pipeline, loaded once: tests must not change it (copy it for another chunk size)."""
+    return Extractor()
+
 
 # -- 1. sample store --------------------------------------------------------------------------------
 

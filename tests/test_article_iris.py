@@ -63,11 +63,6 @@ def stored_ids(store: GraphStore) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[GraphStore]:
     s = GraphStore(tmp_path / "store")

@@ -23,11 +23,6 @@ Extract = Callable[[str], ArticleFacts]
 
 
 @pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-@pytest.fixture(scope="module")
 def extract(extractor: Extractor) -> Extract:
     def run(text: str, published: date | None = PUBLISHED) -> ArticleFacts:
         return extractor.extract(Article(id="test", text=text, published=published))

@@ -21,11 +21,6 @@ Extract = Callable[[str], ArticleFacts]
 
 
 @pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-@pytest.fixture(scope="module")
 def extract(extractor: Extractor) -> Extract:
     def run(text: str) -> ArticleFacts:
         return extractor.extract(Article(id="names-test", text=text))

@@ -115,11 +115,6 @@ class Outcome:
 
 
 @pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-@pytest.fixture(scope="module")
 def template(extractor: Extractor, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A closed store holding one article, 'kept', copied for each test."""
     folder = tmp_path_factory.mktemp("template")

@@ -49,11 +49,6 @@ KORKMAZER = PERSON + "leyla-korkmazer"
 
 
 @pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-@pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("identity-articles")
     out = {}

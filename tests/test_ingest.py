@@ -99,11 +99,6 @@ def graph_quads(store: GraphStore, article: str) -> set[ox.Quad]:
 # -- fixtures --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
-@pytest.fixture(scope="module")
 def samples(extractor: Extractor, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """The bundled samples ingested once into an on-disk store."""
     store = GraphStore(tmp_path_factory.mktemp("samples") / "store")

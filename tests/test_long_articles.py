@@ -67,11 +67,6 @@ def test_a_short_text_is_one_piece() -> None:
     assert split_text("", 20_000) == [(0, "")]
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def test_a_long_article_is_extracted_in_chunks_with_offsets_into_the_full_text(extractor: Extractor) -> None:
     text = long_text(70_000)
     assert len(split_text(text, extractor.chunk_chars)) >= 4
