@@ -381,6 +381,16 @@ def test_cli_query_from_a_file_that_is_not_a_query(store_path: Path, tmp_path: P
     assert digest_at(store_path) == before
 
 
+def test_cli_query_nested_thousands_deep_is_refused_before_the_parser(store_path: Path) -> None:
+    """Oxigraph's recursive parser overflows its stack on a query nested 5,000 braces deep (a segfault,
+    which here would take the test run down with it): the CLI refuses it with one line first."""
+    before = digest_at(store_path)
+    deep = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
+    line = one_line_error(invoke("query", deep, "--store", store_path), 1)
+    assert line.startswith("Error: The query is nested 5000 brackets deep") and "newsgraph accepts at most" in line
+    assert digest_at(store_path) == before
+
+
 def test_cli_dump_to_an_unknown_extension(store_path: Path, tmp_path: Path) -> None:
     before = digest_at(store_path)
     line = one_line_error(invoke("dump", "--store", store_path, "-o", tmp_path / "x.foo"), 2)

@@ -183,6 +183,10 @@ def query(sparql: str, store_path: Path | None, fmt: str) -> None:
 
     if sparql.startswith("@") or (sparql.endswith(".rq") and Path(sparql).is_file()):
         sparql = _read_query(Path(sparql.removeprefix("@")))
+    from newsgraph.web.guards import nesting_error
+
+    if (too_deep := nesting_error(sparql, "query")) is not None:  # the parser would overflow its stack
+        raise click.ClickException(too_deep.replace("this endpoint accepts", "newsgraph accepts"))
     store = _store(store_path, read_only=True)
     try:
         result = store.query(sparql)
