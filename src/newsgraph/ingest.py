@@ -24,6 +24,7 @@ from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.identity import IdentityIndex, rewrite
 from newsgraph.link import link
+from newsgraph.reconcile import Reconciler
 from newsgraph.sources import ReadError, iter_articles
 from newsgraph.store import GraphStore
 
@@ -54,8 +55,12 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
         model: str | None = None, base_uri: str = DEFAULT_BASE_URI,
         on_error: Callable[[str], None] | None = None,
         on_file: Callable[[Path], None] | None = None,
-        on_article: Callable[[ArticleFacts], None] | None = None) -> IngestReport:
-    """Ingest every article under ``paths`` into ``store``; problems are reported, not raised."""
+        on_article: Callable[[ArticleFacts], None] | None = None,
+        reconciler: Reconciler | None = None) -> IngestReport:
+    """Ingest every article under ``paths`` into ``store``; problems are reported, not raised.
+
+    With a ``reconciler`` (``--online``), what the gazetteer leaves unlinked is looked up in Wikidata
+    (:mod:`newsgraph.reconcile`); without one, linking is offline."""
     report = IngestReport()
     extractor = extractor or Extractor(model)
     gaz = Gazetteer.load()
@@ -79,7 +84,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
             continue
         if identities is None:
             identities = IdentityIndex.from_store(store, base_uri)
-        link(facts, gaz, identities)
+        (reconciler.link if reconciler is not None else link)(facts, gaz, identities)
         try:
             quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC))
         except ValueError as exc:  # inconsistent facts: a bug, but one article must not stop the run
