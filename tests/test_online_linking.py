@@ -88,6 +88,18 @@ def test_namesake_without_context_is_not_linked(extractor: Extractor, tmp_path: 
     assert _links(facts)["Hakan Fidan"] is None  # ...and a baker is not the foreign minister
 
 
+def test_name_with_more_namesakes_than_a_page_is_not_fetched(extractor: Extractor, tmp_path: Path) -> None:
+    """Ten exact "John Smith" hits and more to come: the post the article gives could be weighed only
+    against the namesakes we see, so none is taken (and none is fetched)."""
+    smith = Article("smith", published=date(2024, 3, 12), text=(
+        "Turkish Foreign Minister John Smith met officials in Ankara on Tuesday to discuss trade."))
+    with RecordedWikidata() as wd:
+        facts = _link(extractor, smith, _client(tmp_path, wd.api))
+        assert any(r.get("search") == "John Smith" for r in wd.log)
+        assert not any("Q99900" in r.get("ids", "") for r in wd.log)
+    assert _links(facts)["John Smith"] is None
+
+
 def test_cache_gives_same_links_with_server_gone(extractor: Extractor, tmp_path: Path) -> None:
     with RecordedWikidata() as wd:
         first = _links(_link(extractor, VISIT, _client(tmp_path, wd.api)))
@@ -135,9 +147,9 @@ def test_retries_are_bounded(tmp_path: Path) -> None:
     with RecordedWikidata() as wd:
         wd.fail_next = [(429, "3600")] * 10
         client = _client(tmp_path, wd.api, sleep=waits.append, retries=2, max_wait=5)
-        assert client.search("Hakan Fidan") == []
+        assert client.search("Hakan Fidan")["hits"] == []
     assert client.down and len(wd.log) == 3 and waits == [5.0, 5.0]  # capped wait, 1 + 2 tries, then given up
-    assert client.search("Hakan Fidan") == [] and len(wd.log) == 3  # down: no more requests this run
+    assert client.search("Hakan Fidan")["hits"] == [] and len(wd.log) == 3  # down: no more requests this run
 
 
 def _closed_port() -> int:

@@ -127,6 +127,20 @@ def body_record(item: dict[str, Any], iso_of: dict[str, str]) -> dict[str, Any] 
             "src": ["wdqs" if pop >= DEFAULT_MIN_SITELINKS else "online"], "desc": _en(item, "descriptions")}
 
 
+def exact_hits(term: str, found: dict[str, Any]) -> list[str]:
+    """QIDs of the hits whose label or matched alias is ``term`` (folded), as the gazetteer matches
+    names: a prefix hit ("Donald Trump Jr." for "Donald Trump") could not link anyway. The service
+    ranks exact matches first, so when a full page holds nothing else and more pages follow, the
+    name has more bearers than we see and none is taken: the context could not be weighed against
+    the namesakes left out."""
+    key = normalize(term)
+    hits = found.get("hits", ())
+    exact = [h["id"] for h in hits if key in (normalize(h.get("label", "")), normalize(h.get("text", "")))]
+    if found.get("more") and exact and len(exact) == len(hits):
+        return []
+    return exact
+
+
 class Overlay:
     """The shipped gazetteer with one article's online records laid over it.
 
@@ -198,7 +212,7 @@ class Reconciler:
             return link(facts, gaz, identities)
         qids: list[str] = []
         for term in terms:
-            qids.extend(self.client.search(term))
+            qids.extend(exact_hits(term, self.client.search(term)))
         items = self.client.entities(qids)
         self._notice()
         iso_of = {c.qid: c.iso2 for c in gaz.countries if c.qid}

@@ -49,6 +49,7 @@ CACHE_NAME = "wikidata-cache.sqlite"
 KEPT_CLAIMS = ("P31", "P39", "P106", "P27", "P17", "P576")
 KEPT_QUALIFIERS = ("P580", "P582", "P642")
 BATCH = 50  # wbgetentities takes at most 50 ids per request
+SEARCH_LIMIT = 10  # hits per search: exact matches come first, so a full page of them means more namesakes
 
 
 class Unreachable(Exception):
@@ -116,20 +117,24 @@ class WikidataClient:
 
     # -- public look-ups ----------------------------------------------------------------------------
 
-    def search(self, name: str, limit: int = 7) -> list[str]:
-        """QIDs of the items ``wbsearchentities`` finds for ``name`` (English, items), best first."""
+    def search(self, name: str, limit: int = SEARCH_LIMIT) -> dict[str, Any]:
+        """What ``wbsearchentities`` finds for ``name`` (English, items): ``{"hits": [{"id", "label",
+        "text"}], "more": bool}``, best first; ``text`` is the label or alias that matched, ``more``
+        whether the service has more than one page of hits. Empty when it cannot be asked."""
         key = f"search:en:{limit}:{name}"
         cached = self._cached(key)
         if cached is not None:
-            return list(cached)
+            return dict(cached)
         answer = self._call({"action": "wbsearchentities", "search": name, "language": "en", "uselang": "en",
                              "type": "item", "limit": str(limit), "format": "json"})
         if answer is None:
             stale = self.cache.get(key)
-            return list(stale[0]) if stale else []
-        qids = [hit["id"] for hit in answer.get("search", ()) if isinstance(hit, dict) and "id" in hit]
-        self.cache.put(key, qids)
-        return qids
+            return dict(stale[0]) if stale else {"hits": [], "more": False}
+        hits = [{"id": h["id"], "label": h.get("label", ""), "text": (h.get("match") or {}).get("text", "")}
+                for h in answer.get("search", ()) if isinstance(h, dict) and "id" in h]
+        found = {"hits": hits, "more": "search-continue" in answer}
+        self.cache.put(key, found)
+        return found
 
     def entities(self, qids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The items with these QIDs, reduced to what the linker reads; those not cached are fetched
