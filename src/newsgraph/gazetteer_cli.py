@@ -21,35 +21,68 @@ def gazetteer() -> None:
     """The offline gazetteer of countries, places, organizations, positions and office holders."""
 
 
+def _readable(exc: Exception, endpoint: str) -> str:
+    """One line a user can act on: "cannot reach query.wikidata.org (Name or service not known)",
+    not "<urlopen error [Errno -2] ...>"."""
+    import urllib.error
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(endpoint).netloc or endpoint
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"{host} answered HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, urllib.error.URLError):
+        return f"cannot reach {host} ({exc.reason})"
+    if isinstance(exc, TimeoutError):
+        return f"{host} did not answer in time"
+    return str(exc)  # a file error or a refused answer: already one readable line
+
+
 @gazetteer.command()
 @click.option("--endpoint", default=None, help="SPARQL endpoint (default: the Wikidata Query Service).")
 @click.option("--file", "path", type=click.Path(path_type=Path), default=None,
-              help="Gazetteer file to refresh (default: the one shipped in the package).")
+              help="Gazetteer file to refresh in place (default: read the user's refreshed copy, else the shipped "
+              "one, and write the user's copy).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here instead.")
 def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> None:
     """Rebuild persons and positions from Wikidata (P39 position held, P580/P582 dates) and merge in
-    notable people and organizations (companies, media, agencies, universities, teams) by sitelinks."""
+    notable people and organizations (companies, media, agencies, universities, teams) by sitelinks.
+
+    By default the result goes to $XDG_DATA_HOME/newsgraph/gazetteer.json.gz, which linking then
+    prefers; the file shipped in the package is never overwritten."""
     from newsgraph import refresh as refresh_mod
+    from newsgraph.gazetteer import user_gazetteer_path
+
+    endpoint = endpoint or refresh_mod.WDQS
+    user = user_gazetteer_path()
+    source = path or (user if user.is_file() else _shipped())
+    target = output or path or user
+    target.parent.mkdir(parents=True, exist_ok=True)
 
     def warn(kind: str, exc: Exception) -> None:
-        click.echo(f"warning: notable {kind} not refreshed ({exc}); the file's entries are kept", err=True)
+        click.echo(f"warning: notable {kind} not refreshed ({_readable(exc, endpoint)}); the file's entries are kept",
+                   err=True)
 
     try:
-        counts = refresh_mod.refresh(path or _shipped(), endpoint=endpoint or refresh_mod.WDQS, out=output,
-                                     on_error=warn)
+        counts = refresh_mod.refresh(source, endpoint=endpoint, out=target, on_error=warn)
     except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        if isinstance(exc, ValueError):
+            raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(f"{_readable(exc, endpoint)}; {target} left as it was") from exc
     click.echo(f"{counts['persons']} persons ({counts['notable persons']} notable), {counts['positions']} positions, "
                f"{counts['notable organizations']} notable organizations, {counts['bytes']:,} bytes "
-               f"→ {output or path or _shipped()}")
+               f"→ {target}")
 
 
 @gazetteer.command()
 def stats() -> None:
-    """Entries, bytes on disk and load time of the shipped gazetteer."""
-    from newsgraph.gazetteer import Gazetteer, decode
+    """Entries, bytes on disk and load time of the gazetteer linking uses (the user's refreshed copy,
+    else the shipped one)."""
+    from newsgraph.gazetteer import Gazetteer, decode, user_gazetteer_path
 
-    raw = _shipped().read_bytes()
+    user = user_gazetteer_path()
+    path = user if user.is_file() else _shipped()
+    click.echo(f"{path}")
+    raw = path.read_bytes()
     t0 = time.perf_counter()
     gaz = Gazetteer(decode(raw))
     gaz.persons_named("x")
