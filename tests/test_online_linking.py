@@ -192,3 +192,18 @@ def test_cli_online_stores_links_and_falls_back(tmp_path: Path) -> None:
     assert res.exit_code == 0
     lines = [ln for ln in res.stderr.splitlines() if "Wikidata" in ln]
     assert len(lines) == 1 and lines[0].startswith("newsgraph: Wikidata not used: cannot reach 127.0.0.1")
+
+
+def test_answer_of_unexpected_shape_links_offline(extractor: Extractor, tmp_path: Path) -> None:
+    """A cached answer that is not what the API returns (here a list where an item should be)
+    must not stop the run: one line, offline links."""
+    cache = Cache(tmp_path / "wikidata-cache.sqlite")
+    cache.put("search:en:10:Hakan Fidan", {"hits": [{"id": FIDAN, "label": "Hakan Fidan", "text": ""}], "more": False})
+    cache.put(f"entity:{FIDAN}", {"id": FIDAN, "labels": {"en": {"value": "Hakan Fidan"}}, "claims": {"P31": [[]]}})
+    notices: list[str] = []
+    with RecordedWikidata() as wd:  # the other names are asked of the server as usual
+        client = WikidataClient(cache, wd.api, min_interval=0)
+        facts = Reconciler(client, on_notice=notices.append).link(extractor.extract(VISIT), Gazetteer.load())
+    assert len(notices) == 1 and "unusable answer" in notices[0]
+    assert _links(facts)["Hakan Fidan"] is None
+    assert {e.name: e.wikidata for e in facts.entities.values()}.get("Ukraine") == "Q212"

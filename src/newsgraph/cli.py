@@ -84,11 +84,16 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 
     reconciler = None
     if online:
+        import sqlite3
+
         from newsgraph.reconcile import Reconciler
         from newsgraph.wikidata_api import Cache, WikidataClient
 
-        client = WikidataClient(Cache.for_store(store.path), wikidata_api, refresh_older_than=refresh_days)
-        reconciler = Reconciler(client, on_notice=lambda line: bar.write(f"newsgraph: {line}", file=sys.stderr))
+        try:
+            client = WikidataClient(Cache.for_store(store.path), wikidata_api, refresh_older_than=refresh_days)
+            reconciler = Reconciler(client, on_notice=lambda line: bar.write(f"newsgraph: {line}", file=sys.stderr))
+        except (OSError, sqlite3.Error) as exc:
+            bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
     report = ingest_mod.run(paths, store, extractor=extractor, base_uri=_base_uri(base_uri),
                             on_error=on_error, on_file=lambda _p: bar.update(), reconciler=reconciler)
     bar.close()

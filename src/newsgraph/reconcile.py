@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -210,17 +211,25 @@ class Reconciler:
         terms = search_terms(trial, gaz)
         if not terms:
             return link(facts, gaz, identities)
+        try:
+            overlay = self._overlay(trial, gaz, terms)
+        except (KeyError, TypeError, ValueError, AttributeError, sqlite3.Error) as exc:
+            # an answer of an unexpected shape, or a cache that cannot be written: offline, not a failed run
+            self.client.down = self.client.down or f"unusable answer or cache ({type(exc).__name__}: {exc})"
+            overlay = None
+        self._notice()
+        return link(facts, overlay if overlay is not None else gaz, identities)
+
+    def _overlay(self, trial: ArticleFacts, gaz: Gazetteer, terms: list[str]) -> Gazetteer:
         qids: list[str] = []
         for term in terms:
             qids.extend(exact_hits(term, self.client.search(term)))
         items = self.client.entities(qids)
-        self._notice()
         iso_of = {c.qid: c.iso2 for c in gaz.countries if c.qid}
         persons = [r for item in items.values() if (r := person_record(item, iso_of))]
         bodies = [r for item in items.values() if (r := body_record(item, iso_of))]
         _country_forms(trial, gaz, bodies)
-        overlay = cast(Gazetteer, Overlay(gaz, persons, bodies))
-        return link(facts, overlay, identities)
+        return cast(Gazetteer, Overlay(gaz, persons, bodies))
 
     def _notice(self) -> None:
         if self.client.down and not self.noticed:
