@@ -8,6 +8,7 @@ with no network the run says so in one line and links offline. The articles are 
 
 from __future__ import annotations
 
+import copy
 import json
 import socket
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +22,7 @@ from newsgraph.extract import Extractor
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.reconcile import Reconciler
-from newsgraph.wikidata_api import USER_AGENT, Cache, WikidataClient
+from newsgraph.wikidata_api import USER_AGENT, Cache, WikidataClient, reduce_item
 from wikidata_server import DATA, RecordedWikidata
 
 FIDAN = json.loads((DATA / "search" / "00.json").read_text(encoding="utf-8"))["search"][0]["id"]
@@ -207,3 +208,22 @@ def test_answer_of_unexpected_shape_links_offline(extractor: Extractor, tmp_path
     assert len(notices) == 1 and "unusable answer" in notices[0]
     assert _links(facts)["Hakan Fidan"] is None
     assert {e.name: e.wikidata for e in facts.entities.values()}.get("Ukraine") == "Q212"
+
+
+def test_item_becomes_the_gazetteers_record() -> None:
+    """The recorded Fidan item read as the gazetteer's person record: country from P27, the
+    foreign-minister tenure from P39/P580, occupations as field words, sitelinks; a tenure of a
+    position the gazetteer does not know is dropped, as the gazetteer holds none."""
+    from newsgraph.reconcile import person_record
+
+    gaz = Gazetteer.load()
+    item = json.loads((DATA / "entities" / f"{FIDAN}.json").read_text(encoding="utf-8"))
+    extra = copy.deepcopy(item["claims"]["P39"][0])
+    extra["mainsnak"]["datavalue"]["value"]["id"] = "Q1"  # not a position
+    item["claims"]["P39"].append(extra)
+    iso_of = {c.qid: c.iso2 for c in gaz.countries if c.qid}
+    rec = person_record(reduce_item(item), iso_of, lambda q: gaz.position(q) is not None)
+    assert rec is not None
+    assert (rec["name"], rec["country"], rec["held"], rec["famous"]) == (
+        "Hakan Fidan", "TR", [["Q20988486", "2023-06-04", ""]], True)
+    assert "politician diplomat" in rec["desc"]

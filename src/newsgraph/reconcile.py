@@ -20,8 +20,9 @@ the linker knows as field words, ``famous`` at 40 sitelinks (as the gazetteer's 
 is a body when P31 is one of the classes :mod:`newsgraph.refresh` reads notables by (or a ministry,
 or a political party): country (P17), dissolution (P576), sitelinks as popularity, notable at 15
 sitelinks. Items of any other class are dropped: a film called "Security Council" is no body.
-Positions the gazetteer does not know carry no role, so they support no post (a missing link rather
-than a guessed one).
+Tenures of positions the gazetteer does not know are dropped, as the gazetteer has none: with no
+role or country they could support no post, and they would make anyone an "office holder" (a missing
+link rather than a guessed one).
 """
 
 from __future__ import annotations
@@ -92,8 +93,11 @@ def _qualifier(st: dict[str, Any], prop: str) -> Any:
     return None
 
 
-def person_record(item: dict[str, Any], iso_of: dict[str, str]) -> dict[str, Any] | None:
-    """A gazetteer ``persons`` record for a human item with an English label, else None."""
+def person_record(item: dict[str, Any], iso_of: dict[str, str],
+                  known: Callable[[str], bool] = lambda _q: True) -> dict[str, Any] | None:
+    """A gazetteer ``persons`` record for a human item with an English label, else None. Only the
+    tenures of positions ``known`` says the gazetteer has are kept, as in the gazetteer itself: an
+    office of no known role and country (a bishopric, a club chair) makes no one an office holder."""
     name = _en(item, "labels")
     if HUMAN not in _qids(item, "P31") or not name:
         return None
@@ -101,7 +105,7 @@ def person_record(item: dict[str, Any], iso_of: dict[str, str]) -> dict[str, Any
     for st in item.get("claims", {}).get("P39", ()):
         snak = st.get("mainsnak", {})
         pos = snak.get("datavalue", {}).get("value", {}).get("id") if snak.get("snaktype", "value") == "value" else None
-        if pos:
+        if pos and known(pos):
             held.append([pos, wikidata_date(_qualifier(st, "P580")) or "", wikidata_date(_qualifier(st, "P582")) or ""])
     occupations = [OCCUPATIONS[q] for q in _qids(item, "P106") if q in OCCUPATIONS]
     desc = "; ".join(x for x in (_en(item, "descriptions"), " ".join(occupations)) if x) or None
@@ -226,7 +230,8 @@ class Reconciler:
             qids.extend(exact_hits(term, self.client.search(term)))
         items = self.client.entities(qids)
         iso_of = {c.qid: c.iso2 for c in gaz.countries if c.qid}
-        persons = [r for item in items.values() if (r := person_record(item, iso_of))]
+        persons = [r for item in items.values()
+                   if (r := person_record(item, iso_of, lambda q: gaz.position(q) is not None))]
         bodies = [r for item in items.values() if (r := body_record(item, iso_of))]
         _country_forms(trial, gaz, bodies)
         return cast(Gazetteer, Overlay(gaz, persons, bodies))
