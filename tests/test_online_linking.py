@@ -227,3 +227,11 @@ def test_item_becomes_the_gazetteers_record() -> None:
     assert (rec["name"], rec["country"], rec["held"], rec["famous"]) == (
         "Hakan Fidan", "TR", [["Q20988486", "2023-06-04", ""]], True)
     assert "politician diplomat" in rec["desc"]
+
+
+def test_unresolvable_host_is_one_quick_failure(tmp_path: Path) -> None:
+    """A host name that does not resolve (no DNS, no network) gives up at once, with a reason."""
+    client = _client(tmp_path, "http://wikidata.invalid/w/api.php", timeout=3)
+    assert client.search("Hakan Fidan")["hits"] == []
+    assert client.down and client.down.startswith("cannot reach wikidata.invalid")
+    assert client.requests == 0  # no HTTP request was even attempted

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -114,6 +116,7 @@ class WikidataClient:
         self.requests = 0  # HTTP requests made (retries included)
         self._spent = 0.0
         self._last = 0.0
+        self._resolved = False
 
     # -- public look-ups ----------------------------------------------------------------------------
 
@@ -185,7 +188,32 @@ class WikidataClient:
             self.down = str(exc)
             return None
 
+    def _resolve(self) -> None:
+        """Look the API's host up once, in a thread we stop waiting for after ``timeout`` seconds:
+        the socket timeout does not bound name resolution, and a dead resolver must not hang a run."""
+        if self._resolved:
+            return
+        host = urllib.parse.urlsplit(self.api).hostname or ""
+        outcome: list[BaseException | None] = []
+
+        def lookup() -> None:
+            try:
+                socket.getaddrinfo(host, None)
+                outcome.append(None)
+            except OSError as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=lookup, daemon=True)
+        worker.start()
+        worker.join(min(self.timeout, max(0.1, self.budget - self._spent)))
+        if not outcome:
+            raise Unreachable(f"cannot reach {host} (name lookup did not answer in {self.timeout:.0f} s)")
+        if outcome[0] is not None:
+            raise Unreachable(f"cannot reach {host} ({outcome[0]})")
+        self._resolved = True
+
     def _request(self, params: dict[str, str]) -> dict[str, Any]:
+        self._resolve()
         url = f"{self.api}?{urllib.parse.urlencode(params)}"
         for attempt in range(self.retries + 1):
             self._pace()
