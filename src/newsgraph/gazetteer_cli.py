@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -14,6 +16,10 @@ def _shipped() -> Path:
     from newsgraph.gazetteer import Gazetteer
 
     return Path(str(resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE)))
+
+
+#: Seconds an interrupted refresh's kept answers stay good for resuming.
+STALE_STATE = 24 * 3600
 
 
 @click.group()
@@ -62,12 +68,31 @@ def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> Non
         click.echo(f"warning: notable {kind} not refreshed ({_readable(exc, endpoint)}); the file's entries are kept",
                    err=True)
 
+    from tqdm import tqdm
+
+    state = refresh_mod.state_dir(endpoint, target)
+    if state.is_dir() and time.time() - state.stat().st_mtime > STALE_STATE:
+        shutil.rmtree(state, ignore_errors=True)  # answers of a refresh abandoned long ago: ask again
+    kept = len(list(state.glob("*.json"))) if state.is_dir() else 0
+    if kept:
+        click.echo(f"resuming: {kept} answers kept from an interrupted refresh in {state}", err=True)
+    bar = tqdm(total=0, unit="page", desc="office holders", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
     try:
-        counts = refresh_mod.refresh(source, endpoint=endpoint, out=target, on_error=warn)
+        counts = refresh_mod.refresh(source, endpoint=endpoint, out=target, on_error=warn, state=state,
+                                     progress=progress)
     except (OSError, ValueError) as exc:
         if isinstance(exc, ValueError):
             raise click.ClickException(str(exc)) from exc
-        raise click.ClickException(f"{_readable(exc, endpoint)}; {target} left as it was") from exc
+        done = len(list(state.glob("*.json"))) if state.is_dir() else 0
+        resume = f"; {done} answers kept: run it again to resume" if done else ""
+        raise click.ClickException(f"{_readable(exc, endpoint)}; {target} left as it was{resume}") from exc
+    finally:
+        bar.close()
     click.echo(f"{counts['persons']} persons ({counts['notable persons']} notable), {counts['positions']} positions, "
                f"{counts['notable organizations']} notable organizations, {counts['bytes']:,} bytes "
                f"→ {target}")
