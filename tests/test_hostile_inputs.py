@@ -430,8 +430,8 @@ def test_cli_query_json_of_an_ask_is_sparql_json(store_path: Path) -> None:
 def test_cli_gazetteer_refresh_without_network_is_one_line(tmp_path: Path) -> None:
     out = tmp_path / "gazetteer.json.gz"
     line = one_line_error(invoke("gazetteer", "refresh", "--endpoint", "http://127.0.0.1:1/sparql", "-o", out), 1)
-    assert line == ("Error: cannot reach http://127.0.0.1:1/sparql: Connection refused; refresh needs the "
-                    "network (the gazetteer is unchanged)")
+    assert line.startswith("Error: cannot reach 127.0.0.1:1 (") and "Connection refused" in line
+    assert line.endswith(f"{out} left as it was")
     assert not out.exists()
 
 

@@ -83,8 +83,16 @@ def main() -> None:
               help="Largest article in MiB; a bigger one is refused with one line (long texts are "
               "extracted in bounded chunks, so this guards against files that are not articles).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--online", is_flag=True, envvar="NEWSGRAPH_ONLINE",
+              help="Look up in Wikidata the persons and organizations the offline gazetteer cannot link "
+              "(default: $NEWSGRAPH_ONLINE); answers are cached in the store folder.")
+@click.option("--refresh-older-than", "refresh_days", type=click.FloatRange(0), default=None, metavar="DAYS",
+              help="With --online: ask again for cached answers older than DAYS.")
+@click.option("--wikidata-api", default=None, envvar="NEWSGRAPH_WIKIDATA_API", metavar="URL",
+              help="Wikidata action API (default: $NEWSGRAPH_WIKIDATA_API or https://www.wikidata.org/w/api.php).")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
-           batch_size: int, max_article_mb: float, quiet: bool) -> None:
+           batch_size: int, max_article_mb: float, quiet: bool, online: bool, refresh_days: float | None,
+           wikidata_api: str | None) -> None:
     """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
     from tqdm import tqdm
 
@@ -104,8 +112,21 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
     def on_error(message: str) -> None:
         bar.write(f"newsgraph: {message}", file=sys.stderr)
 
+    reconciler = None
+    if online:
+        import sqlite3
+
+        from newsgraph.reconcile import Reconciler
+        from newsgraph.wikidata_api import Cache, WikidataClient
+
+        try:
+            client = WikidataClient(Cache.for_store(store.path), wikidata_api, refresh_older_than=refresh_days)
+            reconciler = Reconciler(client, on_notice=lambda line: bar.write(f"newsgraph: {line}", file=sys.stderr))
+        except (OSError, sqlite3.Error) as exc:
+            bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
     report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
-                            on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20))
+                            on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
+                            reconciler=reconciler)
     bar.close()
     click.echo(report.summary() + f" → {store.path}")
     if report.errors:

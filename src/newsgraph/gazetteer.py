@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import gzip
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -401,10 +402,14 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Gazetteer:
-        """The gazetteer at ``path`` (default: the one shipped in the package), loaded once per path.
+        """The gazetteer at ``path``, loaded once per path. By default the one ``newsgraph gazetteer
+        refresh`` wrote to the user data directory (:func:`user_gazetteer_path`) when there is one,
+        else the one shipped in the package (which refresh never overwrites).
 
         Cached because every article asks, and parsing plus indexing is the only costly step.
         """
+        if path is None and (user := user_gazetteer_path()).is_file():
+            path = user
         return _load_cached(str(path) if path is not None else None)
 
     def _add(self, kind: str, pos: int, names: Iterable[str], aliases: Iterable[str],
@@ -796,6 +801,13 @@ def _body(r: Mapping[str, Any]) -> Body:
     return Body(qid=r["qid"], name=r["name"], type=r.get("type", "party"), countries=_t(r.get("countries")),
                 aliases=_t(r.get("aliases")), acronyms=_t(r.get("acronyms")), until=r.get("until"),
                 pop=r.get("pop"), src=_t(r.get("src")), desc=r.get("desc"))
+
+
+def user_gazetteer_path() -> Path:
+    """Where ``newsgraph gazetteer refresh`` writes: ``$XDG_DATA_HOME/newsgraph/gazetteer.json.gz``
+    (``~/.local/share/...``), so the installed package stays as shipped and a reinstall keeps it."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "newsgraph" / "gazetteer.json.gz"
 
 
 def _read(path: str | None) -> bytes:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 import time
-import urllib.error
 from pathlib import Path
 
 import click
@@ -17,48 +18,95 @@ def _shipped() -> Path:
     return Path(str(resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE)))
 
 
+#: Seconds an interrupted refresh's kept answers stay good for resuming.
+STALE_STATE = 24 * 3600
+
+
 @click.group()
 def gazetteer() -> None:
     """The offline gazetteer of countries, places, organizations, positions and office holders."""
 
 
+def _readable(exc: Exception, endpoint: str) -> str:
+    """One line a user can act on: "cannot reach query.wikidata.org (Name or service not known)",
+    not "<urlopen error [Errno -2] ...>"."""
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(endpoint).netloc or endpoint
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"{host} answered HTTP {exc.code} {exc.reason}"
+    if isinstance(exc, urllib.error.URLError):
+        return f"cannot reach {host} ({exc.reason})"
+    if isinstance(exc, TimeoutError):
+        return f"{host} did not answer in time"
+    return str(exc)  # a file error or a refused answer: already one readable line
+
+
 @gazetteer.command()
 @click.option("--endpoint", default=None, help="SPARQL endpoint (default: the Wikidata Query Service).")
 @click.option("--file", "path", type=click.Path(path_type=Path), default=None,
-              help="Gazetteer file to refresh (default: the one shipped in the package).")
+              help="Gazetteer file to refresh in place (default: read the user's refreshed copy, else the shipped "
+              "one, and write the user's copy).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here instead.")
 def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> None:
     """Rebuild persons and positions from Wikidata (P39 position held, P580/P582 dates) and merge in
-    notable people and organizations (companies, media, agencies, universities, teams) by sitelinks."""
+    notable people and organizations (companies, media, agencies, universities, teams) by sitelinks.
+
+    By default the result goes to $XDG_DATA_HOME/newsgraph/gazetteer.json.gz, which linking then
+    prefers; the file shipped in the package is never overwritten."""
     from newsgraph import refresh as refresh_mod
+    from newsgraph.gazetteer import user_gazetteer_path
+
+    endpoint = endpoint or refresh_mod.WDQS
+    user = user_gazetteer_path()
+    source = path or (user if user.is_file() else _shipped())
+    target = output or path or user
+    target.parent.mkdir(parents=True, exist_ok=True)
 
     def warn(kind: str, exc: Exception) -> None:
-        click.echo(f"warning: notable {kind} not refreshed ({exc}); the file's entries are kept", err=True)
+        click.echo(f"warning: notable {kind} not refreshed ({_readable(exc, endpoint)}); the file's entries are kept",
+                   err=True)
 
-    url = endpoint or refresh_mod.WDQS
+    from tqdm import tqdm
+
+    state = refresh_mod.state_dir(endpoint, target)
+    if state.is_dir() and time.time() - state.stat().st_mtime > STALE_STATE:
+        shutil.rmtree(state, ignore_errors=True)  # answers of a refresh abandoned long ago: ask again
+    kept = len(list(state.glob("*.json"))) if state.is_dir() else 0
+    if kept:
+        click.echo(f"resuming: {kept} answers kept from an interrupted refresh in {state}", err=True)
+    bar = tqdm(total=0, unit="page", desc="office holders", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
     try:
-        counts = refresh_mod.refresh(path or _shipped(), endpoint=url, out=output, on_error=warn)
-    except urllib.error.HTTPError as exc:
-        raise click.ClickException(f"{url} answered HTTP {exc.code} {exc.reason}; the gazetteer is unchanged") from None
-    except urllib.error.URLError as exc:  # no network, DNS failure, refused: say what and that nothing changed
-        reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
-        raise click.ClickException(f"cannot reach {url}: {reason}; refresh needs the network "
-                                   f"(the gazetteer is unchanged)") from None
-    except TimeoutError:
-        raise click.ClickException(f"{url} did not answer in time; the gazetteer is unchanged") from None
+        counts = refresh_mod.refresh(source, endpoint=endpoint, out=target, on_error=warn, state=state,
+                                     progress=progress)
     except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        if isinstance(exc, ValueError):
+            raise click.ClickException(str(exc)) from exc
+        done = len(list(state.glob("*.json"))) if state.is_dir() else 0
+        resume = f"; {done} answers kept: run it again to resume" if done else ""
+        raise click.ClickException(f"{_readable(exc, endpoint)}; {target} left as it was{resume}") from exc
+    finally:
+        bar.close()
     click.echo(f"{counts['persons']} persons ({counts['notable persons']} notable), {counts['positions']} positions, "
                f"{counts['notable organizations']} notable organizations, {counts['bytes']:,} bytes "
-               f"→ {output or path or _shipped()}")
+               f"→ {target}")
 
 
 @gazetteer.command()
 def stats() -> None:
-    """Entries, bytes on disk and load time of the shipped gazetteer."""
-    from newsgraph.gazetteer import Gazetteer, decode
+    """Entries, bytes on disk and load time of the gazetteer linking uses (the user's refreshed copy,
+    else the shipped one)."""
+    from newsgraph.gazetteer import Gazetteer, decode, user_gazetteer_path
 
-    raw = _shipped().read_bytes()
+    user = user_gazetteer_path()
+    path = user if user.is_file() else _shipped()
+    click.echo(f"{path}")
+    raw = path.read_bytes()
     t0 = time.perf_counter()
     gaz = Gazetteer(decode(raw))
     gaz.persons_named("x")

@@ -27,6 +27,7 @@ from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.identity import IdentityIndex, rewrite
 from newsgraph.link import link
+from newsgraph.reconcile import Reconciler
 from newsgraph.sources import MAX_ARTICLE_BYTES, ReadError, Skipped, iter_articles
 from newsgraph.store import ArticleClash, GraphStore
 
@@ -77,13 +78,16 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
         on_file: Callable[[Path], None] | None = None,
         on_article: Callable[[ArticleFacts], None] | None = None,
         on_warning: Callable[[str], None] | None = None,
-        max_article_bytes: int = MAX_ARTICLE_BYTES) -> IngestReport:
+        max_article_bytes: int = MAX_ARTICLE_BYTES,
+        reconciler: Reconciler | None = None) -> IngestReport:
     """Ingest every article under ``paths`` into ``store``; problems are reported, not raised.
 
     ``on_error`` gets one line per problem (an input that could not be read or an article not
     stored), ``on_warning`` one line per dropped fact and per skipped file (``on_error`` when not
     given). An article is stored with :meth:`~newsgraph.store.GraphStore.replace_article`, which
-    refuses to replace a different article.
+    refuses to replace a different article. With a ``reconciler`` (``--online``), what the gazetteer
+    leaves unlinked is looked up in Wikidata (:mod:`newsgraph.reconcile`); without one, linking is
+    offline.
     """
     report = IngestReport()
     extractor = extractor or Extractor(model)
@@ -117,7 +121,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
             identities = IdentityIndex.from_store(store, base_uri)
         dropped: list[mapping.DroppedFact] = []
         try:
-            link(facts, gaz, identities)
+            (reconciler.link if reconciler is not None else link)(facts, gaz, identities)
             quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC), on_problem=dropped.append)
         except Exception as exc:  # a bug on one odd article must not stop a run over millions of files
             log.debug("could not process %s", where, exc_info=True)

@@ -5,7 +5,9 @@ The shipped gazetteer is built offline (``newsgraph.data.build_gazetteer``); thi
 date when a network is there. One SPARQL query asks for people holding (P39) a position of a
 country's government or legislature, or heading a state, government or agency, with the
 statement's start (P580) and end (P582); the answer becomes the same ``persons`` and ``positions``
-records the offline build writes. Then one query per kind of notable entity (famous people,
+records the offline build writes; it is asked a dozen countries at a time (each page well under
+the service's 60-second limit), and every page is kept until the file is written, so an
+interrupted refresh resumes where it stopped. Then one query per kind of notable entity (famous people,
 companies, media, government agencies, universities, non-profits, sports teams) asks for the items
 of that kind with at least a given number of Wikipedia sitelinks, with English label, aliases,
 description and country: they become ``persons`` (``famous``) and ``bodies`` records, the
@@ -16,7 +18,9 @@ only, so that it runs wherever newsgraph does.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -95,6 +99,54 @@ def fetch(endpoint: str = WDQS, query: str = QUERY, timeout: float = 300.0) -> d
                                                "User-Agent": USER_AGENT})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         return json.load(resp)
+
+
+#: Countries per office-holder query: one query for the whole world runs past the Query Service's
+#: 60-second limit; a dozen countries' office holders since 2000 answer in a few seconds.
+PAGE_COUNTRIES = 12
+
+
+def paged_query(country_qids: list[str]) -> str:
+    """:data:`QUERY` for the office holders of these countries only (a ``VALUES`` block on ``?country``)."""
+    values = "  VALUES ?country { " + " ".join(f"wd:{q}" for q in country_qids) + " }\n"
+    head, brace, rest = QUERY.partition("WHERE {\n")
+    return head + brace + values + rest
+
+
+def state_dir(endpoint: str, target: Path) -> Path:
+    """Where a refresh of ``target`` keeps the pages it has so far, so that a rerun after an
+    interruption asks only for the rest: a hidden folder beside the target, one per endpoint and
+    query text, removed once the file is written."""
+    key = hashlib.sha1("\n".join([endpoint, QUERY, NOTABLES_QUERY]).encode()).hexdigest()[:12]
+    return target.with_name(f".{target.name}.refresh-{key}")
+
+
+def _fetch_kept(path: Path | None, endpoint: str, query: str) -> dict[str, Any]:
+    """The answer saved at ``path`` by an earlier, interrupted run, else fetched (and saved)."""
+    if path is not None and path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    answer = fetch(endpoint, query)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(json.dumps(answer), encoding="utf-8")
+        tmp.replace(path)
+    return answer
+
+
+def fetch_holders(endpoint: str, countries: list[Mapping[str, Any]], *, state: Path | None = None,
+                  page: int = PAGE_COUNTRIES, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """The office holders of every country with a QID, one query per ``page`` countries, as one
+    SPARQL JSON answer. Pages already in ``state`` are not asked again; ``progress(done, total)``."""
+    qids = sorted({c["qid"] for c in countries if c.get("qid")}, key=lambda q: int(q[1:]))
+    pages = [qids[i:i + page] for i in range(0, len(qids), page)]
+    bindings: list[Any] = []
+    for n, chunk in enumerate(pages):
+        answer = _fetch_kept(state / f"holders-{n:03d}.json" if state else None, endpoint, paged_query(chunk))
+        bindings.extend(answer.get("results", {}).get("bindings", ()))
+        if progress is not None:
+            progress(n + 1, len(pages))
+    return {"results": {"bindings": bindings}}
 
 
 def _value(binding: Mapping[str, Any], name: str) -> str:
@@ -178,7 +230,8 @@ def _merge_persons(holders: list[dict[str, Any]], notables: list[dict[str, Any]]
 def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
             results: Mapping[str, Any] | None = None,
             notables: Mapping[str, Mapping[str, Any]] | None = None,
-            on_error: Callable[[str, Exception], None] | None = None) -> dict[str, int]:
+            on_error: Callable[[str, Exception], None] | None = None, state: Path | None = None,
+            page: int = PAGE_COUNTRIES, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Replace the persons and positions of the gazetteer file with the queries' answers, and merge
     in the notable entities; returns counts.
 
@@ -186,10 +239,16 @@ def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
     (``ValueError``) an answer with no office holder at all, so that an empty or failed response
     never wipes the shipped data; a notable kind whose query fails is reported to ``on_error`` and
     keeps what the file had.
+
+    The office holders are asked for :data:`PAGE_COUNTRIES` (``page``) countries at a time, each
+    query well under the Query Service's time limit. With ``state`` (a folder), every answer is kept
+    there as it arrives, so a run that is interrupted (network gone, Ctrl-C, a timeout) and started
+    again asks only for what it lacks; the folder is removed once the file is written.
     """
     doc = decode(gazetteer.read_bytes())
     countries = doc.get("countries", [])
-    answer = results if results is not None else fetch(endpoint)
+    answer = results if results is not None else fetch_holders(endpoint, countries, state=state, page=page,
+                                                                  progress=progress)
     persons, positions = records(answer, countries)
     if not persons:
         raise ValueError(f"{endpoint}: the answer holds no office holders; {gazetteer} left as it was")
@@ -203,7 +262,7 @@ def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
                 continue
         else:
             try:
-                got = fetch(endpoint, notables_query(kind))
+                got = _fetch_kept(state / f"notable-{kind}.json" if state else None, endpoint, notables_query(kind))
             except (OSError, ValueError) as exc:  # a timeout on one kind must not lose the others
                 if on_error is not None:
                     on_error(kind, exc)
@@ -230,4 +289,6 @@ def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
     tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(target)
+    if state is not None:
+        shutil.rmtree(state, ignore_errors=True)  # done: a next refresh starts afresh
     return {"persons": len(doc["persons"]), "positions": len(positions), **counts, "bytes": len(data)}
