@@ -38,6 +38,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from newsgraph.store import GraphStore, has_stored_default_graph
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import get_provider, streamed_response
+from newsgraph.web.conneg import accept, choose, not_acceptable_message, without_wildcard
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
@@ -107,10 +108,13 @@ class _Counter:
         pass
 
 
-def write_dump(store: GraphStore, name: str, out: IO[bytes] | Any) -> None:
-    """Write dump ``name`` (a key of :data:`DUMPS`) into the binary file object ``out``."""
+def write_dump(store: GraphStore, name: str, out: IO[bytes] | Any, *, gzip: bool | None = None) -> None:
+    """Write dump ``name`` (a key of :data:`DUMPS`) into the binary file object ``out``.
+
+    ``gzip=False`` writes a gzipped dump's RDF uncompressed (for a client that asked for the RDF).
+    """
     dump = DUMPS[name]
-    sink = _Gzip(out) if dump.gzip else out
+    sink = _Gzip(out) if (dump.gzip if gzip is None else gzip) else out
     prefixes = PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     store.dump(sink, dump.format, prefixes=prefixes)
     if isinstance(sink, _Gzip):
@@ -165,22 +169,27 @@ def dump(name: str) -> Response:
     if name not in DUMPS:
         abort(404, f"no dump called {name!r}; there are {', '.join([*DUMPS, 'void.ttl'])}")
     entry = DUMPS[name]
+    representation, content_type, filename = _representation(name, entry)
     provider = get_provider()
     store, version = provider.snapshot()
     modified = _http_date(provider.modified())
-    tag = f"{version}-{name}"
+    tag = f"{version}-{name}{representation}"
     headers = {
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": f'attachment; filename="{filename}"',
         "ETag": f'"{tag}"',
         "Last-Modified": _format_http_date(modified),
         "Cache-Control": "no-cache",  # revalidate: the store changes under us
     }
+    if entry.gzip:
+        headers["Vary"] = "Accept, Accept-Encoding"
+        if representation == "-rdf-gzip":
+            headers["Content-Encoding"] = "gzip"
     if _not_modified(tag, modified):
         return Response(status=304, headers=headers)
     sizes = _sizes()
-    size = sizes.get((version, name))
+    size = sizes.get((version, name + representation))
     if request.method == "HEAD":  # never write the dump for a HEAD
-        response = Response(status=200, content_type=entry.content_type, headers=headers)
+        response = Response(status=200, content_type=content_type, headers=headers)
         if size is not None:
             response.headers["Content-Length"] = str(size)
         else:
@@ -188,14 +197,38 @@ def dump(name: str) -> Response:
         return response
 
     def produce(open_output: Callable[[str], Any]) -> None:
-        counter = _Counter(open_output(entry.content_type))
-        write_dump(store, name, counter)
-        sizes[(version, name)] = counter.size  # measured: HEAD and void.ttl can say it from now on
+        counter = _Counter(open_output(content_type))
+        write_dump(store, name, counter, gzip=entry.gzip and representation != "-rdf")
+        sizes[(version, name + representation)] = counter.size  # measured: HEAD and void.ttl say it from now on
 
     response = streamed_response(produce, headers=headers)
     if size is not None and "Content-Length" not in response.headers:
         response.headers["Content-Length"] = str(size)
     return response
+
+
+def _representation(name: str, entry: Dump) -> tuple[str, str, str]:
+    """(ETag suffix, Content-Type, file name) of the answer this request gets; 406 if none fits.
+
+    A ``.gz`` dump is a gzip file (``application/gzip``) for browsers, curl and download tools,
+    whose ``*/*`` takes it as it is. An RDF client that names the RDF type and not gzip (rdflib's
+    ``Graph().parse(url)`` sends the media types of its parsers, ``format="trig"`` sends
+    ``application/trig``) gets the RDF with that type: gzip-encoded (``Content-Encoding: gzip``,
+    the same bytes) when it sends ``Accept-Encoding: gzip``, else plain, since neither urllib nor
+    rdflib undo a Content-Encoding and a gzip body would not parse.
+    """
+    media = entry.media_type.split(";", 1)[0].strip()
+    offers = [GZIP, "application/x-gzip", media] if entry.gzip else [media]
+    if choose(offers) is None:
+        abort(Response(not_acceptable_message([entry.content_type]), status=406, mimetype="text/plain"))
+    if not entry.gzip:
+        return "", entry.content_type, name
+    if without_wildcard(accept()).best_match(offers) != media:
+        return "", GZIP, name
+    content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+    if "gzip" in request.accept_encodings:
+        return "-rdf-gzip", content_type, name
+    return "-rdf", content_type, name.removesuffix(".gz")
 
 
 def _format_http_date(value: datetime) -> str:

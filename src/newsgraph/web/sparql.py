@@ -52,6 +52,7 @@ from werkzeug.datastructures import MIMEAccept
 from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web.conneg import accept, without_wildcard
 from newsgraph.web.guards import courtesy_refusal, nesting_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
 
@@ -127,10 +128,6 @@ def _canonical_format(values: Iterable[str]) -> str | None:
     if given:
         raise ProtocolError(400, f"unknown format {given[0]!r}; use one of: {', '.join(KNOWN_FORMATS)}")
     return None
-
-
-def without_wildcard(accept: MIMEAccept) -> MIMEAccept:
-    return MIMEAccept([(value, quality) for value, quality in accept if value != "*/*"])
 
 
 @dataclass(frozen=True)
@@ -267,7 +264,7 @@ def endpoint() -> Response:
         if op.update is not None:
             g.sparql_update = True  # no CORS headers on this response
             return _update(op)
-        negotiation = Negotiation(_canonical_format(op.formats), request.accept_mimetypes)
+        negotiation = Negotiation(_canonical_format(op.formats), accept())
         if op.query is None:
             return _no_query(negotiation)
         _check_text(op.query, update=False)
@@ -467,7 +464,7 @@ def _no_query(negotiation: Negotiation) -> Response:
     if request.method == "GET":
         if negotiation.wants_html():
             return redirect(url_for("pages.query_page"), code=303)
-        explicit = without_wildcard(request.accept_mimetypes)
+        explicit = without_wildcard(accept())
         best = explicit.best_match([m for m, _ in GRAPH_OFFERS])
         if negotiation.format_name is not None or best is not None:
             fmt = GRAPH_FORMATS[negotiation.graph_format()]
