@@ -388,6 +388,60 @@ def security_headers(response: Response) -> None:
         response.headers.setdefault("Content-Security-Policy", CSP)
 
 
+#: What an error page says to a person, by status: a heading and what to do next.
+ERROR_ADVICE: dict[int, tuple[str, str]] = {
+    400: ("This request could not be understood", "Something in the address or the form is not right."),
+    403: ("Not allowed here", "This server does not do that for anyone; the message says why."),
+    404: ("Nothing here", "There is no page at this address. It may have been mistyped, or the article "
+                          "that mentioned it was removed. Search for what you were looking for instead."),
+    405: ("This page does not take that kind of request", "Open the page with a normal link instead."),
+    406: ("Not available in that format", "Open the page in a browser, or ask for one of the formats listed."),
+    413: ("That was too much to send", "Requests to this server are limited in size; send a shorter query."),
+    415: ("That kind of content is not accepted", "Send the query as a form or as application/sparql-query."),
+    500: ("Something went wrong on the server", "It has been logged. Try again, or try a simpler request."),
+    503: ("The server is busy", "Too many requests are being answered right now. Try again in a few seconds."),
+}
+
+
+def wants_html_error() -> bool:
+    """Whether the client is a browser: one that names ``text/html`` and prefers it to plain text.
+
+    ``*/*`` alone (curl, most HTTP libraries) or a SPARQL/RDF type (SPARQL clients, YASGUI's
+    requests) keeps the one-line ``text/plain`` message that those clients show as it is.
+    """
+    from newsgraph.web.conneg import accept, without_wildcard
+
+    return without_wildcard(accept()).best_match(["text/html", "text/plain"]) == "text/html"
+
+
+def friendly_error(response: Response) -> Response:
+    """A plain-text error as an HTML page with a way back, for a browser; anything else unchanged.
+
+    The message is the same text the API clients get (escaped by the template), and the headers
+    that matter to the client (``Allow``, ``Retry-After``, ``Vary``) are kept.
+    """
+    if (response.status_code < 400 or response.mimetype != "text/plain" or response.is_streamed
+            or response.direct_passthrough or not wants_html_error()):
+        return response
+    from flask import render_template, url_for
+    from werkzeug.routing import BuildError
+
+    status = response.status_code
+    heading, advice = ERROR_ADVICE.get(status, ("Something went wrong", "Try again, or go back."))
+    try:
+        search_url: str | None = url_for("browse.search")
+    except BuildError:  # no search on this app
+        search_url = None
+    html = render_template("error.html", status=status, heading=heading, advice=advice,
+                           message=response.get_data(as_text=True).strip(), search_url=search_url)
+    page = Response(html, status=status, mimetype="text/html")
+    for key in ("Allow", "Retry-After", "Vary", "WWW-Authenticate", "Link"):
+        if key in response.headers:
+            page.headers[key] = response.headers[key]
+    page.vary.add("Accept")
+    return page
+
+
 def plain_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """An error as one line of text/plain: what SPARQL clients show their users as-is."""
     response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
@@ -621,6 +675,7 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
 
     @app.after_request
     def add_headers(response: Response) -> Response:
+        response = friendly_error(response)
         security_headers(response)
         if request.path.startswith(CORS_PATHS) and not g.get("sparql_update"):
             _cors(app.config["CORS"], response)
