@@ -133,6 +133,65 @@ def union_query(store: ox.Store, sparql: str, options: dict[str, object],
     return store.query(sparql, **options)  # type: ignore[arg-type]
 
 
+#: The file, inside the store's folder, that records what the store was made with (JSON). RocksDB
+#: ignores files it did not write; the server reads this one when it starts.
+STORE_INFO = "newsgraph-store.json"
+_ARTICLE_GRAPH = re.compile(r"^(.+/)graph/article/[^/]+$")
+
+
+def read_store_info(path: str | os.PathLike[str]) -> dict[str, object]:
+    """The recorded facts about the store at ``path`` (``{}`` when none were recorded or unreadable)."""
+    import json
+
+    try:
+        data = json.loads((Path(path) / STORE_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remember_base_uri(path: str | os.PathLike[str], base_uri: str) -> None:
+    """Record at ``path`` the base the store's IRIs are minted under (``ingest`` calls this).
+
+    Why: every minted IRI starts with the base, and the server must answer ``/id/...`` for exactly
+    that base, wherever it listens; guessing it from the command line made a server started with
+    another ``--base-uri`` (or port) 404 on every page. Written atomically (a temporary file renamed).
+    """
+    import json
+
+    folder = Path(path)
+    info = read_store_info(folder) | {"base_uri": base_uri}
+    tmp = folder / (STORE_INFO + ".part")
+    tmp.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(folder / STORE_INFO)
+
+
+def detect_base_uri(store: ox.Store) -> str | None:
+    """The base of a store's minted IRIs, read off its article graphs (``{base}graph/article/ID``).
+
+    The fallback for stores ingested before the base was recorded; ``None`` for a store with no
+    article graph (RDF ``load``ed as it is). The most common base wins, should there be several.
+    """
+    counts: dict[str, int] = {}
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and (match := _ARTICLE_GRAPH.match(graph.value)):
+            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    return max(counts, key=lambda base: counts[base]) if counts else None
+
+
+def stored_base_uri(path: str | os.PathLike[str], store: ox.Store | None = None) -> str | None:
+    """The base the store at ``path`` was minted under: as recorded, else as its article graphs show."""
+    recorded = read_store_info(path).get("base_uri")
+    if isinstance(recorded, str) and recorded:
+        return recorded
+    if store is None:
+        try:
+            store = ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            return None
+    return detect_base_uri(store)
+
+
 class StoreError(Exception):
     """A user-facing problem with the store (locked, missing, bad input)."""
 
@@ -174,6 +233,7 @@ class GraphStore:
         # through this class. Writes through ``raw`` must call :meth:`changed`.
         self._merged: ox.Store | None = None
         self._merged_built = False
+        self._recorded_base: object = None  # the base recorded in STORE_INFO, once read
 
     def changed(self) -> None:
         """Forget the merged union: the data changed (called by every write method)."""
@@ -201,6 +261,7 @@ class GraphStore:
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         count = body.count("\n") + 1 if body else 0
         self.changed()
+        self._note_base(graph)
         self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
         return count
 
@@ -230,6 +291,32 @@ class GraphStore:
 
     def flush(self) -> None:
         self._store.flush()
+
+    def _note_base(self, graph: ox.NamedNode) -> None:
+        """Record the base of an article graph being written (``{base}graph/article/ID``), if new.
+
+        So every store written through :meth:`replace_graph` (as ``ingest`` does) remembers its
+        base without the caller doing anything; the file is written only when the base changes.
+        """
+        match = _ARTICLE_GRAPH.match(graph.value)
+        if self.path is None or match is None:
+            return
+        if self._recorded_base is None:
+            self._recorded_base = read_store_info(self.path).get("base_uri")
+        if match.group(1) != self._recorded_base:
+            self.remember_base_uri(match.group(1))
+
+    def remember_base_uri(self, base_uri: str) -> None:
+        """Record the base this store's IRIs are minted under (see :func:`remember_base_uri`)."""
+        if self.path is not None:
+            remember_base_uri(self.path, base_uri)
+            self._recorded_base = base_uri
+
+    def base_uri(self) -> str | None:
+        """The base this store's IRIs were minted under (see :func:`stored_base_uri`)."""
+        if self.path is None:
+            return detect_base_uri(self._store)
+        return stored_base_uri(self.path, self._store)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -50,8 +50,14 @@ log = logging.getLogger(__name__)
 
 #: Config defaults; callers override any of them through ``create_app(..., config)``.
 DEFAULTS: dict[str, Any] = {
-    # Base of the IRIs the data was minted under: ``{BASE_URI}id/...`` is served at ``/id/...``.
-    "BASE_URI": "http://localhost:8080/",
+    # Base of the IRIs the data was minted under: ``{BASE_URI}id/...`` is served at ``/id/...``,
+    # whatever host and port the server listens on. ``None``: the base the store recorded at ingest
+    # (or, for an older store, the one its article graphs show; else ``FALLBACK_BASE_URI``).
+    "BASE_URI": None,
+    # Where users reach this server from outside (``https://news.example.org/``), for the absolute
+    # URLs the server writes (the endpoint in void.ttl and the service description, the query
+    # page); ``None``: the address of each request. Page links are relative, so they work anyway.
+    "PUBLIC_URL": None,
     # Seconds a SPARQL query or update may spend in the engine; then its worker process is killed
     # and the client gets a 503. ``None`` or 0: no limit.
     "QUERY_TIMEOUT": 30.0,
@@ -108,6 +114,9 @@ DEFAULTS: dict[str, Any] = {
     # Flask's request body limit: a query is small; a huge body is a mistake or an attack (413).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
+
+#: The base assumed when neither the config nor the store says one (the ingest default).
+FALLBACK_BASE_URI = "http://localhost:8080/"
 
 #: Path prefixes that get CORS headers: the machine-readable, read-only parts of the site.
 CORS_PATHS = ("/sparql", "/dumps", "/id/", "/graph/", "/ns", "/.well-known/void")
@@ -442,6 +451,22 @@ def friendly_error(response: Response) -> Response:
     return page
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of ``endpoint``: under ``PUBLIC_URL`` when set, else this request's address.
+
+    Why: behind a proxy or a port mapping the request's own host is not where users are; the
+    URLs this server hands out for use elsewhere (void.ttl's SPARQL endpoint, the service
+    description) must name the public address.
+    """
+    from flask import url_for
+
+    public = current_app.config.get("PUBLIC_URL")
+    if not public:
+        return url_for(endpoint, _external=True, **values)
+    path = url_for(endpoint, **values)[len(request.script_root):] if request else url_for(endpoint, **values)
+    return public + path.lstrip("/")
+
+
 def plain_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """An error as one line of text/plain: what SPARQL clients show their users as-is."""
     response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
@@ -619,8 +644,13 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     if config:
         app.config.from_mapping(config)
 
-    app.extensions["newsgraph.store"] = StoreProvider(
+    provider = app.extensions["newsgraph.store"] = StoreProvider(
         store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
+    if not app.config.get("BASE_URI"):
+        app.config["BASE_URI"] = provider.current().base_uri() or FALLBACK_BASE_URI
+    if app.config.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/") + "/"
+    app.jinja_env.globals["external_url"] = external_url
     if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
         raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
     sandbox = bool(app.config["QUERY_SANDBOX"])

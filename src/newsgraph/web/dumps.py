@@ -37,7 +37,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 
 from newsgraph.store import GraphStore, has_stored_default_graph
 from newsgraph.vocab import PREFIXES
-from newsgraph.web import get_provider, streamed_response
+from newsgraph.web import external_url, get_provider, streamed_response
 from newsgraph.web.conneg import accept, choose, not_acceptable_message, without_wildcard
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
@@ -335,8 +335,8 @@ def _known_sizes(store: GraphStore, version: str) -> dict[str, int]:
 def dataset_description(endpoint_url: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     """The VoID/DCAT description of the served dataset, for the current request's URLs."""
     store, version = get_provider().snapshot()
-    urls = Urls(dumps=url_for("dumps.dump", name="x", _external=True)[:-1], sparql=endpoint_url,
-                void=url_for("dumps.dump", name="void.ttl", _external=True))
+    urls = Urls(dumps=external_url("dumps.dump", name="x")[:-1], sparql=endpoint_url,
+                void=external_url("dumps.dump", name="void.ttl"))
     config = current_app.config
     triples = void_triples(urls, snapshot_stats(), _known_sizes(store, version),
                            modified=_http_date(get_provider().modified()), title=config["TITLE"],
@@ -424,7 +424,7 @@ def void_triples(urls: Urls, stats: Stats, sizes: dict[str, int], *, modified: d
 
 def void() -> Response:
     """``/dumps/void.ttl``: the VoID + DCAT description (Turtle)."""
-    _, triples = dataset_description(url_for("sparql.endpoint", _external=True))
+    _, triples = dataset_description(external_url("sparql.endpoint"))
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     provider = get_provider()
     modified = _http_date(provider.modified())

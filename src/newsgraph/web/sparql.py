@@ -51,7 +51,7 @@ from werkzeug.datastructures import MIMEAccept
 
 from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
-from newsgraph.web import get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web import external_url, get_pool, get_provider, get_update_pool, plain_error
 from newsgraph.web.conneg import accept, without_wildcard
 from newsgraph.web.guards import courtesy_refusal, nesting_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
@@ -468,7 +468,7 @@ def _no_query(negotiation: Negotiation) -> Response:
         best = explicit.best_match([m for m, _ in GRAPH_OFFERS])
         if negotiation.format_name is not None or best is not None:
             fmt = GRAPH_FORMATS[negotiation.graph_format()]
-            body = ox.serialize(service_description(request.base_url), format=fmt,
+            body = ox.serialize(service_description(external_url("sparql.endpoint")), format=fmt,
                                 prefixes=_SD_PREFIXES if fmt == G.TURTLE else None)
             return Response(body, content_type=content_type(fmt), headers={"Vary": "Accept"})
     return plain_error(400, "missing query: send ?query=... (GET), query=... (POST form) or the "
