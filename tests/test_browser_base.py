@@ -71,3 +71,52 @@ def test_yasgui_result_links_resolve_on_this_server(browser, news_app: Flask) ->
         for href in hrefs:
             with urllib.request.urlopen(href, timeout=30) as response:
                 assert response.status == 200
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    folder = Path(os.environ.get("NEWSGRAPH_SCREENSHOTS") or Path(__file__).parent / "artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_search_fidan_from_the_header_and_open_his_page(browser, news_app: Flask,  # type: ignore[no-untyped-def]
+                                                        screenshots: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with running(news_app) as server:
+        browser.get(server.url)
+        box = browser.find_element(By.CSS_SELECTOR, "header form.search input[name=q]")
+        box.send_keys("fidan")
+        box.submit()
+        WebDriverWait(browser, 20).until(lambda d: "/search" in d.current_url)
+        assert "Hakan Fidan" in browser.find_element(By.TAG_NAME, "main").text
+        browser.save_screenshot(str(screenshots / "search-fidan.png"))
+        browser.find_element(By.LINK_TEXT, "Hakan Fidan").click()
+        WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/id/person/hakan-fidan"))
+        assert browser.current_url.startswith(server.url)
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Hakan Fidan"
+        hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "main a[href]")}
+        here = sorted(h for h in hrefs if h.startswith(server.url))
+        assert len(here) >= 4
+        for href in here:  # every link on his page that leads to this server answers
+            with urllib.request.urlopen(href.split("#")[0], timeout=30) as response:
+                assert response.status == 200, href
+
+
+def test_a_404_in_the_browser_is_a_page_with_a_way_back(browser, news_app: Flask,  # type: ignore[no-untyped-def]
+                                                        screenshots: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    with running(news_app) as server:
+        browser.get(server.url + "id/person/nobody-of-that-name")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Nothing here"
+        browser.save_screenshot(str(screenshots / "error-404.png"))
+        box = browser.find_element(By.ID, "error-search")
+        box.send_keys("turkiye")
+        box.submit()
+        assert "Türkiye" in browser.find_element(By.TAG_NAME, "main").text
+        logs = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
+                and "nobody-of-that-name" not in entry["message"]]  # the 404 itself is logged
+        assert logs == []  # no CSP violation, no script error

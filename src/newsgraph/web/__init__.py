@@ -670,8 +670,9 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     app.extensions["newsgraph.dump_gate"] = dump_gate
     cache = PageCache(int(app.config["PAGE_CACHE_ENTRIES"] or 0))
 
-    from newsgraph.web import dumps, entities, pages, sparql
+    from newsgraph.web import browse, dumps, entities, pages, sparql
 
+    app.register_blueprint(browse.bp)  # before entities: /id/person/ is a list, /id/person/x a page
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
