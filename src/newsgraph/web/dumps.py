@@ -278,6 +278,8 @@ class Stats:
     classes: dict[str, int]
     has_default_graph: bool
     example: str | None
+    # Distinct triples of the default graph queries see: the union's, each triple once (RDF merge).
+    default_graph_triples: int = 0
 
 
 def compute_stats(store: GraphStore) -> Stats:
@@ -289,8 +291,15 @@ def compute_stats(store: GraphStore) -> Stats:
     example = next(iter(store.raw.query(  # type: ignore[arg-type]
         f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a <{PREFIXES['foaf']}Person> }} }} LIMIT 1")), None)
     has_default = has_stored_default_graph(store.raw)
+    if has_default:  # the stored default graph (a set already)
+        default_triples = sum(1 for _ in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:  # the union of the article graphs, each triple once
+        [row] = store.raw.query(  # type: ignore[misc]
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        default_triples = int(row["n"].value)
     return Stats(statements=len(store), graphs=sum(1 for _ in store.named_graphs()), classes=classes,
-                 has_default_graph=has_default, example=example["s"].value if example else None)
+                 has_default_graph=has_default, example=example["s"].value if example else None,
+                 default_graph_triples=default_triples)
 
 
 def snapshot_stats() -> Stats:

@@ -516,10 +516,12 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
     default_graph = ox.BlankNode("defaultGraph")
     triples.append(ox.Triple(dataset, sd("defaultGraph"), default_graph))
     triples.append(ox.Triple(default_graph, rdf_type, sd("Graph")))
-    void_triples = next((t.object for t in description
-                         if t.subject == dataset and t.predicate.value.endswith("void#triples")), None)
-    if void_triples is not None:
-        triples.append(ox.Triple(default_graph, ox.NamedNode("http://rdfs.org/ns/void#triples"), void_triples))
+    # The default graph's size is its distinct triples (what COUNT(*) on it answers), not the
+    # dataset's quads: a triple several articles state is one triple of the union.
+    from newsgraph.web.dumps import snapshot_stats
+
+    count = ox.Literal(str(snapshot_stats().default_graph_triples), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
+    triples.append(ox.Triple(default_graph, ox.NamedNode("http://rdfs.org/ns/void#triples"), count))
     return triples + description
 
 
