@@ -25,6 +25,9 @@ PERSON = ox.NamedNode("http://xmlns.com/foaf/0.1/Person")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 PEOPLE = 130
+NG = "https://w3id.org/newsgraph/ns#"
+ORG = "http://www.w3.org/ns/org#"
+IN_ALAND = sum(1 for i in range(PEOPLE) if i % 10)  # 117
 
 
 def test_fold_ignores_case_accents_and_punctuation() -> None:
@@ -88,6 +91,21 @@ def _many_people(path: Path) -> Path:
                       ox.Quad(person, LABEL, ox.Literal(f"Person {i:03d}"), graph)]
             if i == 42:
                 quads.append(ox.Quad(person, ALT, ox.Literal("Zoë Quarante-Deux"), graph))
+            # a post in a ministry of Åland (everyone but each tenth, who serves Ruritania), current
+            # for the even, former for the odd
+            country = "ruritania" if i % 10 == 0 else "aland"
+            org = ox.NamedNode(f"{BASE}id/org/{country}-ministry")
+            claim = ox.NamedNode(f"{BASE}id/claim/many-{article}/post-{i}")
+            status = ox.NamedNode(NG + ("Current" if i % 2 == 0 else "Former"))
+            quads += [ox.Quad(claim, RDF_TYPE, ox.NamedNode(NG + "PostHolding"), graph),
+                      ox.Quad(claim, ox.NamedNode(ORG + "member"), person, graph),
+                      ox.Quad(claim, ox.NamedNode(ORG + "organization"), org, graph),
+                      ox.Quad(claim, ox.NamedNode(NG + "status"), status, graph),
+                      ox.Quad(org, ox.NamedNode(NG + "country"), ox.NamedNode(f"{BASE}id/country/{country}"), graph)]
+        for country, label in (("aland", "Åland"), ("ruritania", "Ruritania")):
+            iri = ox.NamedNode(f"{BASE}id/country/{country}")
+            quads += [ox.Quad(iri, RDF_TYPE, ox.NamedNode(NG + "Country"), graph),
+                      ox.Quad(iri, LABEL, ox.Literal(label), graph)]
         store.replace_graph(graph, quads)
     store.flush()
     del store
@@ -139,3 +157,43 @@ def test_person_list_exports_every_row_as_csv_and_json(many: Flask) -> None:
 def test_search_by_an_alternative_name_with_accents(many: Flask) -> None:
     data = json.loads(many.test_client().get("/search?q=zoe%20quarante&format=json").data)
     assert [r["iri"] for r in data["results"]] == [f"{BASE}id/person/person-042"]
+
+
+def _follow_pages(client: FlaskClient, url: str) -> tuple[int, set[str]]:
+    seen: set[str] = set()
+    pages = 0
+    next_url: str | None = url
+    while next_url:
+        response = client.get(next_url, headers=HTML)
+        assert response.status_code == 200, next_url
+        html = response.get_data(as_text=True)
+        seen |= set(re.findall(r'<td><a href="(/id/person/person-\d+)"', html))
+        pages += 1
+        match = re.search(r'<a href="([^"]+)" rel="next">', html)
+        next_url = match.group(1).replace("&amp;", "&") if match else None
+    return pages, seen
+
+
+def test_people_faceted_by_country_page_through_more_than_a_hundred(many: Flask) -> None:
+    client = many.test_client()
+    html = client.get("/id/person/", headers=HTML).get_data(as_text=True)
+    facet = re.search(r'<a href="(/id/person/\?country=aland)">Åland \((\d+)\)</a>', html)
+    assert facet and int(facet.group(2)) == IN_ALAND > 100
+    assert "Ruritania (13)" in html
+    pages, seen = _follow_pages(client, facet.group(1))
+    assert pages == 3 and len(seen) == IN_ALAND
+    assert all(int(link.rsplit("-", 1)[1]) % 10 for link in seen)  # nobody from Ruritania
+    first = client.get(facet.group(1), headers=HTML).get_data(as_text=True)
+    assert "People in Åland" in first and f"{IN_ALAND} results" in first
+    text = client.get("/id/person/?country=aland&format=csv").get_data(as_text=True)
+    exported = list(csv.DictReader(io.StringIO(text)))
+    assert len(exported) == IN_ALAND and all(r["countries"].endswith("/id/country/aland") for r in exported)
+
+
+def test_people_faceted_by_current_or_former_posts(many: Flask) -> None:
+    client = many.test_client()
+    current = json.loads(client.get("/id/person/?status=current&format=json").data)
+    assert current["count"] == PEOPLE // 2
+    both = json.loads(client.get("/id/person/?status=former&country=ruritania&format=json").data)
+    assert both["count"] == 0  # Ruritania's are every tenth: all even, all current
+    assert client.get("/id/person/?status=sometimes").status_code == 400

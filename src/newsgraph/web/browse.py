@@ -67,14 +67,22 @@ class Entry:
     names: list[str] = field(default_factory=list)
     folded: list[str] = field(default_factory=list)
     articles: int = 0
+    # For people: the countries of the organizations they hold posts in (IRIs), and whether any
+    # post is reported as current / former.
+    countries: list[str] = field(default_factory=list)
+    statuses: set[str] = field(default_factory=set)
 
     @property
     def href(self) -> str:
         return local_href(self.iri)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"iri": self.iri, "type": KINDS[self.kind][1], "label": self.label, "names": self.names,
-                "articles": self.articles, "page": self.href}
+        out = {"iri": self.iri, "type": KINDS[self.kind][1], "label": self.label, "names": self.names,
+               "articles": self.articles, "page": self.href}
+        if self.kind == "person":
+            out["countries"] = self.countries
+            out["posts"] = sorted(self.statuses)
+        return out
 
 
 _lock = threading.Lock()
@@ -119,6 +127,19 @@ def entries() -> list[Entry]:
     for row in counts:  # type: ignore[union-attr]
         if row["s"].value in found:
             found[row["s"].value].articles = int(row["n"].value)
+    holdings = store.raw.query(sparql_prologue() + """SELECT DISTINCT ?p ?c ?status WHERE {
+        ?m a ng:PostHolding ; org:member ?p .
+        OPTIONAL { ?m ng:status ?status }
+        OPTIONAL { ?m org:organization ?o . ?o ng:country ?c }
+    }""", use_default_graph_as_union=True)
+    for row in holdings:  # type: ignore[union-attr]
+        entry = found.get(row["p"].value)
+        if entry is None:
+            continue
+        if row["c"] is not None and row["c"].value not in entry.countries:
+            entry.countries.append(row["c"].value)
+        if row["status"] is not None:
+            entry.statuses.add(row["status"].value.rsplit("#", 1)[-1].lower())
     result = sorted(found.values(), key=lambda e: (fold(e.label), e.iri))
     with _lock:
         cache.clear()
@@ -184,9 +205,10 @@ def _answer(rows: list[Entry], *, title: str, template_args: dict[str, Any], nam
     if media == "text/csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["label", "type", "articles", "iri", "names"])
+        writer.writerow(["label", "type", "articles", "iri", "names", "countries", "posts"])
         for e in rows:
-            writer.writerow([e.label, KINDS[e.kind][1], e.articles, e.iri, " | ".join(e.names)])
+            writer.writerow([e.label, KINDS[e.kind][1], e.articles, e.iri, " | ".join(e.names),
+                             " | ".join(e.countries), " | ".join(sorted(e.statuses))])
         return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
                         headers={"Vary": "Accept", "Content-Disposition": f'inline; filename="{name}.csv"'})
     page = _page()
@@ -246,8 +268,39 @@ def kinds_page() -> Response:
 
 @bp.route("/id/<any(person, org, post, country):kind>/")
 def kind_list(kind: str) -> Response:
-    """``/id/person/`` and its kin: every one, by name, with the number of articles that state it."""
-    rows = [e for e in entries() if e.kind == kind]
+    """``/id/person/`` and its kin: every one, by name, with the number of articles that state it.
+
+    People facet by country (``?country=turkiye``: the country of an organization they hold a post
+    in) and by status (``?status=current`` / ``former``: some post reported so).
+    """
+    everyone = [e for e in entries() if e.kind == kind]
+    rows = everyone
+    country_facets: list[dict[str, Any]] = []
+    status_facets: list[dict[str, Any]] = []
+    country = request.args.get("country") or None
+    status = request.args.get("status") or None
+    if kind == "person":
+        base = current_app.config["BASE_URI"] + "id/country/"
+        if country is not None:
+            rows = [e for e in rows if base + country in e.countries]
+        if status is not None:
+            if status not in ("current", "former"):
+                abort(400, f"unknown status {status!r}; use current or former")
+            rows = [e for e in rows if status in e.statuses]
+        country_label = {e.iri: e.label for e in entries() if e.kind == "country"}
+        tally: dict[str, int] = {}
+        for e in everyone if status is None else [e for e in everyone if status in e.statuses]:
+            for c in e.countries:
+                tally[c] = tally.get(c, 0) + 1
+        country_facets = [{"key": c[len(base):], "label": country_label.get(c, c.rsplit("/", 1)[-1]), "count": n}
+                          for c, n in sorted(tally.items(), key=lambda cn: (-cn[1], cn[0])) if c.startswith(base)]
+        status_facets = [{"key": s, "count": sum(1 for e in everyone if s in e.statuses)}
+                         for s in ("current", "former")]
     heading = KINDS[kind][0]
-    return _answer(rows, title=heading, name=kind, template_args={"kind": kind, "query": "", "searching": False,
-                                                                  "facets": None})
+    if country is not None:
+        heading += " in " + next((f["label"] for f in country_facets if f["key"] == country), country)
+    if status is not None:
+        heading += f" ({status} posts)"
+    return _answer(rows, title=heading, name=kind, template_args={
+        "kind": kind, "query": "", "searching": False, "facets": None, "country": country, "status": status,
+        "country_facets": country_facets, "status_facets": status_facets})
