@@ -120,3 +120,36 @@ def test_a_404_in_the_browser_is_a_page_with_a_way_back(browser, news_app: Flask
         logs = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
                 and "nobody-of-that-name" not in entry["message"]]  # the 404 itself is logged
         assert logs == []  # no CSP violation, no script error
+
+
+def test_people_by_country_page_through_more_than_a_hundred_in_the_browser(  # type: ignore[no-untyped-def]
+        browser, tmp_path: Path, screenshots: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from test_web_browse import IN_ALAND, _many_people
+
+    app = create_app(_many_people(tmp_path / "many"), {"TESTING": True})
+    try:
+        with running(app) as server:
+            browser.get(server.url + "id/")
+            browser.find_element(By.LINK_TEXT, "People").click()
+            browser.find_element(By.PARTIAL_LINK_TEXT, "Åland (").click()
+            assert browser.find_element(By.TAG_NAME, "h1").text == "People in Åland"
+            browser.save_screenshot(str(screenshots / "people-by-country.png"))
+            seen: set[str] = set()
+            pages = 0
+            while True:
+                pages += 1
+                cells = browser.find_elements(By.CSS_SELECTOR, "tbody td:first-child a")
+                seen |= {a.get_attribute("href") for a in cells}
+                following = browser.find_elements(By.CSS_SELECTOR, "a[rel=next]")
+                if not following:
+                    break
+                following[0].click()
+            assert pages == 3 and len(seen) == IN_ALAND > 100
+            assert all(h.startswith(server.url + "id/person/") for h in seen)
+            for href in sorted(seen)[:5]:
+                with urllib.request.urlopen(href, timeout=30) as response:
+                    assert response.status == 200
+    finally:
+        shutdown(app)
