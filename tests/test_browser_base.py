@@ -91,7 +91,7 @@ def test_search_fidan_from_the_header_and_open_his_page(browser, news_app: Flask
         box.send_keys("fidan")
         box.submit()
         WebDriverWait(browser, 20).until(lambda d: "/search" in d.current_url)
-        assert "Hakan Fidan" in browser.find_element(By.TAG_NAME, "main").text
+        WebDriverWait(browser, 20).until(lambda d: "Hakan Fidan" in d.find_element(By.TAG_NAME, "main").text)
         browser.save_screenshot(str(screenshots / "search-fidan.png"))
         browser.find_element(By.LINK_TEXT, "Hakan Fidan").click()
         WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/id/person/hakan-fidan"))
@@ -108,6 +108,7 @@ def test_search_fidan_from_the_header_and_open_his_page(browser, news_app: Flask
 def test_a_404_in_the_browser_is_a_page_with_a_way_back(browser, news_app: Flask,  # type: ignore[no-untyped-def]
                                                         screenshots: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     with running(news_app) as server:
         browser.get(server.url + "id/person/nobody-of-that-name")
@@ -116,7 +117,8 @@ def test_a_404_in_the_browser_is_a_page_with_a_way_back(browser, news_app: Flask
         box = browser.find_element(By.ID, "error-search")
         box.send_keys("turkiye")
         box.submit()
-        assert "Türkiye" in browser.find_element(By.TAG_NAME, "main").text
+        WebDriverWait(browser, 20).until(lambda d: "/search" in d.current_url)
+        WebDriverWait(browser, 20).until(lambda d: "Türkiye" in d.find_element(By.TAG_NAME, "main").text)
         logs = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
                 and "nobody-of-that-name" not in entry["message"]]  # the 404 itself is logged
         assert logs == []  # no CSP violation, no script error
@@ -125,6 +127,8 @@ def test_a_404_in_the_browser_is_a_page_with_a_way_back(browser, news_app: Flask
 def test_people_by_country_page_through_more_than_a_hundred_in_the_browser(  # type: ignore[no-untyped-def]
         browser, tmp_path: Path, screenshots: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from test_web_browse import IN_ALAND, _many_people
 
@@ -134,7 +138,7 @@ def test_people_by_country_page_through_more_than_a_hundred_in_the_browser(  # t
             browser.get(server.url + "id/")
             browser.find_element(By.LINK_TEXT, "People").click()
             browser.find_element(By.PARTIAL_LINK_TEXT, "Åland (").click()
-            assert browser.find_element(By.TAG_NAME, "h1").text == "People in Åland"
+            WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "People in Åland")
             browser.save_screenshot(str(screenshots / "people-by-country.png"))
             seen: set[str] = set()
             pages = 0
@@ -146,6 +150,7 @@ def test_people_by_country_page_through_more_than_a_hundred_in_the_browser(  # t
                 if not following:
                     break
                 following[0].click()
+                WebDriverWait(browser, 20).until(staleness_of(cells[0]))  # the next page has loaded
             assert pages == 3 and len(seen) == IN_ALAND > 100
             assert all(h.startswith(server.url + "id/person/") for h in seen)
             for href in sorted(seen)[:5]:
