@@ -165,10 +165,13 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
               "(the union while the stored default graph is empty, as in a newsgraph store).")
 @click.option("--license", "license_iri", default=None, metavar="IRI",
               help="The data's licence, stated in /dumps/void.ttl (e.g. https://creativecommons.org/licenses/by/4.0/).")
+@click.option("--public-url", default=None, metavar="URL",
+              help="The address users reach this server at (e.g. https://news.example.org/), for the URLs it "
+              "hands out (void.ttl, service description). The data's IRIs are served whatever this is.")
 def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int, workers: int | None,
           timeout: float, max_result_mb: int, memory_limit_mb: int, cors: bool, cors_origins: tuple[str, ...],
           allow_service: bool, allow_load: bool, update_token: str | None, allow_anonymous_update: bool,
-          default_graph: str, license_iri: str | None) -> None:
+          default_graph: str, license_iri: str | None, public_url: str | None) -> None:
     """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /, data at /id/."""
     from newsgraph.web.server import ServeError
     from newsgraph.web.server import serve as run_server
@@ -176,8 +179,17 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
     path = store_path or default_store_path()
     if not path.exists():
         raise click.ClickException(f"no store at {path}: run `newsgraph ingest ARTICLES --store {path}` first")
+    from newsgraph.store import stored_base_uri
+
+    minted = stored_base_uri(path)
+    explicit = base_uri or os.environ.get(BASE_URI_ENV)
+    if explicit and minted and _base_uri(explicit) != minted:
+        click.echo(f"newsgraph: warning: this store's IRIs were minted under {minted}, not {_base_uri(explicit)}: "
+                   f"/id/ pages answer only for IRIs under {_base_uri(explicit)} (leave out --base-uri to serve "
+                   "the store's own; --public-url sets the address users reach)", err=True)
     config = {
-        "BASE_URI": _base_uri(base_uri), "QUERY_TIMEOUT": timeout or None,
+        "BASE_URI": _base_uri(explicit) if explicit else minted, "PUBLIC_URL": public_url,
+        "QUERY_TIMEOUT": timeout or None,
         "MAX_RESULT_BYTES": max_result_mb * 2**20 or None, "QUERY_MEMORY_LIMIT": memory_limit_mb * 2**20 or None,
         "CORS": " ".join(cors_origins) if cors_origins else cors, "ALLOW_SERVICE": allow_service,
         "ALLOW_LOAD": allow_load,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -80,6 +80,122 @@ def dataset_options(sparql: str, *, default_graphs: list[str] | None = None,
     return {}
 
 
+#: Above this many quads a store's union is not copied into memory to merge it (a copy costs about
+#: 130 bytes and 17 µs per quad); queries then see pyoxigraph's own union, which may count a triple
+#: once per graph that states it. ``$NEWSGRAPH_MERGE_MAX_QUADS`` overrides it.
+MERGE_MAX_QUADS = 5_000_000
+
+
+def merge_limit() -> int:
+    """The size up to which :func:`merged_union` copies a store (see :data:`MERGE_MAX_QUADS`)."""
+    try:
+        return int(os.environ.get("NEWSGRAPH_MERGE_MAX_QUADS") or MERGE_MAX_QUADS)
+    except ValueError:
+        return MERGE_MAX_QUADS
+
+
+def merged_union(store: ox.Store, max_quads: int | None = None) -> ox.Store | None:
+    """An in-memory copy of ``store`` whose default graph is the RDF merge of all its graphs.
+
+    Why: SPARQL's default graph is an RDF graph, a *set* of triples, so a triple that several
+    article graphs state is one triple of their union. pyoxigraph 0.5 evaluates
+    ``use_default_graph_as_union`` (and a default graph of several ``FROM`` graphs, and
+    ``default_graph=[...]``: all measured) as a bag, yielding the triple once per graph, so
+    ``COUNT(*)`` overcounts and the simplest label query repeats labels (oxigraph#1919). No option
+    of 0.5.13 merges, and rewriting queries is not correct in general (aggregates, paths, OPTIONAL
+    all see multiplicities), so the union is materialised instead: the copy holds every named graph
+    as it is plus, in its default graph, each distinct triple once (a store is a set of quads, so
+    inserting the triples dedupes them). A query run on the copy without a dataset option then has
+    exactly the standard semantics, for every query form, and ``GRAPH ?g`` still sees the article
+    graphs. Built once per store version (about 0.2 s for 16k quads; 18 s for a million on a busy
+    machine), so a query costs what it did. ``None`` when the store holds more than ``max_quads``
+    quads (see :data:`MERGE_MAX_QUADS`); the caller then falls back to pyoxigraph's union.
+    """
+    limit = merge_limit() if max_quads is None else max_quads
+    if len(store) > limit:
+        return None
+    copy = ox.Store()
+    copy.bulk_extend(store)
+    copy.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                     for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+    return copy
+
+
+def union_query(store: ox.Store, sparql: str, options: dict[str, object],
+                merged: Callable[[], ox.Store | None]) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run ``sparql`` with ``options`` (from :func:`dataset_options`), merging a union default graph.
+
+    When the options ask for the union of all graphs as the default graph, the query runs on the
+    merged copy ``merged()`` gives (see :func:`merged_union`), without the union option; otherwise
+    on ``store`` as asked.
+    """
+    if options.get("use_default_graph_as_union"):
+        copy = merged()
+        if copy is not None:
+            rest = {k: v for k, v in options.items() if k != "use_default_graph_as_union"}
+            return copy.query(sparql, **rest)  # type: ignore[arg-type]
+    return store.query(sparql, **options)  # type: ignore[arg-type]
+
+
+#: The file, inside the store's folder, that records what the store was made with (JSON). RocksDB
+#: ignores files it did not write; the server reads this one when it starts.
+STORE_INFO = "newsgraph-store.json"
+_ARTICLE_GRAPH = re.compile(r"^(.+/)graph/article/[^/]+$")
+
+
+def read_store_info(path: str | os.PathLike[str]) -> dict[str, object]:
+    """The recorded facts about the store at ``path`` (``{}`` when none were recorded or unreadable)."""
+    import json
+
+    try:
+        data = json.loads((Path(path) / STORE_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remember_base_uri(path: str | os.PathLike[str], base_uri: str) -> None:
+    """Record at ``path`` the base the store's IRIs are minted under (``ingest`` calls this).
+
+    Why: every minted IRI starts with the base, and the server must answer ``/id/...`` for exactly
+    that base, wherever it listens; guessing it from the command line made a server started with
+    another ``--base-uri`` (or port) 404 on every page. Written atomically (a temporary file renamed).
+    """
+    import json
+
+    folder = Path(path)
+    info = read_store_info(folder) | {"base_uri": base_uri}
+    tmp = folder / (STORE_INFO + ".part")
+    tmp.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(folder / STORE_INFO)
+
+
+def detect_base_uri(store: ox.Store) -> str | None:
+    """The base of a store's minted IRIs, read off its article graphs (``{base}graph/article/ID``).
+
+    The fallback for stores ingested before the base was recorded; ``None`` for a store with no
+    article graph (RDF ``load``ed as it is). The most common base wins, should there be several.
+    """
+    counts: dict[str, int] = {}
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and (match := _ARTICLE_GRAPH.match(graph.value)):
+            counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    return max(counts, key=lambda base: counts[base]) if counts else None
+
+
+def stored_base_uri(path: str | os.PathLike[str], store: ox.Store | None = None) -> str | None:
+    """The base the store at ``path`` was minted under: as recorded, else as its article graphs show."""
+    recorded = read_store_info(path).get("base_uri")
+    if isinstance(recorded, str) and recorded:
+        return recorded
+    if store is None:
+        try:
+            store = ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            return None
+    return detect_base_uri(store)
+
+
 class StoreError(Exception):
     """A user-facing problem with the store (locked, missing, bad input)."""
 
@@ -121,6 +237,21 @@ class GraphStore:
                 self._store = ox.Store(str(self.path))
         except (OSError, RuntimeError) as exc:  # RuntimeError: a read-only open racing a compaction
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        # The merged union for queries (see :func:`merged_union`), dropped by every write made
+        # through this class. Writes through ``raw`` must call :meth:`changed`.
+        self._merged: ox.Store | None = None
+        self._merged_built = False
+        self._recorded_base: object = None  # the base recorded in STORE_INFO, once read
+
+    def changed(self) -> None:
+        """Forget the merged union: the data changed (called by every write method)."""
+        self._merged, self._merged_built = None, False
+
+    def merged(self) -> ox.Store | None:
+        """The store's union as an RDF merge (built on first use; see :func:`merged_union`)."""
+        if not self._merged_built:
+            self._merged, self._merged_built = merged_union(self._store), True
+        return self._merged
 
     @property
     def raw(self) -> ox.Store:
@@ -137,6 +268,8 @@ class GraphStore:
         """
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         count = body.count("\n") + 1 if body else 0
+        self.changed()
+        self._note_base(graph)
         self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
         return count
 
@@ -186,6 +319,7 @@ class GraphStore:
         """Remove a named graph; ``False`` if there was none."""
         if not self._store.contains_named_graph(graph):
             return False
+        self.changed()
         self._store.remove_graph(graph)
         return True
 
@@ -197,6 +331,7 @@ class GraphStore:
         """
         path = Path(source)
         fmt = fmt or format_for(path.name)
+        self.changed()
         try:
             self._store.load(path=str(path), format=fmt, to_graph=graph)
         except SyntaxError as exc:
@@ -206,6 +341,32 @@ class GraphStore:
 
     def flush(self) -> None:
         self._store.flush()
+
+    def _note_base(self, graph: ox.NamedNode) -> None:
+        """Record the base of an article graph being written (``{base}graph/article/ID``), if new.
+
+        So every store written through :meth:`replace_graph` (as ``ingest`` does) remembers its
+        base without the caller doing anything; the file is written only when the base changes.
+        """
+        match = _ARTICLE_GRAPH.match(graph.value)
+        if self.path is None or match is None:
+            return
+        if self._recorded_base is None:
+            self._recorded_base = read_store_info(self.path).get("base_uri")
+        if match.group(1) != self._recorded_base:
+            self.remember_base_uri(match.group(1))
+
+    def remember_base_uri(self, base_uri: str) -> None:
+        """Record the base this store's IRIs are minted under (see :func:`remember_base_uri`)."""
+        if self.path is not None:
+            remember_base_uri(self.path, base_uri)
+            self._recorded_base = base_uri
+
+    def base_uri(self) -> str | None:
+        """The base this store's IRIs were minted under (see :func:`stored_base_uri`)."""
+        if self.path is None:
+            return detect_base_uri(self._store)
+        return stored_base_uri(self.path, self._store)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -222,7 +383,7 @@ class GraphStore:
             if union is None:
                 union = not has_stored_default_graph(self._store)
             options.update(dataset_options(sparql, union=union))
-        return self._store.query(sparql, **options)  # type: ignore[arg-type]
+        return union_query(self._store, sparql, options, self.merged)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         for g in self._store.named_graphs():
@@ -242,5 +403,8 @@ class GraphStore:
         if fmt.supports_datasets:
             self._store.dump(output, fmt, prefixes=prefixes)
             return
-        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        # A CONSTRUCT's output is a set already: no merged copy needed.
+        construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        union = not has_stored_default_graph(self._store)
+        triples = self._store.query(construct, **dataset_options(construct, union=union))  # type: ignore[arg-type]
         ox.serialize(triples, output, fmt, prefixes=prefixes)  # type: ignore[arg-type]

@@ -50,8 +50,14 @@ log = logging.getLogger(__name__)
 
 #: Config defaults; callers override any of them through ``create_app(..., config)``.
 DEFAULTS: dict[str, Any] = {
-    # Base of the IRIs the data was minted under: ``{BASE_URI}id/...`` is served at ``/id/...``.
-    "BASE_URI": "http://localhost:8080/",
+    # Base of the IRIs the data was minted under: ``{BASE_URI}id/...`` is served at ``/id/...``,
+    # whatever host and port the server listens on. ``None``: the base the store recorded at ingest
+    # (or, for an older store, the one its article graphs show; else ``FALLBACK_BASE_URI``).
+    "BASE_URI": None,
+    # Where users reach this server from outside (``https://news.example.org/``), for the absolute
+    # URLs the server writes (the endpoint in void.ttl and the service description, the query
+    # page); ``None``: the address of each request. Page links are relative, so they work anyway.
+    "PUBLIC_URL": None,
     # Seconds a SPARQL query or update may spend in the engine; then its worker process is killed
     # and the client gets a 503. ``None`` or 0: no limit.
     "QUERY_TIMEOUT": 30.0,
@@ -108,6 +114,9 @@ DEFAULTS: dict[str, Any] = {
     # Flask's request body limit: a query is small; a huge body is a mistake or an attack (413).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
+
+#: The base assumed when neither the config nor the store says one (the ingest default).
+FALLBACK_BASE_URI = "http://localhost:8080/"
 
 #: Path prefixes that get CORS headers: the machine-readable, read-only parts of the site.
 CORS_PATHS = ("/sparql", "/dumps", "/id/", "/graph/", "/ns", "/.well-known/void")
@@ -388,6 +397,76 @@ def security_headers(response: Response) -> None:
         response.headers.setdefault("Content-Security-Policy", CSP)
 
 
+#: What an error page says to a person, by status: a heading and what to do next.
+ERROR_ADVICE: dict[int, tuple[str, str]] = {
+    400: ("This request could not be understood", "Something in the address or the form is not right."),
+    403: ("Not allowed here", "This server does not do that for anyone; the message says why."),
+    404: ("Nothing here", "There is no page at this address. It may have been mistyped, or the article "
+                          "that mentioned it was removed. Search for what you were looking for instead."),
+    405: ("This page does not take that kind of request", "Open the page with a normal link instead."),
+    406: ("Not available in that format", "Open the page in a browser, or ask for one of the formats listed."),
+    413: ("That was too much to send", "Requests to this server are limited in size; send a shorter query."),
+    415: ("That kind of content is not accepted", "Send the query as a form or as application/sparql-query."),
+    500: ("Something went wrong on the server", "It has been logged. Try again, or try a simpler request."),
+    503: ("The server is busy", "Too many requests are being answered right now. Try again in a few seconds."),
+}
+
+
+def wants_html_error() -> bool:
+    """Whether the client is a browser: one that names ``text/html`` and prefers it to plain text.
+
+    ``*/*`` alone (curl, most HTTP libraries) or a SPARQL/RDF type (SPARQL clients, YASGUI's
+    requests) keeps the one-line ``text/plain`` message that those clients show as it is.
+    """
+    from newsgraph.web.conneg import accept, without_wildcard
+
+    return without_wildcard(accept()).best_match(["text/html", "text/plain"]) == "text/html"
+
+
+def friendly_error(response: Response) -> Response:
+    """A plain-text error as an HTML page with a way back, for a browser; anything else unchanged.
+
+    The message is the same text the API clients get (escaped by the template), and the headers
+    that matter to the client (``Allow``, ``Retry-After``, ``Vary``) are kept.
+    """
+    if (response.status_code < 400 or response.mimetype != "text/plain" or response.is_streamed
+            or response.direct_passthrough or not wants_html_error()):
+        return response
+    from flask import render_template, url_for
+    from werkzeug.routing import BuildError
+
+    status = response.status_code
+    heading, advice = ERROR_ADVICE.get(status, ("Something went wrong", "Try again, or go back."))
+    try:
+        search_url: str | None = url_for("browse.search")
+    except BuildError:  # no search on this app
+        search_url = None
+    html = render_template("error.html", status=status, heading=heading, advice=advice,
+                           message=response.get_data(as_text=True).strip(), search_url=search_url)
+    page = Response(html, status=status, mimetype="text/html")
+    for key in ("Allow", "Retry-After", "Vary", "WWW-Authenticate", "Link"):
+        if key in response.headers:
+            page.headers[key] = response.headers[key]
+    page.vary.add("Accept")
+    return page
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of ``endpoint``: under ``PUBLIC_URL`` when set, else this request's address.
+
+    Why: behind a proxy or a port mapping the request's own host is not where users are; the
+    URLs this server hands out for use elsewhere (void.ttl's SPARQL endpoint, the service
+    description) must name the public address.
+    """
+    from flask import url_for
+
+    public = current_app.config.get("PUBLIC_URL")
+    if not public:
+        return url_for(endpoint, _external=True, **values)
+    path = url_for(endpoint, **values)[len(request.script_root):] if request else url_for(endpoint, **values)
+    return public + path.lstrip("/")
+
+
 def plain_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """An error as one line of text/plain: what SPARQL clients show their users as-is."""
     response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
@@ -565,8 +644,13 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     if config:
         app.config.from_mapping(config)
 
-    app.extensions["newsgraph.store"] = StoreProvider(
+    provider = app.extensions["newsgraph.store"] = StoreProvider(
         store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
+    if not app.config.get("BASE_URI"):
+        app.config["BASE_URI"] = provider.current().base_uri() or FALLBACK_BASE_URI
+    if app.config.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/") + "/"
+    app.jinja_env.globals["external_url"] = external_url
     if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
         raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
     sandbox = bool(app.config["QUERY_SANDBOX"])
@@ -586,8 +670,9 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     app.extensions["newsgraph.dump_gate"] = dump_gate
     cache = PageCache(int(app.config["PAGE_CACHE_ENTRIES"] or 0))
 
-    from newsgraph.web import dumps, entities, pages, sparql
+    from newsgraph.web import browse, dumps, entities, pages, sparql
 
+    app.register_blueprint(browse.bp)  # before entities: /id/person/ is a list, /id/person/x a page
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
@@ -621,6 +706,7 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
 
     @app.after_request
     def add_headers(response: Response) -> Response:
+        response = friendly_error(response)
         security_headers(response)
         if request.path.startswith(CORS_PATHS) and not g.get("sparql_update"):
             _cors(app.config["CORS"], response)

@@ -37,7 +37,8 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 
 from newsgraph.store import GraphStore, has_stored_default_graph
 from newsgraph.vocab import PREFIXES
-from newsgraph.web import get_provider, streamed_response
+from newsgraph.web import external_url, get_provider, streamed_response
+from newsgraph.web.conneg import accept, choose, not_acceptable_message, without_wildcard
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 
@@ -107,10 +108,13 @@ class _Counter:
         pass
 
 
-def write_dump(store: GraphStore, name: str, out: IO[bytes] | Any) -> None:
-    """Write dump ``name`` (a key of :data:`DUMPS`) into the binary file object ``out``."""
+def write_dump(store: GraphStore, name: str, out: IO[bytes] | Any, *, gzip: bool | None = None) -> None:
+    """Write dump ``name`` (a key of :data:`DUMPS`) into the binary file object ``out``.
+
+    ``gzip=False`` writes a gzipped dump's RDF uncompressed (for a client that asked for the RDF).
+    """
     dump = DUMPS[name]
-    sink = _Gzip(out) if dump.gzip else out
+    sink = _Gzip(out) if (dump.gzip if gzip is None else gzip) else out
     prefixes = PREFIXES if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     store.dump(sink, dump.format, prefixes=prefixes)
     if isinstance(sink, _Gzip):
@@ -165,22 +169,27 @@ def dump(name: str) -> Response:
     if name not in DUMPS:
         abort(404, f"no dump called {name!r}; there are {', '.join([*DUMPS, 'void.ttl'])}")
     entry = DUMPS[name]
+    representation, content_type, filename = _representation(name, entry)
     provider = get_provider()
     store, version = provider.snapshot()
     modified = _http_date(provider.modified())
-    tag = f"{version}-{name}"
+    tag = f"{version}-{name}{representation}"
     headers = {
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": f'attachment; filename="{filename}"',
         "ETag": f'"{tag}"',
         "Last-Modified": _format_http_date(modified),
         "Cache-Control": "no-cache",  # revalidate: the store changes under us
     }
+    if entry.gzip:
+        headers["Vary"] = "Accept, Accept-Encoding"
+        if representation == "-rdf-gzip":
+            headers["Content-Encoding"] = "gzip"
     if _not_modified(tag, modified):
         return Response(status=304, headers=headers)
     sizes = _sizes()
-    size = sizes.get((version, name))
+    size = sizes.get((version, name + representation))
     if request.method == "HEAD":  # never write the dump for a HEAD
-        response = Response(status=200, content_type=entry.content_type, headers=headers)
+        response = Response(status=200, content_type=content_type, headers=headers)
         if size is not None:
             response.headers["Content-Length"] = str(size)
         else:
@@ -188,14 +197,38 @@ def dump(name: str) -> Response:
         return response
 
     def produce(open_output: Callable[[str], Any]) -> None:
-        counter = _Counter(open_output(entry.content_type))
-        write_dump(store, name, counter)
-        sizes[(version, name)] = counter.size  # measured: HEAD and void.ttl can say it from now on
+        counter = _Counter(open_output(content_type))
+        write_dump(store, name, counter, gzip=entry.gzip and representation != "-rdf")
+        sizes[(version, name + representation)] = counter.size  # measured: HEAD and void.ttl say it from now on
 
     response = streamed_response(produce, headers=headers)
     if size is not None and "Content-Length" not in response.headers:
         response.headers["Content-Length"] = str(size)
     return response
+
+
+def _representation(name: str, entry: Dump) -> tuple[str, str, str]:
+    """(ETag suffix, Content-Type, file name) of the answer this request gets; 406 if none fits.
+
+    A ``.gz`` dump is a gzip file (``application/gzip``) for browsers, curl and download tools,
+    whose ``*/*`` takes it as it is. An RDF client that names the RDF type and not gzip (rdflib's
+    ``Graph().parse(url)`` sends the media types of its parsers, ``format="trig"`` sends
+    ``application/trig``) gets the RDF with that type: gzip-encoded (``Content-Encoding: gzip``,
+    the same bytes) when it sends ``Accept-Encoding: gzip``, else plain, since neither urllib nor
+    rdflib undo a Content-Encoding and a gzip body would not parse.
+    """
+    media = entry.media_type.split(";", 1)[0].strip()
+    offers = [GZIP, "application/x-gzip", media] if entry.gzip else [media]
+    if choose(offers) is None:
+        abort(Response(not_acceptable_message([entry.content_type]), status=406, mimetype="text/plain"))
+    if not entry.gzip:
+        return "", entry.content_type, name
+    if without_wildcard(accept()).best_match(offers) != media:
+        return "", GZIP, name
+    content_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+    if "gzip" in request.accept_encodings:
+        return "-rdf-gzip", content_type, name
+    return "-rdf", content_type, name.removesuffix(".gz")
 
 
 def _format_http_date(value: datetime) -> str:
@@ -245,6 +278,8 @@ class Stats:
     classes: dict[str, int]
     has_default_graph: bool
     example: str | None
+    # Distinct triples of the default graph queries see: the union's, each triple once (RDF merge).
+    default_graph_triples: int = 0
 
 
 def compute_stats(store: GraphStore) -> Stats:
@@ -256,8 +291,15 @@ def compute_stats(store: GraphStore) -> Stats:
     example = next(iter(store.raw.query(  # type: ignore[arg-type]
         f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s a <{PREFIXES['foaf']}Person> }} }} LIMIT 1")), None)
     has_default = has_stored_default_graph(store.raw)
+    if has_default:  # the stored default graph (a set already)
+        default_triples = sum(1 for _ in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:  # the union of the article graphs, each triple once
+        [row] = store.raw.query(  # type: ignore[misc]
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        default_triples = int(row["n"].value)
     return Stats(statements=len(store), graphs=sum(1 for _ in store.named_graphs()), classes=classes,
-                 has_default_graph=has_default, example=example["s"].value if example else None)
+                 has_default_graph=has_default, example=example["s"].value if example else None,
+                 default_graph_triples=default_triples)
 
 
 def snapshot_stats() -> Stats:
@@ -302,8 +344,8 @@ def _known_sizes(store: GraphStore, version: str) -> dict[str, int]:
 def dataset_description(endpoint_url: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     """The VoID/DCAT description of the served dataset, for the current request's URLs."""
     store, version = get_provider().snapshot()
-    urls = Urls(dumps=url_for("dumps.dump", name="x", _external=True)[:-1], sparql=endpoint_url,
-                void=url_for("dumps.dump", name="void.ttl", _external=True))
+    urls = Urls(dumps=external_url("dumps.dump", name="x")[:-1], sparql=endpoint_url,
+                void=external_url("dumps.dump", name="void.ttl"))
     config = current_app.config
     triples = void_triples(urls, snapshot_stats(), _known_sizes(store, version),
                            modified=_http_date(get_provider().modified()), title=config["TITLE"],
@@ -391,7 +433,7 @@ def void_triples(urls: Urls, stats: Stats, sizes: dict[str, int], *, modified: d
 
 def void() -> Response:
     """``/dumps/void.ttl``: the VoID + DCAT description (Turtle)."""
-    _, triples = dataset_description(url_for("sparql.endpoint", _external=True))
+    _, triples = dataset_description(external_url("sparql.endpoint"))
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
     provider = get_provider()
     modified = _http_date(provider.modified())

@@ -33,7 +33,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from newsgraph.vocab import PREFIXES, sparql_prologue
-from newsgraph.web import check_page_deadline, get_store
+from newsgraph.web import check_page_deadline, get_store, jsonld
+from newsgraph.web.conneg import choose, not_acceptable_message
 from newsgraph.web.sparql import content_type, local_href, shorten
 
 bp = Blueprint("entities", __name__)
@@ -69,8 +70,12 @@ def negotiate() -> str:
         if name is None:
             abort(400, f"unknown format {given!r}; use html, ttl, jsonld, nt or rdfxml")
         return name
-    best = request.accept_mimetypes.best_match([m for m, _ in OFFERS])
-    return dict(OFFERS).get(best or "", "html")
+    offers = [m for m, _ in OFFERS]
+    best = choose(offers)
+    if best is None:  # the client named only types none of which this resource comes as
+        abort(Response(not_acceptable_message(offers), status=406, mimetype="text/plain",
+                       headers={"Vary": "Accept"}))
+    return dict(OFFERS)[best]
 
 
 def _query(sparql: str, this: str | None = None) -> Any:
@@ -255,7 +260,10 @@ def describe(iri: str) -> list[ox.Triple]:
 
 def rdf_response(triples: list[ox.Triple], fmt_name: str, *, document: str) -> Response:
     fmt = RDF_FORMATS[fmt_name]
-    body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+    if fmt == ox.RdfFormat.JSON_LD:  # compact, with an @context (pyoxigraph writes expanded only)
+        body = jsonld.serialize(triples, PREFIXES)
+    else:
+        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
     return Response(body, content_type=content_type(fmt), headers=_alternates(document))
 
 

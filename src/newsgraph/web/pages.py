@@ -128,6 +128,9 @@ def query_page() -> Any:
         example = examples[0] if examples else None
     page_data = {
         "endpoint": url_for("sparql.endpoint", _external=True), "query": query,
+        # YASGUI links IRIs to themselves; query.js sends the minted ones to this server instead
+        # (``base`` → ``local``), so a result link works wherever the server is reached.
+        "base": current_app.config["BASE_URI"], "local": request.script_root + "/",
         "chosen": example.name if example and not request.args.get("query") else None,
         "chosenTitle": example.title if example and not request.args.get("query") else "Query",
         "examples": [{"name": e.name, "title": _tab_title(e.title), "text": e.text} for e in examples],

@@ -119,6 +119,9 @@ def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
     print(f"newsgraph serving {url} (SPARQL endpoint {url}sparql)", flush=True)
+    public = app.config.get("PUBLIC_URL")
+    print(f"newsgraph: IRIs under {app.config['BASE_URI']} dereference here (/id/...)"
+          + (f"; public address {public}" if public else ""), file=sys.stderr, flush=True)
     if app.config.get("ALLOW_ANONYMOUS_UPDATE") and host not in ("127.0.0.1", "::1", "localhost"):
         print(f"newsgraph: warning: anyone who can reach {url} can change the data (anonymous updates)",
               file=sys.stderr, flush=True)

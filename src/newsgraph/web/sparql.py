@@ -51,7 +51,8 @@ from werkzeug.datastructures import MIMEAccept
 
 from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
-from newsgraph.web import get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web import external_url, get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web.conneg import accept, without_wildcard
 from newsgraph.web.guards import courtesy_refusal, nesting_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
 
@@ -127,10 +128,6 @@ def _canonical_format(values: Iterable[str]) -> str | None:
     if given:
         raise ProtocolError(400, f"unknown format {given[0]!r}; use one of: {', '.join(KNOWN_FORMATS)}")
     return None
-
-
-def without_wildcard(accept: MIMEAccept) -> MIMEAccept:
-    return MIMEAccept([(value, quality) for value, quality in accept if value != "*/*"])
 
 
 @dataclass(frozen=True)
@@ -267,7 +264,7 @@ def endpoint() -> Response:
         if op.update is not None:
             g.sparql_update = True  # no CORS headers on this response
             return _update(op)
-        negotiation = Negotiation(_canonical_format(op.formats), request.accept_mimetypes)
+        negotiation = Negotiation(_canonical_format(op.formats), accept())
         if op.query is None:
             return _no_query(negotiation)
         _check_text(op.query, update=False)
@@ -467,11 +464,11 @@ def _no_query(negotiation: Negotiation) -> Response:
     if request.method == "GET":
         if negotiation.wants_html():
             return redirect(url_for("pages.query_page"), code=303)
-        explicit = without_wildcard(request.accept_mimetypes)
+        explicit = without_wildcard(accept())
         best = explicit.best_match([m for m, _ in GRAPH_OFFERS])
         if negotiation.format_name is not None or best is not None:
             fmt = GRAPH_FORMATS[negotiation.graph_format()]
-            body = ox.serialize(service_description(request.base_url), format=fmt,
+            body = ox.serialize(service_description(external_url("sparql.endpoint")), format=fmt,
                                 prefixes=_SD_PREFIXES if fmt == G.TURTLE else None)
             return Response(body, content_type=content_type(fmt), headers={"Vary": "Accept"})
     return plain_error(400, "missing query: send ?query=... (GET), query=... (POST form) or the "
@@ -519,10 +516,12 @@ def service_description(endpoint_url: str) -> list[ox.Triple]:
     default_graph = ox.BlankNode("defaultGraph")
     triples.append(ox.Triple(dataset, sd("defaultGraph"), default_graph))
     triples.append(ox.Triple(default_graph, rdf_type, sd("Graph")))
-    void_triples = next((t.object for t in description
-                         if t.subject == dataset and t.predicate.value.endswith("void#triples")), None)
-    if void_triples is not None:
-        triples.append(ox.Triple(default_graph, ox.NamedNode("http://rdfs.org/ns/void#triples"), void_triples))
+    # The default graph's size is its distinct triples (what COUNT(*) on it answers), not the
+    # dataset's quads: a triple several articles state is one triple of the union.
+    from newsgraph.web.dumps import snapshot_stats
+
+    count = ox.Literal(str(snapshot_stats().default_graph_triples), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
+    triples.append(ox.Triple(default_graph, ox.NamedNode("http://rdfs.org/ns/void#triples"), count))
     return triples + description
 
 

@@ -130,6 +130,18 @@ class _Engine:
         self.store: Any = None
         self.token: str | None = None
         self.has_default_graph = False
+        # The snapshot's union as an RDF merge (:func:`newsgraph.store.merged_union`), built on
+        # the first query that reads the union default graph, dropped with the snapshot.
+        self._merged: Any = None
+        self._merged_built = False
+
+    def merged(self) -> Any:
+        """The current snapshot's merged union (``None`` above the size limit)."""
+        from newsgraph.store import merged_union
+
+        if not self._merged_built:
+            self._merged, self._merged_built = merged_union(self.store), True
+        return self._merged
 
     def snapshot(self, token: str | None) -> Any:
         import pyoxigraph as ox
@@ -151,6 +163,7 @@ class _Engine:
                 return self.store  # keep serving the last snapshot; the next request retries
             raise EngineError(503, f"cannot open the store: {error}", {"Retry-After": "1"})
         self.store, self.token = store, token
+        self._merged, self._merged_built = None, False
         self.has_default_graph = has_stored_default_graph(store)
         return store
 
@@ -200,7 +213,7 @@ class _Engine:
     def query(self, conn: Connection, request: dict[str, Any]) -> None:
         import pyoxigraph as ox
 
-        from newsgraph.store import dataset_options
+        from newsgraph.store import dataset_options, union_query
 
         store = self.snapshot(request.get("token"))
         text: str = request["query"]
@@ -208,7 +221,7 @@ class _Engine:
         options |= dataset_options(text, default_graphs=request.get("default_graph"),
                                    named_graphs=request.get("named_graphs"),
                                    union=self.union(request.get("default_graph_mode", "auto")))
-        result = store.query(text, **options)
+        result = union_query(store, text, options, self.merged)
 
         if request.get("html_limit") is not None:
             conn.send_bytes(ROWS + pickle.dumps(_rows(result, int(request["html_limit"]))))

@@ -12,6 +12,21 @@
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: data.endpoint }]; } },
     yasr: { prefixes: data.prefixes }
   });
+  // Result links: YASGUI links an IRI to itself, but the IRIs minted under data.base are served
+  // here, whatever host and port the user reached; send those links to this server (data.local).
+  function localise(a) {
+    var href = a.getAttribute("href");
+    if (!data.base || !href || href.indexOf(data.base) !== 0) return;
+    var rest = href.slice(data.base.length);
+    if (/^(id|graph)\//.test(rest)) a.setAttribute("href", data.local + rest);
+  }
+  var root = document.getElementById("yasgui");
+  new MutationObserver(function () { root.querySelectorAll("a[href]").forEach(localise); })
+    .observe(root, { childList: true, subtree: true });
+  root.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a[href]");
+    if (a) localise(a);
+  }, true);
   // One tab per example query (the chosen one active), or the query given in the URL. Tabs that are
   // not shown have no editor yet: they get their query through their initial configuration.
   var tabs = {};
