@@ -284,3 +284,17 @@ def test_articles_listing_ids_are_the_url_ids(extractor: Extractor, tmp_path: Pa
     [row] = [json.loads(line) for line in result.stdout.splitlines()]
     assert row["graph"] == f"{BASE}graph/article/{row['id']}"
     shutil.rmtree(tmp_path / "store")
+
+
+def test_storing_an_article_records_the_base_and_refreshes_what_queries_see(tmp_path: Path,
+                                                                            extractor: Extractor) -> None:
+    """replace_article is the ingest's write: it must leave the store's minting base on record (for
+    ``serve`` on any host) and drop the merged union that ``query`` answers from, like every write."""
+    store = GraphStore(tmp_path / "store")
+    path = tmp_path / "story.txt"
+    path.write_text(STORIES[0], encoding="utf-8")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(next(iter(store.query(count)))["n"].value) == 0  # builds (and caches) the merged union
+    ingest.run([path], store, extractor=extractor, base_uri="https://news.example.org/")
+    assert int(next(iter(store.query(count)))["n"].value) > 0
+    assert store.base_uri() == "https://news.example.org/"

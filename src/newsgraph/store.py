@@ -295,6 +295,8 @@ class GraphStore:
                 what = (f"article {others[0]!r}" if others else "data that is not an article")
                 raise ArticleClash(f"its graph <{graph.value}> already holds {what}; "
                                    f"article {article_id!r} not stored (delete the other one first)")
+        self.changed()
+        self._note_base(graph)
         superseded: list[str] = []
         if supersede_prefix is not None:
             for q in self._store.quads_for_pattern(None, _IDENTIFIER, literal, None):
