@@ -196,7 +196,13 @@ def running(app: Flask) -> Iterator[LiveServer]:
     finally:
         # Close every socket from inside the serving loop (closing them from here races its
         # select()); with nothing left to watch, the loop returns.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
+        except OSError:
+            # Seen twice in full runs on a loaded machine: the trigger's pipe was already closed
+            # (EBADF), so the loop cannot be woken. Close from here; the loop's 1 s select timeout
+            # then finds nothing to watch and returns. (Cause not yet found: see the closing note.)
+            wasyncore.close_all(server._map)  # type: ignore[union-attr]
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
         assert not thread.is_alive(), "waitress did not stop"
