@@ -6,33 +6,19 @@ the browser's console log read back: Chromium reports every CSP violation there.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
+from browser_helpers import chromium, pytestmark  # noqa: F401  (the skip rule)
 from conftest import LiveServer
-from test_browser import CHROMEDRIVER, CHROMIUM, _wait, pytestmark  # noqa: F401  (same skip rule)
+from test_browser import _wait
 
 
 @pytest.fixture(scope="module")
 def logging_browser() -> Iterator[object]:
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium(console_log=True) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _violations(driver: object) -> list[str]:
