@@ -183,12 +183,13 @@ class LiveServer:
 
 
 @contextmanager
-def running(app: Flask) -> Iterator[LiveServer]:
-    """``app`` under waitress (the production server) in a background thread, on a free port."""
+def running(app: Flask, **options: object) -> Iterator[LiveServer]:
+    """``app`` under waitress (the production server) in a background thread, on a free port;
+    ``options`` are waitress's (``web.server.waitress_options`` gives the production limits)."""
     from waitress import wasyncore
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)  # listening once created
+    server = create_server(app, host="127.0.0.1", port=0, **{"threads": 4, **options})  # listening once created
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
     try:

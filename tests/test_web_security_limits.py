@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from conftest import running
 from newsgraph.cli import main
 from newsgraph.web import CSP, Gate, create_app, shutdown
 from newsgraph.web.guards import MAX_NESTING, nesting_depth
@@ -51,18 +52,8 @@ def unchanged(store_path: Path) -> Iterator[None]:
 @contextmanager
 def served(app: Flask) -> Iterator[int]:
     """``app`` under waitress with the production limits; yields the port."""
-    from waitress import wasyncore
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, **waitress_options(app.config))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port  # type: ignore[union-attr]
-    finally:
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
-        thread.join(timeout=10)
-        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+    with running(app, **waitress_options(app.config)) as server:
+        yield int(server.url.rsplit(":", 1)[1].rstrip("/"))
 
 
 def one_line(text: str) -> bool:
