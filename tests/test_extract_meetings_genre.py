@@ -21,8 +21,8 @@ Extract = Callable[[str], ArticleFacts]
 
 
 @pytest.fixture(scope="module")
-def extract() -> Extract:
-    extractor = Extractor()
+def extract(extractor: Extractor) -> Extract:
+    """The session's pipeline (conftest), reading each text as an article of one fixed date."""
 
     def run(text: str) -> ArticleFacts:
         return extractor.extract(Article(id="genre", text=text, published=PUBLISHED))

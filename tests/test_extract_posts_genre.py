@@ -24,8 +24,8 @@ Post = tuple[str, str | None, str | None, Status]
 
 
 @pytest.fixture(scope="module")
-def extract() -> Extract:
-    extractor = Extractor()
+def extract(extractor: Extractor) -> Extract:
+    """The session's pipeline (conftest), reading each text as an article of one fixed date."""
 
     def run(text: str) -> ArticleFacts:
         return extractor.extract(Article(id="genre", text=text, published=PUBLISHED))

@@ -6,10 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from click.testing import CliRunner
@@ -98,37 +95,19 @@ def test_refresh_pages_and_resumes_after_an_interruption(small_gazetteer: Path) 
     """30 countries at 12 a page are 3 office-holder queries; the 3rd fails the first time, the file
     is left as it was, and the rerun asks only for that page (and the notables), not the first two."""
     from newsgraph import refresh
-    from test_refresh import NOTABLES, RECORDED
+    from test_refresh import recorded_wdqs
 
     assert refresh.PAGE_COUNTRIES == 12
     gaz = _many_countries(small_gazetteer, 30)
-    queries: list[str] = []
     fail = {"page3": True}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            query = parse_qs(urlparse(self.path).query).get("query", [""])[0]
-            queries.append(query)
-            if "P39" in query and "wd:Q128" in query and fail["page3"]:  # pages: Q43 Q100-Q110, Q111-Q122, Q123-Q128
-                fail["page3"] = False
-                self.send_error(502, "bad gateway")
-                return
-            answer = RECORDED if "P39" in query else next((a for k, a in NOTABLES.items() if k in query),
-                                                          {"results": {"bindings": []}})
-            body = json.dumps(answer).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def third_page_fails_once(query: str) -> tuple[int, str] | None:
+        if "P39" in query and "wd:Q128" in query and fail["page3"]:  # pages: Q43 Q100-Q110, Q111-Q122, Q123-Q128
+            fail["page3"] = False
+            return 502, "bad gateway"
+        return None
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    try:
+    with recorded_wdqs(third_page_fails_once) as (url, queries):
         before = gaz.read_bytes()
         first = CliRunner().invoke(main, ["gazetteer", "refresh", "--endpoint", url, "--file", str(gaz)])
         assert first.exit_code == 1 and gaz.read_bytes() == before
@@ -144,6 +123,3 @@ def test_refresh_pages_and_resumes_after_an_interruption(small_gazetteer: Path) 
         assert len(holders) == 1 and "wd:Q128" in holders[0]  # only the page that failed
         assert [p.qid for p in Gazetteer(json.loads(gaz.read_bytes())).persons_named("K. Yalin")] == ["Q8001"]
         assert not refresh.state_dir(url, gaz).exists()  # done: the kept pages are gone
-    finally:
-        server.shutdown()
-        server.server_close()

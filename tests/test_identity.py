@@ -9,13 +9,13 @@ an on-disk store.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
 from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim
@@ -51,13 +51,7 @@ KORKMAZER = PERSON + "leyla-korkmazer"
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("identity-articles")
-    out = {}
-    for aid, (day, title, body) in ARTICLES.items():
-        path = folder / f"{aid}.json"
-        path.write_text(json.dumps({"id": aid, "title": title, "published": day, "text": f"{title}\n\n{body}"}),
-                        encoding="utf-8")
-        out[aid] = path
-    return out
+    return write_articles(folder, ARTICLES)
 
 
 def _ingest(store: GraphStore, extractor: Extractor, paths: Iterable[Path]) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
 from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, Status, slugify
@@ -49,13 +50,7 @@ ARTICLES = {
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("archive-articles")
-    out = {}
-    for aid, (day, title, body) in ARTICLES.items():
-        path = folder / f"{aid}.json"
-        path.write_text(json.dumps({"id": aid, "title": title, "published": day, "text": f"{title}\n\n{body}"}),
-                        encoding="utf-8")
-        out[aid] = path
-    return out
+    return write_articles(folder, ARTICLES)
 
 
 def _persons(store: GraphStore) -> dict[tuple[str, str], tuple[str, str]]:

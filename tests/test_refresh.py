@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -53,16 +54,18 @@ NOTABLES = {
 }
 
 
-@pytest.fixture
-def endpoint() -> Iterator[tuple[str, list[str]]]:
+@contextmanager
+def recorded_wdqs(fail: Callable[[str], tuple[int, str] | None] = lambda _q: None) -> Iterator[tuple[str, list[str]]]:
+    """A Wikidata Query Service stand-in on 127.0.0.1 answering with the recorded bindings; ``fail``
+    may turn a query into an HTTP error. Yields the endpoint URL and the queries it received."""
     queries: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             query = parse_qs(urlparse(self.path).query).get("query", [""])[0]
             queries.append(query)
-            if "wd:Q327333" in query:  # one kind's query fails: its shipped entries must stay
-                self.send_error(504, "query timeout")
+            if (error := fail(query)) is not None:
+                self.send_error(*error)
                 return
             answer = RECORDED if "P39" in query else next((a for k, a in NOTABLES.items() if k in query),
                                                           {"results": {"bindings": []}})
@@ -84,6 +87,13 @@ def endpoint() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def endpoint() -> Iterator[tuple[str, list[str]]]:
+    # one kind's query fails: its shipped entries must stay
+    with recorded_wdqs(lambda q: (504, "query timeout") if "wd:Q327333" in q else None) as served:
+        yield served
 
 
 @pytest.fixture

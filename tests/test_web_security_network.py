@@ -167,7 +167,9 @@ def test_the_filter_denies_network_sockets_only() -> None:
         os._exit(0)
     os.close(write)
     _, status = os.waitpid(pid, 0)
-    assert os.read(read, 1000).decode() == "denied,denied,unix"
+    report = os.read(read, 1000).decode()
+    os.close(read)
+    assert report == "denied,denied,unix"
     assert status == 0
     socket.socket(socket.AF_INET).close()  # this process is untouched
 
