@@ -15,7 +15,7 @@ import click
 
 from newsgraph import __version__
 from newsgraph.gazetteer_cli import gazetteer
-from newsgraph.store import FORMATS, GraphStore, StoreError, default_store_path, format_for
+from newsgraph.store import FORMATS, GraphStore, StoreError, default_store_path, format_for, nesting_error
 
 BASE_URI_ENV = "NEWSGRAPH_BASE_URI"
 
@@ -216,10 +216,8 @@ def query(sparql: str, store_path: Path | None, fmt: str) -> None:
 
     if sparql.startswith("@") or (sparql.endswith(".rq") and Path(sparql).is_file()):
         sparql = _read_query(Path(sparql.removeprefix("@")))
-    from newsgraph.web.guards import nesting_error
-
     if (too_deep := nesting_error(sparql, "query")) is not None:  # the parser would overflow its stack
-        raise click.ClickException(too_deep.replace("this endpoint accepts", "newsgraph accepts"))
+        raise click.ClickException(too_deep)
     store = _store(store_path, read_only=True)
     try:
         result = store.query(sparql)

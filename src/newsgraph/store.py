@@ -58,6 +58,39 @@ def has_keyword(query: str, keyword: str) -> bool:
     return re.search(pattern, _masked(query), re.IGNORECASE) is not None
 
 
+# Oxigraph's parser is recursive: a query nested a few thousand brackets deep overflows its stack
+# and kills the process (5,000 `{` segfault, 2,000 parse). Every caller (the CLI, the server) checks
+# first; real queries nest a handful of levels.
+#: Deepest nesting of ``{``, ``(`` and ``[`` together that a query or update may have.
+MAX_NESTING = 256
+
+_OPENING, _CLOSING = "{([", "})]"
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of brackets in ``text``, not counting those in strings, IRIs or comments."""
+    masked = _masked(text)
+    depth = deepest = 0
+    for ch in masked:
+        if ch in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in _CLOSING and depth > 0:
+            depth -= 1
+    return deepest
+
+
+def nesting_error(text: str, what: str) -> str | None:
+    """A message for the client if ``text`` nests too deeply, else ``None``."""
+    if len(text) < MAX_NESTING:
+        return None  # cannot be that deep
+    depth = nesting_depth(text)
+    if depth <= MAX_NESTING:
+        return None
+    return (f"The {what} is nested {depth} brackets deep; newsgraph accepts at most {MAX_NESTING} "
+            "levels of { }, ( ) and [ ] together. Flatten it.")
+
+
 def has_stored_default_graph(store: ox.Store) -> bool:
     """Whether the store's own default graph holds any triple (ingest never writes there; ``load`` may)."""
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None

@@ -12,37 +12,9 @@ sandbox (:mod:`.sandbox`), which also stops the spellings no pattern foresees.
 
 from __future__ import annotations
 
-from newsgraph.store import OPAQUE, has_keyword
+from newsgraph.store import MAX_NESTING, has_keyword, nesting_depth, nesting_error
 
-#: Deepest nesting of ``{``, ``(`` and ``[`` together that a query or update may have.
-MAX_NESTING = 256
-
-_OPENING, _CLOSING = "{([", "})]"
-
-
-def nesting_depth(text: str) -> int:
-    """The deepest nesting of brackets in ``text``, not counting those in strings, IRIs or comments."""
-    masked = OPAQUE.sub(" ", text)
-    depth = deepest = 0
-    for ch in masked:
-        if ch in _OPENING:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in _CLOSING and depth > 0:
-            depth -= 1
-    return deepest
-
-
-def nesting_error(text: str, what: str) -> str | None:
-    """A message for the client if ``text`` nests too deeply, else ``None``."""
-    if len(text) < MAX_NESTING:
-        return None  # cannot be that deep
-    depth = nesting_depth(text)
-    if depth <= MAX_NESTING:
-        return None
-    return (f"The {what} is nested {depth} brackets deep; this endpoint accepts at most {MAX_NESTING} "
-            "levels of { }, ( ) and [ ] together. Flatten it.")
-
+__all__ = ["MAX_NESTING", "courtesy_refusal", "nesting_depth", "nesting_error"]
 
 SERVICE_REFUSED = ("SERVICE (federated query) is disabled on this endpoint: it would make the server fetch URLs "
                    "for its clients. Start the server with --allow-service to allow it.")
