@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from newsgraph.extract import Extractor  # noqa: E402
 from newsgraph.facts import Article  # noqa: E402
-from newsgraph.gazetteer import Gazetteer  # noqa: E402
-from newsgraph.reconcile import Reconciler  # noqa: E402
+from newsgraph.link.gazetteer import Gazetteer  # noqa: E402
+from newsgraph.link.reconcile import Reconciler  # noqa: E402
+from newsgraph.link.wikidata_api import Cache, WikidataClient  # noqa: E402
 from newsgraph.sources import iter_articles  # noqa: E402
-from newsgraph.wikidata_api import Cache, WikidataClient  # noqa: E402
 from wikidata_server import RecordedWikidata  # noqa: E402
 
 OWN = [

@@ -24,10 +24,10 @@ from pathlib import Path
 from newsgraph import mapping
 from newsgraph.extract import ExtractionError, Extractor
 from newsgraph.facts import Article, ArticleFacts
-from newsgraph.gazetteer import Gazetteer
-from newsgraph.identity import IdentityIndex, rewrite
-from newsgraph.link import link
-from newsgraph.reconcile import Reconciler
+from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.identity import IdentityIndex, rewrite
+from newsgraph.link.offline import link
+from newsgraph.link.reconcile import Reconciler
 from newsgraph.sources import MAX_ARTICLE_BYTES, ReadError, Skipped, iter_articles
 from newsgraph.store import ArticleClash, GraphStore
 

@@ -39,7 +39,7 @@ from newsgraph.extract.lexicon import (
     VENUE_HEADS,
 )
 from newsgraph.facts import Entity, Evidence, Kind, slugify
-from newsgraph.gazetteer import Gazetteer, notable
+from newsgraph.link.gazetteer import Gazetteer, notable
 
 #: First words of a government body that a nationality adjective in front of it only qualifies
 #: ("Turkish Foreign Ministry" is Türkiye's "Foreign Ministry").

@@ -39,11 +39,11 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
+from newsgraph.link.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
 from newsgraph.roles import role_type
 
 if TYPE_CHECKING:
-    from newsgraph.identity import IdentityIndex
+    from newsgraph.link.identity import IdentityIndex
 
 MIN_CONFIDENCE = 0.8
 _WORD = re.compile(r"[a-z][a-z'-]+")

@@ -34,11 +34,11 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from newsgraph.facts import ArticleFacts, Kind
-from newsgraph.gazetteer import Body, Gazetteer, Person, normalize
-from newsgraph.identity import IdentityIndex
-from newsgraph.link import link
-from newsgraph.refresh import DEFAULT_MIN_SITELINKS, MIN_SITELINKS, NOTABLE_CLASSES
-from newsgraph.wikidata_api import WikidataClient
+from newsgraph.link.gazetteer import Body, Gazetteer, Person, normalize
+from newsgraph.link.identity import IdentityIndex
+from newsgraph.link.offline import link
+from newsgraph.link.refresh import DEFAULT_MIN_SITELINKS, MIN_SITELINKS, NOTABLE_CLASSES
+from newsgraph.link.wikidata_api import WikidataClient
 
 HUMAN = "Q5"
 #: P31 class -> body type, for the items that may be an organization of the news.

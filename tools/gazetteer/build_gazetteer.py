@@ -34,7 +34,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from newsgraph.gazetteer import Gazetteer, normalize
+from newsgraph.link.gazetteer import Gazetteer, normalize
 
 OUT_DEFAULT = Path(__file__).with_name("gazetteer.json.gz")
 #: The date the hand-compiled member lists below describe.
@@ -774,18 +774,18 @@ def main(argv: list[str] | None = None) -> int:
 
     doc = build(inputs)
     if args.mirror_dir is not None:
-        from newsgraph.data import officeholders
+        import officeholders
 
         persons, positions, people_sources = officeholders.build(args.mirror_dir, doc["countries"])
         doc["persons"], doc["positions"] = persons, positions
         doc["meta"]["sources"] += people_sources
-        from newsgraph.data import bodies
+        import bodies
 
         parties, body_sources = bodies.build(args.mirror_dir, doc["countries"])
         if parties:
             doc["bodies"] = parties
             doc["meta"]["sources"] += body_sources
-        from newsgraph.data import notables
+        import notables
 
         doc["bodies"], doc["persons"], notable_sources = notables.build(args.mirror_dir, doc)
         doc["meta"]["sources"] += notable_sources
@@ -798,7 +798,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    from newsgraph.gazetteer import add_keys, encode
+    from newsgraph.link.gazetteer import add_keys, encode
 
     data = encode(add_keys(doc), args.out)
     args.out.write_bytes(data)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsgraph.gazetteer_records import Collector
+from newsgraph.link.records import Collector
 
 #: The scraper repositories read, by default, when present in the mirror folder.
 REPOS = (

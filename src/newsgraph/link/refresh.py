@@ -27,8 +27,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from newsgraph.gazetteer import add_keys, decode, encode
-from newsgraph.gazetteer_records import Collector
+from newsgraph.link.gazetteer import add_keys, decode, encode
+from newsgraph.link.records import Collector
 
 WDQS = "https://query.wikidata.org/sparql"
 USER_AGENT = "newsgraph-gazetteer-refresh/0.1 (https://w3id.org/newsgraph)"

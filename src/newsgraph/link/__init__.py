@@ -1,0 +1,1 @@
+"""Linking: from a name in an article to a Wikidata QID."""
