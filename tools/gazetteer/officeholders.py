@@ -14,7 +14,7 @@ Each ``every-politician-scrapers/<country>`` repository publishes, as CSV genera
 ``every-politician-scrapers/world-leaders-2021`` adds heads of state and government of every country
 (``data/wikidata.csv``: country, position and office-holder QIDs and labels, start and end years).
 Every QID here is read from those files; nothing is typed by hand. The records this module returns
-are the gazetteer's ``persons`` and ``positions`` sections; :mod:`newsgraph.refresh` produces the
+are the gazetteer's ``persons`` and ``positions`` sections; :mod:`newsgraph.link.refresh` produces the
 same records from the Wikidata Query Service.
 """
 

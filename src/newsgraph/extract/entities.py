@@ -111,7 +111,7 @@ class EntityIndex:
     def country_entity(self, name: str, gaz: Gazetteer) -> str:
         """Key of the country entity called ``name`` (canonical), created on first use."""
         key = f"country:{slugify(name)}"
-        if key not in self.entities:  # its Wikidata link is the linker's business (link.py)
+        if key not in self.entities:  # its Wikidata link is the linker's business (newsgraph.link)
             self.entities[key] = Entity(key=key, kind=Kind.COUNTRY, name=name, confidence=0.9)
         return key
 

@@ -446,7 +446,7 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
     """Fill ``wikidata`` and ``link_confidence`` of entities and post claims where the gazetteer and
     the article's context allow, and record conflicts with the gazetteer; returns ``facts``.
 
-    With ``identities`` (what the store already publishes, see :mod:`newsgraph.identity`), entities
+    With ``identities`` (what the store already publishes, see :mod:`newsgraph.link.identity`), entities
     the gazetteer leaves unlinked also get their cross-article ``identity``: a bare surname joins the
     one published person its post claim fits, or stays local to the article.
     """

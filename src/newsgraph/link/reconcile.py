@@ -1,13 +1,13 @@
 """Online reconciliation: Wikidata candidates for the persons and organizations the gazetteer cannot
 resolve, decided by the offline linker's own rules.
 
-Why this design: the offline linker (:mod:`newsgraph.link`) already knows when a name may become a
+Why this design: the offline linker (:mod:`newsgraph.link.offline`) already knows when a name may become a
 QID (a post and date the article gives, the person's country in a story about politics, their field
 of work; never a bare surname alone; a body's country). Online reconciliation must not become a
 second, looser rule set. So the items Wikidata returns are turned into the *same* gazetteer records
-(:class:`~newsgraph.gazetteer.Person` with P39 tenures, :class:`~newsgraph.gazetteer.Body` with
+(:class:`~newsgraph.link.gazetteer.Person` with P39 tenures, :class:`~newsgraph.link.gazetteer.Body` with
 countries and a type), laid over the shipped gazetteer for one article (:class:`Overlay`), and the
-article is linked again with :func:`newsgraph.link.link`. A candidate becomes a link only where an
+article is linked again with :func:`newsgraph.link.offline.link`. A candidate becomes a link only where an
 offline record with the same facts would.
 
 Per article: the offline linker runs on a copy; each person left unlinked under a full name (two
@@ -17,7 +17,7 @@ then all candidates are fetched in one batched ``wbgetentities``. An item is a p
 instance (P31) of human (Q5): name and aliases in English, citizenship (P27) as country, positions
 held (P39) with start (P580) and end (P582), the English description with the occupations (P106)
 the linker knows as field words, ``famous`` at 40 sitelinks (as the gazetteer's notables). An item
-is a body when P31 is one of the classes :mod:`newsgraph.refresh` reads notables by (or a ministry,
+is a body when P31 is one of the classes :mod:`newsgraph.link.refresh` reads notables by (or a ministry,
 or a political party): country (P17), dissolution (P576), sitelinks as popularity, notable at 15
 sitelinks. Items of any other class are dropped: a film called "Security Council" is no body.
 Tenures of positions the gazetteer does not know are dropped, as the gazetteer has none: with no
@@ -152,7 +152,7 @@ class Overlay:
     Look-ups of persons and bodies answer from both (an online record replaces the shipped record
     of the same QID: it is newer, e.g. a 2023 appointment; flags only the shipped file has are
     kept); everything else is the shipped gazetteer's. It stands in for a
-    :class:`~newsgraph.gazetteer.Gazetteer` wherever the linker and identity take one."""
+    :class:`~newsgraph.link.gazetteer.Gazetteer` wherever the linker and identity take one."""
 
     def __init__(self, base: Gazetteer, persons: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> None:
         self.base = base
@@ -210,7 +210,7 @@ class Reconciler:
         self.noticed = False
 
     def link(self, facts: ArticleFacts, gaz: Gazetteer, identities: IdentityIndex | None = None) -> ArticleFacts:
-        """Link ``facts`` as :func:`newsgraph.link.link` does, with online candidates when it finds none."""
+        """Link ``facts`` as :func:`newsgraph.link.offline.link` does, with online candidates when it finds none."""
         trial = link(copy.deepcopy(facts), gaz)
         terms = search_terms(trial, gaz)
         if not terms:

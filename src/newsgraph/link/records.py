@@ -1,7 +1,7 @@
 """The gazetteer's ``persons`` and ``positions`` records, in the one format both their producers write.
 
 Two producers make these records: the offline build (``tools/gazetteer/officeholders.py``, from the
-EveryPolitician scrapers' CSV exports) and ``newsgraph gazetteer refresh`` (:mod:`newsgraph.refresh`,
+EveryPolitician scrapers' CSV exports) and ``newsgraph gazetteer refresh`` (:mod:`newsgraph.link.refresh`,
 from the Wikidata Query Service). The build is a maintainer's task and is not installed; refresh runs
 on users' machines. So the merging rule lives here, in the runtime package, and the build imports it.
 """

@@ -2,7 +2,7 @@
 
 Why this exists: the offline gazetteer's office holders stop around 2019, so today's officials
 (Hakan Fidan, foreign minister since 2023) are not in it. When a user opts in (``newsgraph ingest
---online``), :mod:`newsgraph.reconcile` asks Wikidata about the names the gazetteer cannot resolve;
+--online``), :mod:`newsgraph.link.reconcile` asks Wikidata about the names the gazetteer cannot resolve;
 this module only fetches and remembers the answers.
 
 * **Cache.** Every answer is kept in a SQLite file (stdlib ``sqlite3``) with the date it was
