@@ -18,7 +18,7 @@ import time
 from importlib import resources
 from typing import Any
 
-from newsgraph.gazetteer import Gazetteer, decode
+from newsgraph.link.gazetteer import Gazetteer, decode
 
 LOOKUPS = ("Turkish", "U.S.", "Britain's", "Emirati", "Moscow", "Geneva", "NATO", "BRICS", "Atlantis", "who")
 
@@ -26,7 +26,7 @@ LOOKUPS = ("Turkish", "U.S.", "Britain's", "Emirati", "Moscow", "Geneva", "NATO"
 def _median_load(raw: bytes, runs: int) -> float:
     """Median seconds to decompress, parse and index ``raw`` as :meth:`Gazetteer.load` does
     (garbage collection paused), without its cache."""
-    from newsgraph.gazetteer import _gc_paused
+    from newsgraph.link.gazetteer import _gc_paused
 
     times = []
     for _ in range(runs):

@@ -4,8 +4,8 @@ Why: ``newsgraph ingest --online`` asks Wikidata about every person and organiza
 cannot link. Users (and Wikimedia) should know how many requests a run makes and how big the cache
 grows. This ingests the bundled samples plus the online tests' own articles, twice, through the
 real extractor and linker, with the client pointed at the recorded-answer server of the tests
-(``tests/wikidata_server.py``, 127.0.0.1): the first run fills the cache, the second must make no
-request at all.
+(``tests/wikidata_server.py``, 127.0.0.1, action API and query service): the first run fills the
+cache, the second must make no request at all.
 
 The recorded server knows a handful of names and answers the API's empty result for the others,
 so cache bytes are for that mix; the figure per linked-and-fetched item is printed apart, so the
@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from newsgraph.extract import Extractor  # noqa: E402
 from newsgraph.facts import Article  # noqa: E402
-from newsgraph.gazetteer import Gazetteer  # noqa: E402
-from newsgraph.reconcile import Reconciler  # noqa: E402
+from newsgraph.link.gazetteer import Gazetteer  # noqa: E402
+from newsgraph.link.reconcile import Reconciler  # noqa: E402
+from newsgraph.link.wikidata_api import Cache, WikidataClient  # noqa: E402
 from newsgraph.sources import iter_articles  # noqa: E402
-from newsgraph.wikidata_api import Cache, WikidataClient  # noqa: E402
 from wikidata_server import RecordedWikidata  # noqa: E402
 
 OWN = [
@@ -57,7 +57,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, RecordedWikidata() as wd:
         cache = Cache(Path(tmp) / "wikidata-cache.sqlite")
         for run in ("first run (cache empty)", "second run (cache full)"):
-            client = WikidataClient(cache, wd.api, min_interval=0)
+            client = WikidataClient(cache, wd.api, sparql=wd.sparql, min_interval=0)
             rec = Reconciler(client)
             before = len(wd.log)
             t0 = time.perf_counter()
@@ -68,9 +68,11 @@ def main() -> None:
             secs = time.perf_counter() - t0
             searches = sum(1 for r in wd.log[before:] if r.get("action") == "wbsearchentities")
             gets = sum(1 for r in wd.log[before:] if r.get("action") == "wbgetentities")
+            queries = sum(1 for r in wd.log[before:] if r.get("_path") == "/sparql")
             n = len(facts)
             print(f"{run}: {n} articles, {client.requests} requests ({searches} wbsearchentities, {gets} "
-                  f"wbgetentities) = {client.requests / n:.2f} per article; persons+orgs linked {linked}; "
+                  f"wbgetentities, {queries} subclass queries) = {client.requests / n:.2f} per article; "
+                  f"persons+orgs linked {linked}; "
                   f"{secs / n * 1000:.0f} ms per article on 127.0.0.1")
         rows = cache._db.execute("SELECT key, LENGTH(CAST(body AS BLOB)) + LENGTH(key) + LENGTH(fetched) "
                                  "FROM answers").fetchall()

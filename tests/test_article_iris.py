@@ -21,8 +21,8 @@ import pytest
 
 from newsgraph import ingest, mapping
 from newsgraph.extract import Extractor
-from newsgraph.identity import local_key
 from newsgraph.ingest import DEFAULT_BASE_URI as BASE
+from newsgraph.link.identity import local_key
 from newsgraph.mapping import article_graph, article_iri, article_key, claim_iri, conflict_iri, run_iri
 from newsgraph.store import ArticleClash, GraphStore
 from newsgraph.vocab import DCTERMS, RDF, SCHEMA

@@ -244,15 +244,15 @@ def test_city_tagged_person_after_in_becomes_place(extract: Extract) -> None:
     assert [e.name for e in facts.of_kind(Kind.PERSON)] == ["Nikol Pashinyan"]
     place = next(e for e in facts.of_kind(Kind.PLACE) if e.name == "Yerevan")
     assert name(facts, place.country) == "Armenia"
-    from newsgraph.link import link
+    from newsgraph.link.offline import link
 
     link(facts)  # the QID comes from the linking stage, not the extractor
     assert place.wikidata
 
 
 def test_national_security_council_is_not_the_un_body(extract: Extract) -> None:
-    from newsgraph.gazetteer import Gazetteer
-    from newsgraph.link import link
+    from newsgraph.link.gazetteer import Gazetteer
+    from newsgraph.link.offline import link
 
     unsc = Gazetteer.load().organization("United Nations Security Council")
     assert unsc is not None and unsc.qid

@@ -15,7 +15,7 @@ from spacy.tokens import Span
 from newsgraph.extract import Extractor
 from newsgraph.extract.entities import _acronym_fits, _clean_person, _word_order_key, build_index
 from newsgraph.facts import Article, ArticleFacts, Entity, Kind
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 Extract = Callable[[str], ArticleFacts]
 

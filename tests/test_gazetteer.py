@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.gazetteer import Country, Gazetteer, Org, Place, acronym_key, normalize
+from newsgraph.link.gazetteer import Country, Gazetteer, Org, Place, acronym_key, normalize
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,7 @@ def test_load_is_cached_and_reads_gzip(tmp_path: Path) -> None:
 
 
 def test_stored_index_keys_give_the_same_look_ups_and_stale_ones_are_ignored() -> None:
-    from newsgraph.gazetteer import KEY_VERSION, add_keys
+    from newsgraph.link.gazetteer import KEY_VERSION, add_keys
 
     def doc() -> dict:
         return {"persons": [{"qid": "Q1", "name": "Štefan Füle", "aliases": ["Stefan Fule"]},

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsgraph import gazetteer_cli
 from newsgraph.cli import main
-from newsgraph.gazetteer import Gazetteer, user_gazetteer_path
+from newsgraph.link import gazetteer_cli
+from newsgraph.link.gazetteer import Gazetteer, user_gazetteer_path
 from test_refresh import endpoint, small_gazetteer  # noqa: F401  (fixtures: recorded WDQS on 127.0.0.1)
 
 
 def _qids_in_query() -> int:
-    from newsgraph.refresh import QUERY
+    from newsgraph.link.refresh import QUERY
 
     return QUERY.count("wd:Q")
 
@@ -94,7 +94,7 @@ def _many_countries(path: Path, n: int) -> Path:
 def test_refresh_pages_and_resumes_after_an_interruption(small_gazetteer: Path) -> None:  # noqa: F811
     """30 countries at 12 a page are 3 office-holder queries; the 3rd fails the first time, the file
     is left as it was, and the rerun asks only for that page (and the notables), not the first two."""
-    from newsgraph import refresh
+    from newsgraph.link import refresh
     from test_refresh import recorded_wdqs
 
     assert refresh.PAGE_COUNTRIES == 12

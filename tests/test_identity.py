@@ -19,8 +19,8 @@ from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
 from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim
-from newsgraph.identity import IdentityIndex, is_acronym, local_key
-from newsgraph.link import link
+from newsgraph.link.identity import IdentityIndex, is_acronym, local_key
+from newsgraph.link.offline import link
 from newsgraph.mapping import article_graph, to_quads
 from newsgraph.store import GraphStore
 
@@ -204,7 +204,7 @@ def test_a_full_name_without_posts_keeps_the_name_iri() -> None:
 def test_link_resolves_identity_when_given_an_index() -> None:
     index = IdentityIndex(BASE)
     _publish(index, _facts("p1", "Mira Valden", "Foreign Minister", "Norway"))
-    from newsgraph.gazetteer import Gazetteer
+    from newsgraph.link.gazetteer import Gazetteer
 
     gaz = Gazetteer({"countries": [{"name": "Norway", "iso2": "NO", "qid": "Q20"}]})
     facts = link(_facts("p2", "Valden", "Foreign Minister", "Norway"), gaz, index)

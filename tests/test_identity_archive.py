@@ -21,8 +21,8 @@ from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
 from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Gazetteer
-from newsgraph.identity import IdentityIndex, rewrite
+from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.identity import IdentityIndex, rewrite
 from newsgraph.mapping import article_graph, entity_iri, to_quads
 from newsgraph.names import core_name, relation, significant
 from newsgraph.store import GraphStore
@@ -324,7 +324,7 @@ def test_status_is_kept_apart_in_post_agreement() -> None:
 def test_a_person_published_in_many_graphs_comes_as_one_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     # past AGGREGATE_AT graphs an unlinked person is decided as a whole (cost): it still takes new
     # mentions, bare surnames, and joins a linked person of its very name, rewriting every graph
-    import newsgraph.identity as identity
+    import newsgraph.link.identity as identity
 
     monkeypatch.setattr(identity, "AGGREGATE_AT", 2)
     archive = _Archive()

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Gazetteer
-from newsgraph.link import link
+from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.offline import link
 from newsgraph.mapping import to_quads
 from newsgraph.resources import sparql_dir
 from newsgraph.vocab import NG, OWL, SKOS, WD

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, slugify
-from newsgraph.gazetteer import Gazetteer
-from newsgraph.link import link, person_fields
+from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.offline import link, person_fields
 from newsgraph.mapping import to_quads
 from newsgraph.vocab import OWL, WD
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.data import notables as nb
-from newsgraph.gazetteer import Gazetteer
+import notables as nb
+from newsgraph.link.gazetteer import Gazetteer
 
 COUNTRIES = [
     {"name": "United States", "iso2": "US", "iso3": "USA", "qid": "Q30", "aliases": ["America"],

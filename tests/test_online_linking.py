@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from newsgraph.cli import main
 from newsgraph.extract import Extractor
 from newsgraph.facts import Article, ArticleFacts
-from newsgraph.gazetteer import Gazetteer
-from newsgraph.reconcile import Reconciler
-from newsgraph.wikidata_api import USER_AGENT, Cache, WikidataClient, reduce_item
+from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.reconcile import Reconciler
+from newsgraph.link.wikidata_api import USER_AGENT, Cache, WikidataClient, reduce_item
 from wikidata_server import DATA, RecordedWikidata
 
 FIDAN = json.loads((DATA / "search" / "00.json").read_text(encoding="utf-8"))["search"][0]["id"]
@@ -59,7 +59,7 @@ def _client(tmp_path: Path, api: str, **kw: object) -> WikidataClient:
 
 def test_gazetteer_alone_links_neither(extractor: Extractor) -> None:
     """The premise: offline, today's foreign minister and his ministry have no QID."""
-    from newsgraph.link import link
+    from newsgraph.link.offline import link
 
     facts = link(extractor.extract(VISIT), Gazetteer.load())
     assert _links(facts)["Hakan Fidan"] is None
@@ -214,7 +214,7 @@ def test_item_becomes_the_gazetteers_record() -> None:
     """The recorded Fidan item read as the gazetteer's person record: country from P27, the
     foreign-minister tenure from P39/P580, occupations as field words, sitelinks; a tenure of a
     position the gazetteer does not know is dropped, as the gazetteer holds none."""
-    from newsgraph.reconcile import person_record
+    from newsgraph.link.reconcile import person_record
 
     gaz = Gazetteer.load()
     item = json.loads((DATA / "entities" / f"{FIDAN}.json").read_text(encoding="utf-8"))

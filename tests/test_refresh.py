@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsgraph.cli import main
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 WD = "http://www.wikidata.org/entity/"
 
@@ -151,7 +151,7 @@ def test_refresh_merges_notable_people_and_organizations(endpoint: tuple[str, li
 
 
 def test_refresh_refuses_an_empty_answer(tmp_path: Path, small_gazetteer: Path) -> None:
-    from newsgraph import refresh
+    from newsgraph.link import refresh
 
     before = small_gazetteer.read_bytes()
     with pytest.raises(ValueError, match="no office holders"):

@@ -1,13 +1,17 @@
-"""A stand-in for Wikidata's action API on 127.0.0.1, answering from recorded JSON (tests/data/wikidata).
+"""A stand-in for Wikidata's action API (and its query service, at ``/sparql``) on 127.0.0.1, answering
+from recorded JSON (tests/data/wikidata).
 
 A real HTTP server (``http.server`` in a thread), so the client's real code path runs: URL, headers,
 timeouts, status codes, ``Retry-After``. ``fail_next`` queues status codes to answer before the
-recorded answers (429 then success); ``log`` keeps every request's parameters and User-Agent.
+recorded answers (429 then success); ``log`` keeps every request's parameters and User-Agent (and
+``_path``). The query service answers from ``sparql/subclasses.json``, a recorded answer to the
+linker's subclass query, keeping the rows of the classes the query names (as the service would).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,12 +29,20 @@ class RecordedWikidata:
         self.searches: dict[str, str] = json.loads((data / "searches.json").read_text(encoding="utf-8"))
         self.log: list[dict[str, Any]] = []
         self.fail_next: list[tuple[int, str | None]] = []  # (status, Retry-After)
+        self.sparql_fail: list[int] = []  # statuses the query service answers before its recorded answer
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
-                outer.log.append({**params, "_ua": self.headers.get("User-Agent", "")})
+                url = urllib.parse.urlsplit(self.path)
+                params = dict(urllib.parse.parse_qsl(url.query))
+                outer.log.append({**params, "_ua": self.headers.get("User-Agent", ""), "_path": url.path})
+                if url.path == "/sparql" and outer.sparql_fail:
+                    self.send_response(outer.sparql_fail.pop(0))
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    self.wfile.write(b"java.util.concurrent.TimeoutException")
+                    return
                 if outer.fail_next:
                     status, retry = outer.fail_next.pop(0)
                     self.send_response(status)
@@ -40,9 +52,11 @@ class RecordedWikidata:
                     self.end_headers()
                     self.wfile.write(b"<html><body>Too many requests</body></html>")
                     return
-                body = json.dumps(outer.answer(params), ensure_ascii=False).encode("utf-8")
+                answer = outer.sparql_answer(params) if url.path == "/sparql" else outer.answer(params)
+                body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
                 self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                kind = "application/sparql-results+json" if url.path == "/sparql" else "application/json"
+                self.send_header("Content-Type", f"{kind}; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -52,6 +66,7 @@ class RecordedWikidata:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.api = f"http://127.0.0.1:{self.server.server_address[1]}/w/api.php"
+        self.sparql = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def answer(self, params: dict[str, str]) -> dict[str, Any]:
@@ -68,6 +83,15 @@ class RecordedWikidata:
                     else {"id": qid, "missing": ""}
             return {"entities": entities, "success": 1}
         return {"error": {"code": "badvalue", "info": "Unrecognized value for parameter \"action\"."}}
+
+    def sparql_answer(self, params: dict[str, str]) -> dict[str, Any]:
+        """The recorded subclass answer, cut to the classes in the query's ``VALUES ?class`` block."""
+        recorded = json.loads((self.data / "sparql" / "subclasses.json").read_text(encoding="utf-8"))
+        block = re.search(r"VALUES \?class \{([^}]*)\}", params.get("query", ""))
+        asked = {f"http://www.wikidata.org/entity/{q}" for q in re.findall(r"wd:(Q\d+)", block.group(1))} \
+            if block else set()
+        rows = [r for r in recorded["results"]["bindings"] if r["class"]["value"] in asked]
+        return {"head": recorded["head"], "results": {"bindings": rows}}
 
     def __enter__(self) -> RecordedWikidata:
         self._thread.start()

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from newsgraph import __version__
-from newsgraph.gazetteer_cli import gazetteer
+from newsgraph.link.gazetteer_cli import gazetteer
 from newsgraph.store import FORMATS, GraphStore, StoreError, default_store_path, format_for, nesting_error
 
 BASE_URI_ENV = "NEWSGRAPH_BASE_URI"
@@ -116,8 +116,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
     if online:
         import sqlite3
 
-        from newsgraph.reconcile import Reconciler
-        from newsgraph.wikidata_api import Cache, WikidataClient
+        from newsgraph.link.reconcile import Reconciler
+        from newsgraph.link.wikidata_api import Cache, WikidataClient
 
         try:
             client = WikidataClient(Cache.for_store(store.path), wikidata_api, refresh_older_than=refresh_days)

@@ -6,7 +6,7 @@ removes what was stored before. An article's graph is named by its id (one id, o
 :func:`~newsgraph.mapping.article_key`), and the store refuses to replace a graph that holds any
 other article, so no input can overwrite an article it is not.
 
-The linker is handed what the store already publishes (:class:`~newsgraph.identity.IdentityIndex`,
+The linker is handed what the store already publishes (:class:`~newsgraph.link.identity.IdentityIndex`,
 read with one query at the run's first article, then kept up to date as each article is stored), so
 that "Fidan" in this article and "Hakan Fidan" in an earlier one are one person; an earlier article
 that a new one resolves (the surname came first) has its graph rewritten in one transaction.
@@ -24,10 +24,10 @@ from pathlib import Path
 from newsgraph import mapping
 from newsgraph.extract import ExtractionError, Extractor
 from newsgraph.facts import Article, ArticleFacts
-from newsgraph.gazetteer import Gazetteer
-from newsgraph.identity import IdentityIndex, rewrite
-from newsgraph.link import link
-from newsgraph.reconcile import Reconciler
+from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.identity import IdentityIndex, rewrite
+from newsgraph.link.offline import link
+from newsgraph.link.reconcile import Reconciler
 from newsgraph.sources import MAX_ARTICLE_BYTES, ReadError, Skipped, iter_articles
 from newsgraph.store import ArticleClash, GraphStore
 
@@ -86,7 +86,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
     stored), ``on_warning`` one line per dropped fact and per skipped file (``on_error`` when not
     given). An article is stored with :meth:`~newsgraph.store.GraphStore.replace_article`, which
     refuses to replace a different article. With a ``reconciler`` (``--online``), what the gazetteer
-    leaves unlinked is looked up in Wikidata (:mod:`newsgraph.reconcile`); without one, linking is
+    leaves unlinked is looked up in Wikidata (:mod:`newsgraph.link.reconcile`); without one, linking is
     offline.
     """
     report = IngestReport()

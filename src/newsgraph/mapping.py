@@ -147,7 +147,7 @@ def entity_iri(base: str, entity: Entity, countries: dict[str, Entity]) -> ox.Na
     name without the titles it opens with: "Gen Pervez Musharraf" is ``person/pervez-musharraf``);
     organizations are ``org/{slug(name)}``, or ``org/{slug(country)}-{slug(name)}`` when they have
     a country and are not a bloc or company, so two countries' "Ministry of Foreign Affairs" stay
-    apart. An ``identity`` the linker set (see :mod:`newsgraph.identity`) replaces the slug of
+    apart. An ``identity`` the linker set (see :mod:`newsgraph.link.identity`) replaces the slug of
     persons and organizations.
     """
     b = _base(base)

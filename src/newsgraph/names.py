@@ -2,7 +2,7 @@
 
 Wire copy names one person many ways: "Gen Pervez Musharraf", "Pervez Musharraf", "Gen Musharraf";
 "Kassym-Jomart Tokayev" and "Kassym-Jomart Toqaev"; "Tayyip Erdogan" and "Recep Tayyip Erdoğan";
-"Faisal bin Farhan" and "Faisal bin Farhan Al Saud". :mod:`newsgraph.identity` decides which of them
+"Faisal bin Farhan" and "Faisal bin Farhan Al Saud". :mod:`newsgraph.link.identity` decides which of them
 are one person; this module only says what a name is made of and how two names relate, so that
 the rules stay readable and the same forms reach both the IRI (:func:`core_name`) and the index.
 

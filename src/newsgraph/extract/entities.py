@@ -39,7 +39,7 @@ from newsgraph.extract.lexicon import (
     VENUE_HEADS,
 )
 from newsgraph.facts import Entity, Evidence, Kind, slugify
-from newsgraph.gazetteer import Gazetteer, notable
+from newsgraph.link.gazetteer import Gazetteer, notable
 
 #: First words of a government body that a nationality adjective in front of it only qualifies
 #: ("Turkish Foreign Ministry" is Türkiye's "Foreign Ministry").
@@ -111,7 +111,7 @@ class EntityIndex:
     def country_entity(self, name: str, gaz: Gazetteer) -> str:
         """Key of the country entity called ``name`` (canonical), created on first use."""
         key = f"country:{slugify(name)}"
-        if key not in self.entities:  # its Wikidata link is the linker's business (link.py)
+        if key not in self.entities:  # its Wikidata link is the linker's business (newsgraph.link)
             self.entities[key] = Entity(key=key, kind=Kind.COUNTRY, name=name, confidence=0.9)
         return key
 

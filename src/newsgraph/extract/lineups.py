@@ -24,7 +24,7 @@ from newsgraph.extract.entities import EntityIndex, Mention
 from newsgraph.extract.lexicon import FORMER_MARKERS, ROLE_MODIFIERS, ROLE_NOUNS
 from newsgraph.extract.roles_text import country_of
 from newsgraph.facts import Kind
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 #: Verbs that introduce a list without saying anything else about it.
 _LISTING = {"include", "be", "comprise", "attend", "feature", "number"}

@@ -42,7 +42,7 @@ from newsgraph.extract.lexicon import (
     REJOIN_CUES,
 )
 from newsgraph.facts import BlocMembership, Evidence, Kind, Status
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 _BLOC_TYPES = {"bloc", "igo", "alliance", "union", "organization", "intergovernmental"}
 

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.facts import Kind, PostClaim, Status
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 from newsgraph.roles import is_minister, role_type
 
 #: Verbs whose subject has died: all their posts are past.

@@ -53,7 +53,7 @@ from newsgraph.extract.post_context import (
 )
 from newsgraph.extract.roles_text import RoleParse, country_of, parse_role_tokens
 from newsgraph.facts import Kind, PostClaim, Status
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 #: Styles that go with a name, not an office: "Emir Sheikh Tamim" is an emir called Sheikh Tamim.
 _STYLES = {"sheikh", "sheikha", "shaikh", "sheik"}

@@ -26,7 +26,7 @@ from newsgraph.extract.lexicon import (
     VAGUE_ROLES,
 )
 from newsgraph.facts import Kind
-from newsgraph.gazetteer import Gazetteer
+from newsgraph.link.gazetteer import Gazetteer
 
 _SKIP = {"the", "a", "an", "his", "her", "their", "its", "our", "'s", "’s", "'", "’", "(", ")", ",", "-", "–"}
 #: Role nouns that name no post held: a candidate or nominee runs for one.

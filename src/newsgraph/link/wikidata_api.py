@@ -1,8 +1,9 @@
-"""A polite, cached client for Wikidata's action API (``wbsearchentities``, ``wbgetentities``).
+"""A polite, cached client for Wikidata's action API (``wbsearchentities``, ``wbgetentities``) and,
+for one question the action API cannot answer (which classes are subclasses of which), its query service.
 
 Why this exists: the offline gazetteer's office holders stop around 2019, so today's officials
 (Hakan Fidan, foreign minister since 2023) are not in it. When a user opts in (``newsgraph ingest
---online``), :mod:`newsgraph.reconcile` asks Wikidata about the names the gazetteer cannot resolve;
+--online``), :mod:`newsgraph.link.reconcile` asks Wikidata about the names the gazetteer cannot resolve;
 this module only fetches and remembers the answers.
 
 * **Cache.** Every answer is kept in a SQLite file (stdlib ``sqlite3``) with the date it was
@@ -14,6 +15,11 @@ this module only fetches and remembers the answers.
   version, URL), ``maxlag=5``, entities fetched 50 to a request, requests one at a time and at
   least ``min_interval`` seconds apart, retries with exponential backoff on 429/503 and on a
   ``maxlag`` error, honouring ``Retry-After`` up to ``max_wait`` seconds, a per-request timeout.
+* **Subclasses.** An organization's P31 is often a narrow class ("ministry of foreign affairs",
+  "public broadcaster") below the classes the linker knows. :meth:`WikidataClient.superclasses` asks the
+  query service once per batch of new classes (``?class wdt:P279* ?known``), and caches each class's
+  answer, so a class is asked about once per cache. Without a query service (a custom ``api`` and no
+  ``sparql``), or when it fails, only direct classes count: fewer links, never a wrong one.
 * **Failure.** A network that cannot be reached (no route, DNS failure, timeout, retries used up,
   the run's ``budget`` of seconds on the network spent) turns the client off for the rest of the
   run: :attr:`down` says why, every later call answers from the cache only, and nothing raises.
@@ -26,6 +32,7 @@ the cache stays small; the shapes are Wikidata's own.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -45,6 +52,8 @@ from newsgraph import __version__
 
 DEFAULT_API = "https://www.wikidata.org/w/api.php"
 API_ENV = "NEWSGRAPH_WIKIDATA_API"
+DEFAULT_SPARQL = "https://query.wikidata.org/sparql"
+SPARQL_ENV = "NEWSGRAPH_WIKIDATA_SPARQL"
 USER_AGENT = f"newsgraph/{__version__} (https://github.com/newsgraph/newsgraph; linked-data publisher for news)"
 CACHE_NAME = "wikidata-cache.sqlite"
 #: Claims the linker reads, and the qualifiers of P39 it reads.
@@ -52,6 +61,13 @@ KEPT_CLAIMS = ("P31", "P39", "P106", "P27", "P17", "P576")
 KEPT_QUALIFIERS = ("P580", "P582", "P642")
 BATCH = 50  # wbgetentities takes at most 50 ids per request
 SEARCH_LIMIT = 10  # hits per search: exact matches come first, so a full page of them means more namesakes
+CLASS_BATCH = 40  # classes per subclass query: the query stays a short GET and well inside the 60 s limit
+
+SUBCLASS_QUERY = """SELECT ?class ?known WHERE {{
+  VALUES ?class {{ {classes} }}
+  VALUES ?known {{ {known} }}
+  ?class wdt:P279* ?known .
+}}"""
 
 
 class Unreachable(Exception):
@@ -103,11 +119,16 @@ class Cache:
 class WikidataClient:
     """Searches and entity look-ups, cache first; see the module docstring for the rules it keeps."""
 
-    def __init__(self, cache: Cache, api: str | None = None, *, refresh_older_than: float | None = None,
-                 timeout: float = 10.0, min_interval: float = 0.2, retries: int = 3, max_wait: float = 30.0,
-                 budget: float = 120.0, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, cache: Cache, api: str | None = None, *, sparql: str | None = None,
+                 refresh_older_than: float | None = None, timeout: float = 10.0, min_interval: float = 0.2,
+                 retries: int = 3, max_wait: float = 30.0, budget: float = 120.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.cache = cache
         self.api = api or os.environ.get(API_ENV) or DEFAULT_API
+        # Wikidata's query service goes with Wikidata's API; another API (a mirror, the tests' recorded
+        # server) has no known query service unless one is named.
+        self.sparql = sparql or os.environ.get(SPARQL_ENV) or (DEFAULT_SPARQL if self.api == DEFAULT_API else None)
+        self.sparql_down: str | None = None  # why subclass look-ups were given up for this run
         self.stale_after = timedelta(days=refresh_older_than) if refresh_older_than is not None else None
         self.timeout, self.min_interval, self.retries, self.max_wait = timeout, min_interval, retries, max_wait
         self.budget = budget
@@ -116,7 +137,7 @@ class WikidataClient:
         self.requests = 0  # HTTP requests made (retries included)
         self._spent = 0.0
         self._last = 0.0
-        self._resolved = False
+        self._resolved: set[str] = set()
 
     # -- public look-ups ----------------------------------------------------------------------------
 
@@ -166,6 +187,42 @@ class WikidataClient:
                     out[qid] = stale[0]
         return out
 
+    def superclasses(self, classes: Iterable[str], known: Iterable[str]) -> dict[str, list[str]]:
+        """For each of ``classes``, those of ``known`` it is (P279*, itself included) a subclass of.
+
+        One query-service request per :data:`CLASS_BATCH` classes not cached; each class's answer is
+        cached under a key that names the ``known`` set, so changing that set asks again. A class the
+        service cannot be asked about is left out (the caller then counts direct classes only)."""
+        known = sorted(set(known))
+        tag = hashlib.sha1(" ".join(known).encode()).hexdigest()[:10]
+        out: dict[str, list[str]] = {}
+        missing: list[str] = []
+        for cls in dict.fromkeys(classes):
+            cached = self._cached(f"subclass:{tag}:{cls}")
+            if cached is not None:
+                out[cls] = list(cached)
+            else:
+                missing.append(cls)
+        for i in range(0, len(missing), CLASS_BATCH):
+            chunk = missing[i:i + CLASS_BATCH]
+            answer = self._query(SUBCLASS_QUERY.format(classes=" ".join(f"wd:{c}" for c in chunk),
+                                                       known=" ".join(f"wd:{k}" for k in known)))
+            if answer is None:
+                for cls in chunk:
+                    if (stale := self.cache.get(f"subclass:{tag}:{cls}")) is not None:
+                        out[cls] = list(stale[0])
+                continue
+            found: dict[str, list[str]] = {cls: [] for cls in chunk}
+            for row in answer.get("results", {}).get("bindings", ()):
+                cls = _entity_id(row.get("class", {}).get("value", ""))
+                sup = _entity_id(row.get("known", {}).get("value", ""))
+                if cls in found and sup and sup not in found[cls]:
+                    found[cls].append(sup)
+            for cls, sups in found.items():
+                self.cache.put(f"subclass:{tag}:{cls}", sups)
+                out[cls] = sups
+        return out
+
     # -- HTTP -----------------------------------------------------------------------------------------
 
     def _cached(self, key: str) -> Any:
@@ -188,12 +245,23 @@ class WikidataClient:
             self.down = str(exc)
             return None
 
-    def _resolve(self) -> None:
-        """Look the API's host up once, in a thread we stop waiting for after ``timeout`` seconds:
+    def _query(self, query: str) -> dict[str, Any] | None:
+        """A query-service answer (SPARQL JSON), or None without one. Its failure does not turn the
+        action API off (the query service times out on its own), only further queries this run."""
+        if self.sparql is None or self.down is not None or self.sparql_down is not None:
+            return None
+        try:
+            return self._request({"query": query, "format": "json"}, self.sparql)
+        except Unreachable as exc:
+            self.sparql_down = str(exc)
+            return None
+
+    def _resolve(self, base: str) -> None:
+        """Look a host up once, in a thread we stop waiting for after ``timeout`` seconds:
         the socket timeout does not bound name resolution, and a dead resolver must not hang a run."""
-        if self._resolved:
+        host = urllib.parse.urlsplit(base).hostname or ""
+        if host in self._resolved:
             return
-        host = urllib.parse.urlsplit(self.api).hostname or ""
         outcome: list[BaseException | None] = []
 
         def lookup() -> None:
@@ -210,15 +278,17 @@ class WikidataClient:
             raise Unreachable(f"cannot reach {host} (name lookup did not answer in {self.timeout:.0f} s)")
         if outcome[0] is not None:
             raise Unreachable(f"cannot reach {host} ({outcome[0]})")
-        self._resolved = True
+        self._resolved.add(host)
 
-    def _request(self, params: dict[str, str]) -> dict[str, Any]:
-        self._resolve()
-        url = f"{self.api}?{urllib.parse.urlencode(params)}"
+    def _request(self, params: dict[str, str], base: str | None = None) -> dict[str, Any]:
+        base = base or self.api
+        self._resolve(base)
+        url = f"{base}?{urllib.parse.urlencode(params)}"
         for attempt in range(self.retries + 1):
             self._pace()
             started = time.monotonic()
-            req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+            accept = "application/sparql-results+json" if base == self.sparql else "application/json"
+            req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": accept})
             wait: float | None = None
             try:
                 self.requests += 1
@@ -236,7 +306,7 @@ class WikidataClient:
                 wait = _retry_after(exc.headers.get("Retry-After") if exc.headers else None, attempt)
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 reason = getattr(exc, "reason", exc)
-                raise Unreachable(f"cannot reach {urllib.parse.urlsplit(self.api).netloc} ({reason})") from exc
+                raise Unreachable(f"cannot reach {urllib.parse.urlsplit(base).netloc} ({reason})") from exc
             finally:
                 self._spent += time.monotonic() - started
             if attempt == self.retries:
@@ -260,6 +330,12 @@ class WikidataClient:
         if gap < self.min_interval:
             self.sleep(self.min_interval - gap)
         self._last = time.monotonic()
+
+
+def _entity_id(uri: str) -> str | None:
+    """"Q42" from "http://www.wikidata.org/entity/Q42"; None for anything else."""
+    q = uri.rsplit("/", 1)[-1]
+    return q if q[:1] == "Q" and q[1:].isdigit() else None
 
 
 def _retry_after(header: str | None, attempt: int) -> float:

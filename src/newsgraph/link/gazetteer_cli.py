@@ -13,7 +13,7 @@ import click
 def _shipped() -> Path:
     from importlib import resources
 
-    from newsgraph.gazetteer import Gazetteer
+    from newsgraph.link.gazetteer import Gazetteer
 
     return Path(str(resources.files("newsgraph").joinpath(Gazetteer.DEFAULT_RESOURCE)))
 
@@ -54,8 +54,8 @@ def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> Non
 
     By default the result goes to $XDG_DATA_HOME/newsgraph/gazetteer.json.gz, which linking then
     prefers; the file shipped in the package is never overwritten."""
-    from newsgraph import refresh as refresh_mod
-    from newsgraph.gazetteer import user_gazetteer_path
+    from newsgraph.link import refresh as refresh_mod
+    from newsgraph.link.gazetteer import user_gazetteer_path
 
     endpoint = endpoint or refresh_mod.WDQS
     user = user_gazetteer_path()
@@ -101,7 +101,7 @@ def refresh(endpoint: str | None, path: Path | None, output: Path | None) -> Non
 def stats() -> None:
     """Entries, bytes on disk and load time of the gazetteer linking uses (the user's refreshed copy,
     else the shipped one)."""
-    from newsgraph.gazetteer import Gazetteer, decode, user_gazetteer_path
+    from newsgraph.link.gazetteer import Gazetteer, decode, user_gazetteer_path
 
     user = user_gazetteer_path()
     path = user if user.is_file() else _shipped()

@@ -4,7 +4,8 @@ Why this exists: the extractor has to decide, many times per article and without
 "Turkish", "Türkiye's" and "the Republic of Turkey" are one country (Wikidata Q43), that "in Geneva"
 names a place in Switzerland, and that Egypt sits in BRICS but Türkiye does not. Those facts live in
 ``newsgraph/data/gazetteer.json.gz``, built reproducibly from public sources by
-:mod:`newsgraph.data.build_gazetteer`; this module only loads that file and answers look-ups.
+``tools/gazetteer/build_gazetteer.py`` (a maintainer tool, not installed); this module only loads
+that file and answers look-ups.
 
 Design, with growth in mind (people, posts, parties and government bodies will join later, tens of
 thousands of entries): every entry of every kind is reachable through **one** normalized-key index,

@@ -5,14 +5,15 @@ public source file read here (Natural Earth's WIKIDATAID columns, the SupraVerde
 international organisations), never typed by hand; names, demonyms and capitals come from
 mledoze/countries. What is curated here by hand is small, marked, and explained: a few canonical
 names news uses, aliases the sources lack ("Britain", "Turk", "Gaza"), and the member lists of blocs,
-which are public facts compiled from the organizations' published lists (see ``data/README.md``).
+which are public facts compiled from the organizations' published lists (see ``README.md`` here).
 
 Run it against the snapshots that the search tool's ``fetch`` puts under ``/work/.mirror``::
 
-    python -m newsgraph.data.build_gazetteer --mirror-dir /work/.mirror
+    python tools/gazetteer/build_gazetteer.py --mirror-dir /work/.mirror
 
 or give each input file explicitly (``--mledoze``, ``--ne-countries``, ``--ne-places``,
-``--supraverden``). It is never imported at runtime.
+``--supraverden``). It writes ``src/newsgraph/data/gazetteer.json.gz``, the file the installed
+package ships; this folder is a maintainer tool and is never installed or imported at runtime.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from newsgraph.gazetteer import Gazetteer, normalize
+from newsgraph.link.gazetteer import Gazetteer, normalize
 
-OUT_DEFAULT = Path(__file__).with_name("gazetteer.json.gz")
+OUT_DEFAULT = Path(__file__).resolve().parents[2] / "src" / "newsgraph" / "data" / "gazetteer.json.gz"
 #: The date the hand-compiled member lists below describe.
 MEMBERS_AS_OF = "2025-10"
 
@@ -655,7 +656,7 @@ def build(inputs: dict[str, tuple[bytes, str]]) -> dict[str, Any]:
     ]
     meta = {
         "schema": 1,
-        "licence": "ODbL-1.0 (derived from mledoze/countries); see newsgraph/data/README.md",
+        "licence": "ODbL-1.0 (derived from mledoze/countries); see newsgraph/data/LICENSE.md",
         "sources": sources,
         "curated": "canonical names, extra aliases and member lists in build_gazetteer.py, "
                    f"as of {MEMBERS_AS_OF}",
@@ -774,18 +775,18 @@ def main(argv: list[str] | None = None) -> int:
 
     doc = build(inputs)
     if args.mirror_dir is not None:
-        from newsgraph.data import officeholders
+        import officeholders
 
         persons, positions, people_sources = officeholders.build(args.mirror_dir, doc["countries"])
         doc["persons"], doc["positions"] = persons, positions
         doc["meta"]["sources"] += people_sources
-        from newsgraph.data import bodies
+        import bodies
 
         parties, body_sources = bodies.build(args.mirror_dir, doc["countries"])
         if parties:
             doc["bodies"] = parties
             doc["meta"]["sources"] += body_sources
-        from newsgraph.data import notables
+        import notables
 
         doc["bodies"], doc["persons"], notable_sources = notables.build(args.mirror_dir, doc)
         doc["meta"]["sources"] += notable_sources
@@ -798,7 +799,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    from newsgraph.gazetteer import add_keys, encode
+    from newsgraph.link.gazetteer import add_keys, encode
 
     data = encode(add_keys(doc), args.out)
     args.out.write_bytes(data)

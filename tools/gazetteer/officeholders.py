@@ -14,7 +14,7 @@ Each ``every-politician-scrapers/<country>`` repository publishes, as CSV genera
 ``every-politician-scrapers/world-leaders-2021`` adds heads of state and government of every country
 (``data/wikidata.csv``: country, position and office-holder QIDs and labels, start and end years).
 Every QID here is read from those files; nothing is typed by hand. The records this module returns
-are the gazetteer's ``persons`` and ``positions`` sections; :mod:`newsgraph.refresh` produces the
+are the gazetteer's ``persons`` and ``positions`` sections; :mod:`newsgraph.link.refresh` produces the
 same records from the Wikidata Query Service.
 """
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsgraph.roles import role_type
+from newsgraph.link.records import Collector
 
 #: The scraper repositories read, by default, when present in the mirror folder.
 REPOS = (
@@ -84,57 +84,6 @@ def _day(value: str | None) -> str:
     """An ISO date or year, as given ("2012-11-06", "2017"); "" when unknown."""
     v = (value or "").strip()[:10]
     return v if v[:4].isdigit() else ""
-
-
-class Collector:
-    """Accumulates persons and positions keyed by QID, merging what several files say of one item."""
-
-    def __init__(self, country_iso: dict[str, str]) -> None:
-        self.country_iso = country_iso  # country QID -> ISO alpha-2
-        self.persons: dict[str, dict[str, Any]] = {}
-        self.positions: dict[str, dict[str, Any]] = {}
-
-    def position(self, qid: str, name: str, country: str | None, *aliases: str) -> None:
-        rec = self.positions.setdefault(qid, {"qid": qid, "name": name, "country": country, "aliases": []})
-        if country and not rec.get("country"):
-            rec["country"] = country
-        for a in (name, *aliases):
-            if a and a != rec["name"] and a not in rec["aliases"]:
-                rec["aliases"].append(a)
-
-    def person(self, qid: str, name: str, country: str | None, *aliases: str) -> dict[str, Any]:
-        rec = self.persons.setdefault(qid, {"qid": qid, "name": name, "country": country, "aliases": [],
-                                            "held": []})
-        if country and not rec.get("country"):
-            rec["country"] = country
-        for a in aliases:
-            if a and a != rec["name"] and a not in rec["aliases"]:
-                rec["aliases"].append(a)
-        return rec
-
-    def held(self, person: str, name: str, country: str | None, position: str, start: str, end: str) -> None:
-        rec = self.person(person, name, country)
-        tenure = [position, start, end]
-        if tenure not in rec["held"]:
-            rec["held"].append(tenure)
-
-    def records(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        positions = []
-        for rec in sorted(self.positions.values(), key=lambda r: int(r["qid"][1:])):
-            names = [rec["name"], *rec["aliases"]]
-            rtype = next((t for n in names if (t := role_type(n))), None)
-            out = {"qid": rec["qid"], "name": rec["name"], "country": rec.get("country"), "role": rtype,
-                   "aliases": rec["aliases"]}
-            positions.append({k: v for k, v in out.items() if v})
-        persons = []
-        for rec in sorted(self.persons.values(), key=lambda r: int(r["qid"][1:])):
-            held = sorted(rec["held"], key=lambda t: (t[1] or "9999", t[0]))
-            if not rec.get("country"):  # "world" repositories: the country of the positions held
-                rec["country"] = next((c for t in held if (c := self.positions.get(t[0], {}).get("country"))), None)
-            out = {"qid": rec["qid"], "name": rec["name"], "country": rec.get("country"),
-                   "aliases": rec["aliases"], "held": held}
-            persons.append({k: v for k, v in out.items() if v})
-        return persons, positions
 
 
 def read_country_repo(m: Mirror, col: Collector) -> None:

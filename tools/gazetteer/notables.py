@@ -58,9 +58,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from newsgraph.data.officeholders import Mirror
-from newsgraph.gazetteer import Gazetteer, acronym_key, normalize
-from newsgraph.gazetteer import core_name as core
+from newsgraph.link.gazetteer import Gazetteer, acronym_key, normalize
+from newsgraph.link.gazetteer import core_name as core
+from officeholders import Mirror
 
 #: Body types the ``bodies`` section knows besides "party".
 BODY_TYPES = ("company", "media", "government", "education", "research", "nonprofit", "health", "sports-team",

@@ -39,11 +39,11 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
-from newsgraph.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
+from newsgraph.link.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
 from newsgraph.roles import role_type
 
 if TYPE_CHECKING:
-    from newsgraph.identity import IdentityIndex
+    from newsgraph.link.identity import IdentityIndex
 
 MIN_CONFIDENCE = 0.8
 _WORD = re.compile(r"[a-z][a-z'-]+")
@@ -446,7 +446,7 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
     """Fill ``wikidata`` and ``link_confidence`` of entities and post claims where the gazetteer and
     the article's context allow, and record conflicts with the gazetteer; returns ``facts``.
 
-    With ``identities`` (what the store already publishes, see :mod:`newsgraph.identity`), entities
+    With ``identities`` (what the store already publishes, see :mod:`newsgraph.link.identity`), entities
     the gazetteer leaves unlinked also get their cross-article ``identity``: a bare surname joins the
     one published person its post claim fits, or stays local to the article.
     """

@@ -65,9 +65,9 @@ import pyoxigraph as ox
 
 from newsgraph import names as nm
 from newsgraph.facts import ArticleFacts, Entity, Kind, Status, slugify
-from newsgraph.gazetteer import Gazetteer, Person
-from newsgraph.link import LEADER_ROLES, SINGLE_POST_ROLES
-from newsgraph.link import _identity as linked_key
+from newsgraph.link.gazetteer import Gazetteer, Person
+from newsgraph.link.offline import LEADER_ROLES, SINGLE_POST_ROLES
+from newsgraph.link.offline import _identity as linked_key
 from newsgraph.mapping import article_graph, article_key, entity_iri
 from newsgraph.roles import concepts as role_concepts
 from newsgraph.roles import role_type

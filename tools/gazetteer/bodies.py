@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsgraph.data.officeholders import Mirror
-from newsgraph.gazetteer import normalize
+from newsgraph.link.gazetteer import normalize
+from officeholders import Mirror
 
 REPO = "hdigital/partyfactsdata"
 WIKIDATA_CSV = "import/wikipedia/wikidata.csv"

@@ -1,7 +1,7 @@
 """``newsgraph gazetteer refresh``: rebuild the gazetteer's persons, positions and notable entities
 from the Wikidata Query Service.
 
-The shipped gazetteer is built offline (``newsgraph.data.build_gazetteer``); this brings it up to
+The shipped gazetteer is built offline (``tools/gazetteer/build_gazetteer.py``); this brings it up to
 date when a network is there. One SPARQL query asks for people holding (P39) a position of a
 country's government or legislature, or heading a state, government or agency, with the
 statement's start (P580) and end (P582); the answer becomes the same ``persons`` and ``positions``
@@ -27,8 +27,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from newsgraph.data.officeholders import Collector
-from newsgraph.gazetteer import add_keys, decode, encode
+from newsgraph.link.gazetteer import add_keys, decode, encode
+from newsgraph.link.records import Collector
 
 WDQS = "https://query.wikidata.org/sparql"
 USER_AGENT = "newsgraph-gazetteer-refresh/0.1 (https://w3id.org/newsgraph)"
@@ -281,7 +281,8 @@ def refresh(gazetteer: Path, *, endpoint: str = WDQS, out: Path | None = None,
     doc["bodies"] = sorted(bodies.values(), key=lambda r: int(r["qid"][1:]))
     meta = doc.setdefault("meta", {})
     meta["sources"] = [s for s in meta.get("sources", []) if not str(s.get("key", "")).startswith(("ep:", "wdqs"))]
-    meta["sources"].append({"key": "wdqs", "repo": endpoint, "path": "QUERY, NOTABLES_QUERY in newsgraph/refresh.py",
+    meta["sources"].append({"key": "wdqs", "repo": endpoint,
+                            "path": "QUERY, NOTABLES_QUERY in newsgraph/link/refresh.py",
                             "licence": "CC0 1.0 (Wikidata)",
                             "what": "office holders (P39, P580, P582); notable persons and organizations by sitelinks"})
     target = out or gazetteer

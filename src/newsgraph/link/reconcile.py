@@ -1,13 +1,13 @@
 """Online reconciliation: Wikidata candidates for the persons and organizations the gazetteer cannot
 resolve, decided by the offline linker's own rules.
 
-Why this design: the offline linker (:mod:`newsgraph.link`) already knows when a name may become a
+Why this design: the offline linker (:mod:`newsgraph.link.offline`) already knows when a name may become a
 QID (a post and date the article gives, the person's country in a story about politics, their field
 of work; never a bare surname alone; a body's country). Online reconciliation must not become a
 second, looser rule set. So the items Wikidata returns are turned into the *same* gazetteer records
-(:class:`~newsgraph.gazetteer.Person` with P39 tenures, :class:`~newsgraph.gazetteer.Body` with
+(:class:`~newsgraph.link.gazetteer.Person` with P39 tenures, :class:`~newsgraph.link.gazetteer.Body` with
 countries and a type), laid over the shipped gazetteer for one article (:class:`Overlay`), and the
-article is linked again with :func:`newsgraph.link.link`. A candidate becomes a link only where an
+article is linked again with :func:`newsgraph.link.offline.link`. A candidate becomes a link only where an
 offline record with the same facts would.
 
 Per article: the offline linker runs on a copy; each person left unlinked under a full name (two
@@ -17,9 +17,13 @@ then all candidates are fetched in one batched ``wbgetentities``. An item is a p
 instance (P31) of human (Q5): name and aliases in English, citizenship (P27) as country, positions
 held (P39) with start (P580) and end (P582), the English description with the occupations (P106)
 the linker knows as field words, ``famous`` at 40 sitelinks (as the gazetteer's notables). An item
-is a body when P31 is one of the classes :mod:`newsgraph.refresh` reads notables by (or a ministry,
-or a political party): country (P17), dissolution (P576), sitelinks as popularity, notable at 15
-sitelinks. Items of any other class are dropped: a film called "Security Council" is no body.
+is a body when P31 is one of the classes :mod:`newsgraph.link.refresh` reads notables by (or a ministry,
+or a political party), or a subclass of one (P279*: "ministry of foreign affairs" is a ministry; one
+batched, cached query-service look-up for the classes not seen before, see
+:meth:`~newsgraph.link.wikidata_api.WikidataClient.superclasses`), unless that class is also a
+territorial unit or a settlement (a municipality may be a local government too): country (P17),
+dissolution (P576), sitelinks as popularity, notable at 15 sitelinks. Items of any other class are
+dropped: a film called "Security Council" is no body.
 Tenures of positions the gazetteer does not know are dropped, as the gazetteer has none: with no
 role or country they could support no post, and they would make anyone an "office holder" (a missing
 link rather than a guessed one).
@@ -34,16 +38,21 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from newsgraph.facts import ArticleFacts, Kind
-from newsgraph.gazetteer import Body, Gazetteer, Person, normalize
-from newsgraph.identity import IdentityIndex
-from newsgraph.link import link
-from newsgraph.refresh import DEFAULT_MIN_SITELINKS, MIN_SITELINKS, NOTABLE_CLASSES
-from newsgraph.wikidata_api import WikidataClient
+from newsgraph.link.gazetteer import Body, Gazetteer, Person, normalize
+from newsgraph.link.identity import IdentityIndex
+from newsgraph.link.offline import link
+from newsgraph.link.refresh import DEFAULT_MIN_SITELINKS, MIN_SITELINKS, NOTABLE_CLASSES
+from newsgraph.link.wikidata_api import WikidataClient
 
 HUMAN = "Q5"
 #: P31 class -> body type, for the items that may be an organization of the news.
 BODY_CLASSES: dict[str, str] = {q: kind for kind, qs in NOTABLE_CLASSES.items() if kind != "person" for q in qs}
 BODY_CLASSES.update({"Q7278": "party", "Q192350": "government"})  # political party; ministry
+#: Classes whose subclasses are never taken as bodies, whatever else they are subclasses of:
+#: administrative territorial entity, human settlement (a town's council is not the town).
+PLACE_CLASSES = frozenset({"Q56061", "Q486972"})
+#: Which kind wins when a class is a subclass of known classes of several kinds: the most specific.
+KIND_ORDER = ("party", "sports-team", "media", "education", "government", "nonprofit", "company")
 #: Occupations (P106) as the words of a description that name a field of work (see link.FIELD_TITLES).
 OCCUPATIONS: dict[str, str] = {
     "Q82955": "politician", "Q193391": "diplomat", "Q40348": "lawyer", "Q189290": "military officer",
@@ -115,10 +124,25 @@ def person_record(item: dict[str, Any], iso_of: dict[str, str],
             "desc": desc, "famous": pop >= MIN_SITELINKS["person"], "pop": pop}
 
 
-def body_record(item: dict[str, Any], iso_of: dict[str, str]) -> dict[str, Any] | None:
-    """A gazetteer ``bodies`` record for an item of an organization class with an English label."""
+def body_kind(classes: Iterable[str], supers: dict[str, list[str]] | None = None) -> str | None:
+    """The body type of an item of these P31 ``classes``: a class of :data:`BODY_CLASSES` itself,
+    else one whose known superclasses (``supers``: class -> classes of :data:`BODY_CLASSES` and
+    :data:`PLACE_CLASSES` it is a subclass of) name a body type and no place; None otherwise."""
+    classes = list(classes)
+    direct = next((BODY_CLASSES[q] for q in classes if q in BODY_CLASSES), None)
+    if direct is not None or not supers:
+        return direct
+    kinds = {BODY_CLASSES[s] for q in classes if not PLACE_CLASSES & set(supers.get(q, ()))
+             for s in supers.get(q, ()) if s in BODY_CLASSES}
+    return next((k for k in KIND_ORDER if k in kinds), None)
+
+
+def body_record(item: dict[str, Any], iso_of: dict[str, str],
+                supers: dict[str, list[str]] | None = None) -> dict[str, Any] | None:
+    """A gazetteer ``bodies`` record for an item of an organization class (or a subclass of one, per
+    ``supers``, see :func:`body_kind`) with an English label."""
     name = _en(item, "labels")
-    kind = next((BODY_CLASSES[q] for q in _qids(item, "P31") if q in BODY_CLASSES), None)
+    kind = body_kind(_qids(item, "P31"), supers)
     if kind is None or not name:
         return None
     aliases = _aliases(item)
@@ -152,7 +176,7 @@ class Overlay:
     Look-ups of persons and bodies answer from both (an online record replaces the shipped record
     of the same QID: it is newer, e.g. a 2023 appointment; flags only the shipped file has are
     kept); everything else is the shipped gazetteer's. It stands in for a
-    :class:`~newsgraph.gazetteer.Gazetteer` wherever the linker and identity take one."""
+    :class:`~newsgraph.link.gazetteer.Gazetteer` wherever the linker and identity take one."""
 
     def __init__(self, base: Gazetteer, persons: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> None:
         self.base = base
@@ -208,9 +232,10 @@ class Reconciler:
         self.client = client
         self.on_notice = on_notice
         self.noticed = False
+        self.noticed_sparql = False
 
     def link(self, facts: ArticleFacts, gaz: Gazetteer, identities: IdentityIndex | None = None) -> ArticleFacts:
-        """Link ``facts`` as :func:`newsgraph.link.link` does, with online candidates when it finds none."""
+        """Link ``facts`` as :func:`newsgraph.link.offline.link` does, with online candidates when it finds none."""
         trial = link(copy.deepcopy(facts), gaz)
         terms = search_terms(trial, gaz)
         if not terms:
@@ -232,15 +257,30 @@ class Reconciler:
         iso_of = {c.qid: c.iso2 for c in gaz.countries if c.qid}
         persons = [r for item in items.values()
                    if (r := person_record(item, iso_of, lambda q: gaz.position(q) is not None))]
-        bodies = [r for item in items.values() if (r := body_record(item, iso_of))]
+        supers = self._supers(items)
+        bodies = [r for item in items.values() if (r := body_record(item, iso_of, supers))]
         _country_forms(trial, gaz, bodies)
         return cast(Gazetteer, Overlay(gaz, persons, bodies))
+
+    def _supers(self, items: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+        """Known superclasses of the P31 classes of the items that are neither persons nor of a
+        body class themselves (one batched look-up, cached; see :func:`body_kind`)."""
+        classes = [q for item in items.values() if HUMAN not in (p31 := _qids(item, "P31"))
+                   and not BODY_CLASSES.keys() & set(p31) for q in p31]
+        if not classes:
+            return {}
+        return self.client.superclasses(classes, BODY_CLASSES.keys() | PLACE_CLASSES)
 
     def _notice(self) -> None:
         if self.client.down and not self.noticed:
             self.noticed = True
             if self.on_notice:
                 self.on_notice(f"Wikidata not used: {self.client.down}; linking offline (and from the cache)")
+        if self.client.sparql_down and not self.client.down and not self.noticed_sparql:
+            self.noticed_sparql = True
+            if self.on_notice:
+                self.on_notice(f"Wikidata query service not used: {self.client.sparql_down}; organizations "
+                               "count by their direct class only")
 
 
 def _country_names(gaz: Gazetteer, key: str | None, facts: ArticleFacts) -> tuple[str | None, list[str]]:
