@@ -261,7 +261,7 @@ REFERENCE_HEADINGS = {
     P["prov"] + "wasDerivedFrom": "Source of", P["org"] + "role": "Role of", P["oa"] + "hasSource": "Annotated in",
     P["oa"] + "hasBody": "Evidence", P["ng"] + "claim": "Conflicts", P["owl"] + "sameAs": "Same as",
 }
-#: What a claim without a label is called, by its type.
+#: What a claim without a label is called, by its type (the first that applies: most specific first).
 CLAIM_KINDS = {P["ng"] + "PostHolding": "Post held", P["ng"] + "Meeting": "Meeting",
                P["ng"] + "BlocMembership": "Bloc membership", P["org"] + "Membership": "Membership",
                P["ng"] + "Conflict": "Conflict", P["oa"] + "Annotation": "Evidence",
@@ -278,7 +278,8 @@ def references(iri: str) -> list[RefGroup]:
         total = int(row["n"].value)
         name = "ref-" + shorten(predicate).replace(":", "-").replace("/", "-")
         page, offset = window(name, total)
-        rows = _query(f"""SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (SAMPLE(?at) AS ?article) WHERE {{
+        rows = _query(f"""SELECT ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
+                             (SAMPLE(?at) AS ?article) WHERE {{
             ?s {ox.NamedNode(predicate)} ?this
             OPTIONAL {{ ?s rdfs:label|dcterms:title ?l }}
             OPTIONAL {{ ?s a ?t }}
@@ -296,7 +297,8 @@ def _reference_link(row: Any) -> Link:
     link = Link.of(row["s"], row["label"])
     assert link is not None
     if row["label"] is None and isinstance(row["s"], ox.NamedNode):
-        kind = CLAIM_KINDS.get(_v(row["type"]) or "", "")
+        types = set((_v(row["types"]) or "").split())
+        kind = next((name for iri, name in CLAIM_KINDS.items() if iri in types), "")  # the most specific
         article = _v(row["article"])
         if kind and article:
             link.label = f"{kind} · {article}"
