@@ -78,9 +78,9 @@ def test_country_page_pages_its_people_each_list_on_its_own(client: FlaskClient)
         html = page(client, url)
         pages += 1
         people = html[html.index('id="people"'):html.index('data-list="people"')]
-        holders |= set(re.findall(r'<strong><a href="(/id/person/[^"]+)"', people))
+        holders |= set(re.findall(r'<tr class="holding"><td><a href="(/id/person/[^"]+)"', people))
         expected = PAGE_SIZE if pages < 5 else PEOPLE + 1 - 4 * PAGE_SIZE
-        assert len(re.findall(r'<li class="holding">', people)) == expected
+        assert len(re.findall(r'<tr class="holding">', people)) == expected
         pager = re.search(r'<p class="pager" data-list="people">(.*?)</p>', html, re.S)
         assert pager is not None
         following = re.search(r'<a href="([^"]+)" rel="next"', pager.group(1))
@@ -116,7 +116,7 @@ def test_a_page_number_that_is_not_one_is_refused_and_one_past_the_end_shows_the
 def test_organization_and_post_pages_page_their_holders(client: FlaskClient) -> None:
     org = page(client, "/id/org/ruritania-ministry-of-foreign-affairs")
     assert f"People and their posts here <span class=\"muted\">({PEOPLE + 1})" in org
-    assert len(re.findall(r'<li class="holding">', org)) == PAGE_SIZE
+    assert len(re.findall(r'<tr class="holding">', org)) == PAGE_SIZE
     post = page(client, "/id/post/ruritania/envoy-1")
     assert f"Holders <span class=\"muted\">({PEOPLE // 4})" in post and 'data-list="holders"' in post
 

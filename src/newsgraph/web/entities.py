@@ -608,13 +608,15 @@ class TimelineEntry:
     place: Link | None
     when_text: str | None  # a meeting's date as the article words it, when it could not be resolved
     sources: int
+    before: bool = False  # a post every article calls former, with no term dates: held before ``date``
 
 
 def timeline(holdings: list[Holding], meetings: list[MeetingView]) -> list[TimelineEntry]:
     """Posts and meetings in date order, oldest first; what no article dates comes last.
 
     A post's place is the first article that reports it (or the start of its term, when an article
-    gives one); its span runs to the last report (or the end of the term). The dates are those of
+    gives one); its span runs to the last report (or the end of the term). A post that every
+    article calls former, with no term dates, is shown "before" the first such article. The dates are those of
     the articles, so "reported from 2024-04-04 to 2024-07-04" says what the sources say, not that
     the term began or ended then.
     """
@@ -622,9 +624,12 @@ def timeline(holdings: list[Holding], meetings: list[MeetingView]) -> list[Timel
     for h in holdings:
         start = h.start or h.first_reported
         until = h.end or h.last_reported
+        before = h.statuses == {"former"} and not (h.start or h.end)
+        if before:  # "a former minister" in an article of 2024-06-11: held at some time before that day
+            start, until = h.first_reported, None
         entries.append(TimelineEntry(date=start, until=until if until and until != start else None, kind="post",
                                      status=h.status, subject=h.post, others=[], place=h.organization,
-                                     when_text=None, sources=len(h.sources)))
+                                     when_text=None, sources=len(h.sources), before=before))
     for m in meetings:
         issued = next((s.issued for s in m.sources if s.issued), None)
         subject = Link(m.claim, "Meeting", m.href)
@@ -632,7 +637,7 @@ def timeline(holdings: list[Holding], meetings: list[MeetingView]) -> list[Timel
         entries.append(TimelineEntry(date=m.date, until=None, kind="meeting", status=None, subject=subject,
                                      others=m.others, place=m.place, when_text=m.when if m.date else undated,
                                      sources=len(m.sources)))
-    entries.sort(key=lambda e: (e.date is None, e.date or "", e.kind))
+    entries.sort(key=lambda e: (e.date is None, e.date or "", not e.before, e.kind))
     return entries
 
 
