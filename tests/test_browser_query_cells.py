@@ -3,8 +3,10 @@ editor keeps the user's edits across a reload (localStorage), all under the page
 
 from __future__ import annotations
 
+import os
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +36,15 @@ def ready(driver) -> None:  # type: ignore[no-untyped-def]
     wait(driver, lambda d: "yasgui-ready" in d.find_element(By.TAG_NAME, "body").get_attribute("class"))
 
 
-def test_result_cells_show_labels_and_plain_numbers(browser, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("NEWSGRAPH_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_result_cells_show_labels_and_plain_numbers(  # type: ignore[no-untyped-def]
+        browser, live_server: LiveServer, shots: Path) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(live_server.url + "query?query=" + urllib.request.quote(COUNT))
@@ -55,6 +65,7 @@ def test_result_cells_show_labels_and_plain_numbers(browser, live_server: LiveSe
     assert link.get_attribute("href") == live_server.url + "id/person/hakan-fidan"
     assert "id/person/hakan-fidan" in link.get_attribute("title")  # the IRI is still there to read
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []  # nothing the CSP refused
+    browser.save_screenshot(str(shots / "query-results-with-labels.png"))
 
 
 def test_edits_are_kept_on_reload(browser, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
