@@ -61,7 +61,8 @@ def _article(k: int) -> str:
         ttl += f"""
 <{person(i)}> a foaf:Person, schema:Person ; rdfs:label "Citizen {i:03d}" .
 <{article}> schema:mentions <{person(i)}> .
-<{post}> a org:Post ; rdfs:label "Envoy grade {i % 4} (Ruritania)" ; org:postIn <{MINISTRY}> ; ng:country <{COUNTRY}> .
+<{post}> a org:Post ; rdfs:label "Envoy grade {i % 4} (Ruritania)" ; org:postIn <{MINISTRY}> ; ng:country <{COUNTRY}> ;
+    org:role ngr:ambassador .
 <{claim}> a org:Membership, ng:PostHolding ; org:member <{person(i)}> ; opengov:post <{post}> ;
     org:organization <{MINISTRY}> ; ng:status ng:{status} .
 """ + _evidence(claim, article, f"Citizen {i:03d} was named envoy.")
@@ -88,7 +89,8 @@ def _ana(k: int, article: str) -> str:
     claim = f"{BASE}id/claim/rur-{k:02d}/post-ana"
     status = "Current" if k == 2 else "Former"
     return ttl + f"""
-<{post}> a org:Post ; rdfs:label "Chief envoy (Ruritania)" ; org:postIn <{MINISTRY}> ; ng:country <{COUNTRY}> .
+<{post}> a org:Post ; rdfs:label "Chief envoy (Ruritania)" ; org:postIn <{MINISTRY}> ; ng:country <{COUNTRY}> ;
+    org:role ngr:head-of-mission .
 <{claim}> a org:Membership, ng:PostHolding ; org:member <{ANA}> ; opengov:post <{post}> ;
     org:organization <{MINISTRY}> ; ng:status ng:{status} .
 """ + _evidence(claim, article, QUOTE_CURRENT if k == 2 else QUOTE_FORMER)
