@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from newsgraph.web import create_app, shutdown
 from newsgraph.web.paging import PAGE_SIZE
-from ruritania import ARTICLES, PEOPLE, fill_ruritania
+from ruritania import ARTICLES, PEOPLE, QUOTE_FORMER, fill_ruritania
 from test_web_pages import text_of
 
 HTML = {"Accept": "text/html"}
@@ -127,4 +127,16 @@ def test_every_link_on_the_pages_answers(client: FlaskClient, start: str) -> Non
     local = sorted({h.split("#")[0] for h in hrefs(page(client, start)) if h.startswith("/")} - {""})
     assert len(local) >= 5
     for href in local:
+        assert client.get(href, headers=HTML).status_code == 200, href
+
+
+def test_claim_pages_say_who_holds_what_and_quote_the_sentence(client: FlaskClient) -> None:
+    html = page(client, "/id/claim/rur-09/post-ana")
+    assert "<title>Ana Example — Chief envoy (Ruritania) · " in html
+    text = text_of(html)
+    assert "Claim: a post held" in text
+    assert ("Person Ana Example Post Chief envoy (Ruritania) Organization Ministry of Foreign Affairs "
+            "Status former") in text
+    assert QUOTE_FORMER in text and "Ruritanian envoys named, part 10" in text
+    for href in {h.split("#")[0] for h in hrefs(html) if h.startswith("/")}:
         assert client.get(href, headers=HTML).status_code == 200, href

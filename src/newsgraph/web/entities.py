@@ -419,6 +419,11 @@ def _page_for(res: Resource) -> Page:
         return Page("meeting.html", data)
     if res.has_type(P["ng"] + "Country"):
         return Page("country.html", country_data(res.iri))
+    if res.has_type(P["ng"] + "PostHolding", P["org"] + "Membership"):
+        data = claim_data(res.iri, post=res.has_type(P["ng"] + "PostHolding"))
+        if data is not None:
+            res.pref_label = data["title"]
+            return Page("claim.html", data)
     if res.has_type(P["org"] + "Organization", P["org"] + "FormalOrganization",
                     P["org"] + "OrganizationalCollaboration"):
         return Page("organization.html", organization_data(res.iri))
@@ -678,6 +683,25 @@ def country_data(iri: str) -> dict[str, Any]:
 
 def post_data(iri: str) -> dict[str, Any]:
     return {"holdings": paged(_holdings("?claim opengov:post ?this .", iri), "holders")}
+
+
+def claim_data(iri: str, *, post: bool) -> dict[str, Any] | None:
+    """One article's claim that someone holds a post, or that a member belongs to an organization
+    (a country to a bloc): who, what, current or former, and the sentence it was read from."""
+    if post:
+        holdings = _holdings("VALUES ?claim { ?this }", iri)
+        if not holdings:
+            return None
+        h = holdings[0]
+        title = f"{h.person.label if h.person else '?'} — {h.post.label if h.post else '?'}"
+        return {"title": title, "kind": "Claim: a post held", "holding": h, "membership": None,
+                "sources": [s for _, s in h.sources]}
+    memberships = _memberships("VALUES ?claim { ?this }", iri)
+    if not memberships:
+        return None
+    m = memberships[0]
+    title = f"{m.member.label if m.member else '?'} in {m.organization.label if m.organization else '?'}"
+    return {"title": title, "kind": "Claim: a membership", "holding": None, "membership": m, "sources": m.sources}
 
 
 def meeting_data(iri: str) -> dict[str, Any]:
