@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -45,6 +46,21 @@ def _checked_base_uri(value: str | None) -> str:
         raise click.BadParameter(f"{base!r} is not an absolute IRI ({exc}); use e.g. https://example.org/",
                                  param_hint="'--base-uri'") from None
     return base
+
+
+def _published(value: str | None) -> date | None:
+    """``--published`` as a date, or a one-line usage error."""
+    from newsgraph.sources import parse_date
+
+    if value is None:
+        return None
+    try:
+        found = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--published'") from None
+    if found is None:
+        raise click.BadParameter("empty date", param_hint="'--published'")
+    return found
 
 
 def _iri(value: str, option: str) -> str:
@@ -90,9 +106,12 @@ def main() -> None:
               help="With --online: ask again for cached answers older than DAYS.")
 @click.option("--wikidata-api", default=None, envvar="NEWSGRAPH_WIKIDATA_API", metavar="URL",
               help="Wikidata action API (default: $NEWSGRAPH_WIKIDATA_API or https://www.wikidata.org/w/api.php).")
+@click.option("--published", "published_text", default=None, metavar="DATE",
+              help="Publication date (e.g. 2024-06-10) of the articles that give none themselves (no date "
+              "field, front matter, date line or dateline with a year): relative dates resolve against it.")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
            batch_size: int, max_article_mb: float, quiet: bool, online: bool, refresh_days: float | None,
-           wikidata_api: str | None) -> None:
+           wikidata_api: str | None, published_text: str | None) -> None:
     """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
     from tqdm import tqdm
 
@@ -101,6 +120,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
     from newsgraph.sources import count_inputs
 
     base = _checked_base_uri(base_uri)
+    published = _published(published_text)
     try:
         extractor = Extractor(model, batch_size=batch_size)
     except RuntimeError as exc:
@@ -126,7 +146,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
             bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
     report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
                             on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
-                            reconciler=reconciler)
+                            reconciler=reconciler, published=published)
     bar.close()
     click.echo(report.summary() + f" → {store.path}")
     if report.errors:

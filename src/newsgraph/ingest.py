@@ -18,7 +18,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from newsgraph import mapping
@@ -79,7 +79,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
         on_article: Callable[[ArticleFacts], None] | None = None,
         on_warning: Callable[[str], None] | None = None,
         max_article_bytes: int = MAX_ARTICLE_BYTES,
-        reconciler: Reconciler | None = None) -> IngestReport:
+        reconciler: Reconciler | None = None, published: date | None = None) -> IngestReport:
     """Ingest every article under ``paths`` into ``store``; problems are reported, not raised.
 
     ``on_error`` gets one line per problem (an input that could not be read or an article not
@@ -87,7 +87,7 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
     given). An article is stored with :meth:`~newsgraph.store.GraphStore.replace_article`, which
     refuses to replace a different article. With a ``reconciler`` (``--online``), what the gazetteer
     leaves unlinked is looked up in Wikidata (:mod:`newsgraph.link.reconcile`); without one, linking is
-    offline.
+    offline. ``published`` dates the articles that carry no date of their own (``--published``).
     """
     report = IngestReport()
     extractor = extractor or Extractor(model)
@@ -97,7 +97,8 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
     warn = on_warning or on_error
 
     def articles() -> Iterator[Article]:
-        for item in iter_articles(paths, on_file=on_file, max_bytes=max_article_bytes, notices=True):
+        for item in iter_articles(paths, on_file=on_file, max_bytes=max_article_bytes, notices=True,
+                                  published=published):
             if isinstance(item, Skipped):
                 report.skipped.append(str(item))
                 if warn:

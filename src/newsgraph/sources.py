@@ -5,7 +5,9 @@ Formats, chosen by file extension (case-insensitive):
 ``.txt``
     One article; ``id`` is the file name without extension and ``text`` the whole file, so evidence
     offsets point into the file as a user sees it. A short first line (under 150 characters, no
-    final period) followed by a blank line is also taken as the ``title``.
+    final period) followed by a blank line is also taken as the ``title``. Front matter
+    (``---`` / ``date: 2024-06-10`` / ``---``) or a date line at the top dates the article
+    (:mod:`newsgraph.article_dates`).
 ``.json``
     One article object, a list of them, or ``{"articles": [...]}``.
 ``.jsonl`` / ``.ndjson``
@@ -32,10 +34,12 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from newsgraph.article_dates import dateline_date, read_txt_header
 from newsgraph.facts import Article
 
 __all__ = [
@@ -190,7 +194,7 @@ def count_inputs(paths: Iterable[Path | str]) -> int:
 
 def iter_articles(
     paths: Iterable[Path | str], on_file: Callable[[Path], None] | None = None, *,
-    max_bytes: int = MAX_ARTICLE_BYTES, notices: bool = False,
+    max_bytes: int = MAX_ARTICLE_BYTES, notices: bool = False, published: date | None = None,
 ) -> Iterator[Article | ReadError | Skipped]:
     """Every article in ``paths`` (files or folders), with a :class:`ReadError` for each problem,
     and with ``notices`` a :class:`Skipped` for each file of an unsupported type inside a folder
@@ -203,7 +207,8 @@ def iter_articles(
     run still replaces it: that is an update, not a clash.)
 
     ``on_file`` is called with each file's path after its records have been yielded;
-    ``max_bytes`` is the largest article (see :data:`MAX_ARTICLE_BYTES`).
+    ``max_bytes`` is the largest article (see :data:`MAX_ARTICLE_BYTES`). ``published`` dates the
+    articles that give no date of their own (``ingest --published``: a batch from one day).
     """
     first_seen: dict[str, str] = {}
     for item in find_inputs(paths):
@@ -221,6 +226,8 @@ def iter_articles(
                     )
                     continue
                 first_seen[result.id] = str(item)
+                if result.published is None and published is not None:
+                    result = replace(result, published=published)
             yield result
         if on_file is not None:
             on_file(item)
@@ -233,12 +240,25 @@ def iter_articles(
 def read_file(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Article | ReadError]:
     """The articles of one file and the errors met on the way, in file order.
 
+    An article whose file or record gives no date is dated by its wire dateline when that names
+    the year (:func:`~newsgraph.article_dates.dateline_date`).
+
     Never raises for bad input: an unreadable, empty, binary, oversized or malformed file gives a
     single ``ReadError``; a JSON list or JSON Lines file gives one per bad record next to its good
     ones. A ``.txt``, ``.html`` or ``.json`` file bigger than ``max_bytes`` is refused before it is
     read; a JSON Lines file may be bigger (it is a feed), but each record's text is held to it.
     """
-    path = Path(path)
+    return [_dated(item) for item in _read_file(Path(path), max_bytes)]
+
+
+def _dated(item: Article | ReadError) -> Article | ReadError:
+    if isinstance(item, ReadError) or item.published is not None:
+        return item
+    found = dateline_date(item.text)
+    return item if found is None else replace(item, published=found)
+
+
+def _read_file(path: Path, max_bytes: int) -> list[Article | ReadError]:
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -337,18 +357,29 @@ def _check_not_binary(path: Path, text: str) -> str:
 
 
 def _read_txt(path: Path, text: str) -> Article:
-    if not text.strip():
+    """A ``.txt`` article, with the title, date and URL its header gives (front matter or a date
+    line, blanked in the text: see :mod:`newsgraph.article_dates`)."""
+    try:
+        header = read_txt_header(text)
+    except ValueError as exc:
+        raise ReadError(path, str(exc)) from None
+    if not header.text.strip():
         raise ReadError(path, "no text")
-    return Article(id=path.stem, text=text, title=_txt_title(text), source=str(path))
+    title = header.title or _txt_title(header.text, skip_blank=header.blanked)
+    return Article(id=path.stem, text=header.text, title=title, url=header.url, published=header.published,
+                   source=str(path))
 
 
-def _txt_title(text: str) -> str | None:
+def _txt_title(text: str, *, skip_blank: bool = False) -> str | None:
     """The first line, if it looks like a headline rather than the first paragraph.
 
     A headline is short, does not end in a period, and is set off from the body by a blank line;
     wire stories that open straight with a long lead sentence get no title.
     """
     lines = text.splitlines()
+    if skip_blank:  # below a blanked header
+        while lines and not lines[0].strip():
+            lines.pop(0)
     if len(lines) < 3:
         return None
     first = lines[0].strip()

@@ -71,6 +71,8 @@ class Entry:
     # post is reported as current / former.
     countries: list[str] = field(default_factory=list)
     statuses: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)  # role concepts of their posts (ngr:foreign-minister)
+    years: set[str] = field(default_factory=set)  # years of the articles that report their posts
 
     @property
     def href(self) -> str:
@@ -82,6 +84,8 @@ class Entry:
         if self.kind == "person":
             out["countries"] = self.countries
             out["posts"] = sorted(self.statuses)
+            out["roles"] = sorted(self.roles)
+            out["years"] = sorted(self.years)
         return out
 
 
@@ -127,10 +131,12 @@ def entries() -> list[Entry]:
     for row in counts:  # type: ignore[union-attr]
         if row["s"].value in found:
             found[row["s"].value].articles = int(row["n"].value)
-    holdings = store.raw.query(sparql_prologue() + """SELECT DISTINCT ?p ?c ?status WHERE {
+    holdings = store.raw.query(sparql_prologue() + """SELECT DISTINCT ?p ?c ?status ?role ?issued WHERE {
         ?m a ng:PostHolding ; org:member ?p .
         OPTIONAL { ?m ng:status ?status }
         OPTIONAL { ?m org:organization ?o . ?o ng:country ?c }
+        OPTIONAL { ?m opengov:post/org:role ?role }
+        OPTIONAL { ?m prov:wasDerivedFrom/dcterms:issued ?issued }
     }""", use_default_graph_as_union=True)
     for row in holdings:  # type: ignore[union-attr]
         entry = found.get(row["p"].value)
@@ -140,6 +146,10 @@ def entries() -> list[Entry]:
             entry.countries.append(row["c"].value)
         if row["status"] is not None:
             entry.statuses.add(row["status"].value.rsplit("#", 1)[-1].lower())
+        if row["role"] is not None:
+            entry.roles.add(row["role"].value)
+        if row["issued"] is not None and row["issued"].value[:4].isdigit():
+            entry.years.add(row["issued"].value[:4])
     result = sorted(found.values(), key=lambda e: (fold(e.label), e.iri))
     with _lock:
         cache.clear()
@@ -205,10 +215,11 @@ def _answer(rows: list[Entry], *, title: str, template_args: dict[str, Any], nam
     if media == "text/csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["label", "type", "articles", "iri", "names", "countries", "posts"])
+        writer.writerow(["label", "type", "articles", "iri", "names", "countries", "posts", "roles", "years"])
         for e in rows:
             writer.writerow([e.label, KINDS[e.kind][1], e.articles, e.iri, " | ".join(e.names),
-                             " | ".join(e.countries), " | ".join(sorted(e.statuses))])
+                             " | ".join(e.countries), " | ".join(sorted(e.statuses)), " | ".join(sorted(e.roles)),
+                             " | ".join(sorted(e.years))])
         return Response(out.getvalue(), content_type="text/csv; charset=utf-8",
                         headers={"Vary": "Accept", "Content-Disposition": f'inline; filename="{name}.csv"'})
     page = _page()
@@ -266,41 +277,82 @@ def kinds_page() -> Response:
     return Response(html, mimetype="text/html", headers={"Vary": "Accept"})
 
 
+#: The facets of the people list, in the order the page shows them.
+PERSON_FACETS = ("status", "country", "role", "year")
+
+
+def _facet_values(entry: Entry, facet: str, country_base: str) -> set[str]:
+    """The keys ``entry`` has for ``facet`` (``aland``, ``current``, ``foreign-minister``, ``2024``)."""
+    if facet == "country":
+        return {c[len(country_base):] for c in entry.countries if c.startswith(country_base)}
+    if facet == "status":
+        return entry.statuses
+    if facet == "role":
+        return {r.rsplit("/", 1)[-1] for r in entry.roles}
+    return entry.years
+
+
 @bp.route("/id/<any(person, org, post, country):kind>/")
 def kind_list(kind: str) -> Response:
     """``/id/person/`` and its kin: every one, by name, with the number of articles that state it.
 
-    People facet by country (``?country=turkiye``: the country of an organization they hold a post
-    in) and by status (``?status=current`` / ``former``: some post reported so).
+    People facet by status (``?status=current`` / ``former``: some post reported so), country
+    (``?country=turkiye``: of an organization they hold a post in), role type
+    (``?role=foreign-minister``: of a post they hold) and year (``?year=2024``: of an article that
+    reports a post of theirs). Each facet counts the people the other chosen facets leave, so a
+    count is what its link will list.
     """
     everyone = [e for e in entries() if e.kind == kind]
     rows = everyone
-    country_facets: list[dict[str, Any]] = []
-    status_facets: list[dict[str, Any]] = []
-    country = request.args.get("country") or None
-    status = request.args.get("status") or None
+    facets: dict[str, list[dict[str, Any]]] = {}
+    chosen: dict[str, str] = {}
     if kind == "person":
         base = current_app.config["BASE_URI"] + "id/country/"
-        if country is not None:
-            rows = [e for e in rows if base + country in e.countries]
-        if status is not None:
-            if status not in ("current", "former"):
-                abort(400, f"unknown status {status!r}; use current or former")
-            rows = [e for e in rows if status in e.statuses]
-        country_label = {e.iri: e.label for e in entries() if e.kind == "country"}
-        tally: dict[str, int] = {}
-        for e in everyone if status is None else [e for e in everyone if status in e.statuses]:
-            for c in e.countries:
-                tally[c] = tally.get(c, 0) + 1
-        country_facets = [{"key": c[len(base):], "label": country_label.get(c, c.rsplit("/", 1)[-1]), "count": n}
-                          for c, n in sorted(tally.items(), key=lambda cn: (-cn[1], cn[0])) if c.startswith(base)]
-        status_facets = [{"key": s, "count": sum(1 for e in everyone if s in e.statuses)}
-                         for s in ("current", "former")]
+        chosen = {f: v for f in PERSON_FACETS if (v := request.args.get(f))}
+        if chosen.get("status", "current") not in ("current", "former"):
+            abort(400, f"unknown status {chosen['status']!r}; use current or former")
+        if not chosen.get("year", "2000").isdigit():
+            abort(400, f"year must be a year such as 2024, not {chosen['year']!r}")
+
+        def keeps(e: Entry, skip: str | None = None) -> bool:
+            return all(v in _facet_values(e, f, base) for f, v in chosen.items() if f != skip)
+
+        rows = [e for e in everyone if keeps(e)]
+        country_label = {e.iri[len(base):]: e.label for e in entries()
+                         if e.kind == "country" and e.iri.startswith(base)}
+        for facet in PERSON_FACETS:
+            tally: dict[str, int] = {}
+            for e in everyone:
+                if keeps(e, skip=facet):
+                    for key in _facet_values(e, facet, base):
+                        tally[key] = tally.get(key, 0) + 1
+            if facet == "status":
+                order = [k for k in ("current", "former") if k in tally]
+            elif facet == "year":
+                order = sorted(tally, reverse=True)
+            else:
+                order = sorted(tally, key=lambda k: (-tally[k], k))
+            labels = {"country": country_label}.get(facet, {})
+            facets[facet] = [{"key": k, "count": tally[k],
+                              "label": labels.get(k) or k.replace("-", " ")} for k in order]
     heading = KINDS[kind][0]
-    if country is not None:
-        heading += " in " + next((f["label"] for f in country_facets if f["key"] == country), country)
-    if status is not None:
-        heading += f" ({status} posts)"
+    if "role" in chosen:
+        heading = f"People with a post as {chosen['role'].replace('-', ' ')}"
+    if "country" in chosen:
+        heading += " in " + next((f["label"] for f in facets.get("country", []) if f["key"] == chosen["country"]),
+                                 chosen["country"])
+    if "status" in chosen:
+        heading += f" ({chosen['status']} posts)"
+    if "year" in chosen:
+        heading += f", reported in {chosen['year']}"
+
+    def facet_url(facet: str, key: str | None) -> str:
+        args = {f: v for f, v in chosen.items() if f != facet}
+        if key is not None:
+            args[facet] = key
+        return url_for("browse.kind_list", kind=kind, **{f: args[f] for f in PERSON_FACETS if f in args})
+
     return _answer(rows, title=heading, name=kind, template_args={
-        "kind": kind, "query": "", "searching": False, "facets": None, "country": country, "status": status,
-        "country_facets": country_facets, "status_facets": status_facets})
+        "kind": kind, "query": "", "searching": False, "facets": None, "chosen": chosen,
+        "person_facets": facets, "facet_url": facet_url,
+        "facet_names": {"status": "Posts", "country": "Country", "role": "Role", "year": "Reported in"}})

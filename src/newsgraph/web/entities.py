@@ -35,6 +35,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from newsgraph.vocab import PREFIXES, sparql_prologue
 from newsgraph.web import check_page_deadline, get_store, jsonld
 from newsgraph.web.conneg import choose, not_acceptable_message
+from newsgraph.web.paging import PAGE_SIZE, Paged, paged, window
 from newsgraph.web.sparql import content_type, local_href, shorten
 
 bp = Blueprint("entities", __name__)
@@ -173,6 +174,7 @@ class Resource:
     incoming_truncated: bool
     graphs: list[Link] = field(default_factory=list)
     pref_label: str | None = None  # skos:prefLabel: a person's one name across the archive
+    references: list[RefGroup] = field(default_factory=list)  # the incoming links, grouped and paged
 
     @property
     def label(self) -> str:
@@ -182,9 +184,10 @@ class Resource:
             # each article labels a person in its own words; the page shows the fullest ("Hakan
             # Fidan" over "Fidan"), the others stay visible as labels
             return max(self.labels, key=lambda x: (len(x.split()), len(x)))
-        for p, values in self.properties:  # an article has a title (or at least an identifier)
-            if p.iri in (P["dcterms"] + "title", P["dcterms"] + "identifier") and values:
-                return values[0].label
+        for key in ("title", "identifier"):  # an article has a title (or at least an identifier)
+            for p, values in self.properties:
+                if p.iri == P["dcterms"] + key and values:
+                    return values[0].label
         return shorten(self.iri)
 
     def has_type(self, *iris: str) -> bool:
@@ -230,12 +233,88 @@ def load_resource(iri: str) -> Resource | None:
     for s, p in incoming:
         unique.setdefault((s.iri, p.iri), (s, p))
     incoming = list(unique.values())
-    graphs = [Link.of(row["g"]) for row in _query(
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?this ?p ?o } } ORDER BY ?g LIMIT 50", iri)]
+    graphs = _unique([Link.of(row["g"], row["title"]) for row in _query(
+        """SELECT ?g (SAMPLE(?t) AS ?title) WHERE { GRAPH ?g { ?this ?p ?o }
+           OPTIONAL { GRAPH ?g { ?a a schema:NewsArticle OPTIONAL { ?a dcterms:title ?t } } } }
+           GROUP BY ?g ORDER BY ?g LIMIT 50""", iri)])
     return Resource(iri=iri, labels=sorted(set(labels), key=labels.index), alt_labels=sorted(set(alt_labels)),
                     types=types, wikidata=wikidata, same_as=same_as, properties=list(outgoing.values()),
                     incoming=incoming[:INCOMING_LIMIT], incoming_truncated=len(incoming) > INCOMING_LIMIT,
-                    graphs=graphs, pref_label=min(preferred) if preferred else None)
+                    graphs=graphs, pref_label=min(preferred) if preferred else None,
+                    references=references(iri) if incoming else [])
+
+
+@dataclass
+class RefGroup:
+    """What points at a resource through one property ("mentioned by" 163 articles), one page of it."""
+
+    predicate: Link
+    heading: str
+    page: Paged[Link]
+
+
+#: How "Referenced by" names a property, read as "<this> is ... <them>".
+REFERENCE_HEADINGS = {
+    P["schema"] + "mentions": "Mentioned in", P["ng"] + "country": "Country of", P["org"] + "member": "Member in",
+    P["org"] + "organization": "Organization of", P["opengov"] + "post": "Post in",
+    P["org"] + "postIn": "Posts in it", P["sem"] + "hasActor": "Taking part in", P["sem"] + "hasPlace": "Place of",
+    P["prov"] + "wasDerivedFrom": "Source of", P["org"] + "role": "Role of", P["oa"] + "hasSource": "Annotated in",
+    P["oa"] + "hasBody": "Evidence", P["ng"] + "claim": "Conflicts", P["owl"] + "sameAs": "Same as",
+}
+#: What a claim without a label is called, by its type (the first that applies: most specific first).
+CLAIM_KINDS = {P["ng"] + "PostHolding": "Post held", P["ng"] + "Meeting": "Meeting",
+               P["ng"] + "BlocMembership": "Bloc membership", P["org"] + "Membership": "Membership",
+               P["ng"] + "Conflict": "Conflict", P["oa"] + "Annotation": "Evidence",
+               P["schema"] + "NewsArticle": "Article"}
+
+
+def references(iri: str) -> list[RefGroup]:
+    """The resources that point at ``iri``, by property, each group paged (``?ref-ng:country=2``) and
+    named for a reader: a claim is "Meeting · <its article's title>", not its IRI."""
+    groups = []
+    for row in _query("SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?this } GROUP BY ?p ORDER BY DESC(?n) ?p",
+                      iri):
+        predicate = row["p"].value
+        total = int(row["n"].value)
+        name = "ref-" + shorten(predicate).replace(":", "-").replace("/", "-")
+        page, offset = window(name, total)
+        rows = _query(f"""SELECT ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
+                             (SAMPLE(?at) AS ?article) WHERE {{
+            ?s {ox.NamedNode(predicate)} ?this
+            OPTIONAL {{ ?s rdfs:label|dcterms:title ?l }}
+            OPTIONAL {{ ?s a ?t }}
+            OPTIONAL {{ ?s prov:wasDerivedFrom/dcterms:title ?at }}
+        }} GROUP BY ?s ORDER BY ?s LIMIT {PAGE_SIZE} OFFSET {offset}""", iri)
+        links = [_reference_link(r) for r in rows]
+        heading = REFERENCE_HEADINGS.get(predicate, shorten(predicate))
+        groups.append(RefGroup(Link.of(row["p"]), heading,  # type: ignore[arg-type]
+                               Paged(name=name, rows=links, page=page, pages=max(1, -(-total // PAGE_SIZE)),
+                                     total=total, first=offset + 1)))
+    return groups
+
+
+def _reference_link(row: Any) -> Link:
+    link = Link.of(row["s"], row["label"])
+    assert link is not None
+    if row["label"] is None and isinstance(row["s"], ox.NamedNode):
+        types = set((_v(row["types"]) or "").split())
+        kind = next((name for iri, name in CLAIM_KINDS.items() if iri in types), "")  # the most specific
+        article = _v(row["article"])
+        if kind and article:
+            link.label = f"{kind} · {article}"
+        elif kind:
+            link.label = kind
+        else:
+            link.label = friendly(row["s"].value)
+    return link
+
+
+def friendly(iri: str) -> str:
+    """A short name for an IRI without a label: a prefixed name, or its path under this server's base."""
+    base = current_app.config["BASE_URI"]
+    if iri.startswith(base):
+        return iri[len(base):]
+    return shorten(iri)
 
 
 # -- RDF documents ------------------------------------------------------------------------------------
@@ -334,6 +413,17 @@ class Page:
 def _page_for(res: Resource) -> Page:
     if res.has_type(P["foaf"] + "Person", P["ng"] + "Person", P["schema"] + "Person"):
         return Page("person.html", person_data(res.iri))
+    if res.has_type(P["ng"] + "Meeting"):
+        data = meeting_data(res.iri)
+        res.pref_label = data["title"]
+        return Page("meeting.html", data)
+    if res.has_type(P["ng"] + "Country"):
+        return Page("country.html", country_data(res.iri))
+    if res.has_type(P["ng"] + "PostHolding", P["org"] + "Membership"):
+        data = claim_data(res.iri, post=res.has_type(P["ng"] + "PostHolding"))
+        if data is not None:
+            res.pref_label = data["title"]
+            return Page("claim.html", data)
     if res.has_type(P["org"] + "Organization", P["org"] + "FormalOrganization",
                     P["org"] + "OrganizationalCollaboration"):
         return Page("organization.html", organization_data(res.iri))
@@ -510,23 +600,141 @@ def _memberships(anchor: str, iri: str) -> list[MembershipView]:
     return list(out.values())
 
 
+@dataclass
+class TimelineEntry:
+    """One line of a person's timeline: a post as the articles report it, or a meeting."""
+
+    date: str | None  # when it starts on the timeline (a meeting's day; a post's first report or start)
+    until: str | None  # a post's last report (or end), when later than ``date``
+    kind: str  # "post" or "meeting"
+    status: str | None  # a post's: current / former, as the latest article says
+    subject: Link | None  # the post, or the meeting (its page)
+    others: list[Link]  # for a meeting: who else took part
+    place: Link | None
+    when_text: str | None  # a meeting's date as the article words it, when it could not be resolved
+    sources: int
+    before: bool = False  # a post every article calls former, with no term dates: held before ``date``
+
+
+def timeline(holdings: list[Holding], meetings: list[MeetingView]) -> list[TimelineEntry]:
+    """Posts and meetings in date order, oldest first; what no article dates comes last.
+
+    A post's place is the first article that reports it (or the start of its term, when an article
+    gives one); its span runs to the last report (or the end of the term). A post that every
+    article calls former, with no term dates, is shown "before" the first such article. The dates are those of
+    the articles, so "reported from 2024-04-04 to 2024-07-04" says what the sources say, not that
+    the term began or ended then.
+    """
+    entries = []
+    for h in holdings:
+        start = h.start or h.first_reported
+        until = h.end or h.last_reported
+        before = h.statuses == {"former"} and not (h.start or h.end)
+        if before:  # "a former minister" in an article of 2024-06-11: held at some time before that day
+            start, until = h.first_reported, None
+        entries.append(TimelineEntry(date=start, until=until if until and until != start else None, kind="post",
+                                     status=h.status, subject=h.post, others=[], place=h.organization,
+                                     when_text=None, sources=len(h.sources), before=before))
+    for m in meetings:
+        issued = next((s.issued for s in m.sources if s.issued), None)
+        subject = Link(m.claim, "Meeting", m.href)
+        undated = m.when or (f"reported {issued}" if issued else None)
+        entries.append(TimelineEntry(date=m.date, until=None, kind="meeting", status=None, subject=subject,
+                                     others=m.others, place=m.place, when_text=m.when if m.date else undated,
+                                     sources=len(m.sources)))
+    entries.sort(key=lambda e: (e.date is None, e.date or "", not e.before, e.kind))
+    return entries
+
+
 def person_data(iri: str) -> dict[str, Any]:
-    return {"holdings": _holdings("?claim org:member ?this .", iri), "meetings": _meetings(iri),
-            "memberships": _memberships("?claim org:member ?this .", iri), "articles": _articles_mentioning(iri)}
+    holdings = _holdings("?claim org:member ?this .", iri)
+    meetings = _meetings(iri)
+    return {"holdings": holdings, "meetings": paged(meetings, "meetings"), "timeline": timeline(holdings, meetings),
+            "memberships": _memberships("?claim org:member ?this .", iri),
+            "articles": paged(_articles_mentioning(iri), "articles")}
 
 
 def organization_data(iri: str) -> dict[str, Any]:
     posts = [Link.of(row["post"], row["label"]) for row in _query(
         "SELECT DISTINCT ?post ?label WHERE { ?post org:postIn ?this OPTIONAL { ?post rdfs:label ?label } } "
-        "ORDER BY ?label LIMIT 500", iri)]
+        "ORDER BY ?label LIMIT 5000", iri)]
     in_org = "{ ?claim org:organization ?this } UNION { ?claim opengov:post/org:postIn ?this }"
-    return {"holdings": _holdings(in_org, iri),
-            "posts": _unique(posts), "members": _memberships("?claim org:organization ?this .", iri),
-            "memberships": _memberships("?claim org:member ?this .", iri), "articles": _articles_mentioning(iri)}
+    return {"holdings": paged(_holdings(in_org, iri), "people"),
+            "posts": paged(_unique(posts), "posts"),
+            "members": paged(_memberships("?claim org:organization ?this .", iri), "members"),
+            "memberships": _memberships("?claim org:member ?this .", iri),
+            "articles": paged(_articles_mentioning(iri), "articles")}
+
+
+def country_data(iri: str) -> dict[str, Any]:
+    """A country: who holds posts in it, its organizations and posts, its blocs, the articles."""
+    orgs = [Link.of(row["o"], row["label"]) for row in _query(
+        """SELECT ?o (SAMPLE(?l) AS ?label) WHERE { ?o ng:country ?this ; a ?t
+           VALUES ?t { org:Organization org:FormalOrganization } OPTIONAL { ?o rdfs:label ?l } }
+           GROUP BY ?o ORDER BY ?label LIMIT 5000""", iri)]
+    posts = [Link.of(row["p"], row["label"]) for row in _query(
+        """SELECT ?p (SAMPLE(?l) AS ?label) WHERE { ?p a org:Post ; ng:country ?this OPTIONAL { ?p rdfs:label ?l } }
+           GROUP BY ?p ORDER BY ?label LIMIT 5000""", iri)]
+    here = "{ ?claim org:organization/ng:country ?this } UNION { ?claim opengov:post/ng:country ?this }"
+    return {"holdings": paged(_holdings(here, iri), "people"), "organizations": paged(_unique(orgs), "organizations"),
+            "posts": paged(_unique(posts), "posts"), "memberships": _memberships("?claim org:member ?this .", iri),
+            "articles": paged(_articles_mentioning(iri), "articles")}
 
 
 def post_data(iri: str) -> dict[str, Any]:
-    return {"holdings": _holdings("?claim opengov:post ?this .", iri)}
+    return {"holdings": paged(_holdings("?claim opengov:post ?this .", iri), "holders")}
+
+
+def claim_data(iri: str, *, post: bool) -> dict[str, Any] | None:
+    """One article's claim that someone holds a post, or that a member belongs to an organization
+    (a country to a bloc): who, what, current or former, and the sentence it was read from."""
+    if post:
+        holdings = _holdings("VALUES ?claim { ?this }", iri)
+        if not holdings:
+            return None
+        h = holdings[0]
+        title = f"{h.person.label if h.person else '?'} — {h.post.label if h.post else '?'}"
+        return {"title": title, "kind": "Claim: a post held", "holding": h, "membership": None,
+                "sources": [s for _, s in h.sources]}
+    memberships = _memberships("VALUES ?claim { ?this }", iri)
+    if not memberships:
+        return None
+    m = memberships[0]
+    title = f"{m.member.label if m.member else '?'} in {m.organization.label if m.organization else '?'}"
+    return {"title": title, "kind": "Claim: a membership", "holding": None, "membership": m, "sources": m.sources}
+
+
+def meeting_data(iri: str) -> dict[str, Any]:
+    """A meeting (one article's claim): who met, where and when, about what, and the sentence."""
+    rows = _query(f"""SELECT ?claim ?actor ?actorLabel ?place ?placeLabel ?date ?when ?topic
+           ?article ?title ?issued ?url ?quote ?confidence WHERE {{
+      VALUES ?claim {{ ?this }}
+      GRAPH ?g {{ ?claim a ng:Meeting .
+        OPTIONAL {{ ?claim sem:hasActor ?actor OPTIONAL {{ ?actor rdfs:label ?actorLabel }} }}
+        OPTIONAL {{ ?claim sem:hasPlace ?place OPTIONAL {{ ?place rdfs:label ?placeLabel }} }}
+        OPTIONAL {{ ?claim schema:startDate ?date }} OPTIONAL {{ ?claim ng:dateText ?when }}
+        OPTIONAL {{ ?claim ng:topic ?topic }}
+        {EVIDENCE} }} }} ORDER BY ?actorLabel""", iri)
+    actors: list[Link] = []
+    topics: list[str] = []
+    sources: list[Source] = []
+    place = date = when = None
+    for row in rows:
+        actor = Link.of(row["actor"], row["actorLabel"])
+        if actor is not None and all(a.iri != actor.iri for a in actors):
+            actors.append(actor)
+        if (topic := _v(row["topic"])) and topic not in topics:
+            topics.append(topic)
+        place = place or Link.of(row["place"], row["placeLabel"])
+        date, when = date or _v(row["date"]), when or _v(row["when"])
+        source = _source(row)
+        if all(s.quote != source.quote for s in sources):
+            sources.append(source)
+    names = [a.label for a in actors]
+    title = "Meeting of " + (" and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]) \
+        if names else "Meeting"
+    return {"title": title, "actors": actors, "place": place, "date": date, "when": when, "topics": topics,
+            "sources": sources}
 
 
 def article_data(iri: str) -> dict[str, Any]:
@@ -571,10 +779,11 @@ def _article_meetings(iri: str) -> list[dict[str, Any]]:
 
 
 def _articles_mentioning(iri: str) -> list[dict[str, Any]]:
-    rows = _query("""SELECT ?article (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
-        ?article schema:mentions ?this OPTIONAL { ?article dcterms:title|dcterms:identifier ?t }
+    rows = _query("""SELECT ?article (COALESCE(SAMPLE(?t), SAMPLE(?i)) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
+        ?article schema:mentions ?this
+        OPTIONAL { ?article dcterms:title ?t } OPTIONAL { ?article dcterms:identifier ?i }
         OPTIONAL { ?article dcterms:issued ?d }
-    } GROUP BY ?article ORDER BY DESC(?issued) LIMIT 200""", iri)
+    } GROUP BY ?article ORDER BY DESC(?issued) ?article LIMIT 5000""", iri)
     return [{"link": Link.of(row["article"], row["title"]), "issued": _v(row["issued"])} for row in rows]
 
 

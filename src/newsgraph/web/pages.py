@@ -133,6 +133,8 @@ def query_page() -> Any:
         "base": current_app.config["BASE_URI"], "local": request.script_root + "/",
         "chosen": example.name if example and not request.args.get("query") else None,
         "chosenTitle": example.title if example and not request.args.get("query") else "Query",
+        # whether the URL asked for a query (or example), which then opens over the tabs kept from before
+        "given": bool(request.args.get("query") or request.args.get("example")),
         "examples": [{"name": e.name, "title": _tab_title(e.title), "text": e.text} for e in examples],
         "prefixes": PREFIXES,
     }
