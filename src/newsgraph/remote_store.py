@@ -225,7 +225,8 @@ class RemoteRaw:
         return self._store.quads()
 
     def __contains__(self, quad: ox.Quad) -> bool:
-        return bool(self.query(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"))
+        q = quad
+        return bool(self.query(f"ASK {{ GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }} }}"))
 
     def update(self, sparql: str) -> None:
         self._store.flush()
@@ -251,6 +252,11 @@ class RemoteStore:
 
     def __str__(self) -> str:
         return self.location
+
+    @property
+    def client(self) -> httpx.Client:
+        """The HTTP client (bounded pool, timeouts, credentials); the server's proxy shares it."""
+        return self._client
 
     # -- HTTP ------------------------------------------------------------------------------------
 
