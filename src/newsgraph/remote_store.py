@@ -333,13 +333,15 @@ class RemoteStore:
         rows = self._raw_select(
             f"SELECT ?g ?id ?any WHERE {{ {{ GRAPH ?g {{ ?a {_IDENTIFIER} ?id ; a {_NEWS_ARTICLE} }} "
             f"VALUES ?g {{ {graph} }} }} UNION {{ GRAPH ?g {{ ?a {_IDENTIFIER} {literal} ; a {_NEWS_ARTICLE} }} "
-            f"BIND({literal} AS ?id) }} UNION {{ SELECT ?any WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT 1 }} }}")
+            f"BIND({literal} AS ?id) }} UNION {{ SELECT ?any WHERE {{ GRAPH {graph} {{ ?any ?p ?o }} }} LIMIT 1 }} }}")
         held: set[str] = set()
         holders: set[str] = set()
         exists = False
         for row in rows:
             if row["any"] is not None:
                 exists = True
+                continue
+            if row["g"] is None or row["id"] is None:
                 continue
             g, ident = row["g"].value, row["id"].value
             if g == graph.value:

@@ -9,8 +9,9 @@ only to the one query URL the store was opened with: no client-supplied URL is e
 The no-network-for-strangers guarantee, kept: the embedded store's sandbox cannot reach into
 another server, so without ``--allow-service`` a query is refused if its text mentions
 ``SERVICE`` anywhere (in any case, after SPARQL's ``\\u`` escapes are decoded): a spelling that
-the server's parser accepts and a keyword pattern misses (``0SERVICE``) is refused too. Updates
-are refused: they go to the store's own update endpoint, with its credentials.
+the server's parser accepts and a keyword pattern misses (``0SERVICE``) is refused too; so is a
+Virtuoso ``DEFINE`` pragma (``define get:soft`` fetches URLs). Updates are refused: they go to
+the store's own update endpoint, with its credentials.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import httpx
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from newsgraph.remote_store import Endpoints, RemoteStore
-from newsgraph.store import StoreError, nesting_error
+from newsgraph.store import OPAQUE, StoreError, nesting_error
 
 bp = Blueprint("sparql", __name__)
 
@@ -90,8 +91,17 @@ class RemoteProvider:
 
 def mentions_service(text: str) -> bool:
     """Whether ``text`` contains ``SERVICE`` in any case, also spelled with SPARQL's ``\\u`` escapes."""
-    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    return "service" in decoded.lower()
+    return "service" in _decoded(text).lower()
+
+
+def has_pragma(text: str) -> bool:
+    """Whether ``text`` has a Virtuoso ``DEFINE`` pragma outside strings and IRIs (``define get:soft``
+    makes Virtuoso fetch the IRIs a query names)."""
+    return re.search(r"(?<![\w$?])define\b", OPAQUE.sub(" ", _decoded(text)), re.IGNORECASE) is not None
+
+
+def _decoded(text: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
 def _store() -> RemoteStore:
@@ -122,6 +132,8 @@ def endpoint() -> Response:
         return _refuse(400, too_deep)
     if mentions_service(query) and not current_app.config.get("ALLOW_SERVICE"):
         return _refuse(403, "SERVICE (federated query) is not allowed on this server")
+    if has_pragma(query):
+        return _refuse(403, "Server-specific pragmas (DEFINE ...) are not forwarded: standard SPARQL 1.1 only")
     params: list[tuple[str, str]] = [("query", query)]
     params += [("default-graph-uri", g) for g in form.getlist("default-graph-uri")]
     params += [("named-graph-uri", g) for g in form.getlist("named-graph-uri")]
