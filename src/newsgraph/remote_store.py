@@ -212,8 +212,10 @@ class RemoteRaw:
         return (ox.Quad(terms["s"] or r["s"], terms["p"] or r["p"], terms["o"] or r["o"], terms["g"] or r["g"])
                 for r in rows)
 
+    # SELECT ... LIMIT 1 rather than ASK: Virtuoso 7 answers ASK { GRAPH <g> { ?s ?p ?o } } true
+    # for a graph whose triples were all dropped.
     def contains_named_graph(self, graph: ox.NamedNode) -> bool:
-        return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+        return _any(self.query(f"SELECT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT 1"))
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return self._store.named_graphs()
@@ -226,7 +228,8 @@ class RemoteRaw:
 
     def __contains__(self, quad: ox.Quad) -> bool:
         q = quad
-        return bool(self.query(f"ASK {{ GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }} }}"))
+        return _any(self.query(f"SELECT * WHERE {{ GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }} }} "
+                               "LIMIT 1"))
 
     def update(self, sparql: str) -> None:
         self._store.flush()
@@ -311,7 +314,12 @@ class RemoteStore:
         holding the same identifier are dropped in the same request as the new graph is written.
         """
         literal = ox.Literal(article_id)
-        held, holders, exists = self._who_holds(graph, literal)
+        try:
+            held, holders, exists = self._who_holds(graph, literal)
+        except StoreError as exc:  # the server went away: name this article and the unsent ones
+            names = [w.article_id or w.graph for w in self._pending] + [article_id]
+            self._pending, self._pending_quads = [], 0
+            raise StoreUnavailable(f"{exc}; not stored: {_listed(names)}", names) from None
         if exists and held != {article_id}:
             others = sorted(held - {article_id})
             what = f"article {others[0]!r}" if others else "data that is not an article"
@@ -522,9 +530,7 @@ class RemoteStore:
         if not rows:
             return None
         r = rows[0]
-        response = self.request("query", [("query", f"ASK {{ {r['s']} {r['p']} {r['o']} }}")],
-                                accept="application/sparql-results+json")
-        if bool(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)):
+        if _any(self._raw_select(f"SELECT * WHERE {{ {r['s']} {r['p']} {r['o']} }} LIMIT 1")):
             return None
         return (f"{self.location}: the server's default graph is not the union of its named graphs, so queries "
                 "would see nothing; configure it so (oxigraph serve --union-default-graph; Fuseki "
@@ -539,6 +545,11 @@ class _Graphs:
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return self._graphs
+
+
+def _any(solutions: Any) -> bool:
+    """Whether a SELECT has a row."""
+    return next(iter(solutions), None) is not None
 
 
 def _listed(names: list[str], shown: int = 10) -> str:
