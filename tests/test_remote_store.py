@@ -194,7 +194,7 @@ def test_killed_server_mid_ingest_then_rerun_stores_every_article_once(server: S
     # when re-ingested below, which replaces it).
     sizes = {g.value: len(list(remote.raw.quads_for_pattern(None, None, None, g))) for g in remote.named_graphs()}
     rerun = _ingest_cli(folder, server.spec)
-    out, err = rerun.communicate(timeout=300)
+    _out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err
     stored = _articles_stored(server.spec)
     assert stored == dict.fromkeys(articles, 1)
@@ -250,6 +250,27 @@ def test_cli_query_dump_delete_articles(server: Server, remote: RemoteStore, ext
     assert _cli("delete", "rs-call", "--store", server.spec).returncode == 1
 
 
+def test_cli_load(server: Server, remote: RemoteStore, tmp_path: Path) -> None:
+    trig = tmp_path / "extra.trig"
+    trig.write_text('<urn:g:1> { <urn:s> <urn:p> "one" . }\n<urn:g:2> { <urn:s> <urn:p> "two" . }\n')
+    nt = tmp_path / "extra.nt"
+    nt.write_text('<urn:s> <urn:p> "three" .\n')
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<urn:s> <urn:p> "four" .\n<urn:s> <urn:p .\n')
+    assert _cli("load", str(trig), "--store", server.spec).returncode == 0
+    assert _cli("load", str(nt), "--store", server.spec, "--graph", "urn:g:3").returncode == 0
+    failed = _cli("load", str(bad), "--store", server.spec, "--graph", "urn:g:4")
+    assert failed.returncode == 1 and "not valid" in failed.stderr
+    no_graph = _cli("load", str(nt), "--store", server.spec)
+    assert no_graph.returncode == 1 and "--graph" in no_graph.stderr
+    if "update=/update" in server.spec:  # Oxigraph server's Graph Store Protocol endpoint
+        gsp = server.spec + "&gsp=/store"
+        assert _cli("load", str(nt), "--store", gsp, "--graph", "urn:g:5").returncode == 0
+    found = rows(remote, "SELECT ?g ?o WHERE { GRAPH ?g { <urn:s> <urn:p> ?o } }")
+    expected = [("urn:g:1", "one"), ("urn:g:2", "two"), ("urn:g:3", "three")]
+    assert found == expected + ([("urn:g:5", "three")] if "update=/update" in server.spec else [])
+
+
 @pytest.fixture
 def served(server: Server, remote: RemoteStore, extractor, tmp_path: Path):
     from newsgraph.web import create_app, shutdown
@@ -268,7 +289,8 @@ def test_serve_pages_dumps_and_the_sparql_proxy(served) -> None:
     assert dump.status_code == 200 and b"graph/article/rs-visit" in dump.get_data()
     graph = served.get("/graph/article/rs-nato", headers={"Accept": "text/turtle"})
     assert graph.status_code == 200 and "Finland" in graph.get_data(as_text=True)
-    answer = served.get("/sparql", query_string={"query": "SELECT ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }"},
+    persons = "SELECT ?p WHERE { ?p a <http://xmlns.com/foaf/0.1/Person> }"
+    answer = served.get("/sparql", query_string={"query": persons},
                         headers={"Accept": "application/sparql-results+json"})
     assert answer.status_code == 200 and len(json.loads(answer.get_data())["results"]["bindings"]) >= 5
     assert served.post("/sparql", data={"update": "CLEAR ALL"}).status_code == 403
@@ -298,7 +320,7 @@ def test_the_proxy_reaches_no_other_host(served) -> None:
     try:
         lines = [line for line in (ROOT / "tests" / "data" / "network_bypass.txt").read_text().splitlines()
                  if line and not line.startswith("#")]
-        for line in lines + ["query DEFINE get:soft \"replace\" SELECT * FROM <TARGET> WHERE { ?s ?p ?o }"]:
+        for line in [*lines, 'query DEFINE get:soft "replace" SELECT * FROM <TARGET> WHERE { ?s ?p ?o }']:
             kind, text = line.split(" ", 1)
             text = text.replace("TARGET", target).replace("\\n", "\n")
             response = served.post("/sparql", data={kind: text})
