@@ -213,7 +213,7 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
         config = {"BASE_URI": _base_uri(named) if named else None, "PUBLIC_URL": public_url,
                   "CORS": " ".join(cors_origins) if cors_origins else cors,
                   "DEFAULT_GRAPH": default_graph, "LICENSE": license_iri, "QUERY_TIMEOUT": timeout or None,
-                  "MAX_RESULT_BYTES": max_result_mb * 2**20 or None}
+                  "MAX_RESULT_BYTES": max_result_mb * 2**20 or None, "ALLOW_SERVICE": allow_service}
         try:
             run_server(path, host, port, config=config, threads=threads)
         except (StoreError, ServeError) as exc:

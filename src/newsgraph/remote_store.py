@@ -411,9 +411,7 @@ class RemoteStore:
         names = [w.article_id or w.graph for w in pending]
         try:
             self.request("update", [("update", " ;\n".join(parts))])
-        except StoreUnavailable as exc:
-            raise StoreUnavailable(f"{exc}; not stored: {_listed(names)}", names) from None
-        except StoreError as exc:
+        except StoreError as exc:  # gone after the retries, or refused (StoreUnavailable is one too)
             raise StoreUnavailable(f"{exc}; not stored: {_listed(names)}", names) from None
         self.requests += 1
 
