@@ -28,9 +28,23 @@ def _base_uri(value: str | None) -> str:
     return base if base.endswith(("/", "#")) else base + "/"
 
 
+class _StoreArg(click.ParamType):
+    """A store folder (a ``Path``), or a SPARQL server as given (``sparql+http://...``, kept a string)."""
+
+    name = "store"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        from newsgraph.remote_store import is_remote
+
+        text = str(value)
+        return text if is_remote(text) else Path(text)
+
+
 store_option = click.option(
-    "--store", "store_path", type=click.Path(path_type=Path), default=None,
-    help="Store folder (default: $NEWSGRAPH_STORE or ./newsgraph-data).")
+    "--store", "store_path", type=_StoreArg(), default=None,
+    help="Store folder, or a SPARQL 1.1 server as sparql+http://HOST:PORT/PATH[?update=URL] "
+    "(credentials: $NEWSGRAPH_SPARQL_USER, $NEWSGRAPH_SPARQL_PASSWORD) "
+    "(default: $NEWSGRAPH_STORE or ./newsgraph-data).")
 base_option = click.option("--base-uri", default=None,
                            help=f"Base of minted IRIs (default: ${BASE_URI_ENV} or http://localhost:8080/).")
 
@@ -74,9 +88,20 @@ def _iri(value: str, option: str) -> str:
     return value
 
 
-def _store(path: Path | None, *, read_only: bool = False) -> GraphStore:
+def _store_arg(path: Path | str | None) -> Path | str:
+    """The store named by ``--store``, else by ``$NEWSGRAPH_STORE`` (a folder or a SPARQL server)."""
+    from newsgraph.remote_store import is_remote
+
+    if path is None and is_remote(os.environ.get("NEWSGRAPH_STORE")):
+        return os.environ["NEWSGRAPH_STORE"]
+    return path or default_store_path()
+
+
+def _store(path: Path | str | None, *, read_only: bool = False) -> GraphStore:
+    from newsgraph.remote_store import open_store
+
     try:
-        return GraphStore(path or default_store_path(), read_only=read_only)
+        return open_store(_store_arg(path), read_only=read_only)  # type: ignore[return-value]
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -144,11 +169,16 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
             reconciler = Reconciler(client, on_notice=lambda line: bar.write(f"newsgraph: {line}", file=sys.stderr))
         except (OSError, sqlite3.Error) as exc:
             bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
-    report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
-                            on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
-                            reconciler=reconciler, published=published)
+    try:
+        report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
+                                on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
+                                reconciler=reconciler, published=published)
+    except StoreError as exc:  # a SPARQL server that stopped answering: what was acknowledged is stored
+        bar.close()
+        raise click.ClickException(f"{exc}. Articles before these are stored; run the same command again "
+                                   "to store the rest (re-ingesting replaces, never duplicates).") from exc
     bar.close()
-    click.echo(report.summary() + f" → {store.path}")
+    click.echo(report.summary() + f" → {store.path or store}")
     if report.errors:
         sys.exit(1)
 
@@ -193,10 +223,23 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
           allow_service: bool, allow_load: bool, update_token: str | None, allow_anonymous_update: bool,
           default_graph: str, license_iri: str | None, public_url: str | None) -> None:
     """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /, data at /id/."""
+    from newsgraph.remote_store import is_remote
     from newsgraph.web.server import ServeError
     from newsgraph.web.server import serve as run_server
 
-    path = store_path or default_store_path()
+    path = _store_arg(store_path)
+    if is_remote(path):
+        named = base_uri or os.environ.get(BASE_URI_ENV)
+        config = {"BASE_URI": _base_uri(named) if named else None, "PUBLIC_URL": public_url,
+                  "CORS": " ".join(cors_origins) if cors_origins else cors,
+                  "DEFAULT_GRAPH": default_graph, "LICENSE": license_iri, "QUERY_TIMEOUT": timeout or None,
+                  "MAX_RESULT_BYTES": max_result_mb * 2**20 or None, "ALLOW_SERVICE": allow_service}
+        try:
+            run_server(path, host, port, config=config, threads=threads)
+        except (StoreError, ServeError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        return
+    assert isinstance(path, Path)
     if not path.exists():
         raise click.ClickException(f"no store at {path}: run `newsgraph ingest ARTICLES --store {path}` first")
     from newsgraph.store import stored_base_uri
@@ -243,7 +286,7 @@ def query(sparql: str, store_path: Path | None, fmt: str) -> None:
         result = store.query(sparql)
     except SyntaxError as exc:
         raise click.ClickException(f"bad query: {exc}") from exc
-    except (OSError, RuntimeError, ValueError) as exc:  # evaluation errors: a SERVICE that fails, a bad IRI
+    except (OSError, RuntimeError, ValueError, StoreError) as exc:  # a SERVICE that fails, a bad IRI, a server error
         raise click.ClickException(f"query failed: {exc}") from exc
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryBoolean):
@@ -253,7 +296,7 @@ def query(sparql: str, store_path: Path | None, fmt: str) -> None:
             raise click.UsageError(f"an ASK query answers true or false: use --format table or json, not {fmt}")
         else:
             click.echo("true" if bool(result) else "false")
-    elif isinstance(result, ox.QueryTriples):
+    elif isinstance(result, ox.QueryTriples | list):  # a list: a SPARQL server's CONSTRUCT, parsed
         if fmt in ("csv", "tsv"):
             raise click.UsageError(f"a CONSTRUCT or DESCRIBE query answers RDF: use --format table (Turtle) "
                                    f"or json (JSON-LD), not {fmt}")
@@ -379,7 +422,7 @@ def delete(article_id: str, store_path: Path | None) -> None:
 
     store = _store(store_path)
     if not ingest_mod.delete(store, article_id):
-        raise click.ClickException(f"no article {article_id!r} in {store.path}")
+        raise click.ClickException(f"no article {article_id!r} in {store.path or store}")
     store.flush()
     click.echo(f"deleted article {article_id}")
 

@@ -644,8 +644,17 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     if config:
         app.config.from_mapping(config)
 
-    provider = app.extensions["newsgraph.store"] = StoreProvider(
-        store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
+    from newsgraph.remote_store import is_remote
+
+    remote = is_remote(store_path)  # a SPARQL server (see .remote): pages and dumps read it, /sparql proxies
+    if remote:
+        from newsgraph.web.remote import RemoteProvider
+
+        provider = app.extensions["newsgraph.store"] = RemoteProvider(
+            str(store_path), check_interval=max(5.0, float(app.config["STORE_CHECK_INTERVAL"])))
+    else:
+        provider = app.extensions["newsgraph.store"] = StoreProvider(
+            store_path, check_interval=float(app.config["STORE_CHECK_INTERVAL"]))
     if not app.config.get("BASE_URI"):
         app.config["BASE_URI"] = provider.current().base_uri() or FALLBACK_BASE_URI
     if app.config.get("PUBLIC_URL"):
@@ -654,13 +663,14 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
         raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
     sandbox = bool(app.config["QUERY_SANDBOX"])
-    app.extensions["newsgraph.pool"] = QueryPool(
-        store_path, size=int(app.config["QUERY_WORKERS"]), memory_limit=app.config["QUERY_MEMORY_LIMIT"],
-        network=bool(app.config["ALLOW_SERVICE"]), sandbox=sandbox)
-    # Started on first use: a server without updates never forks it.
-    app.extensions["newsgraph.update_pool"] = QueryPool(
-        store_path, size=1, memory_limit=app.config["QUERY_MEMORY_LIMIT"],
-        network=bool(app.config["ALLOW_LOAD"]), sandbox=sandbox)
+    if not remote:
+        app.extensions["newsgraph.pool"] = QueryPool(
+            store_path, size=int(app.config["QUERY_WORKERS"]), memory_limit=app.config["QUERY_MEMORY_LIMIT"],
+            network=bool(app.config["ALLOW_SERVICE"]), sandbox=sandbox)
+        # Started on first use: a server without updates never forks it.
+        app.extensions["newsgraph.update_pool"] = QueryPool(
+            store_path, size=1, memory_limit=app.config["QUERY_MEMORY_LIMIT"],
+            network=bool(app.config["ALLOW_LOAD"]), sandbox=sandbox)
     gate = Gate(int(app.config["PAGE_CONCURRENCY"]), int(app.config["PAGE_QUEUE"]),
                 float(app.config["PAGE_QUEUE_WAIT"]))
     app.extensions["newsgraph.gate"] = gate
@@ -673,7 +683,12 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     from newsgraph.web import browse, dumps, entities, pages, sparql
 
     app.register_blueprint(browse.bp)  # before entities: /id/person/ is a list, /id/person/x a page
-    app.register_blueprint(sparql.bp)
+    if remote:
+        from newsgraph.web import remote as remote_sparql
+
+        app.register_blueprint(remote_sparql.bp)
+    else:
+        app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(entities.bp)

@@ -113,8 +113,9 @@ def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int
     except ValueError as exc:  # waitress: a host name it cannot resolve
         shutdown(app)
         raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
-    with app.app_context():  # start one query worker now, so the first query does not wait for it
-        get_pool().warm(get_provider().snapshot()[1])
+    if "newsgraph.pool" in app.extensions:  # none for a remote store: its server answers queries
+        with app.app_context():  # start one query worker now, so the first query does not wait for it
+            get_pool().warm(get_provider().snapshot()[1])
     url = _url(host, server.effective_port)  # type: ignore[union-attr]
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
