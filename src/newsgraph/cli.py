@@ -82,6 +82,9 @@ def main() -> None:
 @click.option("--max-article-mb", default=20.0, show_default=True, type=click.FloatRange(0, min_open=True),
               help="Largest article in MiB; a bigger one is refused with one line (long texts are "
               "extracted in bounded chunks, so this guards against files that are not articles).")
+@click.option("--workers", default=None, type=click.IntRange(1),
+              help="Processes that extract at once (default: the machine's cores; 1: in this process). "
+              "One writer stores the articles in input order, so the result is the same for any number.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--online", is_flag=True, envvar="NEWSGRAPH_ONLINE",
               help="Look up in Wikidata the persons and organizations the offline gazetteer cannot link "
@@ -91,18 +94,23 @@ def main() -> None:
 @click.option("--wikidata-api", default=None, envvar="NEWSGRAPH_WIKIDATA_API", metavar="URL",
               help="Wikidata action API (default: $NEWSGRAPH_WIKIDATA_API or https://www.wikidata.org/w/api.php).")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
-           batch_size: int, max_article_mb: float, quiet: bool, online: bool, refresh_days: float | None,
-           wikidata_api: str | None) -> None:
+           batch_size: int, workers: int | None, max_article_mb: float, quiet: bool, online: bool,
+           refresh_days: float | None, wikidata_api: str | None) -> None:
     """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
+    from contextlib import nullcontext
+
     from tqdm import tqdm
 
     from newsgraph import ingest as ingest_mod
     from newsgraph.extract import Extractor
+    from newsgraph.extract.parallel import PoolExtractor, default_workers
     from newsgraph.sources import count_inputs
 
     base = _checked_base_uri(base_uri)
+    workers = workers or default_workers()
     try:
-        extractor = Extractor(model, batch_size=batch_size)
+        extractor: Extractor | PoolExtractor = (PoolExtractor(workers, model, batch_size=batch_size) if workers > 1
+                                                else Extractor(model, batch_size=batch_size))
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     store = _store(store_path)
@@ -124,9 +132,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
             reconciler = Reconciler(client, on_notice=lambda line: bar.write(f"newsgraph: {line}", file=sys.stderr))
         except (OSError, sqlite3.Error) as exc:
             bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
-    report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
-                            on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
-                            reconciler=reconciler)
+    with extractor if isinstance(extractor, PoolExtractor) else nullcontext():  # no worker outlives Ctrl-C
+        report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
+                                on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
+                                reconciler=reconciler)
     bar.close()
     click.echo(report.summary() + f" → {store.path}")
     if report.errors:

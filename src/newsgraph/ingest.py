@@ -23,6 +23,7 @@ from pathlib import Path
 
 from newsgraph import mapping
 from newsgraph.extract import ExtractionError, Extractor
+from newsgraph.extract.parallel import ExtractsArticles
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.gazetteer import Gazetteer
 from newsgraph.identity import IdentityIndex, rewrite
@@ -72,7 +73,7 @@ def _count(n: int, noun: str, zero: bool = False) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor | None = None,
+def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsArticles | None = None,
         model: str | None = None, base_uri: str = DEFAULT_BASE_URI,
         on_error: Callable[[str], None] | None = None,
         on_file: Callable[[Path], None] | None = None,

