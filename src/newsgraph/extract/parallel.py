@@ -27,6 +27,7 @@ parent stops them itself, so no process is left behind.
 from __future__ import annotations
 
 import contextlib
+import copy
 import multiprocessing
 import os
 import signal
@@ -70,7 +71,8 @@ class ExtractorSettings:
                          batch_chars=self.batch_chars)
 
 
-_LOADED: dict[ExtractorSettings, Extractor] = {}
+_PIPELINES: dict[str | None, Extractor] = {}  # model name -> the loaded extractor (one model per process)
+_EXTRACTORS: dict[ExtractorSettings, Extractor] = {}  # settings -> a copy sharing that pipeline
 _LOAD_LOCK = threading.Lock()
 _RUN_LOCK = threading.Lock()
 
@@ -79,13 +81,21 @@ def worker_extractor(settings: ExtractorSettings) -> Extractor:
     """This process's extractor for ``settings``, loaded on first use and kept: one model per process.
 
     Any executor's worker (a pool process, a Dask worker) calls this, so the model is loaded once
-    per process however many batches it runs.
+    per process however many batches it runs; other batch or chunk sizes share the loaded pipeline.
     """
     with _LOAD_LOCK:
-        extractor = _LOADED.get(settings)
-        if extractor is None:
-            _LOADED.clear()  # another model was asked for: do not keep two in memory
-            extractor = _LOADED[settings] = settings.load()
+        extractor = _EXTRACTORS.get(settings)
+        if extractor is not None:
+            return extractor
+        base = _PIPELINES.get(settings.model_name)
+        if base is None:
+            _PIPELINES.clear()  # another model was asked for: do not keep two in memory
+            _EXTRACTORS.clear()
+            base = _PIPELINES[settings.model_name] = settings.load()
+        extractor = copy.copy(base)
+        extractor.batch_size, extractor.chunk_chars, extractor.batch_chars = (
+            settings.batch_size, settings.chunk_chars, settings.batch_chars)
+        _EXTRACTORS[settings] = extractor
         return extractor
 
 
@@ -168,7 +178,9 @@ class PoolExtractor:
 
     The parent never loads the model. Workers are started with ``spawn`` (a fresh interpreter: safe
     whatever threads the parent runs, such as the store's, and the same on every OS), which costs
-    one model load per worker, in parallel, at the start of each :meth:`extract_many`.
+    one model load per worker, in parallel, when the first batch is sent; the pool then serves every
+    :meth:`extract_many` until :meth:`close` (use the extractor as a context manager). One
+    :meth:`extract_many` at a time.
     """
 
     def __init__(self, workers: int, model_name: str | None = None, *, batch_size: int = 16,
@@ -182,25 +194,24 @@ class PoolExtractor:
         self.workers = workers
         self.settings = ExtractorSettings(model_name, batch_size, chunk_chars, batch_chars)
         self.in_flight = in_flight or 2 * workers
-
-        self._pools: set[ProcessPoolExecutor] = set()
+        self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PoolExtractor:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
+        self.close(kill=exc[0] is not None)
 
-    def close(self) -> None:
-        """Stop every worker still running (a run interrupted by Ctrl-C or an error): no process is left behind.
+    def close(self, *, kill: bool = True) -> None:
+        """Stop the workers; with ``kill`` (the default) at once, without waiting for a batch to finish.
 
-        An :meth:`extract_many` consumed to its end has already shut its pool down; one abandoned
-        half-way keeps it until its generator is closed, which a traceback can delay, so callers
-        use the extractor as a context manager.
+        Called on Ctrl-C or an error (the context manager does), so that no process is left behind:
+        a generator abandoned half-way would only stop its pool when it is closed, which a traceback
+        can delay.
         """
-        for pool in list(self._pools):
-            _stop(pool, kill=True)
-        self._pools.clear()
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            _stop(pool, kill=kill)
 
     def extract(self, article: Article) -> ArticleFacts:
         result = next(self.extract_many([article]))
@@ -210,49 +221,39 @@ class PoolExtractor:
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
         """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
-        pool = self._start()
         pending: Pending = deque()
         finished = False
         try:
             for batch in batches(articles, self.settings.batch_size, self.settings.batch_chars):
-                pending.append((batch, pool.submit(extract_batch, batch, self.settings)))
+                pending.append((batch, self._started().submit(extract_batch, batch, self.settings)))
                 while len(pending) >= self.in_flight:
-                    pool, results = self._next(pool, pending)
-                    yield from results
+                    yield from self._next(pending)
             while pending:
-                pool, results = self._next(pool, pending)
-                yield from results
+                yield from self._next(pending)
             finished = True
         finally:
-            self._stop(pool, kill=not finished)
+            if not finished:  # interrupted, or abandoned with batches in flight: stop them
+                self.close()
 
-    def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self.settings,))
-        self._pools.add(pool)
-        return pool
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker, initargs=(self.settings,))
+        return self._pool
 
-    def _stop(self, pool: ProcessPoolExecutor, *, kill: bool) -> None:
-        self._pools.discard(pool)
-        _stop(pool, kill=kill)
-
-    def _next(self, pool: ProcessPoolExecutor,
-              pending: Pending) -> tuple[ProcessPoolExecutor, list[Result]]:
+    def _next(self, pending: Pending) -> list[Result]:
         """The results of the oldest batch; after a worker died, those of every batch in flight."""
-        future = pending[0][1]
         try:
-            results = future.result()
+            results = pending[0][1].result()
         except BrokenProcessPool:
-            return self._recover(pool, pending)
+            return self._recover(pending)
         pending.popleft()
-        return pool, results
+        return results
 
-    def _recover(self, pool: ProcessPoolExecutor,
-                 pending: Pending) -> tuple[ProcessPoolExecutor, list[Result]]:
+    def _recover(self, pending: Pending) -> list[Result]:
         """A worker died: keep the batches that finished, retry the others one article at a time."""
-        self._stop(pool, kill=True)
+        self.close()
         results: list[Result] = []
-        pool = self._start()
         while pending:
             batch, future = pending.popleft()
             if future.done() and not future.cancelled() and future.exception() is None:
@@ -260,12 +261,11 @@ class PoolExtractor:
                 continue
             for article in batch:
                 try:
-                    results.extend(pool.submit(extract_batch, [article], self.settings).result())
+                    results.extend(self._started().submit(extract_batch, [article], self.settings).result())
                 except BrokenProcessPool:
                     results.append(ExtractionError(article, WORKER_DIED))
-                    self._stop(pool, kill=True)
-                    pool = self._start()
-        return pool, results
+                    self.close()
+        return results
 
 
 def _stop(pool: ProcessPoolExecutor, *, kill: bool) -> None:
