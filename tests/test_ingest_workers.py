@@ -191,3 +191,18 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_workers_default_to_the_cores_except_for_small_inputs(tmp_path: Path) -> None:
+    from newsgraph.extract.parallel import SMALL_INPUT_BYTES, auto_workers, default_workers
+
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.txt").write_text(ARTICLES[0]["text"], encoding="utf-8")
+    assert auto_workers([small]) == 1  # starting workers would cost more than it saves
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(SMALL_INPUT_BYTES // 100_000 + 1):
+        (big / f"b{i}.txt").write_text("x " * 50_000, encoding="utf-8")
+    assert auto_workers([big]) == default_workers() >= 1
+    assert default_workers() <= (os.cpu_count() or 1)
