@@ -88,7 +88,9 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
     given). An article is stored with :meth:`~newsgraph.store.GraphStore.replace_article`, which
     refuses to replace a different article. With a ``reconciler`` (``--online``), what the gazetteer
     leaves unlinked is looked up in Wikidata (:mod:`newsgraph.reconcile`); without one, linking is
-    offline.
+    offline. ``extractor`` may run elsewhere (:class:`~newsgraph.extract.parallel.PoolExtractor`,
+    :class:`~newsgraph.distributed.ClusterExtractor`): it hands back facts in article order, and this
+    loop stays the one writer, so the quads do not depend on where extraction ran.
     """
     report = IngestReport()
     extractor = extractor or Extractor(model)
