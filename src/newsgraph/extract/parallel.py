@@ -113,10 +113,8 @@ def extract_batch(articles: list[Article], settings: ExtractorSettings = Extract
     with _RUN_LOCK:  # one pipeline per process; a multi-threaded worker runs its batches one at a time
         try:
             return list(extractor.extract_many(articles))
-        except Exception:
-            if len(articles) == 1:
-                raise
-        return [_one(extractor, a) for a in articles]
+        except Exception:  # outside the pipeline's own handling: find which article, one at a time
+            return [_one(extractor, a) for a in articles]
 
 
 def _one(extractor: Extractor, article: Article) -> Result:
