@@ -75,7 +75,9 @@ class ClusterExtractor:
                 raise ClusterError(f"{address!r}: say how many worker processes, as in local:2")
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, silence_logs=logging.ERROR,
-                                         scheduler_kwargs={"dashboard": False})
+                                         # the scheduler serves HTTP (health, metrics) even without a
+                                         # dashboard: on a free loopback port, not 8787
+                                         scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             self.client = Client(self._cluster)
         else:
             try:
