@@ -15,6 +15,14 @@ loads are left out); "cores" is CPU time over wall time. Usage::
 
 The articles are read from ARTICLES_DIR (default ``/work/shared/eval/dev/articles``) and
 replicated ``--copies`` times with new ids, in a temporary folder: no text is copied anywhere else.
+
+Measured on the 2-core development machine, shared with other jobs (load average 7 to 12 for 2
+cores, so each of our processes got 0.3 to 0.7 of a core and no run could use two), dev articles
+twice (138 articles, 37,988 words), median of 3 rounds: CPU words/s against bare spaCy, old 0.62,
+new-1 0.61 (new-1 ÷ old 0.99), new-2 0.46; wall words/s against bare spaCy, new-1 0.62, new-2 0.65,
+cluster-2 0.49 (cluster-2 ÷ new-1 0.95). Two worker processes cost about 25% more CPU per word than
+one on this machine even alone in the measured code (the in-worker CPU time rises too), so on
+an idle 2-core machine expect about 1.5 × one process, not 2.
 """
 
 from __future__ import annotations
