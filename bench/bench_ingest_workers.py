@@ -20,9 +20,9 @@ Measured on the 2-core development machine, shared with other jobs (load average
 cores, so each of our processes got 0.3 to 0.7 of a core and no run could use two), dev articles
 twice (138 articles, 37,988 words), median of 3 rounds: CPU words/s against bare spaCy, old 0.62,
 new-1 0.61 (new-1 ÷ old 0.99), new-2 0.46; wall words/s against bare spaCy, new-1 0.62, new-2 0.65,
-cluster-2 0.49 (cluster-2 ÷ new-1 0.95). Two worker processes cost about 25% more CPU per word than
-one on this machine even alone in the measured code (the in-worker CPU time rises too), so on
-an idle 2-core machine expect about 1.5 × one process, not 2.
+cluster-2 0.49 (cluster-2 ÷ new-1 0.95). With two worker processes the CPU time per word was 20 to
+30% higher than with one, and 6 to 19% higher measured inside the workers alone (contention for
+the shared cores); the 1.7 × target of issue 13 could not be checked under that load.
 """
 
 from __future__ import annotations
