@@ -123,6 +123,13 @@ def main() -> None:
 @click.option("--max-article-mb", default=20.0, show_default=True, type=click.FloatRange(0, min_open=True),
               help="Largest article in MiB; a bigger one is refused with one line (long texts are "
               "extracted in bounded chunks, so this guards against files that are not articles).")
+@click.option("--workers", default=None, type=click.IntRange(1),
+              help="Processes that extract at once (default: the machine's cores, or 1 for inputs under "
+              "256 KiB; 1: in this process). One writer stores the articles in input order, so the result "
+              "is the same for any number.")
+@click.option("--cluster", default=None, metavar="ADDRESS", envvar="NEWSGRAPH_CLUSTER",
+              help="Extract on a Dask cluster: local:N starts N worker processes here, tcp://host:8786 uses a "
+              "running scheduler (needs pip install 'newsgraph[cluster]'). This process still links and stores.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--online", is_flag=True, envvar="NEWSGRAPH_ONLINE",
               help="Look up in Wikidata the persons and organizations the offline gazetteer cannot link "
@@ -135,20 +142,34 @@ def main() -> None:
               help="Publication date (e.g. 2024-06-10) of the articles that give none themselves (no date "
               "field, front matter, date line or dateline with a year): relative dates resolve against it.")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
-           batch_size: int, max_article_mb: float, quiet: bool, online: bool, refresh_days: float | None,
-           wikidata_api: str | None, published_text: str | None) -> None:
+           batch_size: int, workers: int | None, cluster: str | None, max_article_mb: float, quiet: bool,
+           online: bool, refresh_days: float | None, wikidata_api: str | None, published_text: str | None) -> None:
     """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
+    from contextlib import nullcontext
+
     from tqdm import tqdm
 
     from newsgraph import ingest as ingest_mod
     from newsgraph.extract import Extractor
+    from newsgraph.extract.parallel import PoolExtractor, auto_workers
     from newsgraph.sources import count_inputs
 
     base = _checked_base_uri(base_uri)
     published = _published(published_text)
+    if cluster and workers:
+        raise click.UsageError("--workers and --cluster do not go together: the cluster's workers extract")
+    workers = workers or (0 if cluster else auto_workers(paths))
+    extractor: Extractor | PoolExtractor | ClusterExtractor
     try:
-        extractor = Extractor(model, batch_size=batch_size)
-    except RuntimeError as exc:
+        if cluster:
+            from newsgraph.distributed import ClusterExtractor
+
+            extractor = ClusterExtractor(cluster, model, batch_size=batch_size)
+        elif workers > 1:
+            extractor = PoolExtractor(workers, model, batch_size=batch_size)
+        else:
+            extractor = Extractor(model, batch_size=batch_size)
+    except RuntimeError as exc:  # ClusterError too
         raise click.ClickException(str(exc)) from exc
     store = _store(store_path)
     bar = tqdm(total=count_inputs(paths), unit="file", disable=quiet or None, file=sys.stderr,
@@ -170,9 +191,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
         except (OSError, sqlite3.Error) as exc:
             bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
     try:
-        report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
-                                on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
-                                reconciler=reconciler, published=published)
+        with extractor if not isinstance(extractor, Extractor) else nullcontext():  # no worker outlives Ctrl-C
+            report = ingest_mod.run(paths, store, extractor=extractor, base_uri=base, on_error=on_error,
+                                    on_file=lambda _p: bar.update(), max_article_bytes=int(max_article_mb * 2**20),
+                                    reconciler=reconciler, published=published)
     except StoreError as exc:  # a SPARQL server that stopped answering: what was acknowledged is stored
         bar.close()
         raise click.ClickException(f"{exc}. Articles before these are stored; run the same command again "

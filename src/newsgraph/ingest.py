@@ -23,6 +23,7 @@ from pathlib import Path
 
 from newsgraph import mapping
 from newsgraph.extract import ExtractionError, Extractor
+from newsgraph.extract.parallel import ExtractsArticles
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.link.gazetteer import Gazetteer
 from newsgraph.link.identity import IdentityIndex, rewrite
@@ -72,7 +73,7 @@ def _count(n: int, noun: str, zero: bool = False) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor | None = None,
+def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsArticles | None = None,
         model: str | None = None, base_uri: str = DEFAULT_BASE_URI,
         on_error: Callable[[str], None] | None = None,
         on_file: Callable[[Path], None] | None = None,
@@ -88,6 +89,9 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: Extractor 
     refuses to replace a different article. With a ``reconciler`` (``--online``), what the gazetteer
     leaves unlinked is looked up in Wikidata (:mod:`newsgraph.link.reconcile`); without one, linking is
     offline. ``published`` dates the articles that carry no date of their own (``--published``).
+    ``extractor`` may run elsewhere (:class:`~newsgraph.extract.parallel.PoolExtractor`,
+    :class:`~newsgraph.distributed.ClusterExtractor`): it hands back facts in article order, and this
+    loop stays the one writer, so the quads do not depend on where extraction ran.
     """
     report = IngestReport()
     extractor = extractor or Extractor(model)

