@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
 
 from newsgraph.web import create_app, get_pool, get_provider, shutdown
 
@@ -76,6 +77,25 @@ def waitress_options(config: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
+class SandboxedDispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
+    """waitress's request threads, each unable to open a network socket from its first moment.
+
+    Why: small lookups are answered in the request thread itself (:mod:`.fastpath`; handing them
+    to another thread costs more than the lookup), and that thread must then be as cut off from
+    the network as a query worker. Each thread installs the workers' seccomp filter on itself
+    (:func:`~.sandbox.sandbox_this_thread`) before it serves anything; the listening socket and
+    the accepted connections belong to the main thread, and writing to an accepted socket needs
+    no new socket. Where the filter is unavailable the threads run as before and the fast path
+    hands lookups to its own sandboxed threads, or to the workers.
+    """
+
+    def handler_thread(self, thread_no: int) -> None:
+        from newsgraph.web.sandbox import sandbox_this_thread
+
+        sandbox_this_thread()
+        super().handler_thread(thread_no)
+
+
 def _bind_error(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
         return f"cannot listen on {host}:{port}: the port is already in use (try another --port)"
@@ -105,14 +125,20 @@ def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int
     """
     app = create_app(store_path, config)
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph",
-                               **waitress_options(app.config))
+        options = waitress_options(app.config)
+        if not app.config.get("ALLOW_SERVICE"):
+            # ``_dispatcher`` is waitress's hook for its own dispatcher class; given one, waitress
+            # leaves starting its threads to the caller.
+            options["_dispatcher"] = SandboxedDispatcher()
+        server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph", **options)
     except OSError as exc:
         shutdown(app)
         raise ServeError(_bind_error(host, port, exc)) from exc
     except ValueError as exc:  # waitress: a host name it cannot resolve
         shutdown(app)
         raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
+    if "_dispatcher" in options:  # started once listening: a failed bind leaves no thread behind
+        options["_dispatcher"].set_thread_count(threads)
     with app.app_context():  # start one query worker now, so the first query does not wait for it
         get_pool().warm(get_provider().snapshot()[1])
     url = _url(host, server.effective_port)  # type: ignore[union-attr]

@@ -36,6 +36,7 @@ say so; the worker processes are sandboxed (:mod:`.workers`, :mod:`.sandbox`). T
 
 from __future__ import annotations
 
+import functools
 import hmac
 import pickle
 import re
@@ -177,6 +178,36 @@ class Negotiation:
         return out
 
 
+@functools.lru_cache(maxsize=256)
+def _negotiation(format_name: str | None, accept_header: str) -> Negotiation:
+    """The negotiation for a ``format`` and an ``Accept`` header, decided once per distinct pair.
+
+    Why cached: matching ``Accept`` against every offer (werkzeug's ``best_match``, three times
+    per request) cost more than a small lookup itself, and clients send the same few headers.
+    """
+    del accept_header  # the cache key; accept() reads the same header from the request
+    return _Decided(format_name, accept())
+
+
+@dataclass(frozen=True)
+class _Decided(Negotiation):
+    """A :class:`Negotiation` whose answers are worked out once (it is shared through the cache)."""
+
+    @functools.cached_property
+    def _html(self) -> bool:
+        return super().wants_html()
+
+    @functools.cached_property
+    def _choices(self) -> dict[str, tuple[str, str] | str]:
+        return super().choices()
+
+    def wants_html(self) -> bool:
+        return self._html
+
+    def choices(self) -> dict[str, tuple[str, str] | str]:
+        return dict(self._choices)
+
+
 @dataclass
 class Operation:
     """One protocol request, read and checked."""
@@ -264,7 +295,7 @@ def endpoint() -> Response:
         if op.update is not None:
             g.sparql_update = True  # no CORS headers on this response
             return _update(op)
-        negotiation = Negotiation(_canonical_format(op.formats), accept())
+        negotiation = _negotiation(_canonical_format(op.formats), request.headers.get("Accept", ""))
         if op.query is None:
             return _no_query(negotiation)
         _check_text(op.query, update=False)
@@ -302,8 +333,12 @@ def _timeout() -> float | None:
 def run_query(op: Operation, negotiation: Negotiation) -> Response:
     """Evaluate in a worker and answer: a table for a browser, else the negotiated format, streamed."""
     assert op.query is not None
-    _, token = get_provider().snapshot()
+    snapshot, token = get_provider().snapshot()
     html = negotiation.wants_html()
+    if not html and not (op.default_graphs or op.named_graphs):
+        fast = _fast_answer(op.query, negotiation, snapshot, token)
+        if fast is not None:
+            return Response(fast[1], content_type=fast[0], headers={"Vary": "Accept"})
     job_request: dict[str, Any] = {
         "op": "query", "query": op.query, "token": token,
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
@@ -330,6 +365,46 @@ def run_query(op: Operation, negotiation: Negotiation) -> Response:
         return Response(first, content_type=media_type, headers=headers)
     return Response(StreamedAnswer(job, first), content_type=media_type, headers=headers,
                     direct_passthrough=True)
+
+
+def _fast_answer(query: str, negotiation: Negotiation, snapshot: Any, token: str) -> tuple[str, bytes] | None:
+    """A small lookup answered in this process (see :mod:`.fastpath`), or ``None``: ask a worker."""
+    from newsgraph.web.fastpath import NotCheap, plan, run_planned
+
+    lane = current_app.extensions.get("newsgraph.fast")
+    if lane is None or not lane.enabled:
+        return None
+    try:
+        planned = plan(query)
+    except NotCheap:
+        return None
+    choice = negotiation.choices()["results_format"]
+    if isinstance(choice, str):
+        return None  # the worker words the error
+    union = _union_default(snapshot, token)
+    store = snapshot.raw
+    seconds = float(current_app.config.get("FAST_PATH_SECONDS") or 0.5)
+    max_bytes = current_app.config["MAX_RESULT_BYTES"] or None
+    return lane.answer(lambda: run_planned(store, planned, union=union, results_format=choice,
+                                           max_bytes=max_bytes, seconds=seconds))
+
+
+_union_cache: dict[str, bool] = {}
+
+
+def _union_default(snapshot: Any, token: str) -> bool:
+    """Whether queries see the union of the graphs as their default graph (``DEFAULT_GRAPH``), per snapshot."""
+    from newsgraph.store import has_stored_default_graph
+
+    mode = current_app.config["DEFAULT_GRAPH"]
+    if mode != "auto":
+        return bool(mode == "union")
+    key = f"{snapshot.path}:{token}"
+    if key not in _union_cache:
+        if len(_union_cache) > 64:
+            _union_cache.clear()
+        _union_cache[key] = not has_stored_default_graph(snapshot.raw)
+    return _union_cache[key]
 
 
 # -- updates --------------------------------------------------------------------------------------
