@@ -202,10 +202,22 @@ def shared_merged_union(store: ox.Store, path: str | os.PathLike[str], version: 
             copy = ox.Store(str(target))
             dump = target / "newsgraph-dump.part"
             store.dump(str(dump), ox.RdfFormat.N_QUADS)
-            copy.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            # The bulk loader gives blank nodes new identifiers (per load), which would split a
+            # blank node between the graphs and the merged default graph; with any blank node in
+            # the store, the quads are re-read keeping their identifiers (slower, still Rust-side).
+            blank = bool(store.query("ASK { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } "
+                                     "FILTER(isBlank(?s) || isBlank(?o)) }"))
+            if blank:
+                copy.bulk_extend(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+            else:
+                copy.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
             triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             triples.serialize(str(dump), ox.RdfFormat.N_TRIPLES)  # type: ignore[union-attr]
-            copy.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            if blank:
+                copy.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                                 for t in ox.parse(path=str(dump), format=ox.RdfFormat.N_TRIPLES))
+            else:
+                copy.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
             dump.unlink()
             copy.flush()
             del copy
