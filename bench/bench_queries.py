@@ -8,11 +8,12 @@ graph, up to ``--articles`` article graphs with new article ids (and, for every 
 varied among 8 variants, so that entity triples repeat across graphs as they do in real news), and
 loaded into ``WORK/store-N`` (kept for the next run). Nothing of the articles is written anywhere
 else. Each repetition starts every server in turn on that store (old: ``PYTHONPATH=--old-src``;
-new: this checkout; Oxigraph's ``serve-read-only --union-default-graph --timeout-s 30``, from the
-``oxigraph`` PyPI package) and measures, for each:
+new: this checkout; Oxigraph's ``serve-read-only --union-default-graph``, from the
+``oxigraph`` PyPI package), all with a query timeout of ``--timeout`` seconds, and measures, for each:
 
-* ``start_s`` / ``rss_mib``: time from launch to the first answered query, and the resident memory
-  of the server and its children right after;
+* ``start_s`` / ``rss_mib``: time from launch to the first answer to the small lookup, and the
+  resident memory of the server and its children right after (old newsgraph builds its merged
+  union in memory for that first answer, in each worker);
 * ``small_p50_ms`` / ``small_p99_ms``: a small lookup (the label of one person, 50 persons in turn),
   one client, keep-alive;
 * ``rps8`` / ``p99_8_ms``: the same lookup from 8 client processes for ``--seconds``;
@@ -131,14 +132,17 @@ def rss_mib(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, name: str, command: list[str], env: dict[str, str], port: int, path: str) -> None:
+    """A server started on the store; ``start_s`` is the time to its first answer to ``probe``."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], port: int, path: str,
+                 probe: str) -> None:
         self.name, self.port, self.path = name, port, path
         started = time.perf_counter()
         self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600
         while True:
             try:
-                status, _ = request(port, path, "ASK { ?s ?p ?o }", "application/sparql-results+json", timeout=5)
+                status, _ = request(port, path, probe, "application/sparql-results+json", timeout=600)
                 if status == 200:
                     break
             except OSError:
@@ -222,7 +226,7 @@ def heavy(port: int, path: str) -> dict[str, float]:
         t = time.perf_counter()
         status, body = request(port, path, query, accept)
         out[key] = time.perf_counter() - t if status == 200 else float("nan")
-        out[key.replace("_s", "_mb")] = len(body) / 1e6 if status == 200 else float("nan")
+        out[key[:-2] + "_mb"] = len(body) / 1e6 if status == 200 else float("nan")
         if status != 200:
             print(f"  {key}: HTTP {status} {body[:120]!r}", flush=True)
     return out
@@ -256,6 +260,9 @@ def main() -> None:
     parser.add_argument("--old-src", type=Path, default=Path("/work/wt/base/src"))
     parser.add_argument("--oxigraph", default=shutil.which("oxigraph"))
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="every server's query timeout (old newsgraph's first union query builds its "
+                             "merged copy inside it)")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--only", default="", help="comma-separated metrics groups: start,small,eight,heavy,heavy8")
     args = parser.parse_args()
@@ -269,16 +276,19 @@ def main() -> None:
     persons = person_iris(store)
     groups = set(args.only.split(",")) if args.only else {"start", "small", "eight", "heavy", "heavy8"}
 
+    probe = f"SELECT ?l WHERE {{ <{persons[0]}> <{LABEL}> ?l }}"
+    timeout = str(int(args.timeout))
+
     def launch(name: str) -> Server:
         port = free_port()
         if name == "oxigraph":
             return Server(name, [args.oxigraph, "serve-read-only", "--location", str(store), "--bind",
-                                 f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
-                          dict(os.environ), port, "/query")
+                                 f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", timeout],
+                          dict(os.environ), port, "/query", probe)
         src = args.old_src if name == "old" else ROOT / "src"
         env = {**os.environ, "PYTHONPATH": str(src)}
         return Server(name, [sys.executable, "-m", "newsgraph.cli", "serve", "--store", str(store),
-                             "--port", str(port)], env, port, "/sparql")
+                             "--port", str(port), "--timeout", timeout], env, port, "/sparql", probe)
 
     names = ["old", "new"] + (["oxigraph"] if args.oxigraph else [])
     results: dict[str, dict[str, list[float]]] = {name: {} for name in names}

@@ -28,6 +28,7 @@ import errno
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -96,6 +97,24 @@ class SandboxedDispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
         super().handler_thread(thread_no)
 
 
+def _warm_in_background(app: Any) -> None:
+    """Start one query worker (and the zygote) while the server already answers.
+
+    Why in the background: the first answer should not wait for a worker process that it may not
+    need (a small lookup is answered in the request thread, see :mod:`.fastpath`); a query that
+    does need one waits for it as it would for a busy one. The zygote is started by its own
+    launcher thread (:mod:`.workers`), so this thread's origin does not matter.
+    """
+    def warm() -> None:
+        with app.app_context():
+            try:
+                get_pool().warm(get_provider().snapshot()[1])
+            except Exception as exc:  # the first query will try again, and say why
+                print(f"newsgraph: warning: could not start a query worker: {exc}", file=sys.stderr, flush=True)
+
+    threading.Thread(target=warm, name="newsgraph-warm", daemon=True).start()
+
+
 def _bind_error(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
         return f"cannot listen on {host}:{port}: the port is already in use (try another --port)"
@@ -139,8 +158,7 @@ def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int
         raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
     if "_dispatcher" in options:  # started once listening: a failed bind leaves no thread behind
         options["_dispatcher"].set_thread_count(threads)
-    with app.app_context():  # start one query worker now, so the first query does not wait for it
-        get_pool().warm(get_provider().snapshot()[1])
+    _warm_in_background(app)
     url = _url(host, server.effective_port)  # type: ignore[union-attr]
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
         signal.signal(signal.SIGTERM, _exit_on_sigterm)

@@ -8,7 +8,11 @@ q-values); a browser that prefers HTML gets a table. GET with no query describes
 (SPARQL 1.1 Service Description plus VoID statistics) to RDF clients.
 
 Every query and update runs in a worker process (:mod:`.workers`) under ``QUERY_TIMEOUT``; a query
-that runs out of time is killed, not merely abandoned, and the client gets a 503 saying so.
+that runs out of time is killed, not merely abandoned, and the client gets a 503 saying so. The
+exception is the small lookup (constant subjects, a basic graph pattern, see :mod:`.fastpath`):
+its work is bounded before it runs and it cannot reach the network, so the request thread answers
+it itself, without the round trip to a worker. When every worker is busy, requests wait in a
+bounded queue (``QUERY_QUEUE`` at most, for ``QUERY_QUEUE_WAIT`` seconds) before a 503.
 
 The dataset: without a protocol dataset the default graph is the union of the article graphs —
 unless the query names its own with ``FROM`` / ``FROM NAMED``, which then wins, as SPARQL says.
