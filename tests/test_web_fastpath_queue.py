@@ -317,3 +317,22 @@ def test_blank_nodes_survive_the_shared_merge(tmp_path: Path, monkeypatch: pytes
     copy = shared_merged_union(raw, tmp_path / "store", "v")
     assert copy is not None
     assert set(map(str, copy)) == set(map(str, merged_union(raw)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", ["shared", "memory"])
+def test_both_kinds_of_merged_union_count_distinct_triples(store_path: Path, mode: str) -> None:
+    """MERGED_UNION=shared builds the copy in the shared folder; memory keeps it in the worker."""
+    import hashlib
+
+    from newsgraph.store import merge_cache_root
+
+    folder = merge_cache_root() / hashlib.sha1(str(store_path.resolve()).encode()).hexdigest()[:16]
+    app = _app(store_path, MERGED_UNION=mode, FAST_PATH=False)
+    try:
+        rows = _rows(app, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        (row,) = rows
+        raw = ox.Store.read_only(str(store_path))
+        assert int(json.loads(row)["n"]["value"]) == len({q.triple for q in raw})
+        assert folder.exists() == (mode == "shared")
+    finally:
+        shutdown(app)

@@ -75,6 +75,10 @@ DEFAULTS: dict[str, Any] = {
     # "stored" (the store's default graph, standard SPARQL), or "auto": the union while the stored
     # default graph is empty (a newsgraph store keeps everything in article graphs), else stored.
     "DEFAULT_GRAPH": "auto",
+    # Where queries find the union default graph as an RDF merge: "shared", one copy per store
+    # version on disk, built once and read by every worker; or "memory", a private in-memory copy
+    # in each worker (heavy queries run a few times faster; each worker builds and holds its own).
+    "MERGED_UNION": "shared",
     # CORS for the read-only, machine-readable parts of the site: True (any origin), False, or a
     # space-separated list of allowed origins.
     "CORS": True,
@@ -660,6 +664,8 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     if app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/") + "/"
     app.jinja_env.globals["external_url"] = external_url
+    if app.config["MERGED_UNION"] not in ("shared", "memory"):
+        raise ValueError(f"MERGED_UNION must be shared or memory, not {app.config['MERGED_UNION']!r}")
     if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
         raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
     sandbox = bool(app.config["QUERY_SANDBOX"])

@@ -348,6 +348,7 @@ def run_query(op: Operation, negotiation: Negotiation) -> Response:
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
         "base_iri": request.base_url,
         "default_graph_mode": current_app.config["DEFAULT_GRAPH"],
+        "merge": current_app.config.get("MERGED_UNION") or "shared",
         "max_bytes": current_app.config["MAX_RESULT_BYTES"] or None,
         "prefixes": PREFIXES,
         "html_limit": int(current_app.config["HTML_MAX_ROWS"]) if html else None,

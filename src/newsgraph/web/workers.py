@@ -143,6 +143,7 @@ class _Engine:
         self._merged: Any = None
         self._merged_built = False
         self.conn: Connection | None = None  # the request's connection, while one is handled
+        self.merge = "shared"  # where the merged union lives: "shared" (on disk) or "memory"
 
     def merged(self) -> Any:
         """The current snapshot's merged union (``None`` above the size limit).
@@ -159,8 +160,15 @@ class _Engine:
             if self.conn is not None:
                 self.conn.send_bytes(BUILDING)
             try:
+                if self.merge == "memory":
+                    raise RuntimeError("a private copy was asked for (MERGED_UNION = memory)")
                 self._merged = shared_merged_union(self.store, self.path, self.token or "none")
-            except (OSError, RuntimeError, ValueError) as exc:
+            except RuntimeError as exc:
+                if self.merge != "memory":
+                    print(f"newsgraph: warning: no shared merged union ({exc}); building a private one",
+                          file=sys.stderr, flush=True)
+                self._merged = merged_union(self.store)
+            except (OSError, ValueError) as exc:
                 print(f"newsgraph: warning: no shared merged union ({exc}); building a private one",
                       file=sys.stderr, flush=True)
                 self._merged = merged_union(self.store)
@@ -206,6 +214,7 @@ class _Engine:
 
     def handle(self, conn: Connection, request: dict[str, Any]) -> None:
         self.conn = conn
+        self.merge = request.get("merge", "shared")
         try:
             if request["op"] in ("query", "update"):
                 self.check_network(request[request["op"]])
