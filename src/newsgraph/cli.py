@@ -294,10 +294,6 @@ def _cell(term) -> str:
               "and void.ttl.")
 @click.option("--base-url", default="http://localhost:8080/", show_default=True,
               help="With --dir: where the files will be published (for the VoID description).")
-@click.option("--merged-union", type=click.Choice(["shared", "memory"]), default="shared", show_default=True,
-              help="Where queries find the default graph as an RDF merge: one on-disk copy per store version "
-              "shared by the query processes, or a private in-memory copy in each (faster heavy queries, "
-              "more memory and a build per process after each write).")
 @click.option("--license", "license_iri", default=None, metavar="IRI", help="With --dir: the data's licence.")
 def dump(store_path: Path | None, fmt: str | None, output: Path | None, folder: Path | None, base_url: str,
          license_iri: str | None) -> None:
