@@ -107,10 +107,13 @@ def _warm_in_background(app: Any) -> None:
     """
     def warm() -> None:
         with app.app_context():
+            pool = get_pool()
             try:
-                get_pool().warm(get_provider().snapshot()[1])
+                pool.warm(get_provider().snapshot()[1])
             except Exception as exc:  # the first query will try again, and say why
-                print(f"newsgraph: warning: could not start a query worker: {exc}", file=sys.stderr, flush=True)
+                if not pool.closed:  # not a server that stopped while the worker started
+                    print(f"newsgraph: warning: could not start a query worker: {exc}", file=sys.stderr,
+                          flush=True)
 
     threading.Thread(target=warm, name="newsgraph-warm", daemon=True).start()
 

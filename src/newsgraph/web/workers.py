@@ -615,6 +615,11 @@ class QueryPool:
         self._cond = threading.Condition()
         self._finalizer = weakref.finalize(self, QueryPool._kill_all, self._idle)
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (the server is stopping)."""
+        return self._closed
+
     @staticmethod
     def _kill_all(idle: list[Worker]) -> None:
         for worker in idle:
