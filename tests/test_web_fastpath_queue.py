@@ -336,3 +336,32 @@ def test_both_kinds_of_merged_union_count_distinct_triples(store_path: Path, mod
         assert folder.exists() == (mode == "shared")
     finally:
         shutdown(app)
+
+
+@pytest.mark.parametrize("accept", [JSON, "text/csv", "*/*", None,
+                                    "application/sparql-results+xml;q=0.9, text/tab-separated-values"])
+def test_direct_lookups_answer_as_the_flask_route_does(store_path: Path, accept: str | None) -> None:
+    """``GET /sparql?query=LOOKUP`` skips Flask, with the same status, body and headers."""
+    direct, routed = _app(store_path), _app(store_path, FAST_PATH_DIRECT=False)
+    seen: dict[str, int] = {"direct": 0, "routed": 0}
+    direct.before_request(lambda: seen.__setitem__("direct", seen["direct"] + 1))
+    routed.before_request(lambda: seen.__setitem__("routed", seen["routed"] + 1))
+    headers = {"Accept": accept} if accept is not None else {}
+    try:
+        for query in LOOKUPS:
+            a = direct.test_client().get("/sparql", query_string={"query": query}, headers=headers)
+            b = routed.test_client().get("/sparql", query_string={"query": query}, headers=headers)
+            assert (a.status_code, a.get_data()) == (b.status_code, b.get_data()) == (200, b.get_data()), query
+            assert sorted(a.headers.items()) == sorted(b.headers.items())
+        assert seen == {"direct": 0, "routed": len(LOOKUPS)}
+        # anything else still goes through Flask: a non-lookup, a second parameter, a browser
+        others = [{"query": f"SELECT ?o WHERE {{ ?s <{LABEL}> ?o }}"},
+                  {"query": LOOKUPS[0], "format": "json"}]
+        for params in others:
+            assert direct.test_client().get("/sparql", query_string=params).status_code == 200
+        assert direct.test_client().get("/sparql", query_string={"query": LOOKUPS[0]},
+                                        headers={"Accept": "text/html"}).mimetype == "text/html"
+        assert seen["direct"] == 3
+    finally:
+        shutdown(direct)
+        shutdown(routed)

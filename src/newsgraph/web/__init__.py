@@ -100,6 +100,8 @@ DEFAULTS: dict[str, Any] = {
     "FAST_PATH": True,
     "FAST_PATH_THREADS": 2,
     "FAST_PATH_SECONDS": 0.5,
+    # Plain ``GET /sparql?query=LOOKUP`` requests answered before Flask (``sparql.DirectLookups``).
+    "FAST_PATH_DIRECT": True,
     # Pages, data documents and dumps rendered at once; how many more may wait (the rest get a
     # 503 at once); how long one may wait; and the seconds one may spend reading the store.
     "PAGE_CONCURRENCY": 2,
@@ -680,6 +682,9 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
         if lane.problem:
             log.warning("small queries go to the worker processes: %s", lane.problem)
         app.extensions["newsgraph.fast"] = lane
+        from newsgraph.web.sparql import DirectLookups
+
+        app.wsgi_app = DirectLookups(app, app.wsgi_app)  # type: ignore[method-assign]
     # Started on first use: a server without updates never forks it.
     app.extensions["newsgraph.update_pool"] = QueryPool(
         store_path, size=1, memory_limit=app.config["QUERY_MEMORY_LIMIT"],

@@ -372,11 +372,13 @@ def run_query(op: Operation, negotiation: Negotiation) -> Response:
                     direct_passthrough=True)
 
 
-def _fast_answer(query: str, negotiation: Negotiation, snapshot: Any, token: str) -> tuple[str, bytes] | None:
+def _fast_answer(query: str, negotiation: Negotiation, snapshot: Any, token: str,
+                 app: Any = None) -> tuple[str, bytes] | None:
     """A small lookup answered in this process (see :mod:`.fastpath`), or ``None``: ask a worker."""
     from newsgraph.web.fastpath import NotCheap, plan, run_planned
 
-    lane = current_app.extensions.get("newsgraph.fast")
+    app = app or current_app
+    lane = app.extensions.get("newsgraph.fast")
     if lane is None or not lane.enabled:
         return None
     try:
@@ -386,22 +388,86 @@ def _fast_answer(query: str, negotiation: Negotiation, snapshot: Any, token: str
     choice = negotiation.choices()["results_format"]
     if isinstance(choice, str):
         return None  # the worker words the error
-    union = _union_default(snapshot, token)
+    union = _union_default(snapshot, token, app.config["DEFAULT_GRAPH"])
     store = snapshot.raw
-    seconds = float(current_app.config.get("FAST_PATH_SECONDS") or 0.5)
-    max_bytes = current_app.config["MAX_RESULT_BYTES"] or None
+    seconds = float(app.config.get("FAST_PATH_SECONDS") or 0.5)
+    max_bytes = app.config["MAX_RESULT_BYTES"] or None
     return lane.answer(lambda: run_planned(store, planned, union=union, results_format=choice,
                                            max_bytes=max_bytes, seconds=seconds))
+
+
+class DirectLookups:
+    """WSGI middleware: ``GET /sparql?query=LOOKUP`` answered before Flask, every other request passed on.
+
+    Why: once a lookup no longer goes to a worker, Flask's request handling (context, routing,
+    the app's before/after hooks) is most of what it costs. Only the plainest request is taken:
+    a GET of ``/sparql`` whose query string is exactly one ``query`` parameter, a client that does
+    not prefer HTML, CORS off or for every origin, and a query :mod:`.fastpath` plans and answers;
+    anything else, and any lookup the fast path declines, goes through Flask as before. The answer
+    carries the headers the Flask route gives it (``Vary``, the security headers of
+    :func:`~newsgraph.web.security_headers`, CORS as :func:`~newsgraph.web._cors` sets it for
+    any origin); a test compares the two responses header by header.
+    """
+
+    def __init__(self, app: Any, inner: Any) -> None:
+        self.app = app
+        self.inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/sparql":
+            try:
+                answer = self._answer(environ)
+            except Exception:  # anything unexpected: Flask answers, and reports it as usual
+                answer = None
+            if answer is not None:
+                start_response("200 OK", answer[1])
+                return [answer[0]]
+        return self.inner(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any]) -> tuple[bytes, list[tuple[str, str]]] | None:
+        config = self.app.config
+        cors = config["CORS"]
+        if not config.get("FAST_PATH_DIRECT", True) or cors not in (True, False, None, "*"):
+            return None
+        try:
+            pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True, strict_parsing=True,
+                              encoding="utf-8", errors="strict")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if len(pairs) != 1 or pairs[0][0] != "query":
+            return None
+        negotiation = _header_negotiation(environ.get("HTTP_ACCEPT", ""))
+        if negotiation.wants_html():
+            return None
+        snapshot, token = self.app.extensions["newsgraph.store"].snapshot()
+        fast = _fast_answer(pairs[0][1], negotiation, snapshot, token, self.app)
+        if fast is None:
+            return None
+        media_type, body = fast
+        headers = [("Content-Type", media_type), ("Content-Length", str(len(body))), ("Vary", "Accept"),
+                   ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                   ("X-Frame-Options", "DENY")]
+        if cors:
+            headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers",
+                                                               "Content-Disposition, ETag, Last-Modified, Retry-After")]
+        return body, headers
+
+
+@functools.lru_cache(maxsize=256)
+def _header_negotiation(accept_header: str) -> Negotiation:
+    """:func:`_negotiation` without a request: from the raw ``Accept`` header (no ``format``)."""
+    from werkzeug.http import parse_accept_header
+
+    return _Decided(None, accept(parse_accept_header(accept_header or None, MIMEAccept)))
 
 
 _union_cache: dict[str, bool] = {}
 
 
-def _union_default(snapshot: Any, token: str) -> bool:
+def _union_default(snapshot: Any, token: str, mode: str) -> bool:
     """Whether queries see the union of the graphs as their default graph (``DEFAULT_GRAPH``), per snapshot."""
     from newsgraph.store import has_stored_default_graph
 
-    mode = current_app.config["DEFAULT_GRAPH"]
     if mode != "auto":
         return bool(mode == "union")
     key = f"{snapshot.path}:{token}"
