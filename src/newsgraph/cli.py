@@ -235,6 +235,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 @click.option("--default-graph", type=click.Choice(["auto", "union", "stored"]), default="auto", show_default=True,
               help="Default graph of queries: the union of all graphs, the stored default graph, or auto "
               "(the union while the stored default graph is empty, as in a newsgraph store).")
+@click.option("--merged-union", type=click.Choice(["shared", "memory"]), default="shared", show_default=True,
+              help="Where queries find the default graph as an RDF merge: one on-disk copy per store version "
+              "shared by the query processes, or a private in-memory copy in each (faster heavy queries, "
+              "more memory and a build per process after each write).")
 @click.option("--license", "license_iri", default=None, metavar="IRI",
               help="The data's licence, stated in /dumps/void.ttl (e.g. https://creativecommons.org/licenses/by/4.0/).")
 @click.option("--public-url", default=None, metavar="URL",
@@ -243,7 +247,7 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int, workers: int | None,
           timeout: float, max_result_mb: int, memory_limit_mb: int, cors: bool, cors_origins: tuple[str, ...],
           allow_service: bool, allow_load: bool, update_token: str | None, allow_anonymous_update: bool,
-          default_graph: str, license_iri: str | None, public_url: str | None) -> None:
+          default_graph: str, merged_union: str, license_iri: str | None, public_url: str | None) -> None:
     """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /, data at /id/."""
     from newsgraph.remote_store import is_remote
     from newsgraph.web.server import ServeError
@@ -279,7 +283,7 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
         "CORS": " ".join(cors_origins) if cors_origins else cors, "ALLOW_SERVICE": allow_service,
         "ALLOW_LOAD": allow_load,
         "UPDATE_TOKEN": update_token or None, "ALLOW_ANONYMOUS_UPDATE": allow_anonymous_update,
-        "DEFAULT_GRAPH": default_graph, "LICENSE": license_iri,
+        "DEFAULT_GRAPH": default_graph, "MERGED_UNION": merged_union, "LICENSE": license_iri,
     }
     if workers:
         config["QUERY_WORKERS"] = workers

@@ -16,8 +16,10 @@ processes evaluates them, so that a query past ``QUERY_TIMEOUT`` can be killed (
 :mod:`.workers`). The pages and dumps read the provider's snapshot in the server's own threads:
 their queries are fixed and bounded, and the dumps stream without holding the data.
 
-Limits, so one client cannot starve the others: SPARQL runs in at most ``QUERY_WORKERS`` processes,
-a request waiting for one gives up after ``QUERY_QUEUE_WAIT`` seconds (503 with ``Retry-After``);
+Limits, so one client cannot starve the others: SPARQL runs in at most ``QUERY_WORKERS`` processes;
+requests wait for one in a queue of at most ``QUERY_QUEUE``, for at most ``QUERY_QUEUE_WAIT`` seconds
+(by default ``QUERY_TIMEOUT``), else get a 503 with ``Retry-After``; small lookups are answered in
+the server process by sandboxed threads without waiting for a worker (:mod:`.fastpath`);
 every other dynamic path (pages, data documents) passes a :class:`Gate` that lets
 ``PAGE_CONCURRENCY`` run at once and ``PAGE_QUEUE`` wait, refusing the rest at once with a 503, so
 a burst of page requests cannot take all the request threads from the SPARQL clients (dumps have
@@ -73,6 +75,10 @@ DEFAULTS: dict[str, Any] = {
     # "stored" (the store's default graph, standard SPARQL), or "auto": the union while the stored
     # default graph is empty (a newsgraph store keeps everything in article graphs), else stored.
     "DEFAULT_GRAPH": "auto",
+    # Where queries find the union default graph as an RDF merge: "shared", one copy per store
+    # version on disk, built once and read by every worker; or "memory", a private in-memory copy
+    # in each worker (heavy queries run a few times faster; each worker builds and holds its own).
+    "MERGED_UNION": "shared",
     # CORS for the read-only, machine-readable parts of the site: True (any origin), False, or a
     # space-separated list of allowed origins.
     "CORS": True,
@@ -85,8 +91,17 @@ DEFAULTS: dict[str, Any] = {
     # False skips the seccomp sandbox: workers then refuse any request that mentions SERVICE or
     # LOAD (the fallback used anyway where seccomp is unavailable).
     "QUERY_SANDBOX": True,
-    # Seconds a SPARQL request waits for a free worker before a 503 with Retry-After.
-    "QUERY_QUEUE_WAIT": 10.0,
+    # Seconds a SPARQL request waits for a free worker before a 503 with Retry-After (``None``:
+    # as long as ``QUERY_TIMEOUT``), and how many may wait at once (more get the 503 at once).
+    "QUERY_QUEUE_WAIT": None,
+    "QUERY_QUEUE": 64,
+    # Small lookups answered in the server process by sandboxed threads (see ``.fastpath``):
+    # on or off, how many threads, and the seconds one may take before a worker answers instead.
+    "FAST_PATH": True,
+    "FAST_PATH_THREADS": 2,
+    "FAST_PATH_SECONDS": 0.5,
+    # Plain ``GET /sparql?query=LOOKUP`` requests answered before Flask (``sparql.DirectLookups``).
+    "FAST_PATH_DIRECT": True,
     # Pages, data documents and dumps rendered at once; how many more may wait (the rest get a
     # 503 at once); how long one may wait; and the seconds one may spend reading the store.
     "PAGE_CONCURRENCY": 2,
@@ -262,7 +277,7 @@ def get_update_pool() -> QueryPool:
 
 def shutdown(app: Flask) -> None:
     """Stop the app's worker processes (they also stop when the server process exits)."""
-    for key in ("newsgraph.pool", "newsgraph.update_pool"):
+    for key in ("newsgraph.pool", "newsgraph.update_pool", "newsgraph.fast"):
         pool = app.extensions.get(key)
         if pool is not None:
             pool.close()
@@ -660,13 +675,26 @@ def create_app(store_path: str | os.PathLike[str], config: Mapping[str, Any] | N
     if app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/") + "/"
     app.jinja_env.globals["external_url"] = external_url
+    if app.config["MERGED_UNION"] not in ("shared", "memory"):
+        raise ValueError(f"MERGED_UNION must be shared or memory, not {app.config['MERGED_UNION']!r}")
     if app.config["DEFAULT_GRAPH"] not in ("auto", "union", "stored"):
         raise ValueError(f"DEFAULT_GRAPH must be auto, union or stored, not {app.config['DEFAULT_GRAPH']!r}")
     sandbox = bool(app.config["QUERY_SANDBOX"])
-    if not remote:
+    if not remote:  # a remote store's server answers queries (web/remote.py proxies to it)
         app.extensions["newsgraph.pool"] = QueryPool(
             store_path, size=int(app.config["QUERY_WORKERS"]), memory_limit=app.config["QUERY_MEMORY_LIMIT"],
-            network=bool(app.config["ALLOW_SERVICE"]), sandbox=sandbox)
+            network=bool(app.config["ALLOW_SERVICE"]), sandbox=sandbox,
+            queue=None if app.config.get("QUERY_QUEUE") is None else int(app.config["QUERY_QUEUE"]))
+        if app.config.get("FAST_PATH") and int(app.config.get("FAST_PATH_THREADS") or 0) > 0:
+            from newsgraph.web.fastpath import FastLane
+
+            lane = FastLane(int(app.config["FAST_PATH_THREADS"]), network=bool(app.config["ALLOW_SERVICE"]))
+            if lane.problem:
+                log.warning("small queries go to the worker processes: %s", lane.problem)
+            app.extensions["newsgraph.fast"] = lane
+            from newsgraph.web.sparql import DirectLookups
+
+            app.wsgi_app = DirectLookups(app, app.wsgi_app)  # type: ignore[method-assign]
         # Started on first use: a server without updates never forks it.
         app.extensions["newsgraph.update_pool"] = QueryPool(
             store_path, size=1, memory_limit=app.config["QUERY_MEMORY_LIMIT"],

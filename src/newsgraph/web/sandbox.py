@@ -28,6 +28,7 @@ import platform
 import re
 import socket
 import struct
+import threading
 
 # Kernel ABI: linux/filter.h, linux/seccomp.h, linux/audit.h, linux/prctl.h.
 _BPF_LD_W_ABS = 0x20   # BPF_LD | BPF_W | BPF_ABS
@@ -116,6 +117,33 @@ def deny_network() -> None:
     except PermissionError:
         return
     raise SandboxUnavailable("the seccomp filter was installed but TCP sockets still open")
+
+
+_sandboxed = threading.local()
+
+
+def sandbox_this_thread() -> bool:
+    """Install :func:`deny_network` on the calling thread only; ``True`` once it holds.
+
+    Why per thread: the server's request threads answer small lookups themselves
+    (:mod:`.fastpath`) and must then be as unable to reach the network as a worker, while the
+    process as a whole (its listening socket, the zygote it may start for ``--allow-service``
+    workers) is not filtered. A seccomp filter installed with ``prctl`` binds the calling thread
+    and the threads it starts later, nothing else. :func:`thread_is_sandboxed` tells afterwards.
+    """
+    if getattr(_sandboxed, "on", False):
+        return True
+    try:
+        deny_network()
+    except SandboxUnavailable:
+        return False
+    _sandboxed.on = True
+    return True
+
+
+def thread_is_sandboxed() -> bool:
+    """Whether :func:`sandbox_this_thread` succeeded on the calling thread."""
+    return bool(getattr(_sandboxed, "on", False))
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

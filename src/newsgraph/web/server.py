@@ -28,10 +28,12 @@ import errno
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
 
 from newsgraph.web import create_app, get_pool, get_provider, shutdown
 
@@ -76,6 +78,46 @@ def waitress_options(config: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
+class SandboxedDispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
+    """waitress's request threads, each unable to open a network socket from its first moment.
+
+    Why: small lookups are answered in the request thread itself (:mod:`.fastpath`; handing them
+    to another thread costs more than the lookup), and that thread must then be as cut off from
+    the network as a query worker. Each thread installs the workers' seccomp filter on itself
+    (:func:`~.sandbox.sandbox_this_thread`) before it serves anything; the listening socket and
+    the accepted connections belong to the main thread, and writing to an accepted socket needs
+    no new socket. Where the filter is unavailable the threads run as before and the fast path
+    hands lookups to its own sandboxed threads, or to the workers.
+    """
+
+    def handler_thread(self, thread_no: int) -> None:
+        from newsgraph.web.sandbox import sandbox_this_thread
+
+        sandbox_this_thread()
+        super().handler_thread(thread_no)
+
+
+def _warm_in_background(app: Any) -> None:
+    """Start one query worker (and the zygote) while the server already answers.
+
+    Why in the background: the first answer should not wait for a worker process that it may not
+    need (a small lookup is answered in the request thread, see :mod:`.fastpath`); a query that
+    does need one waits for it as it would for a busy one. The zygote is started by its own
+    launcher thread (:mod:`.workers`), so this thread's origin does not matter.
+    """
+    def warm() -> None:
+        with app.app_context():
+            pool = get_pool()
+            try:
+                pool.warm(get_provider().snapshot()[1])
+            except Exception as exc:  # the first query will try again, and say why
+                if not pool.closed:  # not a server that stopped while the worker started
+                    print(f"newsgraph: warning: could not start a query worker: {exc}", file=sys.stderr,
+                          flush=True)
+
+    threading.Thread(target=warm, name="newsgraph-warm", daemon=True).start()
+
+
 def _bind_error(host: str, port: int, exc: OSError) -> str:
     if exc.errno == errno.EADDRINUSE:
         return f"cannot listen on {host}:{port}: the port is already in use (try another --port)"
@@ -105,17 +147,23 @@ def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int
     """
     app = create_app(store_path, config)
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph",
-                               **waitress_options(app.config))
+        options = waitress_options(app.config)
+        if not app.config.get("ALLOW_SERVICE") and "newsgraph.pool" in app.extensions:
+            # Not for a remote store, whose pages and proxy reach its server from request threads.
+            # ``_dispatcher`` is waitress's hook for its own dispatcher class; given one, waitress
+            # leaves starting its threads to the caller.
+            options["_dispatcher"] = SandboxedDispatcher()
+        server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph", **options)
     except OSError as exc:
         shutdown(app)
         raise ServeError(_bind_error(host, port, exc)) from exc
     except ValueError as exc:  # waitress: a host name it cannot resolve
         shutdown(app)
         raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
+    if "_dispatcher" in options:  # started once listening: a failed bind leaves no thread behind
+        options["_dispatcher"].set_thread_count(threads)
     if "newsgraph.pool" in app.extensions:  # none for a remote store: its server answers queries
-        with app.app_context():  # start one query worker now, so the first query does not wait for it
-            get_pool().warm(get_provider().snapshot()[1])
+        _warm_in_background(app)
     url = _url(host, server.effective_port)  # type: ignore[union-attr]
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
         signal.signal(signal.SIGTERM, _exit_on_sigterm)

@@ -8,7 +8,11 @@ q-values); a browser that prefers HTML gets a table. GET with no query describes
 (SPARQL 1.1 Service Description plus VoID statistics) to RDF clients.
 
 Every query and update runs in a worker process (:mod:`.workers`) under ``QUERY_TIMEOUT``; a query
-that runs out of time is killed, not merely abandoned, and the client gets a 503 saying so.
+that runs out of time is killed, not merely abandoned, and the client gets a 503 saying so. The
+exception is the small lookup (constant subjects, a basic graph pattern, see :mod:`.fastpath`):
+its work is bounded before it runs and it cannot reach the network, so the request thread answers
+it itself, without the round trip to a worker. When every worker is busy, requests wait in a
+bounded queue (``QUERY_QUEUE`` at most, for ``QUERY_QUEUE_WAIT`` seconds) before a 503.
 
 The dataset: without a protocol dataset the default graph is the union of the article graphs —
 unless the query names its own with ``FROM`` / ``FROM NAMED``, which then wins, as SPARQL says.
@@ -36,6 +40,7 @@ say so; the worker processes are sandboxed (:mod:`.workers`, :mod:`.sandbox`). T
 
 from __future__ import annotations
 
+import functools
 import hmac
 import pickle
 import re
@@ -177,6 +182,36 @@ class Negotiation:
         return out
 
 
+@functools.lru_cache(maxsize=256)
+def _negotiation(format_name: str | None, accept_header: str) -> Negotiation:
+    """The negotiation for a ``format`` and an ``Accept`` header, decided once per distinct pair.
+
+    Why cached: matching ``Accept`` against every offer (werkzeug's ``best_match``, three times
+    per request) cost more than a small lookup itself, and clients send the same few headers.
+    """
+    del accept_header  # the cache key; accept() reads the same header from the request
+    return _Decided(format_name, accept())
+
+
+@dataclass(frozen=True)
+class _Decided(Negotiation):
+    """A :class:`Negotiation` whose answers are worked out once (it is shared through the cache)."""
+
+    @functools.cached_property
+    def _html(self) -> bool:
+        return super().wants_html()
+
+    @functools.cached_property
+    def _choices(self) -> dict[str, tuple[str, str] | str]:
+        return super().choices()
+
+    def wants_html(self) -> bool:
+        return self._html
+
+    def choices(self) -> dict[str, tuple[str, str] | str]:
+        return dict(self._choices)
+
+
 @dataclass
 class Operation:
     """One protocol request, read and checked."""
@@ -264,7 +299,7 @@ def endpoint() -> Response:
         if op.update is not None:
             g.sparql_update = True  # no CORS headers on this response
             return _update(op)
-        negotiation = Negotiation(_canonical_format(op.formats), accept())
+        negotiation = _negotiation(_canonical_format(op.formats), request.headers.get("Accept", ""))
         if op.query is None:
             return _no_query(negotiation)
         _check_text(op.query, update=False)
@@ -302,13 +337,18 @@ def _timeout() -> float | None:
 def run_query(op: Operation, negotiation: Negotiation) -> Response:
     """Evaluate in a worker and answer: a table for a browser, else the negotiated format, streamed."""
     assert op.query is not None
-    _, token = get_provider().snapshot()
+    snapshot, token = get_provider().snapshot()
     html = negotiation.wants_html()
+    if not html and not (op.default_graphs or op.named_graphs):
+        fast = _fast_answer(op.query, negotiation, snapshot, token)
+        if fast is not None:
+            return Response(fast[1], content_type=fast[0], headers={"Vary": "Accept"})
     job_request: dict[str, Any] = {
         "op": "query", "query": op.query, "token": token,
         # Relative IRIs in a query resolve against the endpoint, as the protocol suggests.
         "base_iri": request.base_url,
         "default_graph_mode": current_app.config["DEFAULT_GRAPH"],
+        "merge": current_app.config.get("MERGED_UNION") or "shared",
         "max_bytes": current_app.config["MAX_RESULT_BYTES"] or None,
         "prefixes": PREFIXES,
         "html_limit": int(current_app.config["HTML_MAX_ROWS"]) if html else None,
@@ -330,6 +370,112 @@ def run_query(op: Operation, negotiation: Negotiation) -> Response:
         return Response(first, content_type=media_type, headers=headers)
     return Response(StreamedAnswer(job, first), content_type=media_type, headers=headers,
                     direct_passthrough=True)
+
+
+def _fast_answer(query: str, negotiation: Negotiation, snapshot: Any, token: str,
+                 app: Any = None) -> tuple[str, bytes] | None:
+    """A small lookup answered in this process (see :mod:`.fastpath`), or ``None``: ask a worker."""
+    from newsgraph.web.fastpath import NotCheap, plan, run_planned
+
+    app = app or current_app
+    lane = app.extensions.get("newsgraph.fast")
+    if lane is None or not lane.enabled:
+        return None
+    try:
+        planned = plan(query)
+    except NotCheap:
+        return None
+    choice = negotiation.choices()["results_format"]
+    if isinstance(choice, str):
+        return None  # the worker words the error
+    union = _union_default(snapshot, token, app.config["DEFAULT_GRAPH"])
+    store = snapshot.raw
+    seconds = float(app.config.get("FAST_PATH_SECONDS") or 0.5)
+    max_bytes = app.config["MAX_RESULT_BYTES"] or None
+    return lane.answer(lambda: run_planned(store, planned, union=union, results_format=choice,
+                                           max_bytes=max_bytes, seconds=seconds))
+
+
+class DirectLookups:
+    """WSGI middleware: ``GET /sparql?query=LOOKUP`` answered before Flask, every other request passed on.
+
+    Why: once a lookup no longer goes to a worker, Flask's request handling (context, routing,
+    the app's before/after hooks) is most of what it costs. Only the plainest request is taken:
+    a GET of ``/sparql`` whose query string is exactly one ``query`` parameter, a client that does
+    not prefer HTML, CORS off or for every origin, and a query :mod:`.fastpath` plans and answers;
+    anything else, and any lookup the fast path declines, goes through Flask as before. The answer
+    carries the headers the Flask route gives it (``Vary``, the security headers of
+    :func:`~newsgraph.web.security_headers`, CORS as :func:`~newsgraph.web._cors` sets it for
+    any origin); a test compares the two responses header by header.
+    """
+
+    def __init__(self, app: Any, inner: Any) -> None:
+        self.app = app
+        self.inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/sparql":
+            try:
+                answer = self._answer(environ)
+            except Exception:  # anything unexpected: Flask answers, and reports it as usual
+                answer = None
+            if answer is not None:
+                start_response("200 OK", answer[1])
+                return [answer[0]]
+        return self.inner(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any]) -> tuple[bytes, list[tuple[str, str]]] | None:
+        config = self.app.config
+        cors = config["CORS"]
+        if not config.get("FAST_PATH_DIRECT", True) or cors not in (True, False, None, "*"):
+            return None
+        try:
+            pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True, strict_parsing=True,
+                              encoding="utf-8", errors="strict")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if len(pairs) != 1 or pairs[0][0] != "query":
+            return None
+        negotiation = _header_negotiation(environ.get("HTTP_ACCEPT", ""))
+        if negotiation.wants_html():
+            return None
+        snapshot, token = self.app.extensions["newsgraph.store"].snapshot()
+        fast = _fast_answer(pairs[0][1], negotiation, snapshot, token, self.app)
+        if fast is None:
+            return None
+        media_type, body = fast
+        headers = [("Content-Type", media_type), ("Content-Length", str(len(body))), ("Vary", "Accept"),
+                   ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                   ("X-Frame-Options", "DENY")]
+        if cors:
+            headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers",
+                                                               "Content-Disposition, ETag, Last-Modified, Retry-After")]
+        return body, headers
+
+
+@functools.lru_cache(maxsize=256)
+def _header_negotiation(accept_header: str) -> Negotiation:
+    """:func:`_negotiation` without a request: from the raw ``Accept`` header (no ``format``)."""
+    from werkzeug.http import parse_accept_header
+
+    return _Decided(None, accept(parse_accept_header(accept_header or None, MIMEAccept)))
+
+
+_union_cache: dict[str, bool] = {}
+
+
+def _union_default(snapshot: Any, token: str, mode: str) -> bool:
+    """Whether queries see the union of the graphs as their default graph (``DEFAULT_GRAPH``), per snapshot."""
+    from newsgraph.store import has_stored_default_graph
+
+    if mode != "auto":
+        return bool(mode == "union")
+    key = f"{snapshot.path}:{token}"
+    if key not in _union_cache:
+        if len(_union_cache) > 64:
+            _union_cache.clear()
+        _union_cache[key] = not has_stored_default_graph(snapshot.raw)
+    return _union_cache[key]
 
 
 # -- updates --------------------------------------------------------------------------------------

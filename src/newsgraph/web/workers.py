@@ -17,7 +17,8 @@ parent-death signal).
 
 The server talks to a worker over a socket pair: one pickled request in, tagged byte messages out
 (``H`` head with the first chunk, ``D`` data, ``E`` end with the last bytes, ``R`` rows for an
-HTML table, ``U`` update done, ``X`` error). The socket's buffer gives back-pressure: a worker serializing a big result
+HTML table, ``U`` update done, ``X`` error, ``B``/``b`` around a build of the merged union).
+The socket's buffer gives back-pressure: a worker serializing a big result
 blocks until the client has read the previous chunk, so results stream in constant memory.
 
 A worker answers one request at a time and keeps its snapshot between requests; the request says
@@ -38,6 +39,7 @@ import contextlib
 import json
 import os
 import pickle
+import queue
 import select
 import signal
 import socket
@@ -57,6 +59,12 @@ CHUNK = 64 * 1024
 # -- messages ------------------------------------------------------------------------------------
 
 HEAD, DATA, END, ROWS, UPDATED, ERROR = b"H", b"D", b"E", b"R", b"U", b"X"
+BUILDING, BUILT = b"B", b"b"  # around a build of the merged union (see ``_Engine.merged``)
+
+#: Seconds a worker may spend building (or waiting for) the merged union of a new store version
+#: before the query it was for is stopped: the build is bounded by the store's size, so this is a
+#: safety net, not the query timeout (which starts after the build).
+BUILD_LIMIT = 900.0
 
 
 class EngineError(Exception):
@@ -134,13 +142,39 @@ class _Engine:
         # the first query that reads the union default graph, dropped with the snapshot.
         self._merged: Any = None
         self._merged_built = False
+        self.conn: Connection | None = None  # the request's connection, while one is handled
+        self.merge = "shared"  # where the merged union lives: "shared" (on disk) or "memory"
 
     def merged(self) -> Any:
-        """The current snapshot's merged union (``None`` above the size limit)."""
-        from newsgraph.store import merged_union
+        """The current snapshot's merged union (``None`` above the size limit).
+
+        Shared with the other workers on disk, built by the first that needs it
+        (:func:`newsgraph.store.shared_merged_union`); the private in-memory copy of
+        :func:`~newsgraph.store.merged_union` only if that fails. Before a build or a wait for
+        one, the server is told (``B``): the build is bounded by the store's size, not by the
+        query, so the query's time limit starts after it (see :class:`Job`).
+        """
+        from newsgraph.store import merged_union, shared_merged_union
 
         if not self._merged_built:
-            self._merged, self._merged_built = merged_union(self.store), True
+            if self.conn is not None:
+                self.conn.send_bytes(BUILDING)
+            try:
+                if self.merge == "memory":
+                    raise RuntimeError("a private copy was asked for (MERGED_UNION = memory)")
+                self._merged = shared_merged_union(self.store, self.path, self.token or "none")
+            except RuntimeError as exc:
+                if self.merge != "memory":
+                    print(f"newsgraph: warning: no shared merged union ({exc}); building a private one",
+                          file=sys.stderr, flush=True)
+                self._merged = merged_union(self.store)
+            except (OSError, ValueError) as exc:
+                print(f"newsgraph: warning: no shared merged union ({exc}); building a private one",
+                      file=sys.stderr, flush=True)
+                self._merged = merged_union(self.store)
+            self._merged_built = True
+            if self.conn is not None:
+                self.conn.send_bytes(BUILT)
         return self._merged
 
     def snapshot(self, token: str | None) -> Any:
@@ -179,6 +213,8 @@ class _Engine:
                                    "mention SERVICE or LOAD anywhere, even in a string.")
 
     def handle(self, conn: Connection, request: dict[str, Any]) -> None:
+        self.conn = conn
+        self.merge = request.get("merge", "shared")
         try:
             if request["op"] in ("query", "update"):
                 self.check_network(request[request["op"]])
@@ -427,6 +463,42 @@ def zygote_main(control_fd: int) -> None:
 # Server side
 # ================================================================================================
 
+class _Launcher:
+    """One thread, started when this module is imported, that starts the zygote process.
+
+    Why: the server's request threads may carry the network sandbox (:mod:`.server`,
+    :func:`~.sandbox.sandbox_this_thread`), and a process started from such a thread inherits
+    its filter, so a zygote (re)started from one could not give ``--allow-service`` or
+    ``--allow-load`` workers their network. This thread is started by the importing thread (the
+    server's main thread) before any filter exists, and starts every zygote.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Any, list[Any], threading.Event]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="newsgraph-zygote-launcher", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            function, out, done = self._jobs.get()
+            try:
+                out.append(function())
+            except BaseException as exc:  # raised again in the caller
+                out.append(exc)
+            done.set()
+
+    def call(self, function: Any) -> Any:
+        out: list[Any] = []
+        done = threading.Event()
+        self._jobs.put((function, out, done))
+        done.wait()
+        if isinstance(out[0], BaseException):
+            raise out[0]
+        return out[0]
+
+
+_launcher = _Launcher()
+
+
 class _Zygote:
     """The server's handle on the zygote process (one per server process, started on first use)."""
 
@@ -436,8 +508,9 @@ class _Zygote:
         src = str(Path(__file__).resolve().parents[2])  # so the zygote imports this very newsgraph
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
         code = f"from newsgraph.web.workers import zygote_main; zygote_main({theirs.fileno()})"
-        self.process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()],
-                                        stdin=subprocess.DEVNULL, env=env, start_new_session=False)
+        self.process = _launcher.call(lambda: subprocess.Popen(
+            [sys.executable, "-c", code], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
+            start_new_session=False))
         theirs.close()
         self.sock = ours
         self.lock = threading.Lock()
@@ -519,20 +592,33 @@ class QueryPool:
     ``acquire`` hands out an idle worker (starting one if fewer than ``size`` exist), waiting at
     most ``wait`` seconds when all are busy. A worker goes back with ``release`` after a complete
     answer, or is killed with ``discard`` (timeout, client gone, broken).
+
+    The wait is a queue: requests are served as workers free up (each release wakes one waiter),
+    so a burst of heavy queries is answered one after the other instead of refused. The queue is
+    bounded twice: at most ``queue`` requests wait at once (each holds a request thread; past
+    that the answer is a 503 with ``Retry-After`` at once), and none waits longer than ``wait``.
     """
 
     def __init__(self, store_path: str | os.PathLike[str], *, size: int = 4,
-                 memory_limit: int | None = None, network: bool = False, sandbox: bool = True) -> None:
+                 memory_limit: int | None = None, network: bool = False, sandbox: bool = True,
+                 queue: int | None = None) -> None:
         self.path = str(Path(store_path).resolve())
         self.size = max(1, size)
         self.memory_limit = memory_limit
         self.network = network  # whether its workers may open network sockets (SERVICE, LOAD)
         self.sandbox = sandbox  # False: skip seccomp, refuse network-looking requests instead (tests)
+        self.queue = queue  # most requests waiting for a worker at once (None: no bound)
+        self._waiting = 0
         self._idle: list[Worker] = []
         self._count = 0
         self._closed = False
         self._cond = threading.Condition()
         self._finalizer = weakref.finalize(self, QueryPool._kill_all, self._idle)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (the server is stopping)."""
+        return self._closed
 
     @staticmethod
     def _kill_all(idle: list[Worker]) -> None:
@@ -555,25 +641,37 @@ class QueryPool:
 
     def acquire(self, wait: float | None = None) -> Worker:
         deadline = None if wait is None else time.monotonic() + wait
+        waiting = False  # whether this request is counted in ``_waiting``
         with self._cond:
-            while True:
-                if self._closed:
-                    raise EngineError(503, "the server is shutting down")
-                while self._idle:
-                    worker = self._idle.pop()
-                    # An idle worker has nothing to say: if its socket is readable, it has died.
-                    if not worker.dead and worker.zygote.alive() and not _readable(worker.conn):
-                        return worker
-                    worker.kill()
-                    self._count -= 1
-                if self._count < self.size:
-                    self._count += 1
-                    break
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    raise EngineError(503, f"All {self.size} query workers are busy; try again shortly",
-                                      {"Retry-After": "2"})
-                self._cond.wait(remaining)
+            try:
+                while True:
+                    if self._closed:
+                        raise EngineError(503, "the server is shutting down")
+                    while self._idle:
+                        worker = self._idle.pop()
+                        # An idle worker has nothing to say: if its socket is readable, it has died.
+                        if not worker.dead and worker.zygote.alive() and not _readable(worker.conn):
+                            return worker
+                        worker.kill()
+                        self._count -= 1
+                    if self._count < self.size:
+                        self._count += 1
+                        break
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        raise EngineError(503, f"All {self.size} query workers stayed busy for {wait:g} s; "
+                                               "try again shortly", {"Retry-After": "2"})
+                    if not waiting:
+                        if self.queue is not None and self._waiting >= self.queue:
+                            raise EngineError(503, f"All {self.size} query workers are busy and "
+                                                   f"{self._waiting} requests are waiting; try again shortly",
+                                              {"Retry-After": "5"})
+                        self._waiting += 1
+                        waiting = True
+                    self._cond.wait(remaining)
+            finally:
+                if waiting:
+                    self._waiting -= 1
         try:
             return self._spawn()
         except BaseException:
@@ -673,9 +771,24 @@ class Job:
                                    f"query needed too much memory{hint}") from exc
 
     def _message(self) -> tuple[bytes, bytes]:
-        """The next message as (tag, payload); an ERROR message is raised as :class:`EngineError`."""
+        """The next message as (tag, payload); an ERROR message is raised as :class:`EngineError`.
+
+        ``BUILDING`` (the worker builds or waits for the merged union of a new store version)
+        gives the worker up to :data:`BUILD_LIMIT` until ``BUILT``, and the query its full time
+        budget from then on: the timeout still bounds the query's own evaluation.
+        """
         message = self._recv()
         tag, payload = message[:1], message[1:]
+        if tag == BUILDING:
+            timeout = self.timeout
+            self.budget = self.timeout = BUILD_LIMIT
+            try:
+                message = self._recv()  # BUILT, or an error
+            finally:
+                self.budget = self.timeout = timeout  # the query's own time starts now
+            if message[:1] == BUILT:
+                message = self._recv()
+            tag, payload = message[:1], message[1:]
         if tag == ERROR:
             self.done()
             status, text, headers = json.loads(payload)
