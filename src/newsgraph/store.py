@@ -258,23 +258,28 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
     return fmt
 
 
-#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables.
-#: Why: pyoxigraph's RocksDB keeps up to 6 × 128 MiB of memtables per column family and a
-#: write-ahead log as long as everything not yet flushed, so a long ingest run grew its memory with
-#: the run (about 0.8 KiB a quad) and left write-ahead logs of 265 MB each, which RocksDB then keeps
-#: for reuse (``recycle_log_file_num=10``). Flushing every 100,000 quads (about 300 articles; a
-#: fraction of a second) bounds both, and gives RocksDB's own compactions files to merge, which
-#: they write compressed (a flush writes uncompressed level-0 files).
+#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables,
+#: at the least. Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it
+#: flushes one, and keeps a write-ahead log of everything not flushed, so an ingest run's memory
+#: grew with the run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every
+#: 100,000 quads (about 300 articles; a fraction of a second) bounds both. In a larger store the
+#: interval grows to an eighth of it (at most ten times this), so that RocksDB's compactions, which
+#: merge the flushed files into the store, rewrite about as much data per article at any size.
 FLUSH_EVERY_QUADS = 100_000
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
-#: (:meth:`pyoxigraph.Store.optimize`), which costs a rewrite of the store; smaller runs leave the
-#: merging to RocksDB's background compactions, so adding one article to a large store stays cheap.
+#: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone),
+#: which costs a rewrite of the store; smaller runs leave the merging to RocksDB's background
+#: compactions, so adding one article to a large store stays cheap.
 OPTIMIZE_SHARE = 0.25
 
-#: Compressed bytes a quad takes in the store's sorted tables (measured: 168 for news quads), to
-#: guess from the files how many quads a store holds without reading it.
-_SST_BYTES_PER_QUAD = 170
+#: Bytes a quad takes in the sorted tables that transactions leave (300 for news quads; see
+#: :meth:`GraphStore.flush` on why they are not compressed), to guess a store's size in quads from
+#: its files without reading it.
+_SST_BYTES_PER_QUAD = 300
+
+#: Bytes of N-Quads a quad takes, about (news quads: 201), to count a loaded file in quads.
+_NQUADS_BYTES_PER_QUAD = 200
 
 #: Bytes of write-ahead logs RocksDB may keep for reuse after a flush before :meth:`GraphStore.flush`
 #: closes and reopens the store to have RocksDB delete them (they are dead: everything is flushed).
@@ -310,7 +315,8 @@ class GraphStore:
         self._merged_built = False
         self._recorded_base: object = None  # the base recorded in STORE_INFO, once read
         self._unflushed = 0  # quads written since RocksDB's memtables were last flushed
-        self._written_bytes = 0  # data written since the last full compaction (N-Quads bytes, about)
+        self._written = 0  # quads written since the last full compaction (a loaded file: estimated)
+        self._flush_every = self._flush_interval()
         self._reopen_pending = False  # flush() could not reopen read-write (see _reopen)
 
     def changed(self) -> None:
@@ -447,15 +453,23 @@ class GraphStore:
             raise StoreError(f"{path}: not valid {fmt.name}: {exc}") from exc
         except (OSError, ValueError) as exc:
             raise StoreError(f"{path}: {exc}") from exc
-        self._written_bytes += size
+        self._written += size // _NQUADS_BYTES_PER_QUAD
 
     def _wrote(self, quads: int) -> None:
-        """Count ``quads`` written; flush the memtables every :data:`FLUSH_EVERY_QUADS`."""
-        self._written_bytes += quads * _NQUADS_BYTES_PER_QUAD
+        """Count ``quads`` written; flush the memtables when they hold :meth:`_flush_interval` quads."""
+        self._written += quads
         self._unflushed += quads
-        if self.path is not None and self._unflushed >= FLUSH_EVERY_QUADS:
+        if self.path is not None and self._unflushed >= self._flush_every:
             self._store.flush()
             self._unflushed = 0
+            self._flush_every = self._flush_interval()
+
+    def _flush_interval(self) -> int:
+        """Quads to write between memtable flushes: see :data:`FLUSH_EVERY_QUADS`."""
+        if self.path is None:
+            return FLUSH_EVERY_QUADS
+        stored = _stored_bytes(self.path) // _SST_BYTES_PER_QUAD
+        return max(FLUSH_EVERY_QUADS, min(10 * FLUSH_EVERY_QUADS, stored // 8))
 
     def flush(self) -> None:
         """Write everything to disk and leave the store's folder compact; call it after a run.
@@ -467,16 +481,23 @@ class GraphStore:
           sorted tables, to reuse their files (``recycle_log_file_num``), and deletes them only
           when the store is next opened for writing: 972 MB of a 1.31M-quad store. When they come
           to more than a few MiB, the store is closed and reopened here, so RocksDB deletes them.
-        - *Uncompressed tables.* A memtable flush writes uncompressed level-0 tables, and a store
-          filled in one run kept them as they were (a lone level-0 table is moved down, not
-          rewritten): 1.7× the size of the same quads bulk-loaded. A run that wrote at least
-          :data:`OPTIMIZE_SHARE` of the store's data ends with a full compaction, which rewrites
-          them compressed; smaller runs leave it to RocksDB's background compactions.
+        - *Level-0 tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's quads
+          ends with a full compaction (:meth:`pyoxigraph.Store.optimize`); smaller runs leave the
+          merging to RocksDB's background compactions, so one article into a large store stays
+          cheap.
         - *Info logs* of earlier opens (``LOG.old.*``): all but the newest :data:`KEEP_INFO_LOGS`.
 
         Every step is RocksDB's own (flush, compaction, a clean close and open) or deletes a file
         RocksDB never reads again, so a crash at any point leaves a consistent store. A read-only
         or in-memory store has nothing to flush.
+
+        What is left: tables written through transactions are not compressed while a store is
+        under about 512 MB per index, because pyoxigraph sets RocksDB's ``compression_per_level``
+        to none for the first two levels and, with ``level_compaction_dynamic_level_bytes``, the
+        level data is merged into is then the second entry's. Only the bulk loader (:meth:`load`)
+        writes compressed tables (LZ4). So an ingested store takes about 1.8× the bytes of the
+        same quads bulk-loaded (``newsgraph dump`` then ``newsgraph load`` into a new folder gives
+        1×); no option a Python caller can set changes it.
         """
         if self._read_only:
             return
@@ -484,9 +505,9 @@ class GraphStore:
         self._unflushed = 0
         if self.path is None:
             return
-        if self._written_bytes and self._written_bytes >= OPTIMIZE_SHARE * _stored_bytes(self.path):
+        if self._written and self._written >= OPTIMIZE_SHARE * _stored_bytes(self.path) / _SST_BYTES_PER_QUAD:
             self._store.optimize()
-            self._written_bytes = 0
+            self._written = 0
         if _stale_log_bytes(self.path) > _STALE_LOG_BYTES:
             self._reopen()
         _prune_info_logs(self.path)
@@ -599,10 +620,6 @@ class GraphStore:
 
 
 # -- keeping the folder compact (see GraphStore.flush) -----------------------------------------
-
-#: Bytes of N-Quads a quad takes, about (news quads: 201), to weigh quads written against files.
-_NQUADS_BYTES_PER_QUAD = 200
-
 
 def _data(verb: str, graph: ox.NamedNode, quads: list[ox.Quad]) -> str:
     """A SPARQL ``INSERT DATA`` / ``DELETE DATA`` operation on ``quads``, all in ``graph``."""
