@@ -215,14 +215,17 @@ def test_table_files_of_a_killed_load_are_removed_at_the_next_write_open(tmp_pat
 
 
 def test_cli_load_makes_a_store_as_compact_as_the_bulk_loader(tmp_path: Path) -> None:
-    """`newsgraph load` writes what pyoxigraph's bulk loader writes: within 10 % of it."""
-    data = tmp_path / "all.nq"
-    data.write_bytes(nquads([q for i in range(100) for q in article(i)[2]]))
-    result = CliRunner().invoke(main, ["load", str(data), "--store", str(tmp_path / "s")])
+    """`newsgraph load` writes what pyoxigraph's bulk loader writes: within 10 % of it. Two files
+    whose tables overlap: a compaction afterwards would rewrite them uncompressed (about 2×)."""
+    halves = [tmp_path / "a.nq", tmp_path / "b.nq"]
+    for n, half in enumerate(halves):
+        half.write_bytes(nquads([q for i in range(n, 100, 2) for q in article(i)[2]]))
+    result = CliRunner().invoke(main, ["load", *map(str, halves), "--store", str(tmp_path / "s")])
     assert result.exit_code == 0, result.stderr
     del result
     bare = ox.Store(str(tmp_path / "bare"))
-    bare.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    for half in halves:
+        bare.bulk_load(path=str(half), format=ox.RdfFormat.N_QUADS)
     bare.flush()
     del bare
     assert folder_bytes(tmp_path / "s") <= 1.1 * folder_bytes(tmp_path / "bare")
