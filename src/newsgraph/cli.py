@@ -416,7 +416,11 @@ def dump(store_path: Path | None, fmt: str | None, output: Path | None, folder: 
 @click.option("--graph", default=None, help="Named graph IRI for triple files (default: the default graph).")
 @click.option("--format", "fmt", default=None, help="RDF format (default: from the file extension).")
 def load(files: tuple[Path, ...], store_path: Path | None, graph: str | None, fmt: str | None) -> None:
-    """Bulk-load RDF files as they are (each file in one transaction: a bad file adds nothing)."""
+    """Bulk-load RDF files as they are (each file whole or not at all: a bad file adds nothing).
+
+    Files go through Oxigraph's bulk loader (as `oxigraph load` does): parsed on every core in
+    bounded memory, and each file added in one step once all of it has been read.
+    """
     import pyoxigraph as ox
 
     target = ox.NamedNode(_iri(graph, "--graph")) if graph else None

@@ -4,13 +4,18 @@ Why a thin class rather than pyoxigraph directly: the rules that keep the data h
 in one place — an article's graph is replaced in a single transaction (so a failed ingest never
 leaves half an article, and re-ingesting never grows the store), deleting an article drops exactly
 its graph, and every read sees the union of the article graphs as its default graph.
+
+It also keeps the store's folder compact (see :meth:`GraphStore.flush`): pyoxigraph opens RocksDB
+with options a Python caller cannot change, and left alone those options leave a store several
+times the size of the same quads bulk-loaded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -329,11 +334,41 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
     return fmt
 
 
+#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables,
+#: at the least. Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it
+#: flushes one, and keeps a write-ahead log of everything not flushed, so an ingest run's memory
+#: grew with the run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every
+#: 100,000 quads (about 300 articles; a fraction of a second) bounds both. In a larger store the
+#: interval grows to an eighth of it (at most ten times this), so that RocksDB's compactions, which
+#: merge the flushed files into the store, rewrite about as much data per article at any size.
+FLUSH_EVERY_QUADS = 100_000
+
+#: A run that wrote at least this share of the store's data ends with a full compaction
+#: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone),
+#: which costs a rewrite of the store; smaller runs leave the merging to RocksDB's background
+#: compactions, so adding one article to a large store stays cheap.
+OPTIMIZE_SHARE = 0.25
+
+#: Bytes a quad takes in the sorted tables that transactions leave (300 for news quads; see
+#: :meth:`GraphStore.flush` on why they are not compressed), to guess a store's size in quads from
+#: its files without reading it.
+_SST_BYTES_PER_QUAD = 300
+
+#: Bytes of write-ahead logs RocksDB may keep for reuse after a flush before :meth:`GraphStore.flush`
+#: closes and reopens the store to have RocksDB delete them (they are dead: everything is flushed).
+_STALE_LOG_BYTES = 4 * 2**20
+
+#: RocksDB renames its info log to ``LOG.old.<time>`` at every read-write open and keeps 1,000 of
+#: them; newsgraph keeps this many (they hold only the options and warnings of earlier opens).
+KEEP_INFO_LOGS = 2
+
+
 class GraphStore:
     """An on-disk (or, with ``path=None``, in-memory) Oxigraph store of article graphs."""
 
     def __init__(self, path: str | os.PathLike[str] | None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self._read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -344,6 +379,7 @@ class GraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
+                _remove_orphaned_bulk_files(self.path)
         except (OSError, RuntimeError) as exc:  # RuntimeError: a read-only open racing a compaction
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         # The merged union for queries (see :func:`merged_union`), dropped by every write made
@@ -351,6 +387,10 @@ class GraphStore:
         self._merged: ox.Store | None = None
         self._merged_built = False
         self._recorded_base: object = None  # the base recorded in STORE_INFO, once read
+        self._unflushed = 0  # quads written since RocksDB's memtables were last flushed
+        self._written = 0  # quads written by transactions since the last full compaction
+        self._flush_every = self._flush_interval()
+        self._reopen_pending = False  # flush() could not reopen read-write (see _reopen)
 
     def changed(self) -> None:
         """Forget the merged union: the data changed (called by every write method)."""
@@ -372,15 +412,13 @@ class GraphStore:
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> int:
         """Atomically replace the content of ``graph`` with ``quads``; return the quad count.
 
-        One SPARQL update is one Oxigraph transaction, so readers see either the old graph or the
-        new one, and a failure leaves the old one in place.
+        Readers see either the old graph or the new one, and a failure (or a crash) leaves the old
+        one in place: see :meth:`_write_graph` for how each case stays one transaction.
         """
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        count = body.count("\n") + 1 if body else 0
+        self._writable()
         self.changed()
         self._note_base(graph)
-        self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
-        return count
+        return self._write_graph(graph, quads)
 
     def replace_article(self, graph: ox.NamedNode, article_id: str, quads: Iterable[ox.Quad], *,
                         supersede_prefix: str | None = None) -> tuple[int, list[str]]:
@@ -396,6 +434,7 @@ class GraphStore:
         are dropped in the same transaction: an article is stored once, whatever its IRI was before.
         """
         literal = ox.Literal(article_id)
+        self._writable()
         if self._store.contains_named_graph(graph):
             held = {q.subject: q.object for q in self._store.quads_for_pattern(None, _IDENTIFIER, None, graph)
                     if ox.Quad(q.subject, _TYPE, _NEWS_ARTICLE, graph) in self._store}
@@ -413,45 +452,177 @@ class GraphStore:
                 if (isinstance(g, ox.NamedNode) and g != graph and g.value.startswith(supersede_prefix)
                         and ox.Quad(q.subject, _TYPE, _NEWS_ARTICLE, g) in self._store and g.value not in superseded):
                     superseded.append(g.value)
-        if not superseded and not self._store.contains_named_graph(graph):
-            # Nothing to replace: one extend() is one transaction too, at half the memory of a SPARQL
-            # INSERT DATA (a 5 MB article's 435,000 quads: about 0.7 GB less at the peak).
-            in_graph = [q if q.graph_name == graph else ox.Quad(q.subject, q.predicate, q.object, graph)
-                        for q in quads]
-            self._store.extend(in_graph)
-            return len(in_graph), superseded
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        count = body.count("\n") + 1 if body else 0
-        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in superseded)
-        self._store.update(f"{drops}DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
-        return count, superseded
+        return self._write_graph(graph, quads, superseded), superseded
+
+    def _write_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad], drop: Sequence[str] = ()) -> int:
+        """Make ``graph`` hold exactly ``quads`` and drop the graphs named in ``drop``, in one transaction.
+
+        pyoxigraph 0.5 has no transaction a caller can open: each of ``extend``, ``remove_graph``
+        and ``update`` is one transaction, and only ``update`` (SPARQL text) both removes and adds.
+        So the write is the difference between what the graph holds and ``quads``, made with the
+        one call that covers it: nothing to remove (a new article, the common case) is one native
+        ``extend``; nothing to add is one ``remove_graph``; otherwise one SPARQL update deleting
+        and inserting just the quads that differ (re-ingesting an article changes one timestamp; a
+        rewrite by identity, the renamed IRIs), instead of the whole graph as text twice. Quads
+        with blank nodes, which ``DELETE DATA`` cannot name, fall back to dropping and inserting
+        the whole graph in one update.
+        """
+        new = [q if q.graph_name == graph else ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+        count = len(new)
+        wanted = dict.fromkeys(new)
+        held = set(self._store.quads_for_pattern(None, None, None, graph)) \
+            if self._store.contains_named_graph(graph) else set()
+        removed = [q for q in held if q not in wanted]
+        added = [q for q in wanted if q not in held]
+        if not drop and not removed:
+            if added:
+                self._store.extend(added)
+        elif not drop and not added and not wanted:
+            self._store.remove_graph(graph)
+        elif any(_has_blank_node(q) for q in removed):
+            self._store.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in drop)
+                               + f"DROP SILENT GRAPH {graph} ;\n" + _data("INSERT", graph, list(wanted)))
+            removed, added = list(held), list(wanted)
+        else:
+            parts = [f"DROP SILENT GRAPH <{g}>" for g in drop]
+            if removed:
+                parts.append(_data("DELETE", graph, removed))
+            if added:
+                parts.append(_data("INSERT", graph, added))
+            self._store.update(" ;\n".join(parts))
+        self._wrote(len(removed) + len(added))
+        return count
 
     def drop_graph(self, graph: ox.NamedNode) -> bool:
-        """Remove a named graph; ``False`` if there was none."""
+        """Remove a named graph (one transaction); ``False`` if there was none."""
+        self._writable()
         if not self._store.contains_named_graph(graph):
             return False
         self.changed()
         self._store.remove_graph(graph)
+        self._wrote(1)  # a handful of tombstones per quad, whatever the size: count the call
         return True
 
     def load(self, source: str | os.PathLike[str], fmt: ox.RdfFormat | None = None,
              graph: ox.NamedNode | None = None) -> None:
         """Load an RDF file as it is (quads keep their graphs; triples go to ``graph`` or default).
 
-        pyoxigraph loads in one transaction, so a file with a syntax error adds nothing.
+        With pyoxigraph's bulk loader (:meth:`pyoxigraph.Store.bulk_load`): it parses on every
+        core into sorted table files written beside the store, in bounded memory, and adds them
+        all in one RocksDB ingestion when the whole file has been read. So a file with a syntax
+        error (or a crash while loading) adds nothing, as a transaction would, without holding the
+        file in memory as :meth:`pyoxigraph.Store.load` does (2 GiB for a million quads). The
+        table files of a load that crashed are removed the next time the store is opened for
+        writing. The loader does not go through the write-ahead log; :meth:`flush` after loading.
         """
         path = Path(source)
         fmt = fmt or format_for(path.name)
+        self._writable()
         self.changed()
         try:
-            self._store.load(path=str(path), format=fmt, to_graph=graph)
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=graph)
         except SyntaxError as exc:
             raise StoreError(f"{path}: not valid {fmt.name}: {exc}") from exc
         except (OSError, ValueError) as exc:
             raise StoreError(f"{path}: {exc}") from exc
+        # Not counted towards the full compaction at flush(): the loader's tables are compressed and
+        # a compaction would rewrite them uncompressed (see flush), 1.7× the bytes at 1.3M quads.
+
+    def _wrote(self, quads: int) -> None:
+        """Count ``quads`` written; flush the memtables when they hold :meth:`_flush_interval` quads."""
+        self._written += quads
+        self._unflushed += quads
+        if self.path is not None and self._unflushed >= self._flush_every:
+            self._store.flush()
+            self._unflushed = 0
+            self._flush_every = self._flush_interval()
+
+    def _flush_interval(self) -> int:
+        """Quads to write between memtable flushes: see :data:`FLUSH_EVERY_QUADS`."""
+        if self.path is None:
+            return FLUSH_EVERY_QUADS
+        stored = _stored_bytes(self.path) // _SST_BYTES_PER_QUAD
+        return max(FLUSH_EVERY_QUADS, min(10 * FLUSH_EVERY_QUADS, stored // 8))
 
     def flush(self) -> None:
-        self._store.flush()
+        """Write everything to disk and leave the store's folder compact; call it after a run.
+
+        ``ingest``, ``load`` and ``delete`` end with it. Beyond RocksDB's flush, it removes what
+        pyoxigraph's RocksDB options leave behind, each the way RocksDB itself would:
+
+        - *Dead write-ahead logs.* RocksDB keeps up to ten logs whose content is already in the
+          sorted tables, to reuse their files (``recycle_log_file_num``), and deletes them only
+          when the store is next opened for writing: 972 MB of a 1.31M-quad store. When they come
+          to more than a few MiB, the store is closed and reopened here, so RocksDB deletes them.
+        - *Level-0 tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's quads
+          ends with a full compaction (:meth:`pyoxigraph.Store.optimize`); smaller runs leave the
+          merging to RocksDB's background compactions, so one article into a large store stays
+          cheap.
+        - *Info logs* of earlier opens (``LOG.old.*``): all but the newest :data:`KEEP_INFO_LOGS`.
+
+        Every step is RocksDB's own (flush, compaction, a clean close and open) or deletes a file
+        RocksDB never reads again, so a crash at any point leaves a consistent store. A read-only
+        or in-memory store has nothing to flush.
+
+        What is left: tables written through transactions are not compressed while a store is
+        under about 512 MB per index, because pyoxigraph sets RocksDB's ``compression_per_level``
+        to none for the first two levels and, with ``level_compaction_dynamic_level_bytes``, the
+        level data is merged into is then the second entry's. Only the bulk loader (:meth:`load`)
+        writes compressed tables (LZ4). So an ingested store takes about 1.8× the bytes of the
+        same quads bulk-loaded (``newsgraph dump`` then ``newsgraph load`` into a new folder gives
+        1×); no option a Python caller can set changes it.
+        """
+        if self._read_only:
+            return
+        self._writable().flush()
+        self._unflushed = 0
+        if self.path is None:
+            return
+        if self._written and self._written >= OPTIMIZE_SHARE * _stored_bytes(self.path) / _SST_BYTES_PER_QUAD:
+            self._store.optimize()
+            self._written = 0
+        if _stale_log_bytes(self.path) > _STALE_LOG_BYTES:
+            self._reopen()
+        _prune_info_logs(self.path)
+
+    def _reopen(self) -> None:
+        """Close RocksDB and open it again, so that it deletes its dead write-ahead logs.
+
+        A query result or iterator still alive elsewhere keeps the old handle open, and RocksDB
+        then refuses a second read-write open in this process: the store is opened read-only
+        meanwhile (reads go on) and read-write again by the next write (:meth:`_writable`).
+        """
+        assert self.path is not None
+        self._store = None  # type: ignore[assignment]  # our reference was the last: RocksDB closes
+        try:
+            self._store = self._open_writable()
+        except OSError:
+            self._store = ox.Store.read_only(str(self.path))
+            self._reopen_pending = True
+
+    def _open_writable(self) -> ox.Store:
+        """A read-write handle on the store's folder, once no other handle in this process holds it."""
+        assert self.path is not None
+        try:
+            store = ox.Store(str(self.path))
+        except OSError:
+            import gc
+
+            gc.collect()  # an iterator or result caught in a reference cycle still holds the old one
+            store = ox.Store(str(self.path))
+        _remove_orphaned_bulk_files(self.path)
+        return store
+
+    def _writable(self) -> ox.Store:
+        """The store to write to: reopened read-write first if :meth:`_reopen` could not."""
+        if self._reopen_pending:
+            try:
+                self._store = self._open_writable()
+            except OSError as exc:
+                raise StoreError(f"cannot write to {self.path}: a query result or iterator from before "
+                                 f"the last flush still holds it ({exc})") from exc
+            self._reopen_pending = False
+        return self._store
 
     def _note_base(self, graph: ox.NamedNode) -> None:
         """Record the base of an article graph being written (``{base}graph/article/ID``), if new.
@@ -519,3 +690,64 @@ class GraphStore:
         union = not has_stored_default_graph(self._store)
         triples = self._store.query(construct, **dataset_options(construct, union=union))  # type: ignore[arg-type]
         ox.serialize(triples, output, fmt, prefixes=prefixes)  # type: ignore[arg-type]
+
+
+# -- keeping the folder compact (see GraphStore.flush) -----------------------------------------
+
+def _data(verb: str, graph: ox.NamedNode, quads: list[ox.Quad]) -> str:
+    """A SPARQL ``INSERT DATA`` / ``DELETE DATA`` operation on ``quads``, all in ``graph``."""
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"{verb} DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+
+
+def _has_blank_node(quad: ox.Quad | ox.Triple) -> bool:
+    """Whether a blank node occurs in ``quad`` (also inside a quoted triple)."""
+    return any(isinstance(t, ox.BlankNode) or (isinstance(t, ox.Triple) and _has_blank_node(t))
+               for t in (quad.subject, quad.object))
+
+
+def _files(folder: Path, suffix: str) -> list[os.DirEntry[str]]:
+    """The files in ``folder`` whose names end with ``suffix`` (one vanishing meanwhile is left out)."""
+    with os.scandir(folder) as it:
+        return [e for e in it if e.name.endswith(suffix) and e.is_file()]
+
+
+def _size(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat().st_size
+    except FileNotFoundError:  # deleted by a background compaction while we looked
+        return 0
+
+
+def _stored_bytes(folder: Path) -> int:
+    """Bytes of the store's sorted tables (``*.sst``): its data, as RocksDB keeps it."""
+    return sum(_size(e) for e in _files(folder, ".sst"))
+
+
+def _stale_log_bytes(folder: Path) -> int:
+    """Bytes of write-ahead logs but the newest: dead once everything is flushed."""
+    logs = sorted(_files(folder, ".log"), key=lambda e: e.name)
+    return sum(_size(e) for e in logs[:-1])
+
+
+def _prune_info_logs(folder: Path) -> None:
+    """Delete RocksDB's info logs of earlier opens (``LOG.old.<microseconds>``) but the newest few."""
+    with os.scandir(folder) as it:
+        old = sorted((e.name for e in it if e.name.startswith("LOG.old.")),
+                     key=lambda name: (len(name), name))
+    for name in old[:-KEEP_INFO_LOGS] if KEEP_INFO_LOGS else old:
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+
+
+def _remove_orphaned_bulk_files(folder: Path) -> None:
+    """Delete the table files a bulk load killed before it finished left beside the store.
+
+    pyoxigraph's bulk loader writes ``bulk-<random>.sst`` into the store's folder and removes
+    them once ingested or on an error, but not when the process is killed. Called just after a
+    read-write open: RocksDB's lock then guarantees that no load is running on this folder.
+    """
+    for entry in _files(folder, ".sst"):
+        if entry.name.startswith("bulk-"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
