@@ -229,6 +229,33 @@ def stored_base_uri(path: str | os.PathLike[str], store: ox.Store | None = None)
     return detect_base_uri(store)
 
 
+#: The file in the store folder holding the token of the last write (see :func:`new_generation`).
+GENERATION_FILE = "newsgraph-generation"
+
+
+def new_generation(path: Path | None) -> str:
+    """Record a new random token for the store at ``path`` (before a write; in memory: just made).
+
+    Why a random token, written *before* each write: whatever records the token it is consistent
+    with (the identity index) sees a different one after any write it did not follow, including
+    one that crashed half-way, and a token can never come back by chance after a file is lost.
+    """
+    import uuid
+
+    token = uuid.uuid4().hex
+    if path is not None:
+        (path / GENERATION_FILE).write_text(token + "\n", encoding="ascii")
+    return token
+
+
+def read_generation(path: str | os.PathLike[str]) -> str | None:
+    """The token of the store at ``path`` (None when it has none: written before tokens existed)."""
+    try:
+        return (Path(path) / GENERATION_FILE).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 class StoreError(Exception):
     """A user-facing problem with the store (locked, missing, bad input)."""
 
@@ -275,10 +302,26 @@ class GraphStore:
         self._merged: ox.Store | None = None
         self._merged_built = False
         self._recorded_base: object = None  # the base recorded in STORE_INFO, once read
+        self._read_only = read_only
+        self._generation: str | None = None  # see generation()
 
     def changed(self) -> None:
-        """Forget the merged union: the data changed (called by every write method)."""
+        """Forget the merged union: the data changed (called by every write method, before it writes).
+
+        Also records a new generation token (:meth:`generation`): an index kept beside the store
+        (the identity index) that recorded an older one knows the store changed behind its back.
+        """
         self._merged, self._merged_built = None, False
+        self._generation = new_generation(self.path)
+
+    def generation(self) -> str | None:
+        """The token of the store's last write made through this class (see :func:`new_generation`);
+        a writable store that has none yet gets one. None for a read-only store without one."""
+        if self._generation is None and self.path is not None:
+            self._generation = read_generation(self.path)
+            if self._generation is None and not self._read_only:
+                self._generation = new_generation(self.path)
+        return self._generation
 
     def merged(self) -> ox.Store | None:
         """The store's union as an RDF merge (built on first use; see :func:`merged_union`)."""
