@@ -27,13 +27,16 @@ The preferred label is the fullest form the archive attests (twice, when any for
 When an article changes the IRI or the preferred label of persons in earlier graphs, those graphs are
 rewritten (:meth:`IdentityIndex.backfill`, :func:`rewrite`), one transaction each.
 
-**Cost.** What is published is read with one query when an ingest run starts
-(:meth:`IdentityIndex.from_store`) and kept up to date as the run stores each article. A new article
-looks only at persons sharing a surname skeleton with its own (:func:`newsgraph.names.skeleton`:
-"tokayev" and "toqaev" meet), and rewrites only the graphs whose IRIs or labels change. A person
-published under a Wikidata-linked IRI comes as one aggregate the index keeps up to date, so a new
-article about someone named in ten thousand others costs about what one about a newcomer does;
-unlinked and article-local mentions in those skeletons are decided again one by one.
+**Cost.** What is published is indexed on disk beside the store (:mod:`newsgraph.identity_index`,
+SQLite), opened when an ingest run starts (:meth:`IdentityIndex.open`; rebuilt from the store with one
+query only when it no longer matches it) and kept up to date as the run stores each article; RAM holds
+bounded caches. A new article looks only at persons sharing a surname skeleton with its own
+(:func:`newsgraph.names.skeleton`: "tokayev" and "toqaev" meet), and rewrites only the graphs whose
+IRIs or labels change. A person published under a Wikidata-linked IRI (or unlinked, in
+:data:`AGGREGATE_AT` graphs) comes as one aggregate the index keeps up to date, so a new article about
+someone named in ten thousand others costs about what one about a newcomer does; other unlinked
+mentions in those skeletons are decided again one by one; article-local bare surnames only when the
+article brings something that may single them out (:meth:`IdentityIndex._closure`).
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -56,6 +59,7 @@ import contextlib
 import logging
 import pickle
 import re
+import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -97,6 +101,7 @@ _PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.prefLabel, OWL.sameAs, NG.country
                NG.roleLabel, ORG.organization, DCTERMS.issued, NG.status)
 _TYPES = (FOAF.Person, ORG.Organization, NG.PostHolding, NG.Country, SCHEMA.NewsArticle)
 _WD = "http://www.wikidata.org/entity/"
+_KEPT = (RDF.type, frozenset(p.value for p in _PREDICATES))
 log = logging.getLogger(__name__)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 
@@ -190,13 +195,14 @@ def _harvest(triples: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, 
     """The persons, organizations, post claims, countries and date of one article graph's triples."""
     types: dict[str, set[str]] = {}
     props: dict[str, dict[str, list[ox.Term]]] = {}
+    rdf_type, wanted = _KEPT  # computed once: a namespace attribute makes a new term each time
     for s, p, o in triples:
         if not isinstance(s, ox.NamedNode):
             continue
-        if p == RDF.type:
+        if p == rdf_type:
             if isinstance(o, ox.NamedNode):
                 types.setdefault(s.value, set()).add(o.value)
-        else:
+        elif p.value in wanted:  # the only predicates read below
             props.setdefault(s.value, {}).setdefault(p.value, []).append(o)
     out = _Graph()
     for iri, kinds in types.items():
@@ -676,6 +682,7 @@ class IdentityIndex:
         self._unlearned: str | None = None  # a graph resolve() forgot that learn() has not put back yet
         #: Whole-store reads made to build this index (the tests check a reused index makes none).
         self.store_reads = 0
+        self._committed = 0.0  # time.monotonic() of the last commit
 
     # -- building ------------------------------------------------------------------------------------
 
@@ -715,7 +722,7 @@ class IdentityIndex:
             index = cls.from_store(store, base)
             index._store = store
             return index
-        db = IndexDB(store.path / INDEX_FILE)
+        db = IndexDB.open(store.path / INDEX_FILE)
         index = cls(base, db)
         index._store = store
         why = index._stale(store)
@@ -732,7 +739,7 @@ class IdentityIndex:
         next ingest rebuilds it). For ``delete``, which updates it without reading the store."""
         if store.path is None or not (store.path / INDEX_FILE).exists():
             return None
-        db = IndexDB(store.path / INDEX_FILE)
+        db = IndexDB.open(store.path / INDEX_FILE)
         base = db.meta("base")
         index = cls(base or "", db)
         index._store = store
@@ -758,14 +765,22 @@ class IdentityIndex:
             return f"holds {db.graph_count()} article graphs, the store {stored}"
         return None
 
-    def _commit(self) -> None:
+    #: Seconds between commits during a run (and one at close()). Less often is cheaper and never
+    #: wrong: what a crash loses was not committed with the store's new generation, so the next
+    #: run sees the difference and rebuilds.
+    COMMIT_EVERY = 2.0
+
+    def _commit(self, now: bool = True) -> None:
         """Make what was learned durable, with the generation of the store it now describes."""
         if self._store is None or self._db.path is None:
+            return
+        if not now and time.monotonic() - self._committed < self.COMMIT_EVERY:
             return
         self._db.set_meta("schema", INDEX_SCHEMA)
         self._db.set_meta("base", self.base)
         self._db.set_meta("generation", self._store.generation())
         self._db.commit()
+        self._committed = time.monotonic()
 
     def close(self) -> None:
         """Write back the aggregates changed in RAM and commit (the end of an ingest run)."""
@@ -790,7 +805,7 @@ class IdentityIndex:
             self._unlearned = None
         self.forget(g)
         self._add(g, _harvest((q.subject, q.predicate, q.object) for q in quads))
-        self._commit()
+        self._commit(now=False)
 
     def forget(self, graph: str | ox.NamedNode) -> None:
         """Drop what ``graph`` said (the article was deleted or is about to be replaced)."""
@@ -993,7 +1008,7 @@ class IdentityIndex:
                 touches |= {f"r:{role}" for role, _, _ in m.posts}
         touches |= {f"n:{name}" for name in _named(fresh)}
         seen_keys: set[str] = set()
-        asked: set[tuple[str, str]] = set()
+        asked: dict[str, set[str]] = {}  # skeleton -> touches already asked for
         single: dict[tuple[str, str], _Mention] = {}
         linked: dict[str, _Person] = {}
 
@@ -1026,12 +1041,12 @@ class IdentityIndex:
                             continue
                     for g in self._db.where(iri):
                         take(g, iri)
-            ask = sorted((sk, t) for sk in seen_keys for t in touches if (sk, t) not in asked)
+            ask = {sk: new for sk in sorted(seen_keys) if (new := touches - asked.get(sk, set()))}
             if not ask:
                 break
-            for sk, t in ask:
-                asked.add((sk, t))
-                for iri in self._db.locals(sk, t):
+            for sk, new in ask.items():
+                asked.setdefault(sk, set()).update(new)
+                for iri in self._db.locals(sk, sorted(new)):
                     for g in self._db.where(iri):
                         take(g, iri)
         return list(single.values()), list(linked.values())

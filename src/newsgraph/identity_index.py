@@ -99,12 +99,28 @@ class IndexDB:
         self.path = Path(path) if path is not None else None
         self._db = sqlite3.connect(str(self.path) if self.path is not None else ":memory:", isolation_level="DEFERRED")
         if self.path is not None:
-            # WAL: one commit per article is an append, not a rewrite. A commit lost to a power cut
-            # leaves an older generation recorded, which the next run detects and rebuilds from.
+            # The index is derived data, rebuilt from the store whenever in doubt: no fsync. A commit
+            # lost to a power cut leaves an older generation recorded (detected, rebuilt); a file
+            # damaged by one fails to open and is started afresh (see open()).
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_TABLES)
         self._db.commit()
+        # RAM caches of the two look-ups identity makes most, dropped when a write touches them
+        self._where: LRU[str, tuple[list[str], int]] = LRU(20_000)
+        self._persons: LRU[str, list[str]] = LRU(20_000)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> IndexDB:
+        """The index file at ``path``; one that SQLite cannot read is removed and started afresh."""
+        try:
+            db = cls(path)
+            db.meta("schema")
+            return db
+        except sqlite3.DatabaseError:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return cls(path)
 
     # -- meta -----------------------------------------------------------------------------------
 
@@ -123,6 +139,8 @@ class IndexDB:
 
     def clear(self) -> None:
         """Empty every table (before a rebuild), in the current transaction."""
+        self._where.clear()
+        self._persons.clear()
         for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates"):
             self._db.execute(f"DELETE FROM {table}")
 
@@ -150,19 +168,28 @@ class IndexDB:
     # -- resources ------------------------------------------------------------------------------
 
     def add_mention(self, iri: str, g: str, qid: str | None) -> None:
+        self._where.pop(iri)
         self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)", (iri, g, qid))
 
     def drop_mention(self, iri: str, g: str) -> None:
+        self._where.pop(iri)
         self._db.execute("DELETE FROM mentions WHERE iri=? AND g=?", (iri, g))
+
+    def _mentions(self, iri: str) -> tuple[list[str], int]:
+        if (cached := self._where.get(iri)) is None:
+            rows = self._db.execute("SELECT g, qid FROM mentions WHERE iri=? ORDER BY g", (iri,)).fetchall()
+            cached = ([g for g, _ in rows], sum(1 for _, q in rows if q is not None))
+            self._where.put(iri, cached)
+        return cached
 
     def where(self, iri: str) -> list[str]:
         """The graphs that mention ``iri``, sorted."""
-        return [r[0] for r in self._db.execute("SELECT g FROM mentions WHERE iri=? ORDER BY g", (iri,))]
+        return list(self._mentions(iri)[0])
 
     def counts(self, iri: str) -> tuple[int, int]:
         """How many graphs mention ``iri``, and in how many of them the article links it."""
-        n, linked = self._db.execute("SELECT COUNT(*), COUNT(qid) FROM mentions WHERE iri=?", (iri,)).fetchone()
-        return int(n), int(linked)
+        graphs, linked = self._mentions(iri)
+        return len(graphs), linked
 
     def qids(self, iri: str) -> list[str]:
         """The Wikidata items the graphs of ``iri`` link it to."""
@@ -173,13 +200,19 @@ class IndexDB:
         return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM mentions").fetchone()[0])
 
     def add_skeletons(self, iri: str, skels: Iterable[str]) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?, ?)", [(s, iri) for s in skels])
+        rows = [(s, iri) for s in skels]
+        for s, _ in rows:
+            if (cached := self._persons.get(s)) is not None and iri not in cached:
+                self._persons.pop(s)
+        self._db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?, ?)", rows)
 
     def persons(self, skel: str) -> list[str]:
-        """The (not article-local) persons filed under ``skel`` that some graph still mentions, sorted."""
-        return [r[0] for r in self._db.execute(
-            "SELECT iri FROM skeletons s WHERE skel=? AND EXISTS (SELECT 1 FROM mentions m WHERE m.iri = s.iri) "
-            "ORDER BY iri", (skel,))]
+        """The (not article-local) persons filed under ``skel``, sorted; some may no longer be
+        mentioned anywhere (check :meth:`counts`)."""
+        if (cached := self._persons.get(skel)) is None:
+            cached = [r[0] for r in self._db.execute("SELECT iri FROM skeletons WHERE skel=? ORDER BY iri", (skel,))]
+            self._persons.put(skel, cached)
+        return list(cached)
 
     def add_locals(self, iri: str, rows: Iterable[tuple[str, str]]) -> None:
         self._db.executemany("INSERT OR IGNORE INTO locals VALUES (?, ?, ?)", [(s, t, iri) for s, t in rows])
@@ -187,10 +220,17 @@ class IndexDB:
     def drop_locals(self, iri: str) -> None:
         self._db.execute("DELETE FROM locals WHERE iri=?", (iri,))
 
-    def locals(self, skel: str, touch: str) -> list[str]:
-        """The article-local persons of ``skel`` that ``touch`` (a role or a co-named person) may single out."""
-        return [r[0] for r in self._db.execute(
-            "SELECT iri FROM locals WHERE skel=? AND touch=? ORDER BY iri", (skel, touch))]
+    def locals(self, skel: str, touches: Iterable[str]) -> list[str]:
+        """The article-local persons of ``skel`` that one of ``touches`` (roles, co-named persons) may
+        single out, sorted: one index range per touch, however many locals the skeleton has."""
+        touches = list(touches)
+        out: set[str] = set()
+        for i in range(0, len(touches), 500):
+            chunk = touches[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self._db.execute(
+                f"SELECT iri FROM locals WHERE skel=? AND touch IN ({marks})", (skel, *chunk)))
+        return sorted(out)
 
     def add_acronym(self, acronym: str, iri: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO acronyms VALUES (?, ?)", (acronym, iri))

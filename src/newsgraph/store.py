@@ -244,7 +244,13 @@ def new_generation(path: Path | None) -> str:
 
     token = uuid.uuid4().hex
     if path is not None:
-        (path / GENERATION_FILE).write_text(token + "\n", encoding="ascii")
+        # os-level calls, no fsync: a token lost with a power cut leaves the index's one (older or
+        # newer) unequal anyway; a token is always 32 characters, so it overwrites in place
+        fd = os.open(path / GENERATION_FILE, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            os.pwrite(fd, (token + "\n").encode("ascii"), 0)
+        finally:
+            os.close(fd)
     return token
 
 
