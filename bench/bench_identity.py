@@ -218,7 +218,8 @@ def main() -> None:
     ap.add_argument("--old", default="/work/wt/base/src", help="the old code's src folder")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--skip-windows", action="store_true")
+    ap.add_argument("--only", choices=("windows", "store"), default=None,
+                    help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--facts", default=None, help=argparse.SUPPRESS)
@@ -240,7 +241,7 @@ def main() -> None:
         return path
 
     # 1. post-extraction ms/article in windows of WINDOW articles ending at each mark
-    if not args.skip_windows:
+    if args.only in (None, "windows"):
         print(f"\n1. post-extraction CPU ms/article (link+identity+map+store), mean of the {WINDOW} articles "
               "before each mark; one replay each")
         rows = {}
@@ -259,6 +260,8 @@ def main() -> None:
             if top and "1000" in r:
                 print(f"{label}: cost at {top:,} / cost at 1,000 = {r[str(top)] / r['1000']:.2f}")
 
+    if args.only == "windows":
+        return
     # 2. peak RSS: separate processes ingesting 200 / 1,000 / 5,000 articles into an empty store;
     #    the 5,000-article stores are kept for 3.
     print("\n2. peak RSS (MiB) after ingesting N replayed articles into an empty store, one process each")
