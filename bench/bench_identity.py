@@ -144,11 +144,15 @@ def child(args: argparse.Namespace) -> None:
         # CPU time of this process (the machine is shared: wall time says more about the neighbours),
         # less the time spent making the replayed facts
         stamps: list[float] = [time.process_time()]
-        _ingest(store, replays(facts, args.n),
-                on_article=lambda _f: stamps.append(time.process_time() - MAKING[0]))
-        for mark in MARKS:
-            if mark <= args.n:
-                out[str(mark)] = (stamps[mark] - stamps[mark - WINDOW]) / WINDOW * 1000
+
+        def stamp(_f: object) -> None:
+            stamps.append(time.process_time() - MAKING[0])
+            if (done := len(stamps) - 1) in MARKS:  # a line per mark as it passes: a long run shows progress
+                out[str(done)] = (stamps[done] - stamps[done - WINDOW]) / WINDOW * 1000
+                print(json.dumps(out | {"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
+                      flush=True)
+
+        _ingest(store, replays(facts, args.n), on_article=stamp)
     elif args.task == "build":  # ingest n articles into an empty store; peak RSS
         store = GraphStore(args.store)
         t0 = time.perf_counter()
