@@ -727,7 +727,8 @@ class IdentityIndex:
         index._store = store
         why = index._stale(store)
         if why is not None:
-            log.warning("identity index %s %s: rebuilding it from the store", db.path, why)
+            if db.meta("schema") is not None or any(store.named_graphs()):  # a new store needs no notice
+                log.warning("identity index %s %s: rebuilding it from the store", db.path, why)
             db.clear()
             index._fill(store)
             index._commit()
