@@ -660,9 +660,9 @@ class IdentityIndex:
     """
 
     #: Bounds of the caches in RAM (entries). Aggregates evicted are written back to the database.
-    GRAPH_CACHE = 4096
-    MENTION_CACHE = 20_000
-    AGGREGATE_CACHE = 2048
+    GRAPH_CACHE = 1024
+    MENTION_CACHE = 4096
+    AGGREGATE_CACHE = 512
 
     def __init__(self, base: str, db: IndexDB | None = None) -> None:
         self.base = base if base.endswith("/") else base + "/"

@@ -107,8 +107,8 @@ class IndexDB:
         self._db.executescript(_TABLES)
         self._db.commit()
         # RAM caches of the two look-ups identity makes most, dropped when a write touches them
-        self._where: LRU[str, tuple[list[str], int]] = LRU(20_000)
-        self._persons: LRU[str, list[str]] = LRU(20_000)
+        self._where: LRU[str, tuple[list[str], int]] = LRU(4096)
+        self._persons: LRU[str, list[str]] = LRU(4096)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> IndexDB:
