@@ -310,6 +310,39 @@ def stored_base_uri(path: str | os.PathLike[str], store: ox.Store | None = None)
     return detect_base_uri(store)
 
 
+#: The file in the store folder holding the token of the last write (see :func:`new_generation`).
+GENERATION_FILE = "newsgraph-generation"
+
+
+def new_generation(path: Path | None) -> str:
+    """Record a new random token for the store at ``path`` (before a write; in memory: just made).
+
+    Why a random token, written *before* each write: whatever records the token it is consistent
+    with (the identity index) sees a different one after any write it did not follow, including
+    one that crashed half-way, and a token can never come back by chance after a file is lost.
+    """
+    import uuid
+
+    token = uuid.uuid4().hex
+    if path is not None:
+        # os-level calls, no fsync: a token lost with a power cut leaves the index's one (older or
+        # newer) unequal anyway; a token is always 32 characters, so it overwrites in place
+        fd = os.open(path / GENERATION_FILE, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            os.pwrite(fd, (token + "\n").encode("ascii"), 0)
+        finally:
+            os.close(fd)
+    return token
+
+
+def read_generation(path: str | os.PathLike[str]) -> str | None:
+    """The token of the store at ``path`` (None when it has none: written before tokens existed)."""
+    try:
+        return (Path(path) / GENERATION_FILE).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 class StoreError(Exception):
     """A user-facing problem with the store (locked, missing, bad input)."""
 
@@ -391,10 +424,25 @@ class GraphStore:
         self._written = 0  # quads written by transactions since the last full compaction
         self._flush_every = self._flush_interval()
         self._reopen_pending = False  # flush() could not reopen read-write (see _reopen)
+        self._generation: str | None = None  # see generation()
 
     def changed(self) -> None:
-        """Forget the merged union: the data changed (called by every write method)."""
+        """Forget the merged union: the data changed (called by every write method, before it writes).
+
+        Also records a new generation token (:meth:`generation`): an index kept beside the store
+        (the identity index) that recorded an older one knows the store changed behind its back.
+        """
         self._merged, self._merged_built = None, False
+        self._generation = new_generation(self.path)
+
+    def generation(self) -> str | None:
+        """The token of the store's last write made through this class (see :func:`new_generation`);
+        a writable store that has none yet gets one. None for a read-only store without one."""
+        if self._generation is None and self.path is not None:
+            self._generation = read_generation(self.path)
+            if self._generation is None and not self._read_only:
+                self._generation = new_generation(self.path)
+        return self._generation
 
     def merged(self) -> ox.Store | None:
         """The store's union as an RDF merge (built on first use; see :func:`merged_union`)."""

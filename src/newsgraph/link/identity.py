@@ -27,13 +27,16 @@ The preferred label is the fullest form the archive attests (twice, when any for
 When an article changes the IRI or the preferred label of persons in earlier graphs, those graphs are
 rewritten (:meth:`IdentityIndex.backfill`, :func:`rewrite`), one transaction each.
 
-**Cost.** What is published is read with one query when an ingest run starts
-(:meth:`IdentityIndex.from_store`) and kept up to date as the run stores each article. A new article
-looks only at persons sharing a surname skeleton with its own (:func:`newsgraph.names.skeleton`:
-"tokayev" and "toqaev" meet), and rewrites only the graphs whose IRIs or labels change. A person
-published under a Wikidata-linked IRI comes as one aggregate the index keeps up to date, so a new
-article about someone named in ten thousand others costs about what one about a newcomer does;
-unlinked and article-local mentions in those skeletons are decided again one by one.
+**Cost.** What is published is indexed on disk beside the store (:mod:`newsgraph.link.identity_index`,
+SQLite), opened when an ingest run starts (:meth:`IdentityIndex.open`; rebuilt from the store with one
+query only when it no longer matches it) and kept up to date as the run stores each article; RAM holds
+bounded caches. A new article looks only at persons sharing a surname skeleton with its own
+(:func:`newsgraph.names.skeleton`: "tokayev" and "toqaev" meet), and rewrites only the graphs whose
+IRIs or labels change. A person published under a Wikidata-linked IRI (or unlinked, in
+:data:`AGGREGATE_AT` graphs) comes as one aggregate the index keeps up to date, so a new article about
+someone named in ten thousand others costs about what one about a newcomer does; other unlinked
+mentions in those skeletons are decided again one by one; article-local bare surnames only when the
+article brings something that may single them out (:meth:`IdentityIndex._closure`).
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -53,7 +56,10 @@ decision feeds on its own output.
 from __future__ import annotations
 
 import contextlib
+import logging
+import pickle
 import re
+import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +72,8 @@ import pyoxigraph as ox
 from newsgraph import names as nm
 from newsgraph.facts import ArticleFacts, Entity, Kind, Status, slugify
 from newsgraph.link.gazetteer import Gazetteer, Person
+from newsgraph.link.identity_index import INDEX_FILE, LRU, IndexDB
+from newsgraph.link.identity_index import SCHEMA as INDEX_SCHEMA
 from newsgraph.link.offline import LEADER_ROLES, SINGLE_POST_ROLES
 from newsgraph.link.offline import _identity as linked_key
 from newsgraph.mapping import article_graph, article_key, entity_iri
@@ -93,6 +101,8 @@ _PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.prefLabel, OWL.sameAs, NG.country
                NG.roleLabel, ORG.organization, DCTERMS.issued, NG.status)
 _TYPES = (FOAF.Person, ORG.Organization, NG.PostHolding, NG.Country, SCHEMA.NewsArticle)
 _WD = "http://www.wikidata.org/entity/"
+_KEPT = (RDF.type, frozenset(p.value for p in _PREDICATES))
+log = logging.getLogger(__name__)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 
 
@@ -185,13 +195,14 @@ def _harvest(triples: Iterable[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, 
     """The persons, organizations, post claims, countries and date of one article graph's triples."""
     types: dict[str, set[str]] = {}
     props: dict[str, dict[str, list[ox.Term]]] = {}
+    rdf_type, wanted = _KEPT  # computed once: a namespace attribute makes a new term each time
     for s, p, o in triples:
         if not isinstance(s, ox.NamedNode):
             continue
-        if p == RDF.type:
+        if p == rdf_type:
             if isinstance(o, ox.NamedNode):
                 types.setdefault(s.value, set()).add(o.value)
-        else:
+        elif p.value in wanted:  # the only predicates read below
             props.setdefault(s.value, {}).setdefault(p.value, []).append(o)
     out = _Graph()
     for iri, kinds in types.items():
@@ -272,8 +283,9 @@ class _Evidence:
     mentions or ten thousand: posts by (role, place) and by role with their article days, the names
     of the people their articles name (co-mentions) with day and graph, and name forms by count."""
 
-    fulls: set[tuple[str, ...]] = field(default_factory=set)  # full names (significant words)
-    posts: set[Post] = field(default_factory=set)
+    # counted, so that a stored graph's mention can be taken out again (:meth:`_Person.remove`)
+    fulls: Counter[tuple[str, ...]] = field(default_factory=Counter)  # full names (significant words)
+    posts: Counter[Post] = field(default_factory=Counter)
     graphs: set[str] = field(default_factory=set)  # graphs of mentions that are not bare surnames
     by_place: dict[tuple[str, str], list[date | None]] = field(default_factory=dict)
     by_role: dict[str, list[date]] = field(default_factory=dict)  # current posts of dated articles
@@ -335,13 +347,13 @@ class _Person:
         if decide:
             self.mentions.append(m)
         e = self.layers[-1]
-        e.posts |= m.posts
+        e.posts.update(m.posts)
         for n in dict.fromkeys(nm.core_name(x) for x in m.names):
             e.forms[n] += 1
         if pref is not None:
             e.prefs[pref] += 1
         if m.full:
-            e.fulls.add(m.full)
+            e.fulls[m.full] += 1
         if not (m.full or m.qid):
             return  # a bare surname joined: not evidence for others (no chains of surnames)
         for role, country, org in m.posts:
@@ -354,6 +366,48 @@ class _Person:
             for name in names_of(m.graph):
                 e.with_names.setdefault(name, []).append((m.day, m.graph))
         e.graphs.add(m.graph)
+
+    def remove(self, m: _Mention, names: frozenset[str], pref: str | None = None) -> None:
+        """Take out what :meth:`add` put in for stored mention ``m`` (its graph named ``names``), so
+        that replacing one graph of a person named in thousands costs what one graph does. Raises
+        ``KeyError`` or ``ValueError`` if the mention was not in (the caller then rebuilds)."""
+        e = self.layers[-1]
+        _less(e.posts, m.posts)
+        _less(e.forms, dict.fromkeys(nm.core_name(x) for x in m.names))
+        if pref is not None:
+            _less(e.prefs, (pref,))
+        if m.full:
+            _less(e.fulls, (m.full,))
+        if not (m.full or m.qid):
+            return
+        for role, country, org in m.posts:
+            for place in (country, org):
+                if place:
+                    _drop_one(e.by_place, (role, place), m.day)
+            if m.day and not role.startswith((FORMER, "~")):
+                _drop_one(e.by_role, role, m.day)
+        if m.graph in e.graphs:
+            for name in names:
+                _drop_one(e.with_names, name, (m.day, m.graph))
+            e.graphs.discard(m.graph)
+
+
+def _less(counter: Counter, items: Iterable[object]) -> None:  # type: ignore[type-arg]
+    """One fewer of each of ``items``; a count that reaches 0 goes (as if never added)."""
+    for k in items:
+        if counter[k] <= 0:
+            raise KeyError(k)
+        counter[k] -= 1
+        if counter[k] == 0:
+            del counter[k]
+
+
+def _drop_one(lists: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+    """Remove one ``value`` from ``lists[key]`` (and the key when its list is empty)."""
+    values = lists[key]
+    values.remove(value)
+    if not values:
+        del lists[key]
 
 
 class _Clusterer:
@@ -397,7 +451,7 @@ class _Clusterer:
         for p in by_qid.values():
             for n in self._gaz_names(p.qid):
                 if len(sig := nm.significant(n)) >= 2:
-                    p.layers[-1].fulls.add(sig)
+                    p.layers[-1].fulls[sig] += 1
         linked = list(by_qid.values())
         by_name: dict[tuple[str, ...], list[_Person]] = {}
         bare: list[_Mention] = []
@@ -595,108 +649,274 @@ def _preferred(p: _Person) -> str:
 class IdentityIndex:
     """Published persons and organizations, per article graph, with look-ups by surname skeleton.
 
-    Build with :meth:`from_store` (or empty, for a new store); :meth:`resolve` sets
+    Open the one kept next to a store with :meth:`open` (rebuilt with :meth:`from_store` when it no
+    longer matches the store), or make an empty one in memory; :meth:`resolve` sets
     :attr:`Entity.identity` and :attr:`Entity.pref_label` for one article before it is mapped;
-    :meth:`learn` records a graph once stored; :meth:`backfill` says which earlier graphs to rewrite.
+    :meth:`learn` records a graph once stored (and, for an index on disk, commits it with the store's
+    generation); :meth:`backfill` says which earlier graphs to rewrite; :meth:`close` at the end.
+
+    The data lives in :class:`~newsgraph.link.identity_index.IndexDB` (SQLite); RAM holds bounded caches
+    of graphs, mentions and aggregates, so memory does not grow with the archive.
     """
 
-    def __init__(self, base: str) -> None:
+    #: Bounds of the caches in RAM (entries). Aggregates evicted are written back to the database.
+    GRAPH_CACHE = 1024
+    MENTION_CACHE = 4096
+    AGGREGATE_CACHE = 512
+
+    def __init__(self, base: str, db: IndexDB | None = None) -> None:
         self.base = base if base.endswith("/") else base + "/"
         self.person_ns = f"{self.base}id/person/"
         self.org_ns = f"{self.base}id/org/"
-        self._graphs: dict[str, _Graph] = {}
-        self._where: dict[str, set[str]] = {}  # resource IRI -> graphs that mention it
-        # Inverted indexes; entries may be stale after a graph is replaced, so look-ups re-check.
-        self._by_skeleton: dict[str, set[str]] = {}  # surname skeleton -> person IRIs
-        self._linked: Counter[str] = Counter()  # person IRI -> graphs where the article links it
-        self._agg: dict[str, _Person] = {}  # linked person IRI -> all its graphs say, kept up to date
-        self._by_acronym: dict[str, set[str]] = {}
+        self._db = db if db is not None else IndexDB(None)
+        self._store: GraphStore | None = None  # with one, learn() commits with the store's generation
+        self._graphs: LRU[str, _Graph] = LRU(self.GRAPH_CACHE)
+        self._mentions: LRU[tuple[str, str], _Mention] = LRU(self.MENTION_CACHE)
+        self._named: LRU[str, frozenset[str]] = LRU(self.GRAPH_CACHE)
+        # persons decided as a whole (linked, or unlinked in many graphs): kept up to date as graphs
+        # come and go; a changed one is dropped from the database in the same transaction and
+        # written back when evicted or at close(), so the database never holds a stale one
+        self._agg: LRU[str, _Person] = LRU(self.AGGREGATE_CACHE)
+        self._dirty: set[str] = set()
         self._pending: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {}
-        self._mentions: dict[tuple[str, str], _Mention] = {}  # made from the graphs, dropped with them
-        self._named: dict[str, frozenset[str]] = {}
+        self._unlearned: str | None = None  # a graph resolve() forgot that learn() has not put back yet
+        #: Whole-store reads made to build this index (the tests check a reused index makes none).
+        self.store_reads = 0
+        self._committed = 0.0  # time.monotonic() of the last commit
 
     # -- building ------------------------------------------------------------------------------------
 
     @classmethod
-    def from_store(cls, store: GraphStore, base: str) -> IdentityIndex:
+    def from_store(cls, store: GraphStore, base: str, db: IndexDB | None = None) -> IdentityIndex:
         """The index of everything ``store`` publishes under ``base``, read with one query."""
-        index = cls(base)
+        index = cls(base, db)
+        index._fill(store)
+        return index
+
+    def _fill(self, store: GraphStore) -> None:
         types = " ".join(str(t) for t in _TYPES)
         preds = " ".join(str(p) for p in _PREDICATES)
-        prefix = str(ox.Literal(f"{index.base}graph/article/"))
+        prefix = str(ox.Literal(f"{self.base}graph/article/"))
+        self.store_reads += 1
         rows = store.raw.query(
             f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ {{ ?s a ?o VALUES ?o {{ {types} }} BIND({RDF.type} AS ?p) }} "
             f"UNION {{ ?s ?p ?o VALUES ?p {{ {preds} }} }} }} FILTER(STRSTARTS(STR(?g), {prefix})) }}")
+        graph: str | None = None
+        triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]] = []
         by_graph: dict[str, list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]]] = {}
         for r in rows:  # type: ignore[union-attr]
-            by_graph.setdefault(r["g"].value, []).append((r["s"], r["p"], r["o"]))
-        for graph, triples in by_graph.items():
-            index._add(graph, _harvest(triples))
+            g = r["g"].value
+            if g != graph:
+                graph, triples = g, by_graph.setdefault(g, [])
+            triples.append((r["s"], r["p"], r["o"]))
+        for g, ts in by_graph.items():
+            self._add(g, _harvest(ts))
+        by_graph.clear()
+
+    @classmethod
+    def open(cls, store: GraphStore, base: str) -> IdentityIndex:
+        """The index kept in ``store``'s folder (:data:`~newsgraph.link.identity_index.INDEX_FILE`), read
+        as it is when it matches the store, else rebuilt from the store first (one log line says
+        why). A store in memory gets an index in memory, built from it."""
+        if store.path is None:
+            index = cls.from_store(store, base)
+            index._store = store
+            return index
+        db = IndexDB.open(store.path / INDEX_FILE)
+        index = cls(base, db)
+        index._store = store
+        why = index._stale(store)
+        if why is not None:
+            if db.meta("schema") is not None or any(store.named_graphs()):  # a new store needs no notice
+                log.warning("identity index %s %s: rebuilding it from the store", db.path, why)
+            db.clear()
+            index._fill(store)
+            index._commit()
         return index
+
+    @classmethod
+    def existing(cls, store: GraphStore) -> IdentityIndex | None:
+        """The index kept beside ``store`` if there is one and it matches the store (else None: the
+        next ingest rebuilds it). For ``delete``, which updates it without reading the store."""
+        if store.path is None or not (store.path / INDEX_FILE).exists():
+            return None
+        db = IndexDB.open(store.path / INDEX_FILE)
+        base = db.meta("base")
+        index = cls(base or "", db)
+        index._store = store
+        if base is None or index._stale(store) is not None:
+            db.close()
+            return None
+        return index
+
+    def _stale(self, store: GraphStore) -> str | None:
+        """Why this index does not describe ``store`` (None when it does)."""
+        db = self._db
+        if db.meta("schema") is None:
+            return "does not exist yet"
+        if db.meta("schema") != INDEX_SCHEMA:
+            return f"is of another version ({db.meta('schema')}, now {INDEX_SCHEMA})"
+        if db.meta("base") != self.base:
+            return f"was made for base {db.meta('base')}, not {self.base}"
+        if db.meta("generation") != store.generation():
+            return "does not match the store (written since by another command, or a run was interrupted)"
+        prefix = f"{self.base}graph/article/"
+        stored = sum(1 for g in store.named_graphs() if g.value.startswith(prefix))
+        if stored != db.graph_count():
+            return f"holds {db.graph_count()} article graphs, the store {stored}"
+        return None
+
+    #: Seconds between commits during a run (and one at close()). Less often is cheaper and never
+    #: wrong: what a crash loses was not committed with the store's new generation, so the next
+    #: run sees the difference and rebuilds.
+    COMMIT_EVERY = 2.0
+
+    def _commit(self, now: bool = True) -> None:
+        """Make what was learned durable, with the generation of the store it now describes."""
+        if self._store is None or self._db.path is None:
+            return
+        if not now and time.monotonic() - self._committed < self.COMMIT_EVERY:
+            return
+        self._db.set_meta("schema", INDEX_SCHEMA)
+        self._db.set_meta("base", self.base)
+        self._db.set_meta("generation", self._store.generation())
+        self._db.commit()
+        self._committed = time.monotonic()
+
+    def close(self) -> None:
+        """Write back the aggregates changed in RAM and commit (the end of an ingest run)."""
+        self._restore()
+        for iri in sorted(self._dirty):
+            if (p := self._agg.get(iri)) is not None:
+                self._db.put_aggregate(iri, pickle.dumps(p, pickle.HIGHEST_PROTOCOL))
+        self._dirty.clear()
+        self._commit()
+        self._db.commit()
+
+    def dropped(self, graphs: Iterable[str]) -> None:
+        """``graphs`` were deleted from the store: forget them and commit (``newsgraph delete``)."""
+        for g in graphs:
+            self.forget(g)
+        self.close()
 
     def learn(self, graph: str | ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
         """Record what ``graph`` (just stored) says, replacing what it said before."""
         g = graph.value if isinstance(graph, ox.NamedNode) else graph
+        if self._unlearned == g:
+            self._unlearned = None
         self.forget(g)
         self._add(g, _harvest((q.subject, q.predicate, q.object) for q in quads))
+        self._commit(now=False)
 
     def forget(self, graph: str | ox.NamedNode) -> None:
         """Drop what ``graph`` said (the article was deleted or is about to be replaced)."""
         g = graph.value if isinstance(graph, ox.NamedNode) else graph
-        old = self._graphs.pop(g, None)
-        self._named.pop(g, None)
-        for iri, seen in old.resources.items() if old else ():
-            self._mentions.pop((g, iri), None)
-            self._agg.pop(iri, None)  # made again from its other graphs when next needed
-            if seen.qids:
-                self._linked[iri] -= 1
-            if (where := self._where.get(iri)) is not None:
-                where.discard(g)
-                if not where:
-                    del self._where[iri]
+        old = self._graph(g)
+        if old is None:
+            return
+        names = self._names_of(g, {})
+        for iri, seen in old.resources.items():
+            m = self._mention(g, iri)
+            self._mentions.pop((g, iri))
+            self._db.drop_mention(iri, g)
+            if seen.kind == "person" and LOCAL_MARK in iri:
+                self._db.drop_locals(iri)
+            if m is not None and (agg := self._loaded_aggregate(iri)) is not None:
+                self._less_aggregate(iri, agg, m, names, seen.pref)
+        self._graphs.pop(g)
+        self._named.pop(g)
+        self._db.drop_graph(g)
+
+    def _less_aggregate(self, iri: str, agg: _Person, m: _Mention, names: frozenset[str], pref: str | None) -> None:
+        """Take ``m`` out of the aggregate of ``iri``, or drop the aggregate (made again when next
+        needed) when its Wikidata item would change with it or the mention is not in it."""
+        qids = self._db.qids(iri)
+        try:
+            if (min(qids) if qids else None) != agg.qid:
+                raise ValueError("its item changes")
+            agg.remove(m, names, pref)
+        except (KeyError, ValueError):
+            self._agg.pop(iri)
+            self._dirty.discard(iri)
+            self._db.drop_aggregate(iri)
+            return
+        self._touched(iri)
+
+    def _touched(self, iri: str) -> None:
+        self._dirty.add(iri)
+        self._db.drop_aggregate(iri)
 
     def _add(self, graph: str, contribution: _Graph) -> None:
-        self._graphs[graph] = contribution
+        self._db.put_graph(graph, pickle.dumps(contribution, pickle.HIGHEST_PROTOCOL))
+        self._graphs.put(graph, contribution)
+        self._named.pop(graph)
         for iri, seen in contribution.resources.items():
-            self._where.setdefault(iri, set()).add(graph)
+            self._mentions.pop((graph, iri))
+            self._db.add_mention(iri, graph, min(seen.qids) if seen.qids else None)
             if seen.kind == "person":
-                for key in _skeletons(seen.names):
-                    self._by_skeleton.setdefault(key, set()).add(iri)
-                if seen.qids:
-                    self._linked[iri] += 1
-                if (agg := self._agg.get(iri)) is not None and (m := self._mention(graph, iri)) is not None:
+                if LOCAL_MARK in iri:
+                    self._file_local(graph, iri)
+                else:
+                    self._db.add_skeletons(iri, _skeletons(seen.names))
+                if (agg := self._loaded_aggregate(iri)) is not None and (m := self._mention(graph, iri)) is not None:
+                    if m.qid and (agg.qid is None or m.qid < agg.qid):  # its item changes: made again
+                        self._agg.pop(iri)
+                        self._dirty.discard(iri)
+                        self._db.drop_aggregate(iri)
+                        continue
                     agg.add(m, lambda x: self._names_of(x, {}), pref=seen.pref, decide=False)
+                    self._touched(iri)
             elif seen.kind == "org":
                 for name in seen.names:
                     if is_acronym(name):
-                        self._by_acronym.setdefault(name.replace(".", ""), set()).add(iri)
+                        self._db.add_acronym(name.replace(".", ""), iri)
+
+    def _file_local(self, graph: str, iri: str) -> None:
+        """File an article-local person (a bare surname no one fitted) under what could single it
+        out later: with posts, their roles (a person of that role may come); without, the persons
+        its article names (someone named with them may come). With neither, nothing can."""
+        if (m := self._mention(graph, iri)) is None:
+            return
+        touches = {f"r:{role}" for role, _, _ in m.posts} if m.posts else \
+            {f"n:{name}" for name in self._names_of(graph, {})}
+        self._db.add_locals(iri, [(sk, t) for sk in _skeletons(m.names) for t in touches])
+
+    def _graph(self, graph: str) -> _Graph | None:
+        if (cached := self._graphs.get(graph)) is not None:
+            return cached
+        data = self._db.graph(graph)
+        if data is None:
+            return None
+        contribution: _Graph = pickle.loads(data)
+        self._graphs.put(graph, contribution)
+        return contribution
 
     def _view(self, iri: str, exclude: str | None = None) -> _Seen | None:
         """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing."""
         out: _Seen | None = None
-        for g in self._where.get(iri, ()):
-            if g == exclude:
+        for g in self._db.where(iri):
+            if g == exclude or (contribution := self._graph(g)) is None:
                 continue
-            seen = self._graphs[g].resources[iri]
+            seen = contribution.resources[iri]
             if out is None:
                 out = _Seen(seen.kind)
             out.merge(seen)
         return out
 
     def __len__(self) -> int:
-        return len(self._where)
+        return self._db.resource_count()
 
     def _mention(self, graph: str, iri: str) -> _Mention | None:
         """The person ``iri`` of graph ``graph`` as a mention (made once per stored graph)."""
         if (cached := self._mentions.get((graph, iri))) is not None:
             return cached
-        contribution = self._graphs.get(graph)
+        contribution = self._graph(graph)
         seen = contribution.resources.get(iri) if contribution else None
         if seen is None or seen.kind != "person":
             return None
         m = _Mention(graph, iri, iri.rsplit("/", 1)[-1], tuple(seen.names), min(seen.qids) if seen.qids else None,
                      frozenset(seen.posts), contribution.day if contribution else None)
-        self._mentions[(graph, iri)] = m
+        self._mentions.put((graph, iri), m)
         return m
 
     def _names_of(self, graph: str, fresh: dict[str, list[_Mention]]) -> frozenset[str]:
@@ -704,11 +924,21 @@ class IdentityIndex:
         if graph in fresh:
             return _named(fresh[graph])
         if (cached := self._named.get(graph)) is None:
-            contribution = self._graphs.get(graph)
+            contribution = self._graph(graph)
             cached = _named([m for iri in (contribution.resources if contribution else ())
                              if (m := self._mention(graph, iri)) is not None])
-            self._named[graph] = cached
+            self._named.put(graph, cached)
         return cached
+
+    def _restore(self) -> None:
+        """Put back a graph :meth:`resolve` forgot whose new version was never stored (the article
+        failed after it was resolved): the store still holds the old one."""
+        g, self._unlearned = self._unlearned, None
+        if g is not None and self._store is not None:
+            node = ox.NamedNode(g)
+            quads = list(self._store.raw.quads_for_pattern(None, None, None, node))
+            if quads:
+                self._add(g, _harvest((q.subject, q.predicate, q.object) for q in quads))
 
     # -- resolution at link time ----------------------------------------------------------------------
 
@@ -726,8 +956,10 @@ class IdentityIndex:
                           tuple(dict.fromkeys([e.name, *sorted(e.aliases)])),
                           e.wikidata, frozenset(posts.get(e.key, set())), facts.article.published)
                  for e in ents.values() if e.kind is Kind.PERSON]
-        if graph in self._graphs:  # re-ingest: the article is no evidence for itself
+        self._restore()
+        if self._db.has_graph(graph):  # re-ingest: the article is no evidence for itself
             self.forget(graph)
+            self._unlearned = graph  # put back by _restore() should the new version not be stored
         closed, published = self._closure(fresh, graph)
         result, persons = _Clusterer([*fresh, *closed], gaz, lambda g: self._names_of(g, {graph: fresh}),
                                      published).run()
@@ -740,7 +972,7 @@ class IdentityIndex:
         for m in closed:
             key, label = result[(m.graph, m.ref)]
             new = self.person_ns + key
-            seen = self._graphs[m.graph].resources[m.ref]
+            seen = self._graph(m.graph).resources[m.ref]  # type: ignore[union-attr]
             if new != m.ref or seen.pref != label:
                 plan.setdefault(m.graph, []).append((m.ref, new, label))
         for p in persons:  # published linked persons: rewritten only when their IRI or label changes
@@ -749,55 +981,107 @@ class IdentityIndex:
             for iri in sorted(p.iris):
                 if iri == new and stored == {p.label}:
                     continue
-                for g in sorted(self._where.get(iri, ())):
-                    if iri != new or self._graphs[g].resources[iri].pref != p.label:
+                for g in self._db.where(iri):
+                    if iri != new or self._graph(g).resources[iri].pref != p.label:  # type: ignore[union-attr]
                         plan.setdefault(g, []).append((iri, new, p.label))
         self._pending[graph] = plan
 
     def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person]]:
         """What the article's persons may join or change: the published persons sharing a surname
         skeleton with them (and those sharing one with these, until none is added). A person
-        published under a Wikidata-linked IRI comes as one kept-up-to-date piece, so a new article
-        about a person named in ten thousand others costs what one about a newcomer does; unlinked
-        and article-local persons come mention by mention, to be decided again."""
+        published under a Wikidata-linked IRI (or unlinked in :data:`AGGREGATE_AT` graphs) comes as
+        one kept-up-to-date piece, so a new article about a person named in ten thousand others
+        costs what one about a newcomer does; other unlinked persons come mention by mention, to be
+        decided again.
+
+        Article-local persons (bare surnames that nothing singled out) come only when something
+        here may single them out now (:meth:`_file_local`): a post of their role held by a person
+        this article names in full or links, or a person named both in their article and in one
+        of the full names decided here. Otherwise they would stay as they are, so they are not
+        read: their number grows with the archive, and the cost of an article must not."""
         todo = list(_skeletons([n for m in fresh for n in m.names]))
+        touches: set[str] = set()
         for m in fresh:
             if m.qid:
                 todo += _skeletons(self._gaz_names(m.qid))
+                touches |= {f"r:{role}" for role in self._gaz_roles(m.qid)}
+            if m.full or m.qid:
+                touches |= {f"r:{role}" for role, _, _ in m.posts}
+        touches |= {f"n:{name}" for name in _named(fresh)}
         seen_keys: set[str] = set()
+        asked: dict[str, set[str]] = {}  # skeleton -> touches already asked for
         single: dict[tuple[str, str], _Mention] = {}
         linked: dict[str, _Person] = {}
-        while todo:
-            key = todo.pop()
-            if key in seen_keys:
-                continue
-            seen_keys.add(key)
-            for iri in sorted(self._by_skeleton.get(key, ())):
-                if iri in linked or iri not in self._where:
+
+        def take(g: str, iri: str) -> None:
+            if g == graph or (g, iri) in single or (m := self._mention(g, iri)) is None:
+                return
+            single[(g, iri)] = m
+            todo.extend(k for k in _skeletons(m.names) if k not in seen_keys)
+            if m.full or m.qid:  # decided again here: what it says may single out a bare surname
+                touches.update(f"r:{role}" for role, _, _ in m.posts)
+                touches.update(f"n:{name}" for name in self._names_of(g, {}))
+
+        while True:
+            while todo:
+                key = todo.pop()
+                if key in seen_keys:
                     continue
-                if LOCAL_MARK not in iri and (self._linked[iri] > 0 or len(self._where[iri]) >= AGGREGATE_AT):
-                    p = self._aggregate(iri)
-                    if p.qid or p.fulls:
-                        linked[iri] = p
-                        todo += [k for k in _skeletons(p.forms) if k not in seen_keys]
+                seen_keys.add(key)
+                for iri in self._db.persons(key):
+                    if iri in linked:
                         continue
-                for g in sorted(self._where[iri]):
-                    if g == graph or (g, iri) in single or (m := self._mention(g, iri)) is None:
+                    n, n_linked = self._db.counts(iri)
+                    if n == 0:
                         continue
-                    single[(g, iri)] = m
-                    todo += [k for k in _skeletons(m.names) if k not in seen_keys]
+                    if LOCAL_MARK not in iri and (n_linked > 0 or n >= AGGREGATE_AT):
+                        p = self._aggregate(iri)
+                        if p.qid or p.fulls:
+                            linked[iri] = p
+                            todo.extend(k for k in _skeletons(p.forms) if k not in seen_keys)
+                            continue
+                    for g in self._db.where(iri):
+                        take(g, iri)
+            ask = {sk: new for sk in sorted(seen_keys) if (new := touches - asked.get(sk, set()))}
+            if not ask:
+                break
+            for sk, new in ask.items():
+                asked.setdefault(sk, set()).update(new)
+                for iri in self._db.locals(sk, sorted(new)):
+                    for g in self._db.where(iri):
+                        take(g, iri)
         return list(single.values()), list(linked.values())
 
+    def _loaded_aggregate(self, iri: str) -> _Person | None:
+        """The aggregate of ``iri`` if one was made (in RAM or in the database), else None."""
+        if (p := self._agg.get(iri)) is not None:
+            return p
+        data = self._db.aggregate(iri)
+        if data is None:
+            return None
+        p = pickle.loads(data)
+        self._keep(iri, p)
+        return p
+
+    def _keep(self, iri: str, p: _Person) -> None:
+        """Cache aggregate ``p`` in RAM; the ones evicted are written back if they changed."""
+        for old, agg in self._agg.put(iri, p):
+            if old in self._dirty:
+                self._dirty.discard(old)
+                self._db.put_aggregate(old, pickle.dumps(agg, pickle.HIGHEST_PROTOCOL))
+
     def _aggregate(self, iri: str) -> _Person:
-        """Everything the graphs of linked person ``iri`` say, made once and then kept up to date."""
-        if (p := self._agg.get(iri)) is None:
-            graphs = sorted(self._where.get(iri, ()))
-            qids = {q for g in graphs for q in self._graphs[g].resources[iri].qids}
+        """Everything the graphs of person ``iri`` say, made once and then kept up to date."""
+        if (p := self._loaded_aggregate(iri)) is None:
+            graphs = self._db.where(iri)
+            qids = self._db.qids(iri)
             p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri}, fixed=not qids)
             for g in graphs:
                 if (m := self._mention(g, iri)) is not None:
-                    p.add(m, lambda x: self._names_of(x, {}), pref=self._graphs[g].resources[iri].pref, decide=False)
-            self._agg[iri] = p
+                    p.add(m, lambda x: self._names_of(x, {}), pref=self._graph(g).resources[iri].pref,  # type: ignore[union-attr]
+                          decide=False)
+            self._keep(iri, p)
+            self._dirty.add(iri)
         return p
 
     _gaz: Gazetteer | None = None
@@ -805,6 +1089,14 @@ class IdentityIndex:
     def _gaz_names(self, qid: str) -> tuple[str, ...]:
         person = self._gaz.person(qid) if self._gaz is not None else None
         return person.names() if person is not None else ()
+
+    def _gaz_roles(self, qid: str) -> set[str]:
+        """The roles of the positions Wikidata says ``qid`` held (what a bare surname's post may match)."""
+        gaz = self._gaz
+        person = gaz.person(qid) if gaz is not None else None
+        if person is None or gaz is None:
+            return set()
+        return {pos.role for t in person.held if (pos := gaz.position(t.position)) is not None and pos.role}
 
     def _post_context(self, facts: ArticleFacts) -> dict[str, set[Post]]:
         """Each holder's post claims as (role, country IRI, organization IRI), as the mapper will publish them."""
@@ -838,7 +1130,7 @@ class IdentityIndex:
                             exclude: str | None) -> list[tuple[str, _Seen]]:
         """Published bodies that have ``acronym`` beside a full name, in a country that agrees."""
         out = []
-        for iri in sorted(self._by_acronym.get(acronym, ())):
+        for iri in self._db.acronym(acronym):
             seen = self._view(iri, exclude=exclude)
             if seen is None or acronym not in {n.replace(".", "") for n in seen.names}:
                 continue
@@ -859,21 +1151,22 @@ class IdentityIndex:
         :meth:`resolve`) and acronym-only bodies the new graph names in full; apply with :func:`rewrite`."""
         g = graph.value if isinstance(graph, ox.NamedNode) else graph
         out = {k: list(v) for k, v in self._pending.pop(g, {}).items()}
-        mine = self._graphs.get(g)
+        mine = self._graph(g)
         if mine is None:
             return out
         for iri, seen in mine.resources.items():
             if seen.kind == "org" and not all(is_acronym(n) for n in seen.names):
                 for acronym in sorted({n.replace(".", "") for n in seen.names if is_acronym(n)}):
-                    for old in sorted(self._by_acronym.get(acronym, ())):
+                    for old in self._db.acronym(acronym):
                         if old != iri:
                             self._backfill_org(g, iri, old, acronym, out)
         return out
 
     def _backfill_org(self, g: str, iri: str, old: str, acronym: str,
                       out: dict[str, list[tuple[str, str, str | None]]]) -> None:
-        for other in sorted(self._where.get(old, ())):
-            contribution = self._graphs[other]
+        for other in self._db.where(old):
+            if (contribution := self._graph(other)) is None:
+                continue
             theirs = contribution.resources[old]
             if other == g or iri in contribution.resources or any(o == old for o, _, _ in out.get(other, ())):
                 continue

@@ -299,6 +299,13 @@ class _Engine:
                                        "is running); try again when it has finished", {"Retry-After": "5"}) from exc
             raise EngineError(500, f"cannot open the store for writing: {exc}") from exc
         try:
+            from pathlib import Path
+
+            from newsgraph.store import new_generation
+
+            # A new generation token before the write, as GraphStore does: the identity index beside
+            # the store then knows at the next ingest that the store changed behind its back.
+            new_generation(Path(self.path))
             store.update(request["update"], base_iri=request.get("base_iri"))
             store.flush()
         finally:

@@ -1,0 +1,319 @@
+"""Identity at archive scale: post-extraction cost per article, index read, re-ingest and peak memory,
+old code against new in one run.
+
+The dev articles are extracted once (spaCy), then their facts are replayed with new ids, shifted
+dates and systematic name swaps from a generated pool of synthetic names (so the archive holds many
+distinct people, some sharing a surname; one round in ten keeps the real names, so linked people
+accumulate too; the population is complete by 1,000 articles, see :data:`CYCLE`) through
+``ingest.run`` with an extractor that hands out those facts: link + identity + map + store, exactly
+the loop of a real run after extraction. Each measurement runs in a
+fresh process with ``PYTHONPATH`` set to the old or the new ``src``. Usage::
+
+    python bench/bench_identity.py /work/shared/eval/dev/articles [--max 20000] [--old-max 10000]
+                                   [--old /work/wt/base/src] [--repeat 3] [--work DIR]
+
+Nothing of the articles is written into the repository: the extracted facts go to ``--work``
+(a temporary folder by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import pickle
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+NEW_SRC = str(Path(__file__).resolve().parent.parent / "src")
+WINDOW = 250  # articles per timing window, ending at each mark
+MARKS = (1_000, 5_000, 10_000, 20_000)
+
+# -- the replay (runs in the child processes, old or new code) -----------------------------------------
+
+_SYL = ["ka", "lo", "ve", "rin", "to", "mar", "sen", "du", "vi", "ost", "ha", "ne", "bro", "li", "tam",
+        "gu", "ser", "a", "el", "mi", "dan", "kor", "pe", "zu"]
+
+
+def _pool(seed: int = 7) -> tuple[list[str], list[str]]:
+    """Synthetic given names and surnames (300 and 1,200: many people, shared surnames)."""
+    rnd = random.Random(seed)
+
+    def word(n: int) -> str:
+        return "".join(rnd.choice(_SYL) for _ in range(n)).capitalize()
+
+    given = sorted({word(2) for _ in range(600)})[:300]
+    surnames = sorted({word(3) + rnd.choice(["sk", "vik", "dt", "mer", "ren", "ov"]) for _ in range(2400)})[:1200]
+    return given, surnames
+
+
+#: Seconds spent making replayed facts (taken off the per-article figures: not the code measured).
+MAKING = [0.0]
+
+
+def _rename(f, r: int, given: list[str], surnames: list[str]) -> None:
+    """Every person of ``f`` renamed from the pool; within round ``r`` one real name is one synthetic
+    person (so co-mentions and bare surnames keep their sense), other rounds give other people."""
+    from newsgraph.facts import Kind
+
+    tokens: dict[str, str] = {}
+    persons = [e for e in f.entities.values() if e.kind is Kind.PERSON]
+    for e in persons:
+        words = e.name.split()
+        if len(words) >= 2:
+            h = random.Random(f"{e.name}|{r}").randrange(len(given) * len(surnames))
+            tokens.setdefault(words[-1], surnames[h % len(surnames)])
+            for w in words[:-1]:
+                tokens.setdefault(w, given[(h // len(surnames) + len(w)) % len(given)])
+
+    def swap(text: str) -> str:
+        return " ".join(tokens.setdefault(w, surnames[random.Random(f"{w}|{r}").randrange(len(surnames))])
+                        if w[:1].isupper() else w for w in text.split())
+
+    for e in persons:
+        e.name = swap(e.name)
+        e.aliases = {swap(a) for a in e.aliases}
+
+
+#: Rounds after which the synthetic people recur: the archive's population (about 13 renamed rounds
+#: x 281 dev persons = 3,600 synthetic people over 1,200 surnames, plus the real ones) is complete
+#: by 1,000 articles; later articles are about people already published, as in a real archive.
+CYCLE = 14
+
+
+def replays(facts: list, n: int) -> Iterator:
+    """``n`` articles: round ``r`` replays every dev article with id ``{id}~r{r}``, dates shifted by
+    3 days a round, and (except one round in ten, which keeps the real names) persons renamed as in
+    round ``r`` mod :data:`CYCLE`."""
+    given, surnames = _pool()
+    count = 0
+    r = 0
+    while True:
+        for base in facts:
+            if count >= n:
+                return
+            t0 = time.process_time()
+            f = copy.deepcopy(base)
+            day = f.article.published + timedelta(days=3 * r) if f.article.published else None
+            f.article = replace(f.article, id=f"{f.article.id}~r{r}", published=day)
+            if r % 10 != 9:
+                _rename(f, r % CYCLE, given, surnames)
+            count += 1
+            MAKING[0] += time.process_time() - t0
+            yield f
+        r += 1
+
+
+class _Replayed:
+    """An extractor that hands out already-extracted facts (the input paths are ignored)."""
+
+    def __init__(self, facts: Iterable) -> None:
+        self.facts = facts
+
+    def extract_many(self, articles: Iterable) -> Iterator:
+        yield from self.facts
+
+
+def _ingest(store, facts: Iterable, on_article=None) -> None:
+    from newsgraph import ingest
+
+    report = ingest.run([], store, extractor=_Replayed(facts), on_article=on_article)
+    assert not report.errors, report.errors[:3]
+
+
+def child(args: argparse.Namespace) -> None:
+    """One measurement in this process; prints one JSON line."""
+    from newsgraph.store import GraphStore
+
+    with open(args.facts, "rb") as fh:
+        facts = pickle.load(fh)
+    out: dict[str, object] = {}
+    if args.task == "windows":  # ingest up to n articles, timing each article's post-extraction work
+        store = GraphStore(args.store)
+        # CPU time of this process (the machine is shared: wall time says more about the neighbours),
+        # less the time spent making the replayed facts
+        stamps: list[float] = [time.process_time()]
+
+        def stamp(_f: object) -> None:
+            stamps.append(time.process_time() - MAKING[0])
+            if (done := len(stamps) - 1) in MARKS:  # a line per mark as it passes: a long run shows progress
+                out[str(done)] = (stamps[done] - stamps[done - WINDOW]) / WINDOW * 1000
+                print(json.dumps(out | {"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
+                      flush=True)
+
+        _ingest(store, replays(facts, args.n), on_article=stamp)
+    elif args.task == "build":  # ingest n articles into an empty store; peak RSS
+        store = GraphStore(args.store)
+        t0 = time.perf_counter()
+        _ingest(store, replays(facts, args.n))
+        out["seconds"] = time.perf_counter() - t0
+    elif args.task == "open":  # what a run does at its first article: the identity index, ready
+        try:
+            from newsgraph.link.identity import IdentityIndex
+        except ImportError:  # the code before linking became one package
+            from newsgraph.identity import IdentityIndex  # type: ignore[no-redef]
+        from newsgraph.ingest import DEFAULT_BASE_URI
+
+        store = GraphStore(args.store)
+        t0 = time.perf_counter()
+        index = IdentityIndex.open(store, DEFAULT_BASE_URI) if hasattr(IdentityIndex, "open") \
+            else IdentityIndex.from_store(store, DEFAULT_BASE_URI)
+        out["ms"] = (time.perf_counter() - t0) * 1000
+        del index
+    elif args.task == "reingest":  # the first n replayed articles again (same ids): a whole run
+        store = GraphStore(args.store)
+        batch = list(replays(facts, args.n))
+        t0 = time.perf_counter()
+        _ingest(store, batch)
+        out["ms_per_article"] = (time.perf_counter() - t0) * 1000 / args.n
+    elif args.task == "one":  # one article never seen (a round far past the store's), a whole run
+        store = GraphStore(args.store)
+        f = next(replays(facts, 1))
+        f.article = replace(f.article, id=f.article.id + "-new")
+        t0 = time.perf_counter()
+        _ingest(store, [f])
+        out["ms"] = (time.perf_counter() - t0) * 1000
+    out["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+# -- the driver ----------------------------------------------------------------------------------------
+
+def extract(articles: Path, work: Path) -> Path:
+    """The dev articles' facts, extracted once (cached in ``work``)."""
+    target = work / "facts.pkl"
+    if target.exists():
+        return target
+    sys.path.insert(0, NEW_SRC)
+    from newsgraph.extract import ExtractionError, Extractor
+    from newsgraph.facts import Article
+    from newsgraph.sources import iter_articles
+
+    items = [a for a in iter_articles([articles]) if isinstance(a, Article)]
+    facts = [f for f in Extractor().extract_many(items) if not isinstance(f, ExtractionError)]
+    with open(target, "wb") as fh:
+        pickle.dump(facts, fh)
+    print(f"extracted {len(facts)} articles once")
+    return target
+
+
+def run(src: str, facts: Path, task: str, store: Path, n: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=src)
+    cmd = [sys.executable, __file__, "--child", task, "--facts", str(facts), "--store", str(store), "--n", str(n)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{task} ({src}) failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("articles", nargs="?", type=Path, default=Path("/work/shared/eval/dev/articles"))
+    ap.add_argument("--max", type=int, default=20_000, help="articles of the new code's replay")
+    ap.add_argument("--old-max", type=int, default=10_000, help="articles of the old code's replay (it is slow)")
+    ap.add_argument("--old", default="/work/wt/base/src", help="the old code's src folder")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--only", choices=("windows", "store"), default=None,
+                    help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side)")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--facts", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--store", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        args.task = args.child
+        child(args)
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-identity-"))
+    work.mkdir(parents=True, exist_ok=True)
+    facts = extract(args.articles, work)
+    codes = {"old": args.old, "new": NEW_SRC}
+
+    def fresh(name: str) -> Path:
+        path = work / name
+        shutil.rmtree(path, ignore_errors=True)
+        return path
+
+    # 1. post-extraction ms/article in windows of WINDOW articles ending at each mark
+    if args.only in (None, "windows"):
+        print(f"\n1. post-extraction CPU ms/article (link+identity+map+store), mean of the {WINDOW} articles "
+              "before each mark; one replay each")
+        rows = {}
+        for label, src in codes.items():
+            n = args.max if label == "new" else args.old_max
+            rows[label] = run(src, facts, "windows", fresh(f"win-{label}"), n)
+            shutil.rmtree(work / f"win-{label}", ignore_errors=True)
+        print(f"{'articles':>10} {'old':>10} {'new':>10} {'new/old':>8}")
+        for mark in MARKS:
+            o, n = rows["old"].get(str(mark)), rows["new"].get(str(mark))
+            print(f"{mark:>10} {o if o is None else f'{o:.1f}':>10} {n if n is None else f'{n:.1f}':>10} "
+                  f"{(n / o) if o and n else float('nan'):>8.2f}")
+        for label in codes:
+            r = rows[label]
+            top = max((m for m in MARKS if str(m) in r), default=None)
+            if top and "1000" in r:
+                print(f"{label}: cost at {top:,} / cost at 1,000 = {r[str(top)] / r['1000']:.2f}")
+
+    if args.only == "windows":
+        return
+    # 2. peak RSS: separate processes ingesting 200 / 1,000 / 5,000 articles into an empty store;
+    #    the 5,000-article stores are kept for 3.
+    print("\n2. peak RSS (MiB) after ingesting N replayed articles into an empty store, one process each")
+    rss: dict[str, dict[int, float]] = {label: {} for label in codes}
+    for n in (200, 1_000, 5_000):
+        for label, src in codes.items():
+            path = fresh(f"store{n}-{label}")
+            rss[label][n] = run(src, facts, "build", path, n)["rss_mib"]
+            if n != 5_000:
+                shutil.rmtree(path, ignore_errors=True)
+    print(f"{'articles':>10} {'old':>10} {'new':>10}")
+    for n in (200, 1_000, 5_000):
+        print(f"{n:>10} {rss['old'][n]:>10.0f} {rss['new'][n]:>10.0f}")
+    for label in codes:
+        print(f"{label}: RSS at 5,000 / at 200 = {rss[label][5_000] / rss[label][200]:.2f}")
+
+    # 3. on the 5,000-article stores (each code on its own): index read, re-ingest, one article
+    print(f"\n3. on a 5,000-article store, {args.repeat} runs each (old and new interleaved), medians")
+    figures: dict[str, dict[str, list[float]]] = {label: {} for label in codes}
+    for _ in range(args.repeat):
+        for label, src in codes.items():
+            f = figures[label]
+            big = work / f"store5000-{label}"
+            f.setdefault("open", []).append(run(src, facts, "open", big, 0)["ms"])
+            copy_ = fresh(f"copy-{label}")
+            shutil.copytree(big, copy_)
+            f.setdefault("re50", []).append(run(src, facts, "reingest", copy_, 50)["ms_per_article"])
+            f.setdefault("one", []).append(run(src, facts, "one", copy_, 1)["ms"])
+            shutil.rmtree(copy_, ignore_errors=True)
+            empty = fresh(f"empty-{label}")
+            f.setdefault("e50", []).append(run(src, facts, "reingest", empty, 50)["ms_per_article"])
+            shutil.rmtree(empty, ignore_errors=True)
+    med = {label: {k: statistics.median(v) for k, v in f.items()} for label, f in figures.items()}
+    print(f"{'':<58} {'old':>9} {'new':>9} {'new/old':>8}")
+    for key, what in (("open", "identity index ready at a run's start (ms)"),
+                      ("re50", "re-ingest 50 articles into the 5,000 store (ms/article)"),
+                      ("e50", "the same 50 into an empty store (ms/article)"),
+                      ("one", "ingest 1 new article into the 5,000 store, whole run (ms)")):
+        o, n = med["old"][key], med["new"][key]
+        print(f"{what:<58} {o:>9.1f} {n:>9.1f} {n / o:>8.2f}")
+    for label in codes:
+        ratio = med[label]["re50"] / med[label]["e50"]
+        print(f"{label}: re-ingest into the 5,000 store / into an empty one = {ratio:.2f}")
+    print(f"\n(work folder: {work})")
+
+
+if __name__ == "__main__":
+    main()

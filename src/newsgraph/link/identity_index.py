@@ -1,0 +1,252 @@
+"""The identity index on disk: what :mod:`newsgraph.link.identity` knows of the published graphs, kept in
+SQLite next to the store, so that an ingest run reads only what its articles touch.
+
+Why SQLite (the standard library's ``sqlite3``): the look-ups identity makes are small keyed reads
+(the persons of a surname skeleton, the graphs of one IRI, one graph's contribution) that a B-tree
+answers in microseconds whatever the archive's size; one transaction per stored article keeps the
+index and its record of the store's generation together; nothing to install. RAM then holds only
+bounded caches (see :class:`LRU`), not one entry per article.
+
+**Consistency with the store.** :class:`~newsgraph.store.GraphStore` writes a new generation token
+to the store folder before every write it makes (ingest, ``delete``, ``load``), and the index records
+the token it is up to date with in the same transaction as the data. A run opens the index only when
+the tokens agree and the index holds as many article graphs as the store; otherwise (no index yet, an
+older store, a ``load``, a crash between a store write and the index write, a change made by another
+program) it is rebuilt from the store with one query, and says so in one log line.
+
+The tables hold strings and opaque blobs (pickled by :mod:`newsgraph.link.identity`); this module knows
+nothing of names or posts.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Generic, TypeVar
+
+__all__ = ["INDEX_FILE", "LRU", "SCHEMA", "IndexDB"]
+
+#: The index file in the store folder.
+INDEX_FILE = "identity-index.sqlite"
+#: Bumped whenever the tables or what the blobs hold change: an index of another schema is rebuilt.
+SCHEMA = "1"
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+-- one row per article graph: its contribution (persons, organizations, countries, date), pickled
+CREATE TABLE IF NOT EXISTS graphs(g TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+-- which graphs mention which resource, and whether that graph's article links it to Wikidata
+CREATE TABLE IF NOT EXISTS mentions(iri TEXT, g TEXT, qid TEXT, PRIMARY KEY(iri, g)) WITHOUT ROWID;
+-- persons (not article-local) by surname skeleton; rows may outlive the IRI (look-ups re-check)
+CREATE TABLE IF NOT EXISTS skeletons(skel TEXT, iri TEXT, PRIMARY KEY(skel, iri)) WITHOUT ROWID;
+-- article-local persons (bare surnames) by skeleton and by what could still single them out
+CREATE TABLE IF NOT EXISTS locals(skel TEXT, touch TEXT, iri TEXT, PRIMARY KEY(skel, touch, iri)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS locals_iri ON locals(iri);
+CREATE TABLE IF NOT EXISTS acronyms(acronym TEXT, iri TEXT, PRIMARY KEY(acronym, iri)) WITHOUT ROWID;
+-- a person decided as a whole (linked, or unlinked in many graphs): everything its graphs say, pickled
+CREATE TABLE IF NOT EXISTS aggregates(iri TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+
+class LRU(Generic[K, V]):
+    """A dictionary that keeps the ``size`` entries used last: what keeps RAM flat in archive size."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> list[tuple[K, V]]:
+        """Store ``key``; returns the entries evicted to make room (for a write-back)."""
+        self._data[key] = value
+        self._data.move_to_end(key)
+        out = []
+        while len(self._data) > self.size:
+            out.append(self._data.popitem(last=False))
+        return out
+
+    def pop(self, key: K) -> V | None:
+        return self._data.pop(key, None)
+
+    def items(self) -> list[tuple[K, V]]:
+        return list(self._data.items())
+
+    def clear(self) -> None:
+        self._data.clear()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class IndexDB:
+    """The SQLite tables of the identity index (in memory with ``path=None``, for a store in memory)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._db = sqlite3.connect(str(self.path) if self.path is not None else ":memory:", isolation_level="DEFERRED")
+        if self.path is not None:
+            # The index is derived data, rebuilt from the store whenever in doubt: no fsync. A commit
+            # lost to a power cut leaves an older generation recorded (detected, rebuilt); a file
+            # damaged by one fails to open and is started afresh (see open()).
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=OFF")
+        self._db.executescript(_TABLES)
+        self._db.commit()
+        # RAM caches of the two look-ups identity makes most, dropped when a write touches them
+        self._where: LRU[str, tuple[list[str], int]] = LRU(4096)
+        self._persons: LRU[str, list[str]] = LRU(4096)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> IndexDB:
+        """The index file at ``path``; one that SQLite cannot read is removed and started afresh."""
+        try:
+            db = cls(path)
+            db.meta("schema")
+            return db
+        except sqlite3.DatabaseError:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return cls(path)
+
+    # -- meta -----------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE k=?", (key,))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def clear(self) -> None:
+        """Empty every table (before a rebuild), in the current transaction."""
+        self._where.clear()
+        self._persons.clear()
+        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates"):
+            self._db.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- graphs ---------------------------------------------------------------------------------
+
+    def graph(self, g: str) -> bytes | None:
+        row = self._db.execute("SELECT data FROM graphs WHERE g=?", (g,)).fetchone()
+        return row[0] if row else None
+
+    def has_graph(self, g: str) -> bool:
+        return self._db.execute("SELECT 1 FROM graphs WHERE g=?", (g,)).fetchone() is not None
+
+    def put_graph(self, g: str, data: bytes) -> None:
+        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?)", (g, data))
+
+    def drop_graph(self, g: str) -> None:
+        self._db.execute("DELETE FROM graphs WHERE g=?", (g,))
+
+    def graph_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0])
+
+    # -- resources ------------------------------------------------------------------------------
+
+    def add_mention(self, iri: str, g: str, qid: str | None) -> None:
+        self._where.pop(iri)
+        self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)", (iri, g, qid))
+
+    def drop_mention(self, iri: str, g: str) -> None:
+        self._where.pop(iri)
+        self._db.execute("DELETE FROM mentions WHERE iri=? AND g=?", (iri, g))
+
+    def _mentions(self, iri: str) -> tuple[list[str], int]:
+        if (cached := self._where.get(iri)) is None:
+            rows = self._db.execute("SELECT g, qid FROM mentions WHERE iri=? ORDER BY g", (iri,)).fetchall()
+            cached = ([g for g, _ in rows], sum(1 for _, q in rows if q is not None))
+            self._where.put(iri, cached)
+        return cached
+
+    def where(self, iri: str) -> list[str]:
+        """The graphs that mention ``iri``, sorted."""
+        return list(self._mentions(iri)[0])
+
+    def counts(self, iri: str) -> tuple[int, int]:
+        """How many graphs mention ``iri``, and in how many of them the article links it."""
+        graphs, linked = self._mentions(iri)
+        return len(graphs), linked
+
+    def qids(self, iri: str) -> list[str]:
+        """The Wikidata items the graphs of ``iri`` link it to."""
+        return [r[0] for r in self._db.execute(
+            "SELECT DISTINCT qid FROM mentions WHERE iri=? AND qid IS NOT NULL", (iri,))]
+
+    def resource_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM mentions").fetchone()[0])
+
+    def add_skeletons(self, iri: str, skels: Iterable[str]) -> None:
+        rows = [(s, iri) for s in skels]
+        for s, _ in rows:
+            if (cached := self._persons.get(s)) is not None and iri not in cached:
+                self._persons.pop(s)
+        self._db.executemany("INSERT OR IGNORE INTO skeletons VALUES (?, ?)", rows)
+
+    def persons(self, skel: str) -> list[str]:
+        """The (not article-local) persons filed under ``skel``, sorted; some may no longer be
+        mentioned anywhere (check :meth:`counts`)."""
+        if (cached := self._persons.get(skel)) is None:
+            cached = [r[0] for r in self._db.execute("SELECT iri FROM skeletons WHERE skel=? ORDER BY iri", (skel,))]
+            self._persons.put(skel, cached)
+        return list(cached)
+
+    def add_locals(self, iri: str, rows: Iterable[tuple[str, str]]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO locals VALUES (?, ?, ?)", [(s, t, iri) for s, t in rows])
+
+    def drop_locals(self, iri: str) -> None:
+        self._db.execute("DELETE FROM locals WHERE iri=?", (iri,))
+
+    def locals(self, skel: str, touches: Iterable[str]) -> list[str]:
+        """The article-local persons of ``skel`` that one of ``touches`` (roles, co-named persons) may
+        single out, sorted: one index range per touch, however many locals the skeleton has."""
+        touches = list(touches)
+        out: set[str] = set()
+        for i in range(0, len(touches), 500):
+            chunk = touches[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self._db.execute(
+                f"SELECT iri FROM locals WHERE skel=? AND touch IN ({marks})", (skel, *chunk)))
+        return sorted(out)
+
+    def add_acronym(self, acronym: str, iri: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO acronyms VALUES (?, ?)", (acronym, iri))
+
+    def acronym(self, acronym: str) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT iri FROM acronyms WHERE acronym=? ORDER BY iri", (acronym,))]
+
+    # -- aggregates -----------------------------------------------------------------------------
+
+    def aggregate(self, iri: str) -> bytes | None:
+        row = self._db.execute("SELECT data FROM aggregates WHERE iri=?", (iri,)).fetchone()
+        return row[0] if row else None
+
+    def put_aggregate(self, iri: str, data: bytes) -> None:
+        self._db.execute("INSERT OR REPLACE INTO aggregates VALUES (?, ?)", (iri, data))
+
+    def drop_aggregate(self, iri: str) -> None:
+        self._db.execute("DELETE FROM aggregates WHERE iri=?", (iri,))
