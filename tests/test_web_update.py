@@ -148,3 +148,15 @@ def test_sparqlwrapper_updates_with_a_token(token_app: Flask) -> None:
         sparql.query()
     assert asks(token_app.test_client(), ADDED)
     assert len(sample_quads()) == 2
+
+
+def test_an_update_records_a_new_store_generation(open_app: Flask, store_path: Path) -> None:
+    """The identity index beside the store trusts itself only while the store's generation token
+    is the one it recorded: an update made through the server must change it, or the next ingest
+    would resolve names against people the update removed."""
+    from newsgraph.store import read_generation
+
+    before = read_generation(store_path)
+    assert update(open_app.test_client(), INSERT).status_code == 204
+    after = read_generation(store_path)
+    assert after is not None and after != before
