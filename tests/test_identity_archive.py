@@ -17,10 +17,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from identity_helpers import facts_naming as _facts
 from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
-from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, Status, slugify
+from newsgraph.facts import ArticleFacts, Entity, Kind, Status, slugify
 from newsgraph.link.gazetteer import Gazetteer
 from newsgraph.link.identity import IdentityIndex, rewrite
 from newsgraph.mapping import article_graph, entity_iri, to_quads
@@ -134,21 +135,6 @@ def test_father_and_son_presidents_stay_two_people(tmp_path: Path, extractor: Ex
 
 
 # -- the rules, on hand-made facts through the store ----------------------------------------------------
-
-def _facts(aid: str, day: date | None, *people: tuple[str, str | None, str | None]) -> ArticleFacts:
-    """An article naming ``people`` as (name, role or None, country or None)."""
-    ents: dict[str, Entity] = {}
-    posts = []
-    for n, (name, role, country) in enumerate(people):
-        person = Entity(f"person:{n}", Kind.PERSON, name)
-        ents[person.key] = person
-        if country:
-            ents[f"country:{slugify(country)}"] = Entity(f"country:{slugify(country)}", Kind.COUNTRY, country)
-        if role:
-            posts.append(PostClaim(person.key, role, Evidence(name, 0, len(name)),
-                                   country=f"country:{slugify(country)}" if country else None))
-    return ArticleFacts(Article(aid, " ".join(p[0] for p in people), published=day), ents, posts)
-
 
 class _Archive:
     """resolve -> map -> store -> backfill -> rewrite, as ``ingest.run`` does, on hand-made facts."""

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from identity_helpers import facts_naming as _facts
 from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
-from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, slugify
+from newsgraph.facts import ArticleFacts, slugify
 from newsgraph.link.identity import IdentityIndex, rewrite
 from newsgraph.link.identity_index import INDEX_FILE
 from newsgraph.mapping import article_graph, to_quads
@@ -120,21 +121,6 @@ def test_delete_updates_the_index(tmp_path: Path, extractor: Extractor, files: d
 
 
 # -- a store changed behind the index's back -------------------------------------------------------------
-
-def _facts(aid: str, day: date, *people: tuple[str, str | None, str | None]) -> ArticleFacts:
-    """An article naming ``people`` as (name, role or None, country or None)."""
-    ents: dict[str, Entity] = {}
-    posts = []
-    for n, (name, role, country) in enumerate(people):
-        person = Entity(f"person:{n}", Kind.PERSON, name)
-        ents[person.key] = person
-        if country:
-            ents[f"country:{slugify(country)}"] = Entity(f"country:{slugify(country)}", Kind.COUNTRY, country)
-        if role:
-            posts.append(PostClaim(person.key, role, Evidence(name, 0, len(name)),
-                                   country=f"country:{slugify(country)}" if country else None))
-    return ArticleFacts(Article(aid, " ".join(p[0] for p in people), published=day), ents, posts)
-
 
 def _publish(store: GraphStore, index: IdentityIndex, facts: ArticleFacts) -> None:
     """resolve -> map -> store -> learn -> backfill, as ``ingest.run`` does."""
