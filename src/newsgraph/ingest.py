@@ -36,9 +36,6 @@ from newsgraph.store import ArticleClash, GraphStore
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URI = "http://localhost:8080/"
-#: Articles between two flushes of the store during a run: RocksDB otherwise keeps every write of
-#: the run in its memtables (about 350 MiB more per 1,000 articles), so memory grew with the run.
-FLUSH_EVERY = 250
 
 
 @dataclass
@@ -155,8 +152,6 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
         for other, renames in identities.backfill(graph).items():  # earlier articles this one resolves
             rewrite(store, identities, other, renames)
         report.articles += 1
-        if report.articles % FLUSH_EVERY == 0:
-            store.flush()
         report.persons += sum(1 for e in facts.entities.values() if e.kind == "person")
         report.posts += len(facts.posts) - gone.get("post", 0)
         report.meetings += len(facts.meetings) - gone.get("meeting", 0)
