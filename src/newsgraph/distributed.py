@@ -36,7 +36,7 @@ from typing import Any
 from newsgraph.extract import BATCH_CHARS, ExtractionError
 from newsgraph.extract.chunks import CHUNK_CHARS
 from newsgraph.extract.parallel import ExtractorSettings, Result, batches, check_model, extract_batch
-from newsgraph.facts import Article, ArticleFacts
+from newsgraph.facts import Article
 
 LOCAL_PREFIX = "local:"
 
@@ -102,12 +102,6 @@ class ClusterExtractor:
     def threads(self) -> int:
         """Worker threads in the cluster now (at least 1: a cluster still starting gets one batch)."""
         return max(1, sum(self.client.nthreads().values()))
-
-    def extract(self, article: Article) -> ArticleFacts:
-        result = next(self.extract_many([article]))
-        if isinstance(result, ExtractionError):
-            raise result
-        return result
 
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
         """Facts per article, in input order; a failed article yields an :class:`ExtractionError`.

@@ -234,12 +234,6 @@ class PoolExtractor:
             pool, self._pool = self._pool, None
             _stop(pool, kill=kill)
 
-    def extract(self, article: Article) -> ArticleFacts:
-        result = next(self.extract_many([article]))
-        if isinstance(result, ExtractionError):
-            raise result
-        return result
-
     def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
         """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
         pending: Pending = deque()
