@@ -27,7 +27,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from newsgraph.vocab import PREFIXES, sparql_prologue
 from newsgraph.web import get_provider
-from newsgraph.web.conneg import choose, not_acceptable_message
+from newsgraph.web.conneg import negotiate
 from newsgraph.web.sparql import local_href
 
 bp = Blueprint("browse", __name__)
@@ -185,16 +185,7 @@ def search(query: str, kind: str | None = None) -> list[Entry]:
 
 
 def _format() -> str:
-    given = request.args.get("format")
-    if given:
-        media = FORMAT_NAMES.get(given.lower())
-        if media is None:
-            abort(400, f"unknown format {given!r}; use html, json or csv")
-        return media
-    best = choose(OFFERS)
-    if best is None:
-        abort(Response(not_acceptable_message(OFFERS), status=406, mimetype="text/plain"))
-    return best
+    return negotiate(FORMAT_NAMES, [(m, m) for m in OFFERS], "html, json or csv")
 
 
 def _page() -> int:

@@ -14,7 +14,9 @@ said it cannot use. A request without ``Accept`` accepts anything.
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Mapping, Sequence
+
+from flask import Response, abort, request
 from werkzeug.datastructures import MIMEAccept
 
 
@@ -46,3 +48,25 @@ def not_acceptable_message(offers: list[str]) -> str:
     asked = request.headers.get("Accept", "")
     return f"406 Not Acceptable: none of the types in Accept: {asked!r} is available here; " \
            f"this resource comes as {', '.join(dict.fromkeys(offers))}"
+
+
+def negotiate(names: Mapping[str, str], offers: Sequence[tuple[str, str]], known: str) -> str:
+    """What to answer with: ``names[?format=]`` when given (400 if unknown; ``known`` lists the
+    names for the message), else the value of the best of ``offers`` (media type, value) for
+    ``Accept``; 406 naming what is available when none fits.
+
+    One function for every resource that comes in several formats, so ``?format=`` and ``Accept``
+    mean the same everywhere.
+    """
+    given = request.args.get("format")
+    if given:
+        name = names.get(given.lower())
+        if name is None:
+            abort(400, f"unknown format {given!r}; use {known}")
+        return name
+    types = [m for m, _ in offers]
+    best = choose(types)
+    if best is None:  # the client named only types none of which this resource comes as
+        abort(Response(not_acceptable_message(types), status=406, mimetype="text/plain",
+                       headers={"Vary": "Accept"}))
+    return dict(offers)[best]

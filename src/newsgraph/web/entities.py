@@ -33,8 +33,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from newsgraph.vocab import PREFIXES, sparql_prologue
-from newsgraph.web import check_page_deadline, get_store, jsonld
-from newsgraph.web.conneg import choose, not_acceptable_message
+from newsgraph.web import check_page_deadline, conneg, get_store, jsonld
 from newsgraph.web.paging import PAGE_SIZE, Paged, paged, window
 from newsgraph.web.sparql import content_type, local_href, shorten
 
@@ -65,18 +64,7 @@ LABEL = P["rdfs"] + "label"
 
 def negotiate() -> str:
     """``html`` or a key of :data:`RDF_FORMATS`, from ``?format=`` or ``Accept``."""
-    given = request.args.get("format")
-    if given:
-        name = FORMAT_NAMES.get(given.lower())
-        if name is None:
-            abort(400, f"unknown format {given!r}; use html, ttl, jsonld, nt or rdfxml")
-        return name
-    offers = [m for m, _ in OFFERS]
-    best = choose(offers)
-    if best is None:  # the client named only types none of which this resource comes as
-        abort(Response(not_acceptable_message(offers), status=406, mimetype="text/plain",
-                       headers={"Vary": "Accept"}))
-    return dict(OFFERS)[best]
+    return conneg.negotiate(FORMAT_NAMES, OFFERS, "html, ttl, jsonld, nt or rdfxml")
 
 
 def _query(sparql: str, this: str | None = None) -> Any:
