@@ -47,3 +47,28 @@ def chromium(*, console_log: bool = False) -> Iterator[object]:
         yield driver
     finally:
         driver.quit()
+
+
+def page_through(browser, on_page=None) -> tuple[int, set[str]]:  # type: ignore[no-untyped-def]
+    """Follow a list's ``rel=next`` links to the end, as a reader would.
+
+    Returns how many pages were shown and the links of the first column on all of them;
+    ``on_page`` is called on each page before moving on (to collect its links, say).
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    seen: set[str] = set()
+    pages = 0
+    while True:
+        pages += 1
+        cells = browser.find_elements(By.CSS_SELECTOR, "tbody td:first-child a")
+        seen |= {a.get_attribute("href") for a in cells}
+        if on_page is not None:
+            on_page()
+        following = browser.find_elements(By.CSS_SELECTOR, "a[rel=next]")
+        if not following:
+            return pages, seen
+        following[0].click()
+        WebDriverWait(browser, 20).until(staleness_of(cells[0]))  # the next page has loaded

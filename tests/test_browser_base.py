@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from browser_helpers import chromium, pytestmark  # noqa: F401  (the skip rule)
+from browser_helpers import chromium, page_through, pytestmark  # noqa: F401  (the skip rule)
 from conftest import running
 from newsgraph.web import create_app, shutdown
 from test_web_base import NEWS, fill_news_store
@@ -108,7 +108,6 @@ def test_a_404_in_the_browser_is_a_page_with_a_way_back(browser, news_app: Flask
 def test_people_by_country_page_through_more_than_a_hundred_in_the_browser(  # type: ignore[no-untyped-def]
         browser, tmp_path: Path, screenshots: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
     from test_web_browse import IN_ALAND, _many_people
@@ -121,17 +120,7 @@ def test_people_by_country_page_through_more_than_a_hundred_in_the_browser(  # t
             browser.find_element(By.PARTIAL_LINK_TEXT, "Åland (").click()
             WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "People in Åland")
             browser.save_screenshot(str(screenshots / "people-by-country.png"))
-            seen: set[str] = set()
-            pages = 0
-            while True:
-                pages += 1
-                cells = browser.find_elements(By.CSS_SELECTOR, "tbody td:first-child a")
-                seen |= {a.get_attribute("href") for a in cells}
-                following = browser.find_elements(By.CSS_SELECTOR, "a[rel=next]")
-                if not following:
-                    break
-                following[0].click()
-                WebDriverWait(browser, 20).until(staleness_of(cells[0]))  # the next page has loaded
+            pages, seen = page_through(browser)
             assert pages == 3 and len(seen) == IN_ALAND > 100
             assert all(h.startswith(server.url + "id/person/") for h in seen)
             for href in sorted(seen)[:5]:

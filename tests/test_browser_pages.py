@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from browser_helpers import chromium, pytestmark  # noqa: F401  (the skip rule)
+from browser_helpers import chromium, page_through, pytestmark  # noqa: F401  (the skip rule)
 from conftest import running
 from newsgraph.web import create_app, shutdown
 from ruritania import PEOPLE, fill_ruritania
@@ -140,7 +140,6 @@ def ruritania_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 def test_people_of_one_country_page_through_more_than_a_hundred(  # type: ignore[no-untyped-def]
         browser, ruritania_app: Flask, shots: Path) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
 
     with running(ruritania_app) as server:
         visited: set[str] = set()
@@ -150,18 +149,7 @@ def test_people_of_one_country_page_through_more_than_a_hundred(  # type: ignore
         browser.find_element(By.PARTIAL_LINK_TEXT, f"Ruritania ({PEOPLE + 1})").click()
         wait(browser, lambda d: title(d) == "People in Ruritania")
         shoot(browser, shots / "people-in-ruritania.png")
-        seen: set[str] = set()
-        pages = 0
-        while True:
-            pages += 1
-            cells = browser.find_elements(By.CSS_SELECTOR, "tbody td:first-child a")
-            seen |= {a.get_attribute("href") for a in cells}
-            visited |= links_here(browser, server.url)
-            following = browser.find_elements(By.CSS_SELECTOR, "a[rel=next]")
-            if not following:
-                break
-            following[0].click()
-            wait(browser, staleness_of(cells[0]))
+        pages, seen = page_through(browser, lambda: visited.update(links_here(browser, server.url)))
         assert pages == 3 and len(seen) == PEOPLE + 1 > 100
         assert all(h.startswith(server.url + "id/person/") for h in seen)
 
