@@ -11,7 +11,8 @@ Formats, chosen by file extension (case-insensitive):
 ``.json``
     One article object, a list of them, or ``{"articles": [...]}``.
 ``.jsonl`` / ``.ndjson``
-    One article object per line; blank lines are skipped.
+    One article object per line; blank lines are skipped. A feed is streamed, one line in memory
+    at a time, so its size is not limited (each record's text is).
 ``.html`` / ``.htm``
     The main text and metadata (title, date, canonical URL) of one page, found by trafilatura.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import codecs
 import email.utils
 import errno
+import itertools
 import json
 import logging
 import os
@@ -216,7 +218,7 @@ def iter_articles(
             if notices or not isinstance(item, Skipped):
                 yield item
             continue
-        for result in read_file(item, max_bytes=max_bytes):
+        for result in _iter_dated(item, max_bytes):
             if isinstance(result, Article):
                 if result.id in first_seen:
                     yield ReadError(
@@ -248,7 +250,92 @@ def read_file(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[A
     ones. A ``.txt``, ``.html`` or ``.json`` file bigger than ``max_bytes`` is refused before it is
     read; a JSON Lines file may be bigger (it is a feed), but each record's text is held to it.
     """
-    return [_dated(item) for item in _read_file(Path(path), max_bytes)]
+    return list(_iter_dated(Path(path), max_bytes))
+
+
+def _iter_dated(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
+    """The articles and errors of one file as they are read: a JSON Lines feed is streamed line
+    by line (:func:`_stream_jsonl`), so a feed of any size is read in the memory of one record."""
+    suffix = path.suffix.lower()
+    items = (_stream_jsonl(path, max_bytes) if suffix in (".jsonl", ".ndjson") and not _utf16(path)
+             else _read_file(path, max_bytes))
+    for item in items:
+        yield _dated(item)
+
+
+def _utf16(path: Path) -> bool:
+    """Whether the file starts with a UTF-16 byte order mark (Windows' "Unicode" text): such a
+    feed cannot be split on newline bytes, and is read whole instead."""
+    try:
+        with path.open("rb") as f:
+            return f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    except OSError:
+        return False  # _read_file reports it
+
+
+#: How many bytes of JSON one line of a feed may take, per byte of the article limit: JSON's
+#: ``\u00e9`` escapes take up to 6 bytes for one byte of UTF-8 text, so a line longer than this
+#: cannot hold a text within the limit and is refused unread, keeping memory bounded.
+JSONL_LINE_FACTOR = 6
+#: Room on a feed line for the metadata next to the text (id, title, url, date).
+JSONL_LINE_SLACK = 64 * 1024
+
+
+def _stream_jsonl(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
+    """One record per line, read one line at a time. A derived id uses the line number, like the
+    error messages, so ``news-7`` and "line 7" point at the same place.
+
+    Lines are split on the newline byte only (not on U+2028, which JSON allows unescaped inside a
+    string). Each line is decoded on its own: UTF-8, else Windows-1252 (see :func:`_decode`), so
+    one badly encoded record does not change how the others read. A line too long to hold an
+    article within ``max_bytes`` is skipped unread with an error; a binary line ends the file.
+    """
+    cap = JSONL_LINE_FACTOR * max_bytes + JSONL_LINE_SLACK
+    seen_any = False
+    warned = False
+    try:
+        with path.open("rb") as f:
+            for n in itertools.count(1):
+                raw = f.readline(cap + 1)
+                if not raw:
+                    break
+                if len(raw) > cap and not raw.endswith(b"\n"):
+                    while (rest := f.readline(2**20)) and not rest.endswith(b"\n"):
+                        pass  # skip the rest of the line without holding it
+                    seen_any = True
+                    yield ReadError(path, f"line {n}: longer than {_size(cap)}: no article within the "
+                                          f"{_size(max_bytes)} limit of one article (--max-article-mb) is that long")
+                    continue
+                if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                if not raw.strip():
+                    continue
+                seen_any = True
+                try:
+                    line, fell_back = _decode_line(path, raw)
+                except ReadError as error:
+                    yield ReadError(path, f"line {n}: {error.reason}")
+                    return
+                if fell_back and not warned:
+                    log.warning("%s: line %d is not valid UTF-8, read as Windows-1252", path, n)
+                    warned = True
+                yield _sized(_jsonl_record(path, line, n), max_bytes)
+    except OSError as exc:
+        yield ReadError(path, exc.strerror or str(exc))
+        return
+    if not seen_any:
+        yield ReadError(path, "empty file")
+
+
+def _decode_line(path: Path, raw: bytes) -> tuple[str, bool]:
+    """One feed line's bytes as text, and whether it fell back to Windows-1252; raises ReadError
+    for binary bytes, as :func:`_decode` does for a whole file."""
+    if b"\x00" in raw:
+        raise ReadError(path, "binary file, not text (contains NUL bytes)")
+    try:
+        return _check_not_binary(path, raw.decode("utf-8")), False
+    except UnicodeDecodeError:
+        return _decode_cp1252(path, raw), True
 
 
 def _dated(item: Article | ReadError) -> Article | ReadError:
@@ -325,6 +412,13 @@ def _decode(path: Path, data: bytes) -> str:
         return _check_not_binary(path, data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         bad_at = exc.start
+    text = _decode_cp1252(path, data)
+    log.warning("%s: not valid UTF-8 (byte %d), read as Windows-1252", path, bad_at)
+    return text
+
+
+def _decode_cp1252(path: Path, data: bytes) -> str:
+    """Bytes that are not UTF-8 as Windows-1252 text, unless they look binary (see :func:`_decode`)."""
     high = len(data) - len(data.translate(None, _HIGH_BYTES))
     if high > len(data) * HIGH_BYTES_MAX_SHARE:
         raise ReadError(path, f"binary file, not text (not UTF-8, and {100 * high // len(data)}% of its bytes are "
@@ -333,7 +427,6 @@ def _decode(path: Path, data: bytes) -> str:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise ReadError(path, "neither UTF-8 nor Windows-1252 text; convert it to UTF-8") from None
-    log.warning("%s: not valid UTF-8 (byte %d), read as Windows-1252", path, bad_at)
     return _check_not_binary(path, text)
 
 
@@ -416,24 +509,23 @@ def _read_json(path: Path, text: str) -> list[Article | ReadError]:
 
 
 def _read_jsonl(path: Path, text: str) -> list[Article | ReadError]:
-    """One record per line. A derived id uses the line number, like the error messages, so
-    ``news-7`` and "line 7" point at the same place."""
-    results: list[Article | ReadError] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            results.append(ReadError(path, f"line {n}: invalid JSON at column {exc.colno}: {exc.msg}"))
-            continue
-        except RecursionError:
-            results.append(ReadError(path, f"line {n}: JSON nested too deeply to be an article"))
-            continue
-        results.append(_record(path, rec, default_id=f"{path.stem}-{n}", where=f"line {n}"))
+    """A JSON Lines feed already decoded whole (only a UTF-16 one: see :func:`_utf16`); other
+    feeds are streamed by :func:`_stream_jsonl`."""
+    results = [_jsonl_record(path, line, n) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     if not results:
         raise ReadError(path, "no text")
     return results
+
+
+def _jsonl_record(path: Path, line: str, n: int) -> Article | ReadError:
+    """The article on line ``n`` of a feed, or the error that says what is wrong with it."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ReadError(path, f"line {n}: invalid JSON at column {exc.colno}: {exc.msg}")
+    except RecursionError:
+        return ReadError(path, f"line {n}: JSON nested too deeply to be an article")
+    return _record(path, rec, default_id=f"{path.stem}-{n}", where=f"line {n}")
 
 
 def _get(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
