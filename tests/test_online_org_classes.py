@@ -112,3 +112,26 @@ def test_body_kind_prefers_direct_then_most_specific() -> None:
     assert body_kind([STAND_IN_CLASS], {STAND_IN_CLASS: ["Q192350"]}) == "government"
     assert body_kind([STAND_IN_CLASS], {STAND_IN_CLASS: ["Q4830453", "Q476028"]}) == "sports-team"  # club over business
     assert body_kind([STAND_IN_CLASS], {STAND_IN_CLASS: ["Q192350", "Q56061"]}) is None  # also a territorial unit
+
+
+def test_cli_asks_the_query_service_named_by_wikidata_sparql(tmp_path: Path) -> None:
+    """``ingest --online --wikidata-sparql URL``: the subclass question goes to that service, so the
+    ministry (an instance of a class below ministry) links from the command line too."""
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    art = tmp_path / "visit.json"
+    art.write_text(json.dumps({"id": VISIT.id, "title": VISIT.title, "text": VISIT.text,
+                               "published": VISIT.published.isoformat()}), encoding="utf-8")  # type: ignore[union-attr]
+    store = tmp_path / "store"
+    runner = CliRunner()
+    with RecordedWikidata(_data(tmp_path)) as wd:
+        res = runner.invoke(main, ["ingest", str(art), "--store", str(store), "-q", "--online",
+                                   "--wikidata-api", wd.api, "--wikidata-sparql", wd.sparql])
+        assert res.exit_code == 0, res.output
+        assert [r["_path"] for r in wd.log].count("/sparql") == 1
+    query = ("SELECT DISTINCT ?q WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?q "
+             f"FILTER(STR(?q) = 'http://www.wikidata.org/entity/{MINISTRY}') }}")
+    out = runner.invoke(main, ["query", query, "--store", str(store), "--format", "json"])
+    assert MINISTRY in out.output

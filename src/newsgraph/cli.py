@@ -138,12 +138,16 @@ def main() -> None:
               help="With --online: ask again for cached answers older than DAYS.")
 @click.option("--wikidata-api", default=None, envvar="NEWSGRAPH_WIKIDATA_API", metavar="URL",
               help="Wikidata action API (default: $NEWSGRAPH_WIKIDATA_API or https://www.wikidata.org/w/api.php).")
+@click.option("--wikidata-sparql", default=None, envvar="NEWSGRAPH_WIKIDATA_SPARQL", metavar="URL",
+              help="Wikidata query service, asked which organization classes are subclasses of known ones "
+              "(default: $NEWSGRAPH_WIKIDATA_SPARQL, or https://query.wikidata.org/sparql with the default API).")
 @click.option("--published", "published_text", default=None, metavar="DATE",
               help="Publication date (e.g. 2024-06-10) of the articles that give none themselves (no date "
               "field, front matter, date line or dateline with a year): relative dates resolve against it.")
 def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | None, model: str | None,
            batch_size: int, workers: int | None, cluster: str | None, max_article_mb: float, quiet: bool,
-           online: bool, refresh_days: float | None, wikidata_api: str | None, published_text: str | None) -> None:
+           online: bool, refresh_days: float | None, wikidata_api: str | None, wikidata_sparql: str | None,
+           published_text: str | None) -> None:
     """Extract facts from articles (files or folders: .txt .json .jsonl .html) into the store."""
     from contextlib import nullcontext
 
@@ -186,7 +190,8 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
         from newsgraph.link.wikidata_api import Cache, WikidataClient
 
         try:
-            client = WikidataClient(Cache.for_store(store.path), wikidata_api, refresh_older_than=refresh_days)
+            client = WikidataClient(Cache.for_store(store.path), wikidata_api, sparql=wikidata_sparql,
+                                    refresh_older_than=refresh_days)
             reconciler = Reconciler(client, on_notice=lambda line: bar.write(f"newsgraph: {line}", file=sys.stderr))
         except (OSError, sqlite3.Error) as exc:
             bar.write(f"newsgraph: Wikidata not used: cannot open its cache ({exc}); linking offline", file=sys.stderr)
