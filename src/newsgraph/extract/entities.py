@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
@@ -50,8 +51,11 @@ _GOV_BODY_STARTS = frozenset(
 _QUOTE_CHARS = "\"“”‘’'`"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key, for comparing names."""
+    """Case-, accent- and punctuation-insensitive key, for comparing names.
+
+    Cached: the rules fold the same few names many times per article (a pure function of ``text``)."""
     text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[’'`]s\b", "", text)

@@ -34,6 +34,7 @@ _REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
 _TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
 #: Verbs whose object is the subject matter, so the other party must be a co-subject or "with" X.
 _DISCUSS_VERBS = {"discuss", "exchange"}
+_RECIPROCAL_OR_DISCUSS = frozenset(_RECIPROCAL | _DISCUSS_VERBS)
 #: What two leaders "exchange" when they talk ("exchanged views"), as opposed to prisoners or fire.
 _EXCHANGED = {"view", "views", "opinion", "idea", "greeting", "pleasantry", "note"}
 
@@ -448,7 +449,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             # "X held talks with A and B": X talked with each; it does not say A met B. (A host
             # receiving A and B, or X meeting them, is one gathering.)
             groups = [participants]
-            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in _LIGHT | _DISCUSS_VERBS:
+            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in _ONE_TO_EACH:
                 groups = [[participants[0], other] for other in participants[1:]]
             for group in groups:
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
@@ -468,6 +469,10 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
 #: Light verbs of meeting nouns: the lexicon's ("held talks") and "paid a call on", "received a call from",
 #: "granted an audience to".
 _LIGHT = MEET_LIGHT_VERBS | {"pay", "grant"}
+#: Verbs that are read as meetings themselves (the rest only through a meeting noun or a gift).
+_MEETING_VERBS = frozenset(MEET_VERBS | _LIGHT | _DISCUSS_VERBS)
+#: Verbs that split "X held talks with A and B" into X with each.
+_ONE_TO_EACH = frozenset(_LIGHT | _DISCUSS_VERBS)
 #: Meeting nouns beyond the lexicon's: calls by video, audiences, consultations.
 _MEET_NOUNS = MEET_NOUNS | {"videoconference", "video-conference", "teleconference", "audience", "consultations",
                             "tete-a-tete", "meeting"}
@@ -497,7 +502,7 @@ def _pair_named_before(tok: Token, last: Meeting | None, sent: Span, before: Spa
     if tok.pos_ not in {"VERB", "AUX"}:
         return None
     light = tok.lemma_ in _LIGHT and any(c.dep_ == "dobj" and c.lemma_ in _MEET_NOUNS for c in tok.children)
-    if tok.lemma_ not in _RECIPROCAL | _DISCUSS_VERBS and not light:
+    if tok.lemma_ not in _RECIPROCAL_OR_DISCUSS and not light:
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ]
     if len(subj) != 1:
@@ -659,8 +664,9 @@ def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> l
 
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
-    gives = any(c.dep_ in {"dobj", "obj", "dative"} and _gift(tok, c) for c in tok.children)
-    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | _LIGHT | _DISCUSS_VERBS and not gives:
+    verb = tok.pos_ in {"VERB", "AUX"}  # (anything else can only be a meeting noun, at the end)
+    gives = verb and any(c.dep_ in {"dobj", "obj", "dative"} and _gift(tok, c) for c in tok.children)
+    if verb and tok.lemma_ not in _MEETING_VERBS and not gives:
         joint = _joint_appearance(tok, idx)
         if joint is not None:
             return joint
@@ -688,7 +694,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         if len(people) >= 2:
                             return people, [tok, g], _is_future(tok), len(subj)
         return None
-    if tok.pos_ in {"VERB", "AUX"}:
+    if verb:
         subj = _subjects(tok, idx)
         for c in tok.children:
             if c.dep_ == "nsubjpass" and c.lemma_ in _MEET_NOUNS and tok.lemma_ in _PASSIVE_HOSTS:
