@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def _cpu() -> float:
 
 def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
     """One measurement in this interpreter (the parent chose ``PYTHONPATH``)."""
+    if mode.startswith("stages"):
+        return stages(feed, workdir, mode)
     from newsgraph.facts import Article
     from newsgraph.sources import iter_articles
 
@@ -118,6 +121,91 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
     return {"cpu": cpu, "wall": wall, "words": words, "quads": report.quads}
 
 
+def stages(feed: Path, workdir: Path, tag: str) -> dict[str, float]:
+    """CPU seconds (this thread's, so other programs' load does not count) of each step of a 1-worker
+    ingest: spaCy, each newsgraph component, link, identity, map, store. Works on old and new trees
+    alike: it wraps whatever of these names the tree has."""
+    import importlib
+
+    from newsgraph import ingest, mapping
+    from newsgraph.extract import Extractor, _Component
+    from newsgraph.facts import Article
+    from newsgraph.sources import iter_articles
+    from newsgraph.store import GraphStore
+
+    spent: dict[str, float] = {}
+    depth: list[str] = []
+
+    def timed(name: str, fn: Callable[..., object]) -> Callable[..., object]:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            t0 = time.thread_time()
+            depth.append(name)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth.pop()
+                dt = time.thread_time() - t0
+                spent[name] = spent.get(name, 0.0) + dt
+                if depth:  # report each step's own time: take it out of the step that called it
+                    spent[depth[-1]] = spent.get(depth[-1], 0.0) - dt
+        return wrapper
+
+    component_call = _Component.__call__
+    _Component.__call__ = lambda self, doc: timed(f"rules:{self.name.removeprefix('newsgraph_')}",  # type: ignore[method-assign]
+                                                  component_call)(self, doc)
+    mapping.to_quads = timed("map", mapping.to_quads)  # type: ignore[assignment]
+    for mod, names in (("newsgraph.ingest", ("link", "rewrite", "link_offline")),):
+        m = importlib.import_module(mod)
+        for name in names:
+            if hasattr(m, name):
+                setattr(m, name, timed("identity" if name == "rewrite" else "link", getattr(m, name)))
+    GraphStore.replace_article = timed("store", GraphStore.replace_article)  # type: ignore[method-assign]
+    GraphStore.flush = timed("store", GraphStore.flush)  # type: ignore[method-assign]
+    try:
+        from newsgraph.link.identity import IdentityIndex
+    except ImportError:
+        from newsgraph.identity import IdentityIndex  # type: ignore[no-redef]
+    for name in ("open", "from_store", "resolve", "learn", "backfill", "forget", "close"):
+        if name in IdentityIndex.__dict__:
+            attr = IdentityIndex.__dict__[name]
+            if isinstance(attr, classmethod):
+                setattr(IdentityIndex, name, classmethod(timed("identity", attr.__func__)))
+            else:
+                setattr(IdentityIndex, name, timed("identity", attr))
+
+    items = [a for a in iter_articles([feed]) if isinstance(a, Article)]
+    words = sum(len(a.text.split()) for a in items)
+    extractor = Extractor()
+    list(extractor.extract_many([replace(items[0], id="warm-up")]))
+    spent.clear()
+    many = extractor.extract_many
+
+    def extract_many(articles: object) -> Iterator[object]:
+        it = many(articles)  # type: ignore[arg-type]
+        while True:
+            t0 = time.thread_time()
+            try:
+                item = next(it)
+            except StopIteration:
+                spent["extract"] = spent.get("extract", 0.0) + time.thread_time() - t0
+                return
+            spent["extract"] = spent.get("extract", 0.0) + time.thread_time() - t0
+            yield item
+
+    extractor.extract_many = extract_many  # type: ignore[method-assign]
+    store = GraphStore(workdir / f"store-stages-{tag}")
+    t0 = time.thread_time()
+    ingest.run([feed], store, extractor=extractor)
+    total = time.thread_time() - t0
+    rules = sum(v for k, v in spent.items() if k.startswith("rules:"))
+    out = {k: v for k, v in spent.items() if k != "extract"}
+    out["spacy"] = spent.get("extract", 0.0) - rules
+    out["other"] = total - sum(out.values())
+    out["total"] = total
+    out["words"] = words
+    return out
+
+
 def _sleep_and_load(settings: object) -> None:
     """Run in each pool worker before timing: load the model there (the sleep keeps both busy)."""
     from newsgraph.extract.parallel import worker_extractor
@@ -127,7 +215,7 @@ def _sleep_and_load(settings: object) -> None:
 
 
 def run_child(mode: str, feed: Path, workdir: Path, old_src: Path) -> dict[str, float]:
-    src = old_src if mode == "old" else NEW_SRC
+    src = old_src if mode in ("old", "stages-old") else NEW_SRC
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE.parent}"}
     out = subprocess.run([sys.executable, str(HERE), "--child", mode, str(feed), str(workdir)], env=env,
                          capture_output=True, text=True, check=False)
@@ -153,6 +241,25 @@ def write_feed(source: Path, copies: int, path: Path) -> tuple[int, int]:
     return n, words
 
 
+def print_stages(feed: Path, tmp: Path, old: Path, repeat: int, n: int, words: int) -> None:
+    """Median CPU ms per 1,000 words of each step, old and new, and each step's share of spaCy's time."""
+    got: dict[str, list[dict[str, float]]] = {"stages-old": [], "stages-new": []}
+    for _ in range(repeat):
+        for mode in got:
+            got[mode].append(run_child(mode, feed, tmp, old))
+    print(f"{n} articles, {words} words; CPU ms per 1,000 words (thread CPU time, median of {repeat})")
+    steps = sorted({k for rs in got.values() for r in rs for k in r if k not in ("words", "total")},
+                   key=lambda k: (k != "spacy", not k.startswith("rules"), k))
+    print(f"{'step':<22}{'old':>9}{'new':>9}{'old ÷ spaCy':>13}{'new ÷ spaCy':>13}")
+    med = statistics.median
+    for step in [*steps, "total"]:
+        vals = [med(r.get(step, 0.0) * 1e6 / r["words"] for r in got[m]) for m in got]
+        shares = [med(r.get(step, 0.0) / r["spacy"] for r in got[m]) for m in got]
+        print(f"{step:<22}{vals[0]:>9.1f}{vals[1]:>9.1f}{shares[0]:>13.3f}{shares[1]:>13.3f}")
+    print("total ÷ spaCy is the best words/s ratio to bare spaCy one process can reach (spaCy's own "
+          "time here is the bare pipeline's, plus the Doc extensions)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="?", default="/work/shared/eval/dev/articles")
@@ -160,6 +267,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--old", type=Path, default=Path("/work/wt/base/src"))
     ap.add_argument("--modes", default=",".join(MODES), help="comma-separated subset of " + ", ".join(MODES))
+    ap.add_argument("--stages", action="store_true",
+                    help="instead: CPU seconds per step of a 1-worker ingest, old and new (load-insensitive)")
     ap.add_argument("--child", nargs=3, metavar=("MODE", "FEED", "WORKDIR"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -170,6 +279,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         feed = Path(tmp) / "feed.jsonl"
         n, words = write_feed(Path(a.articles), a.copies, feed)
+        if a.stages:
+            print_stages(feed, Path(tmp), a.old, a.repeat, n, words)
+            return
         print(f"{n} articles, {words} words; cores {os.cpu_count()}; load average at start "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         rounds: list[dict[str, dict[str, float]]] = []
