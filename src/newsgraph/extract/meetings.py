@@ -17,6 +17,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract import dates
+from newsgraph.extract.doc_cache import lemma_lowers
 from newsgraph.extract.entities import EntityIndex, sentence_evidence
 from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS, ROLE_NOUNS
 from newsgraph.extract.summits import clause_verb as _clause_verb
@@ -372,7 +373,8 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
     The list must hang from a verb of taking part (or be its passive agent), so that two people
     merely named in one sentence about a summit are not made to meet.
     """
-    if not any(t.lemma_.lower() in _EVENT_NOUNS for t in sent):
+    lemmas = lemma_lowers(sent.doc)
+    if not any(lemmas[i] in _EVENT_NOUNS for i in range(sent.start, sent.end)):
         return []
     out = []
     for group in _list_groups(sent, idx):
@@ -402,8 +404,9 @@ def _pictured_together(sent: Span, previous: Span | None, idx: EntityIndex) -> l
     Only when this sentence or the one before names a meeting, so that a photo of two people is
     not taken for one by itself.
     """
-    nearby = [*sent, *(previous or [])]
-    if not any(t.lemma_.lower() in _EVENT_NOUNS for t in nearby):
+    lemmas = lemma_lowers(sent.doc)
+    if not any(lemmas[i] in _EVENT_NOUNS for i in range(sent.start, sent.end)) and not (
+            previous is not None and any(lemmas[i] in _EVENT_NOUNS for i in range(previous.start, previous.end))):
         return []
     out = []
     for verb in sent:
@@ -434,6 +437,8 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
                                     confidence=0.55))
             info[id(meetings[-1])] = _Told(n, False, False, False, False)
         for tok in sent:
+            if tok.pos_ not in _MEETING_POS:
+                continue  # no verb and no noun: neither _meeting_at nor _pair_named_before finds anything
             found = _meeting_at(tok, idx)
             if found is None or len(found[0]) < 2:
                 found = _pair_named_before(tok, meetings[-1] if meetings else None, sent, before, idx) or found
@@ -471,6 +476,8 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
 _LIGHT = MEET_LIGHT_VERBS | {"pay", "grant"}
 #: Verbs that are read as meetings themselves (the rest only through a meeting noun or a gift).
 _MEETING_VERBS = frozenset(MEET_VERBS | _LIGHT | _DISCUSS_VERBS)
+#: Parts of speech a meeting is read off (a verb, or a meeting noun).
+_MEETING_POS = frozenset({"VERB", "AUX", "NOUN"})
 #: Verbs that split "X held talks with A and B" into X with each.
 _ONE_TO_EACH = frozenset(_LIGHT | _DISCUSS_VERBS)
 #: Meeting nouns beyond the lexicon's: calls by video, audiences, consultations.
