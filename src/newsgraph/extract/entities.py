@@ -1001,26 +1001,34 @@ def _capword(tok: Token) -> bool:
 
 def _name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalized words within a sentence, with name particles and hyphens inside
-    ("Mohammed bin Salman", "Jean Lucien de Tové", "Ahmed al-Sharaa")."""
+    ("Mohammed bin Salman", "Jean Lucien de Tové", "Ahmed al-Sharaa").
+
+    Made once per document (two rules read them) from a capitalized-word flag per token; the list is
+    shared, so callers only read it."""
+    got: list[tuple[int, int]] | None = doc.user_data.get("ng_name_runs")
+    if got is not None:
+        return got
+    cap = [_capword(t) for t in doc]
     runs: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
     while i < n:
-        if not _capword(doc[i]):
+        if not cap[i]:
             i += 1
             continue
         j = i + 1
         while j < n and not doc[j].is_sent_start:
             tok = doc[j]
-            if _capword(tok):
+            if cap[j]:
                 j += 1
             elif (tok.lower_ in NAME_PARTICLES or tok.text in {"-", "‑"}) and j + 1 < n and (
-                    _capword(doc[j + 1]) or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and _capword(doc[j + 2]))):
+                    cap[j + 1] or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and cap[j + 2])):
                 j += 1
             else:
                 break
         runs.append((i, j))
         i = j
+    doc.user_data["ng_name_runs"] = runs
     return runs
 
 
