@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.doc_cache import deps, lowers, pos_tags, texts
 from newsgraph.extract.lexicon import (
     EVENT_HEADS,
     GENERIC_ORG_WORDS,
@@ -337,8 +338,12 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             fixed.append(m)
     # Surnames spaCy did not tag at all.
     covered = {i for m in fixed for i in range(m.start, m.end)}
-    for tok in doc:
-        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+    pos = pos_tags(doc)
+    for i in range(len(doc)):
+        if i in covered or pos[i] != "PROPN":
+            continue
+        tok = doc[i]
+        if not tok.text[:1].isupper():
             continue
         if fold(tok.text) in surnames:
             fixed.append(Mention(tok.text, Kind.PERSON, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok.text)))
@@ -417,22 +422,24 @@ def _resolve_pronouns(doc: Doc, idx: EntityIndex) -> dict[int, str]:
     person_at = {m.start: m for m in idx.mentions if m.kind is Kind.PERSON and m.key}
     out: dict[int, str] = {}
     counts: dict[str, int] = {}
-    for tok in doc:
-        m = person_at.get(tok.i)
+    low = lowers(doc)
+    for i in range(len(doc)):
+        m = person_at.get(i)
         if m is not None:
             key = m.key or ""
             counts[key] = counts.get(key, 0) + 1
-            events.append((tok.i, key, doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}))
+            events.append((i, key, doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}))
             continue
-        if tok.lower_ not in _PRONOUNS or tok.i in idx.by_token:
+        if low[i] not in _PRONOUNS or i in idx.by_token:
             continue
+        tok = doc[i]
         here = sent_of[tok.i]
         score: dict[str, float] = {}
-        for i, key, subject in events:
-            if sent_of[i] < here - 3:
+        for j, key, subject in events:
+            if sent_of[j] < here - 3:
                 continue
-            bonus = (1.5 if subject else 0.0) + (2.0 if sent_of[i] == here else 0.0)
-            score[key] = max(score.get(key, 0.0), bonus + i / 1e6)
+            bonus = (1.5 if subject else 0.0) + (2.0 if sent_of[j] == here else 0.0)
+            score[key] = max(score.get(key, 0.0), bonus + j / 1e6)
         if not score:
             continue
         best = max(score, key=lambda k: score[k] + 0.5 * counts.get(k, 0))
@@ -460,8 +467,12 @@ def _org_head_runs(doc: Doc, found: list[Mention]) -> list[Mention]:
     """Capitalized runs ending in an organization head noun that no entity covers."""
     covered = {i for m in found if not m.candidate_only for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc:
-        if tok.i in covered or tok.lower_ not in ORG_HEADS or not tok.text[:1].isupper():
+    low = lowers(doc)
+    for i in range(len(doc)):
+        if i in covered or low[i] not in ORG_HEADS:
+            continue
+        tok = doc[i]
+        if not tok.text[:1].isupper():
             continue
         start = tok.i
         while start - 1 >= 0 and start - 1 not in covered and (
@@ -1136,10 +1147,13 @@ def _surname_subjects(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Ment
     the gazetteer knows, is that person's surname."""
     covered = {i for m in raw for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc:
-        if tok.i in covered or tok.dep_ != "nsubj" or tok.head.lemma_ not in _SPEECH_VERBS \
-                or tok.pos_ != "PROPN" or not _capword(tok) or tok.is_upper or tok.ent_type_ \
-                or tok.lower_ in _TITLE_WORDS or any(c.dep_ == "compound" for c in tok.children):
+    dep = deps(doc)
+    for i in range(len(doc)):
+        if i in covered or dep[i] != "nsubj":
+            continue
+        tok = doc[i]
+        if tok.head.lemma_ not in _SPEECH_VERBS or tok.pos_ != "PROPN" or not _capword(tok) or tok.is_upper \
+                or tok.ent_type_ or tok.lower_ in _TITLE_WORDS or any(c.dep_ == "compound" for c in tok.children):
             continue
         if not gaz.persons_by_surname(tok.text) or _gaz_other_kind(tok.text, gaz) or gaz.is_country_word(tok.text):
             continue
@@ -1313,8 +1327,12 @@ def _state_forces(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]
     words only, so the demonym still reads as the country's adjective)."""
     covered = {i for m in raw if not m.candidate_only for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc[:-1]:
-        if not tok.text[:1].isupper() or tok.i in covered or gaz.country(tok.text) is None:
+    txt = texts(doc)
+    for i in range(len(doc) - 1):
+        if not txt[i][:1].isupper() or i in covered:
+            continue
+        tok = doc[i]
+        if gaz.country(tok.text) is None:
             continue
         for words in STATE_FORCES:
             end = tok.i + 1 + len(words)
@@ -1471,9 +1489,13 @@ def _acronym_defined_orgs(doc: Doc, raw: list[Mention]) -> list[Mention]:
     orgs_at_end = {m.end: m for m in raw if m.kind is Kind.ORGANIZATION}
     covered = {i for m in raw for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc:
+    txt = texts(doc)
+    for i in range(1, len(doc)):
+        if txt[i] != "(":
+            continue  # (no acronym in brackets starts here)
+        tok = doc[i]
         found = _paren_acronym(doc, tok.i)
-        if found is None or tok.i == 0:
+        if found is None:
             continue
         acr = found[0]
         end = tok.i
