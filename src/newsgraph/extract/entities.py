@@ -573,15 +573,16 @@ def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Ment
     """
     covered = {i for m in found for i in range(m.start, m.end)}
     out: list[Mention] = []
+    cap = [t[:1].isupper() for t in texts(doc)]
     i = 0
     n = len(doc)
     while i < n:
-        if i in covered or not doc[i].text[:1].isupper():
+        if i in covered or not cap[i]:
             i += 1
             continue
         hit = None
         for j in range(min(n, i + 6), i, -1):
-            if any(k in covered for k in range(i, j)) or not doc[j - 1].text[:1].isupper():
+            if any(k in covered for k in range(i, j)) or not cap[j - 1]:
                 continue
             span = doc[i:j]
             if gaz.organization(span.text) is not None or _known_body(span, gaz):

@@ -17,7 +17,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract import dates
-from newsgraph.extract.doc_cache import lemma_lowers
+from newsgraph.extract.doc_cache import lemma_lowers, lowers, pos_tags
 from newsgraph.extract.entities import EntityIndex, sentence_evidence
 from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS, ROLE_NOUNS
 from newsgraph.extract.summits import clause_verb as _clause_verb
@@ -426,6 +426,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
     meetings: list[Meeting] = []
     info: dict[int, _Told] = {}  # id(meeting) → how the sentence told it, for the article-wide merge
     previous: Span | None = None
+    pos, lemmas, lows = pos_tags(doc), lemma_lowers(doc), lowers(doc)
     for n, sent in enumerate(doc.sents):
         before = previous
         for group in _pictured_together(sent, previous, idx):
@@ -436,9 +437,11 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
                                     confidence=0.55))
             info[id(meetings[-1])] = _Told(n, False, False, False, False)
-        for tok in sent:
-            if tok.pos_ not in _MEETING_POS:
-                continue  # no verb and no noun: neither _meeting_at nor _pair_named_before finds anything
+        for i in range(sent.start, sent.end):
+            if pos[i] not in _MEETING_POS or (pos[i] == "NOUN" and lemmas[i] not in _MEET_NOUNS
+                                              and lows[i] not in _MEET_NOUNS):
+                continue  # no verb and no meeting noun: neither _meeting_at nor _pair_named_before finds anything
+            tok = doc[i]
             found = _meeting_at(tok, idx)
             if found is None or len(found[0]) < 2:
                 found = _pair_named_before(tok, meetings[-1] if meetings else None, sent, before, idx) or found
@@ -669,6 +672,19 @@ def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> l
     return out
 
 
+def _meet_noun_within(tok: Token) -> bool:
+    """Whether a word of ``tok``'s subtree has a lemma among the meeting nouns (lower-cased: a
+    necessary condition of ``lemma_ in _MEET_NOUNS``), from a running count made once per Doc."""
+    doc = tok.doc
+    counts: list[int] | None = doc.user_data.get("ng_meet_noun_counts")
+    if counts is None:
+        counts = [0]
+        for lemma in lemma_lowers(doc):
+            counts.append(counts[-1] + (lemma in _MEET_NOUNS))
+        doc.user_data["ng_meet_noun_counts"] = counts
+    return counts[tok.right_edge.i + 1] > counts[tok.left_edge.i]
+
+
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
     verb = tok.pos_ in {"VERB", "AUX"}  # (anything else can only be a meeting noun, at the end)
@@ -679,6 +695,8 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
             return joint
         # "X and Y set targets during talks", "... said at a meeting with Y"; the parser may hang
         # the phrase deeper in the clause ("exchanged views on ... during the call")
+        if not _meet_noun_within(tok):
+            return None  # (the loop below needs a meeting noun in the verb's subtree)
         subj_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
         for c in tok.subtree:
             if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after", "following"} \
