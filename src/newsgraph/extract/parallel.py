@@ -4,9 +4,12 @@ spaCy and the rules are about 90% of an ingest and hold the GIL, so the only way
 one core is more processes. :class:`PoolExtractor` runs :func:`extract_batch` in a
 :class:`concurrent.futures.ProcessPoolExecutor` whose workers load the pipeline once (the pool's
 initializer, and :func:`worker_extractor`'s cache), and hands back results in input order, so the
-single writer of :func:`newsgraph.ingest.run` links, resolves identity and stores exactly as it
+single writer of :func:`newsgraph.ingest.run` resolves identity, maps and stores exactly as it
 does with the in-process :class:`~newsgraph.extract.Extractor`: the stored quads do not depend on
-the number of workers.
+the number of workers. What depends on one article alone goes to the workers, so the writer (one
+process, in article order) does not cap the pool: the workers also link each article offline
+(``link=True``, unless ingest links online), and send the facts back without the article's text
+(``slim``), which the parent still holds.
 
 Why a process pool and not spaCy's ``nlp.pipe(n_process=N)``: spaCy ships each processed ``Doc``
 back through ``Doc.to_bytes``, which cannot carry our components' results (entity indexes and
