@@ -16,13 +16,24 @@ loads are left out); "cores" is CPU time over wall time. Usage::
 The articles are read from ARTICLES_DIR (default ``/work/shared/eval/dev/articles``) and
 replicated ``--copies`` times with new ids, in a temporary folder: no text is copied anywhere else.
 
-Measured on the 2-core development machine, shared with other jobs (load average 7 to 12 for 2
-cores, so each of our processes got 0.3 to 0.7 of a core and no run could use two), dev articles
-twice (138 articles, 37,988 words), median of 3 rounds: CPU words/s against bare spaCy, old 0.62,
-new-1 0.61 (new-1 ÷ old 0.99), new-2 0.46; wall words/s against bare spaCy, new-1 0.62, new-2 0.65,
-cluster-2 0.49 (cluster-2 ÷ new-1 0.95). With two worker processes the CPU time per word was 20 to
-30% higher than with one, and 6 to 19% higher measured inside the workers alone (contention for
-the shared cores); the 1.7 × target of issue 13 could not be checked under that load.
+``--stages`` prints instead the CPU time of each step of a 1-worker ingest (spaCy, each newsgraph
+component, link, identity, map, store), old and new, as thread CPU time: load elsewhere does not
+count, so it shows where the time goes even on a busy machine.
+
+Measured 6 December 2026 on the 2-core machine shared with other helpers (load average 9 to 14 for 2
+cores: each of our processes got 0.3 to 0.6 of a core, so wall figures mean little and the 2-worker
+wall ratio could not be measured), dev articles three times (207 articles, 56,982 words), median of
+3 rounds, CPU words/s against bare spaCy: old 0.61, new-1 0.70 (new-1 ÷ old 1.16), new-2 0.59; the
+writer process used 0.05 to 0.11 cores of new-2's 0.35 to 0.64 (17% of its CPU: it is not what
+limits two workers; the extra CPU per word of two workers is in the workers). ``--stages``, dev
+articles twice, CPU ms per 1,000 words, old → new: spaCy 253 → 239; entities 27.9 → 17.1, meetings
+14.7 → 6.4, memberships 4.1 → 3.0, posts 10.6 → 6.8 (the four rules 0.226 → 0.140 of spaCy's time);
+link 13.3 → 5.4 (in the workers with 2), identity 24.1 → 11.8, map 6.3 → 5.7, store 28.8 → 15.2;
+total ÷ spaCy 1.52 → 1.30, so one process can reach at most 0.77 of bare spaCy's words/s (0.66
+before); issue 13's 0.8 needs 1.25, and identity and store (0.11 of spaCy) are other work. "old"
+is b21aaed: its identity and store figures moved with earlier work on those modules; the rules,
+link and collector figures moved with this branch (gazetteer look-up cache, per-Doc word lists,
+prefilters, positions cache, ``gc.freeze``), and its facts and quads are byte for byte those of main.
 """
 
 from __future__ import annotations
