@@ -16,13 +16,24 @@ loads are left out); "cores" is CPU time over wall time. Usage::
 The articles are read from ARTICLES_DIR (default ``/work/shared/eval/dev/articles``) and
 replicated ``--copies`` times with new ids, in a temporary folder: no text is copied anywhere else.
 
-Measured on the 2-core development machine, shared with other jobs (load average 7 to 12 for 2
-cores, so each of our processes got 0.3 to 0.7 of a core and no run could use two), dev articles
-twice (138 articles, 37,988 words), median of 3 rounds: CPU words/s against bare spaCy, old 0.62,
-new-1 0.61 (new-1 ÷ old 0.99), new-2 0.46; wall words/s against bare spaCy, new-1 0.62, new-2 0.65,
-cluster-2 0.49 (cluster-2 ÷ new-1 0.95). With two worker processes the CPU time per word was 20 to
-30% higher than with one, and 6 to 19% higher measured inside the workers alone (contention for
-the shared cores); the 1.7 × target of issue 13 could not be checked under that load.
+``--stages`` prints instead the CPU time of each step of a 1-worker ingest (spaCy, each newsgraph
+component, link, identity, map, store), old and new, as thread CPU time: load elsewhere does not
+count, so it shows where the time goes even on a busy machine.
+
+Measured 6 December 2026 on the 2-core machine shared with other helpers (load average 9 to 14 for 2
+cores: each of our processes got 0.3 to 0.6 of a core, so wall figures mean little and the 2-worker
+wall ratio could not be measured), dev articles three times (207 articles, 56,982 words), median of
+3 rounds, CPU words/s against bare spaCy: old 0.61, new-1 0.70 (new-1 ÷ old 1.16), new-2 0.59; the
+writer process used 0.05 to 0.11 cores of new-2's 0.35 to 0.64 (17% of its CPU: it is not what
+limits two workers; the extra CPU per word of two workers is in the workers). ``--stages``, dev
+articles twice, CPU ms per 1,000 words, old → new: spaCy 253 → 239; entities 27.9 → 17.1, meetings
+14.7 → 6.4, memberships 4.1 → 3.0, posts 10.6 → 6.8 (the four rules 0.226 → 0.140 of spaCy's time);
+link 13.3 → 5.4 (in the workers with 2), identity 24.1 → 11.8, map 6.3 → 5.7, store 28.8 → 15.2;
+total ÷ spaCy 1.52 → 1.30, so one process can reach at most 0.77 of bare spaCy's words/s (0.66
+before); issue 13's 0.8 needs 1.25, and identity and store (0.11 of spaCy) are other work. "old"
+is b21aaed: its identity and store figures moved with earlier work on those modules; the rules,
+link and collector figures moved with this branch (gazetteer look-up cache, per-Doc word lists,
+prefilters, positions cache, ``gc.freeze``), and its facts and quads are byte for byte those of main.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,6 +79,8 @@ def _cpu() -> float:
 
 def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
     """One measurement in this interpreter (the parent chose ``PYTHONPATH``)."""
+    if mode.startswith("stages"):
+        return stages(feed, workdir, mode)
     from newsgraph.facts import Article
     from newsgraph.sources import iter_articles
 
@@ -99,7 +113,7 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
         from newsgraph.extract.parallel import PoolExtractor
 
         extractor = closer = PoolExtractor(2)
-        futures = [extractor._started().submit(_sleep_and_load, extractor.settings) for _ in range(2)]
+        futures = [extractor._started().submit(_sleep_and_load, extractor.settings, warm) for _ in range(2)]
         for f in futures:
             f.result()
     else:
@@ -109,25 +123,122 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
         extractor = closer = ClusterExtractor("local:2")
         extractor.client.run(worker_extractor, extractor.settings)  # the model in every worker
     store = GraphStore(workdir / f"store-{mode}")
-    c0, t0 = _cpu(), time.perf_counter()
+    c0, w0, t0 = _cpu(), _own_cpu(), time.perf_counter()
     report = ingest.run([feed], store, extractor=extractor)
-    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    wall, cpu, writer = time.perf_counter() - t0, _cpu() - c0, _own_cpu() - w0
     if closer is not None:
         closer.close()
     assert not report.errors, report.errors[:3]
-    return {"cpu": cpu, "wall": wall, "words": words, "quads": report.quads}
+    return {"cpu": cpu, "wall": wall, "words": words, "quads": report.quads, "writer": writer}
 
 
-def _sleep_and_load(settings: object) -> None:
-    """Run in each pool worker before timing: load the model there (the sleep keeps both busy)."""
-    from newsgraph.extract.parallel import worker_extractor
+def _own_cpu() -> float:
+    """CPU seconds of this process alone (the writer: reading, identity, map, store, and pickling)."""
+    t = os.times()
+    return t.user + t.system
+
+
+def stages(feed: Path, workdir: Path, tag: str) -> dict[str, float]:
+    """CPU seconds (this thread's, so other programs' load does not count) of each step of a 1-worker
+    ingest: spaCy, each newsgraph component, link, identity, map, store. Works on old and new trees
+    alike: it wraps whatever of these names the tree has."""
+    import importlib
+
+    from newsgraph import ingest, mapping
+    from newsgraph.extract import Extractor, _Component
+    from newsgraph.facts import Article
+    from newsgraph.sources import iter_articles
+    from newsgraph.store import GraphStore
+
+    spent: dict[str, float] = {}
+    depth: list[str] = []
+
+    def timed(name: str, fn: Callable[..., object]) -> Callable[..., object]:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            t0 = time.thread_time()
+            depth.append(name)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth.pop()
+                dt = time.thread_time() - t0
+                spent[name] = spent.get(name, 0.0) + dt
+                if depth:  # report each step's own time: take it out of the step that called it
+                    spent[depth[-1]] = spent.get(depth[-1], 0.0) - dt
+        return wrapper
+
+    component_call = _Component.__call__
+    _Component.__call__ = lambda self, doc: timed(f"rules:{self.name.removeprefix('newsgraph_')}",  # type: ignore[method-assign]
+                                                  component_call)(self, doc)
+    mapping.to_quads = timed("map", mapping.to_quads)  # type: ignore[assignment]
+    for mod, names in (("newsgraph.ingest", ("link", "rewrite", "link_offline")),):
+        m = importlib.import_module(mod)
+        for name in names:
+            if hasattr(m, name):
+                setattr(m, name, timed("identity" if name == "rewrite" else "link", getattr(m, name)))
+    GraphStore.replace_article = timed("store", GraphStore.replace_article)  # type: ignore[method-assign]
+    GraphStore.flush = timed("store", GraphStore.flush)  # type: ignore[method-assign]
+    try:
+        from newsgraph.link.identity import IdentityIndex
+    except ImportError:
+        from newsgraph.identity import IdentityIndex  # type: ignore[no-redef]
+    for name in ("open", "from_store", "resolve", "learn", "backfill", "forget", "close"):
+        if name in IdentityIndex.__dict__:
+            attr = IdentityIndex.__dict__[name]
+            if isinstance(attr, classmethod):
+                setattr(IdentityIndex, name, classmethod(timed("identity", attr.__func__)))
+            else:
+                setattr(IdentityIndex, name, timed("identity", attr))
+
+    items = [a for a in iter_articles([feed]) if isinstance(a, Article)]
+    words = sum(len(a.text.split()) for a in items)
+    extractor = Extractor()
+    list(extractor.extract_many([replace(items[0], id="warm-up")]))
+    spent.clear()
+    many = extractor.extract_many
+
+    def extract_many(articles: object) -> Iterator[object]:
+        it = many(articles)  # type: ignore[arg-type]
+        while True:
+            t0 = time.thread_time()
+            try:
+                item = next(it)
+            except StopIteration:
+                spent["extract"] = spent.get("extract", 0.0) + time.thread_time() - t0
+                return
+            spent["extract"] = spent.get("extract", 0.0) + time.thread_time() - t0
+            yield item
+
+    extractor.extract_many = extract_many  # type: ignore[method-assign]
+    store = GraphStore(workdir / f"store-stages-{tag}")
+    t0 = time.thread_time()
+    ingest.run([feed], store, extractor=extractor)
+    total = time.thread_time() - t0
+    rules = sum(v for k, v in spent.items() if k.startswith("rules:"))
+    out = {k: v for k, v in spent.items() if k != "extract"}
+    out["spacy"] = spent.get("extract", 0.0) - rules
+    out["other"] = total - sum(out.values())
+    out["total"] = total
+    out["words"] = words
+    return out
+
+
+def _sleep_and_load(settings: object, warm: list[object]) -> None:
+    """Run in each pool worker before timing: load the model there and extract (and link) one article,
+    as the one-process modes do before timing, so that the gazetteer's indexes, built on first use,
+    are not timed in one mode and not in the other (the sleep keeps both workers busy)."""
+    from newsgraph.extract.parallel import extract_batch, worker_extractor
 
     time.sleep(1)
     worker_extractor(settings)  # type: ignore[arg-type]
+    try:
+        extract_batch(warm, settings, link=True)  # type: ignore[arg-type]
+    except TypeError:  # a tree whose workers do not link
+        extract_batch(warm, settings)  # type: ignore[arg-type]
 
 
 def run_child(mode: str, feed: Path, workdir: Path, old_src: Path) -> dict[str, float]:
-    src = old_src if mode == "old" else NEW_SRC
+    src = old_src if mode in ("old", "stages-old") else NEW_SRC
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE.parent}"}
     out = subprocess.run([sys.executable, str(HERE), "--child", mode, str(feed), str(workdir)], env=env,
                          capture_output=True, text=True, check=False)
@@ -153,6 +264,25 @@ def write_feed(source: Path, copies: int, path: Path) -> tuple[int, int]:
     return n, words
 
 
+def print_stages(feed: Path, tmp: Path, old: Path, repeat: int, n: int, words: int) -> None:
+    """Median CPU ms per 1,000 words of each step, old and new, and each step's share of spaCy's time."""
+    got: dict[str, list[dict[str, float]]] = {"stages-old": [], "stages-new": []}
+    for _ in range(repeat):
+        for mode in got:
+            got[mode].append(run_child(mode, feed, tmp, old))
+    print(f"{n} articles, {words} words; CPU ms per 1,000 words (thread CPU time, median of {repeat})")
+    steps = sorted({k for rs in got.values() for r in rs for k in r if k not in ("words", "total")},
+                   key=lambda k: (k != "spacy", not k.startswith("rules"), k))
+    print(f"{'step':<22}{'old':>9}{'new':>9}{'old ÷ spaCy':>13}{'new ÷ spaCy':>13}")
+    med = statistics.median
+    for step in [*steps, "total"]:
+        vals = [med(r.get(step, 0.0) * 1e6 / r["words"] for r in got[m]) for m in got]
+        shares = [med(r.get(step, 0.0) / r["spacy"] for r in got[m]) for m in got]
+        print(f"{step:<22}{vals[0]:>9.1f}{vals[1]:>9.1f}{shares[0]:>13.3f}{shares[1]:>13.3f}")
+    print("total ÷ spaCy is the best words/s ratio to bare spaCy one process can reach (spaCy's own "
+          "time here is the bare pipeline's, plus the Doc extensions)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="?", default="/work/shared/eval/dev/articles")
@@ -160,6 +290,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--old", type=Path, default=Path("/work/wt/base/src"))
     ap.add_argument("--modes", default=",".join(MODES), help="comma-separated subset of " + ", ".join(MODES))
+    ap.add_argument("--stages", action="store_true",
+                    help="instead: CPU seconds per step of a 1-worker ingest, old and new (load-insensitive)")
     ap.add_argument("--child", nargs=3, metavar=("MODE", "FEED", "WORKDIR"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -170,6 +302,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         feed = Path(tmp) / "feed.jsonl"
         n, words = write_feed(Path(a.articles), a.copies, feed)
+        if a.stages:
+            print_stages(feed, Path(tmp), a.old, a.repeat, n, words)
+            return
         print(f"{n} articles, {words} words; cores {os.cpu_count()}; load average at start "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         rounds: list[dict[str, dict[str, float]]] = []
@@ -178,8 +313,10 @@ def main() -> None:
             for mode in modes:
                 got[mode] = run_child(mode, feed, Path(tmp), a.old)
                 g = got[mode]
+                writer = f"  writer {g['writer'] / g['wall']:.2f} cores" if "writer" in g else ""
                 print(f"  round {r + 1} {mode:<10} {g['words'] / g['cpu']:>8.0f} words/s CPU "
-                      f"{g['words'] / g['wall']:>8.0f} words/s wall  {g['cpu'] / g['wall']:.2f} cores", flush=True)
+                      f"{g['words'] / g['wall']:>8.0f} words/s wall  {g['cpu'] / g['wall']:.2f} cores{writer}",
+                      flush=True)
             rounds.append(got)
         print(f"load average at end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         med = statistics.median

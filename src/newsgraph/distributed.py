@@ -16,8 +16,9 @@ article is the Hakan Fidan of an earlier one, and which earlier graphs a new art
 depends on every article stored before it (:mod:`newsgraph.link.identity`), so two workers deciding
 identities at once would each miss the other's articles and mint two IRIs for one person. Doing it
 in one place, in article order, keeps the IRIs a function of the input, whatever the number of
-workers. Linking to the offline gazetteer is cheap (under 2% of a run) and feeds identity, so it
-stays with it.
+workers. Linking to the offline gazetteer depends on the article alone, so the workers do it too
+(``link=True``, as :func:`newsgraph.ingest.run` asks unless it links online), and send the facts
+back without the article's text, which this process still has.
 
 Why Dask distributed: it is pure Python and pip-installable, runs the same code on a laptop
 (``LocalCluster``) and on a real cluster (a scheduler address, or dask-jobqueue / dask-kubernetes
@@ -35,7 +36,14 @@ from typing import Any
 
 from newsgraph.extract import BATCH_CHARS, ExtractionError
 from newsgraph.extract.chunks import CHUNK_CHARS
-from newsgraph.extract.parallel import ExtractorSettings, Result, batches, check_model, extract_batch
+from newsgraph.extract.parallel import (
+    ExtractorSettings,
+    Result,
+    batches,
+    check_model,
+    extract_batch,
+    restore_articles,
+)
 from newsgraph.facts import Article
 
 LOCAL_PREFIX = "local:"
@@ -103,7 +111,10 @@ class ClusterExtractor:
         """Worker threads in the cluster now (at least 1: a cluster still starting gets one batch)."""
         return max(1, sum(self.client.nthreads().values()))
 
-    def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
+    #: :meth:`extract_many` can link offline on the workers (``link=True``), as the process pool does.
+    links_offline = True
+
+    def extract_many(self, articles: Iterable[Article], *, link: bool = False) -> Iterator[Result]:
         """Facts per article, in input order; a failed article yields an :class:`ExtractionError`.
 
         A batch the cluster gives up on (its worker died more often than Dask's
@@ -113,7 +124,8 @@ class ClusterExtractor:
         pending: deque[tuple[list[Article], Any]] = deque()
         try:
             for batch in batches(articles, self.settings.batch_size, self.settings.batch_chars):
-                pending.append((batch, self.client.submit(extract_batch, batch, self.settings, pure=False)))
+                pending.append((batch, self.client.submit(extract_batch, batch, self.settings, link=link, slim=True,
+                                                               pure=False)))
                 while len(pending) >= limit:
                     yield from self._collect(*pending.popleft())
             while pending:
@@ -125,7 +137,7 @@ class ClusterExtractor:
     @staticmethod
     def _collect(batch: list[Article], future: Any) -> list[Result]:
         try:
-            return list(future.result())
+            return restore_articles(batch, list(future.result()))
         except Exception as exc:
             reason = f"the cluster could not extract it: {type(exc).__name__}: {exc}"
             return [ExtractionError(article, reason) for article in batch]

@@ -15,6 +15,7 @@ that a new one resolves (the surname came first) has its graph rewritten in one 
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from newsgraph import mapping
 from newsgraph.extract import ExtractionError, Extractor
-from newsgraph.extract.parallel import ExtractsArticles
+from newsgraph.extract.parallel import ExtractsArticles, LinkError
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.link.gazetteer import Gazetteer
 from newsgraph.link.identity import IdentityIndex, rewrite
@@ -118,50 +119,82 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
         if on_error:
             on_error(message)
 
-    for facts in extractor.extract_many(articles()):
-        if isinstance(facts, ExtractionError):
-            problem(str(facts))
-            continue
-        where = _where(facts.article)
-        if identities is None:
-            identities = IdentityIndex.open(store, base_uri)
-        dropped: list[mapping.DroppedFact] = []
-        try:
-            (reconciler.link if reconciler is not None else link)(facts, gaz, identities)
-            quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC), on_problem=dropped.append)
-        except Exception as exc:  # a bug on one odd article must not stop a run over millions of files
-            log.debug("could not process %s", where, exc_info=True)
-            problem(f"{where}: could not process the article: {type(exc).__name__}: {exc}")
-            continue
-        graph = mapping.article_graph(base_uri, facts.article.id)
-        try:
-            count, superseded = store.replace_article(graph, facts.article.id, quads, supersede_prefix=prefix)
-        except ArticleClash as exc:
-            problem(f"{where}: {exc}")
-            continue
-        for d in dropped:
-            message = f"{where}: warning: {d}"
-            report.warnings.append(message)
-            if warn:
-                warn(message)
-        gone = Counter(d.kind for d in dropped)
-        report.quads += count
-        for old in superseded:  # the same article under an IRI of an older naming scheme
-            identities.forget(old)
-        identities.learn(graph, quads)
-        for other, renames in identities.backfill(graph).items():  # earlier articles this one resolves
-            rewrite(store, identities, other, renames)
-        report.articles += 1
-        report.persons += sum(1 for e in facts.entities.values() if e.kind == "person")
-        report.posts += len(facts.posts) - gone.get("post", 0)
-        report.meetings += len(facts.meetings) - gone.get("meeting", 0)
-        report.memberships += len(facts.memberships) - gone.get("membership", 0)
-        if on_article:
-            on_article(facts)
+    # Offline linking depends on no other article: a pool of workers does it beside extraction, and
+    # this loop (the one writer, in article order) is left what needs the archive: identity, map, store.
+    pre_linked = reconciler is None and getattr(extractor, "links_offline", False)
+    stream = extractor.extract_many(articles(), link=True) if pre_linked else extractor.extract_many(articles())  # type: ignore[call-arg]
+    frozen = False
+    try:
+        for facts in stream:
+            if isinstance(facts, LinkError):  # raised by link() in the worker: reported as it is here
+                problem(f"{_where(facts.article)}: could not process the article: {facts.reason}")
+                continue
+            if isinstance(facts, ExtractionError):
+                problem(str(facts))
+                continue
+            if identities is None:
+                identities = IdentityIndex.open(store, base_uri)
+            if not _store_one(facts, store, gaz, identities, reconciler, pre_linked, base_uri, prefix, report,
+                              problem, warn):
+                continue
+            if on_article:
+                on_article(facts)
+            if not frozen:
+                # What is alive after the first article (the model, the gazetteer and its indexes,
+                # the store) lives for the whole run: out of the collector's sight, a full
+                # collection costs what one article's garbage costs, not a walk over millions of objects.
+                gc.freeze()
+                frozen = True
+    finally:
+        if frozen:
+            gc.unfreeze()
     if identities is not None:
         identities.close()
     store.flush()
     return report
+
+
+def _store_one(facts: ArticleFacts, store: GraphStore, gaz: Gazetteer, identities: IdentityIndex,
+               reconciler: Reconciler | None, pre_linked: bool, base_uri: str, prefix: str, report: IngestReport,
+               problem: Callable[[str], None], warn: Callable[[str], None] | None) -> bool:
+    """Link (or, when the workers linked offline, resolve identities), map and store one article;
+    ``False`` (the problem reported) when it could not be stored."""
+    where = _where(facts.article)
+    dropped: list[mapping.DroppedFact] = []
+    try:
+        if pre_linked:
+            identities.resolve(facts, gaz)  # what link() does last, with the archive
+        else:
+            (reconciler.link if reconciler is not None else link)(facts, gaz, identities)
+        quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC), on_problem=dropped.append)
+    except Exception as exc:  # a bug on one odd article must not stop a run over millions of files
+        log.debug("could not process %s", where, exc_info=True)
+        problem(f"{where}: could not process the article: {type(exc).__name__}: {exc}")
+        return False
+    graph = mapping.article_graph(base_uri, facts.article.id)
+    try:
+        count, superseded = store.replace_article(graph, facts.article.id, quads, supersede_prefix=prefix)
+    except ArticleClash as exc:
+        problem(f"{where}: {exc}")
+        return False
+    for d in dropped:
+        message = f"{where}: warning: {d}"
+        report.warnings.append(message)
+        if warn:
+            warn(message)
+    gone = Counter(d.kind for d in dropped)
+    report.quads += count
+    for old in superseded:  # the same article under an IRI of an older naming scheme
+        identities.forget(old)
+    identities.learn(graph, quads)
+    for other, renames in identities.backfill(graph).items():  # earlier articles this one resolves
+        rewrite(store, identities, other, renames)
+    report.articles += 1
+    report.persons += sum(1 for e in facts.entities.values() if e.kind == "person")
+    report.posts += len(facts.posts) - gone.get("post", 0)
+    report.meetings += len(facts.meetings) - gone.get("meeting", 0)
+    report.memberships += len(facts.memberships) - gone.get("membership", 0)
+    return True
 
 
 def _where(article: Article) -> str:

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from newsgraph import __version__
 from newsgraph.extract.chunks import CHUNK_CHARS, merge_facts, split_text
 from newsgraph.extract.entities import EntityIndex, build_index
+from newsgraph.extract.gazcache import cached
 from newsgraph.extract.meetings import extract_meetings
 from newsgraph.extract.memberships import extract_memberships
 from newsgraph.extract.posts import extract_posts
@@ -64,7 +65,7 @@ class _EntitiesComponent(_Component):
     name = "newsgraph_entities"
 
     def __init__(self) -> None:
-        self.gaz = Gazetteer.load()
+        self.gaz = cached(Gazetteer.load())
 
     def run(self, doc: Doc) -> None:
         doc._.ng_index = build_index(doc, self.gaz)
@@ -74,7 +75,7 @@ class _PostsComponent(_Component):
     name = "newsgraph_posts"
 
     def __init__(self) -> None:
-        self.gaz = Gazetteer.load()
+        self.gaz = cached(Gazetteer.load())
 
     def run(self, doc: Doc) -> None:
         doc._.ng_posts = extract_posts(doc, doc._.ng_index, self.gaz)
@@ -90,8 +91,11 @@ class _MeetingsComponent(_Component):
 class _MembershipsComponent(_Component):
     name = "newsgraph_memberships"
 
+    def __init__(self) -> None:
+        self.gaz = cached(Gazetteer.load())
+
     def run(self, doc: Doc) -> None:
-        doc._.ng_memberships = extract_memberships(doc, doc._.ng_index)
+        doc._.ng_memberships = extract_memberships(doc, doc._.ng_index, self.gaz)
 
 
 @Language.factory("newsgraph_entities")

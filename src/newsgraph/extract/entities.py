@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.doc_cache import deps, lowers, pos_tags, texts
 from newsgraph.extract.lexicon import (
     EVENT_HEADS,
     GENERIC_ORG_WORDS,
@@ -50,8 +52,11 @@ _GOV_BODY_STARTS = frozenset(
 _QUOTE_CHARS = "\"“”‘’'`"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive key, for comparing names."""
+    """Case-, accent- and punctuation-insensitive key, for comparing names.
+
+    Cached: the rules fold the same few names many times per article (a pure function of ``text``)."""
     text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[’'`]s\b", "", text)
@@ -333,8 +338,12 @@ def build_index(doc: Doc, gaz: Gazetteer) -> EntityIndex:
             fixed.append(m)
     # Surnames spaCy did not tag at all.
     covered = {i for m in fixed for i in range(m.start, m.end)}
-    for tok in doc:
-        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+    pos = pos_tags(doc)
+    for i in range(len(doc)):
+        if i in covered or pos[i] != "PROPN":
+            continue
+        tok = doc[i]
+        if not tok.text[:1].isupper():
             continue
         if fold(tok.text) in surnames:
             fixed.append(Mention(tok.text, Kind.PERSON, tok.i, tok.i + 1, tok.idx, tok.idx + len(tok.text)))
@@ -413,22 +422,24 @@ def _resolve_pronouns(doc: Doc, idx: EntityIndex) -> dict[int, str]:
     person_at = {m.start: m for m in idx.mentions if m.kind is Kind.PERSON and m.key}
     out: dict[int, str] = {}
     counts: dict[str, int] = {}
-    for tok in doc:
-        m = person_at.get(tok.i)
+    low = lowers(doc)
+    for i in range(len(doc)):
+        m = person_at.get(i)
         if m is not None:
             key = m.key or ""
             counts[key] = counts.get(key, 0) + 1
-            events.append((tok.i, key, doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}))
+            events.append((i, key, doc[m.start:m.end].root.dep_ in {"nsubj", "nsubjpass"}))
             continue
-        if tok.lower_ not in _PRONOUNS or tok.i in idx.by_token:
+        if low[i] not in _PRONOUNS or i in idx.by_token:
             continue
+        tok = doc[i]
         here = sent_of[tok.i]
         score: dict[str, float] = {}
-        for i, key, subject in events:
-            if sent_of[i] < here - 3:
+        for j, key, subject in events:
+            if sent_of[j] < here - 3:
                 continue
-            bonus = (1.5 if subject else 0.0) + (2.0 if sent_of[i] == here else 0.0)
-            score[key] = max(score.get(key, 0.0), bonus + i / 1e6)
+            bonus = (1.5 if subject else 0.0) + (2.0 if sent_of[j] == here else 0.0)
+            score[key] = max(score.get(key, 0.0), bonus + j / 1e6)
         if not score:
             continue
         best = max(score, key=lambda k: score[k] + 0.5 * counts.get(k, 0))
@@ -456,8 +467,12 @@ def _org_head_runs(doc: Doc, found: list[Mention]) -> list[Mention]:
     """Capitalized runs ending in an organization head noun that no entity covers."""
     covered = {i for m in found if not m.candidate_only for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc:
-        if tok.i in covered or tok.lower_ not in ORG_HEADS or not tok.text[:1].isupper():
+    low = lowers(doc)
+    for i in range(len(doc)):
+        if i in covered or low[i] not in ORG_HEADS:
+            continue
+        tok = doc[i]
+        if not tok.text[:1].isupper():
             continue
         start = tok.i
         while start - 1 >= 0 and start - 1 not in covered and (
@@ -558,15 +573,16 @@ def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Ment
     """
     covered = {i for m in found for i in range(m.start, m.end)}
     out: list[Mention] = []
+    cap = [t[:1].isupper() for t in texts(doc)]
     i = 0
     n = len(doc)
     while i < n:
-        if i in covered or not doc[i].text[:1].isupper():
+        if i in covered or not cap[i]:
             i += 1
             continue
         hit = None
         for j in range(min(n, i + 6), i, -1):
-            if any(k in covered for k in range(i, j)) or not doc[j - 1].text[:1].isupper():
+            if any(k in covered for k in range(i, j)) or not cap[j - 1]:
                 continue
             span = doc[i:j]
             if gaz.organization(span.text) is not None or _known_body(span, gaz):
@@ -997,26 +1013,34 @@ def _capword(tok: Token) -> bool:
 
 def _name_runs(doc: Doc) -> list[tuple[int, int]]:
     """Maximal runs of capitalized words within a sentence, with name particles and hyphens inside
-    ("Mohammed bin Salman", "Jean Lucien de Tové", "Ahmed al-Sharaa")."""
+    ("Mohammed bin Salman", "Jean Lucien de Tové", "Ahmed al-Sharaa").
+
+    Made once per document (two rules read them) from a capitalized-word flag per token; the list is
+    shared, so callers only read it."""
+    got: list[tuple[int, int]] | None = doc.user_data.get("ng_name_runs")
+    if got is not None:
+        return got
+    cap = [_capword(t) for t in doc]
     runs: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
     while i < n:
-        if not _capword(doc[i]):
+        if not cap[i]:
             i += 1
             continue
         j = i + 1
         while j < n and not doc[j].is_sent_start:
             tok = doc[j]
-            if _capword(tok):
+            if cap[j]:
                 j += 1
             elif (tok.lower_ in NAME_PARTICLES or tok.text in {"-", "‑"}) and j + 1 < n and (
-                    _capword(doc[j + 1]) or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and _capword(doc[j + 2]))):
+                    cap[j + 1] or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and cap[j + 2])):
                 j += 1
             else:
                 break
         runs.append((i, j))
         i = j
+    doc.user_data["ng_name_runs"] = runs
     return runs
 
 
@@ -1124,10 +1148,13 @@ def _surname_subjects(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Ment
     the gazetteer knows, is that person's surname."""
     covered = {i for m in raw for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc:
-        if tok.i in covered or tok.dep_ != "nsubj" or tok.head.lemma_ not in _SPEECH_VERBS \
-                or tok.pos_ != "PROPN" or not _capword(tok) or tok.is_upper or tok.ent_type_ \
-                or tok.lower_ in _TITLE_WORDS or any(c.dep_ == "compound" for c in tok.children):
+    dep = deps(doc)
+    for i in range(len(doc)):
+        if i in covered or dep[i] != "nsubj":
+            continue
+        tok = doc[i]
+        if tok.head.lemma_ not in _SPEECH_VERBS or tok.pos_ != "PROPN" or not _capword(tok) or tok.is_upper \
+                or tok.ent_type_ or tok.lower_ in _TITLE_WORDS or any(c.dep_ == "compound" for c in tok.children):
             continue
         if not gaz.persons_by_surname(tok.text) or _gaz_other_kind(tok.text, gaz) or gaz.is_country_word(tok.text):
             continue
@@ -1301,8 +1328,12 @@ def _state_forces(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]
     words only, so the demonym still reads as the country's adjective)."""
     covered = {i for m in raw if not m.candidate_only for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc[:-1]:
-        if not tok.text[:1].isupper() or tok.i in covered or gaz.country(tok.text) is None:
+    txt = texts(doc)
+    for i in range(len(doc) - 1):
+        if not txt[i][:1].isupper() or i in covered:
+            continue
+        tok = doc[i]
+        if gaz.country(tok.text) is None:
             continue
         for words in STATE_FORCES:
             end = tok.i + 1 + len(words)
@@ -1459,9 +1490,13 @@ def _acronym_defined_orgs(doc: Doc, raw: list[Mention]) -> list[Mention]:
     orgs_at_end = {m.end: m for m in raw if m.kind is Kind.ORGANIZATION}
     covered = {i for m in raw for i in range(m.start, m.end)}
     out: list[Mention] = []
-    for tok in doc:
+    txt = texts(doc)
+    for i in range(1, len(doc)):
+        if txt[i] != "(":
+            continue  # (no acronym in brackets starts here)
+        tok = doc[i]
         found = _paren_acronym(doc, tok.i)
-        if found is None or tok.i == 0:
+        if found is None:
             continue
         acr = found[0]
         end = tok.i

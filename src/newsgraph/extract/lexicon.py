@@ -9,13 +9,14 @@ rules, lets a reader see (and extend) the vocabulary in one place.
 from __future__ import annotations
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
+    """The white-space separated words of ``text``: how every list here (and in :mod:`.summit_words`) is written."""
     return frozenset(text.split())
 
 
 #: Head nouns of posts and jobs. A title before a name, or an apposition after it, must contain
 #: one of these to count as a post ("Foreign Minister", "the head of", "economist").
-ROLE_NOUNS: frozenset[str] = _words(
+ROLE_NOUNS: frozenset[str] = word_set(
     """
     minister ministers secretary president vice-president premier chancellor leader chief
     head director director-general spokesman spokeswoman spokesperson ambassador envoy governor
@@ -37,10 +38,10 @@ ROLE_NOUNS: frozenset[str] = _words(
 
 #: Role nouns that only make a post when something else in the phrase says which office
 #: ("Energy Minister", "the head of the agency"); alone before a name they are too vague.
-VAGUE_ROLES: frozenset[str] = _words("official partner candidate nominee incumbent counterpart")
+VAGUE_ROLES: frozenset[str] = word_set("official partner candidate nominee incumbent counterpart")
 
 #: Honorifics dropped from person names ("Mr Blair" is Blair, "Sir Alan Budd" is Alan Budd).
-HONORIFICS: frozenset[str] = _words(
+HONORIFICS: frozenset[str] = word_set(
     """
     mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. rev rev. reverend mme mme.
     herr sen. rep. gen. lt. col. maj. capt. adm. sgt. hon. honourable honorable madam monsieur
@@ -48,10 +49,10 @@ HONORIFICS: frozenset[str] = _words(
 )
 
 #: Words that, before a role, make it a past post.
-FORMER_MARKERS: frozenset[str] = _words("former ex ex- then then- previous erstwhile onetime one-time")
+FORMER_MARKERS: frozenset[str] = word_set("former ex ex- then then- previous erstwhile onetime one-time")
 
 #: Modifiers kept inside the role label ("Acting Prime Minister", "Deputy Foreign Minister").
-ROLE_MODIFIERS: frozenset[str] = _words(
+ROLE_MODIFIERS: frozenset[str] = word_set(
     """
     acting deputy vice interim assistant associate senior junior chief principal permanent first prime
     second general state foreign top senior-most most executive managing national federal
@@ -60,24 +61,24 @@ ROLE_MODIFIERS: frozenset[str] = _words(
 )
 
 #: Lemmas of verbs that report a meeting between their subject and object.
-MEET_VERBS: frozenset[str] = _words(
+MEET_VERBS: frozenset[str] = word_set(
     "meet host receive visit phone call greet welcome join hold have talk speak confer sit dine telephone accompany"
 )
 #: Nouns that name a meeting ("talks with", "a meeting between X and Y").
-MEET_NOUNS: frozenset[str] = _words(
+MEET_NOUNS: frozenset[str] = word_set(
     "meeting talks talk call conversation summit visit discussions discussion negotiations meetings "
     "phone telephone sidelines encounter"
 )
 #: Verbs that need their object to be "talks", "meeting", "call", "discussions" ("held talks").
-MEET_LIGHT_VERBS: frozenset[str] = _words("hold have conduct make sit begin start")
+MEET_LIGHT_VERBS: frozenset[str] = word_set("hold have conduct make sit begin start")
 
 #: Words that say a country is in a bloc.
-MEMBER_CUES: frozenset[str] = _words(
+MEMBER_CUES: frozenset[str] = word_set(
     "member members member-states membership joined join joins addition admitted admit made comprising "
     "comprises comprise consists include includes including expanded grouping groups unites"
 )
 #: Words that say a country is *not* (yet) a member, however close it sits to the list.
-NON_MEMBER_CUES: frozenset[str] = _words(
+NON_MEMBER_CUES: frozenset[str] = word_set(
     """
     invited invite observer observers guest guests partner partners applicant applicants candidate
     candidates applied apply aspiring seeking seek bid outside non-member non-members nonmember
@@ -86,7 +87,7 @@ NON_MEMBER_CUES: frozenset[str] = _words(
 )
 
 #: Words that refer back to a bloc named earlier ("the group expanded ...").
-BLOC_ANAPHORS: frozenset[str] = _words("group bloc alliance grouping union club organisation organization coalition")
+BLOC_ANAPHORS: frozenset[str] = word_set("group bloc alliance grouping union club organisation organization coalition")
 
 #: Party adjectives and nicknames → the party's usual name and country.
 PARTY_WORDS: dict[str, tuple[str, str]] = {
@@ -105,7 +106,7 @@ PARTY_WORDS: dict[str, tuple[str, str]] = {
 }
 
 #: Pronouns that can stand for a person already named.
-PERSON_PRONOUNS: frozenset[str] = _words("he she him her his")
+PERSON_PRONOUNS: frozenset[str] = word_set("he she him her his")
 
 #: Organization heads that are generic when alone and must not become organizations by themselves.
 GENERIC_ORG_WORDS: frozenset[str] = frozenset(
@@ -118,7 +119,7 @@ GENERIC_ORG_WORDS: frozenset[str] = frozenset(
 #: Titles that exist under that wording in one country only ("Home Secretary" is British,
 #: "Secretary of State" without "for ..." is the US foreign minister). A post worded so gets that
 #: country when the article gives none.
-_UK_SECRETARIES = _words(
+_UK_SECRETARIES = word_set(
     """
     home foreign defence health education culture trade transport environment justice business
     work pensions energy northern scotland scottish wales welsh international development treasury
@@ -187,7 +188,7 @@ HISTORICAL_DEMONYMS: dict[str, str] = {
 #: Words that name a government portfolio. "Cabinet Secretary for Trade", "Minister of Foreign
 #: Affairs": a capitalized portfolio after "of"/"for" is part of the role's wording, not an
 #: organization of its own (the ministry, when named, is "the Ministry of Trade").
-PORTFOLIO_WORDS: frozenset[str] = _words(
+PORTFOLIO_WORDS: frozenset[str] = word_set(
     """
     foreign affairs defence defense finance treasury trade industry commerce economy economic health
     education interior home justice energy mines agriculture fisheries tourism transport labour labor
@@ -205,7 +206,7 @@ PORTFOLIO_WORDS: frozenset[str] = _words(
 
 #: Words that put a stated membership in the future or undo it: "its planned membership", "exited
 #: the bloc", "the withdrawal of Mali". A country under one of these is not (or no longer) a member.
-MEMBER_UNDOING_CUES: frozenset[str] = _words(
+MEMBER_UNDOING_CUES: frozenset[str] = word_set(
     """
     planned prospective proposed potential future eventual possible would-be hopeful hopefuls aspirant
     exit exited exits exiting withdrawal withdraw withdrawing withdraws leave leaves leaving departure
@@ -214,12 +215,12 @@ MEMBER_UNDOING_CUES: frozenset[str] = _words(
     """
 )
 #: Verbs whose subject brings a bloc into being: the founders are its first members.
-FOUNDING_VERBS: frozenset[str] = _words("establish found form create launch set")
+FOUNDING_VERBS: frozenset[str] = word_set("establish found form create launch set")
 #: Nouns for the people who stand for a bloc's members at its table ("leaders of the bloc: ...").
-BLOC_LEADER_NOUNS: frozenset[str] = _words("leaders leader presidents heads members member-states states countries")
+BLOC_LEADER_NOUNS: frozenset[str] = word_set("leaders leader presidents heads members member-states states countries")
 #: Nouns that, right after a name, say the name is a grouping of countries ("the B9 group",
 #: "the AES countries", "EU member states").
-BLOC_FOLLOWERS: frozenset[str] = _words("group grouping bloc alliance countries nations states member members")
+BLOC_FOLLOWERS: frozenset[str] = word_set("group grouping bloc alliance countries nations states member members")
 #: Number words, for "the four full member countries" (the count a member list must have).
 NUMBER_WORDS: dict[str, int] = {
     w: n for n, w in enumerate(
@@ -227,7 +228,7 @@ NUMBER_WORDS: dict[str, int] = {
         "seventeen eighteen nineteen twenty".split())
 }
 #: Accession verbs beyond MEMBER_CUES: a country that rejoins or is readmitted is a member again.
-REJOIN_CUES: frozenset[str] = _words("rejoined rejoin rejoins readmitted readmit readmits")
+REJOIN_CUES: frozenset[str] = word_set("rejoined rejoin rejoins readmitted readmit readmits")
 
 # -- Names: persons and organizations (entities.py) -------------------------------------------------
 # General shapes of names in wire copy: the particles that sit inside a person's name, the titles
@@ -236,17 +237,17 @@ REJOIN_CUES: frozenset[str] = _words("rejoined rejoin rejoins readmitted readmit
 
 #: Lower-case words that sit inside a person's name ("Maria van der Berg", "Mohammed bin Salman",
 #: "Luiz Inacio Lula da Silva"), so a run of capitalized words does not end at them.
-NAME_PARTICLES: frozenset[str] = _words(
+NAME_PARTICLES: frozenset[str] = word_set(
     "bin ibn bint ben al el ul ud van von der den de del della di da das dos du la le ter ten abu"
 )
 
 #: Particles after which the next name is a parent's, not the person's own: "Salman" alone is not
 #: "Mohammed bin Salman", it is (often) his father.
-PATRONYMIC_PARTICLES: frozenset[str] = _words("bin ibn bint ben ould")
+PATRONYMIC_PARTICLES: frozenset[str] = word_set("bin ibn bint ben ould")
 
 #: Title words and abbreviations that precede a name and are never part of it ("PM Kallas",
 #: "Gen Musharraf", "Crown Prince Mohammed", "Sheikh Tamim").
-NAME_TITLES: frozenset[str] = _words(
+NAME_TITLES: frozenset[str] = word_set(
     """
     pm fm dpm gen gen. lt lt. col col. maj maj. capt capt. cmdr adm brig brig. sgt sen sen. rep rep.
     gov gov. amb amb. pres pres. vp supt insp cpl pte crown sheikh sheikha shaikh emir amir sultan
@@ -257,14 +258,14 @@ NAME_TITLES: frozenset[str] = _words(
 )
 
 #: Plural title nouns that head a list of names ("Presidents Hage Geingob from Namibia, ...").
-PLURAL_TITLES: frozenset[str] = _words(
+PLURAL_TITLES: frozenset[str] = word_set(
     "presidents ministers premiers leaders kings queens princes emirs sultans senators governors "
     "ambassadors envoys secretaries chancellors mayors generals"
 )
 
 #: Last words of a place where people meet, not of an organization ("Presidential Palace", "State
 #: House Conference Centre", "Kuala Lumpur Convention Centre").
-VENUE_HEADS: frozenset[str] = _words(
+VENUE_HEADS: frozenset[str] = word_set(
     """
     palace centre center hall hotel stadium airport square residence mansion bhawan bhavan niwas
     building complex auditorium arena resort plaza castle villa lodge pavilion terminal
@@ -273,7 +274,7 @@ VENUE_HEADS: frozenset[str] = _words(
 
 #: Last words of events, programmes and wars, which are not organizations ("Second Karabakh War",
 #: "Pacific Policing Initiative", "Celebrity Fit Club" is a show, not a club, but cannot be told).
-EVENT_HEADS: frozenset[str] = _words(
+EVENT_HEADS: frozenset[str] = word_set(
     """
     war wars summit summits initiative programme program games olympics cup championship
     championships tournament festival expo election elections referendum declaration accord
@@ -283,13 +284,13 @@ EVENT_HEADS: frozenset[str] = _words(
 )
 
 #: First and last words of landforms and waters ("Wadi Rum", "Iguazu Falls", "Lake Chad").
-LANDFORM_FIRST: frozenset[str] = _words("mount mt mt. lake cape wadi gulf isle")
-LANDFORM_LAST: frozenset[str] = _words(
+LANDFORM_FIRST: frozenset[str] = word_set("mount mt mt. lake cape wadi gulf isle")
+LANDFORM_LAST: frozenset[str] = word_set(
     "falls river mountains valley desert peninsula canyon glacier islands archipelago plateau strait caucasus"
 )
 
 #: Nouns that introduce a news outlet by name ("news agency Xinhua", "the newspaper La Nación").
-MEDIA_NOUNS: frozenset[str] = _words(
+MEDIA_NOUNS: frozenset[str] = word_set(
     """
     agency newspaper daily weekly outlet broadcaster television tv channel radio station portal
     website site magazine paper tabloid network wire service newswire publication
@@ -302,7 +303,7 @@ GROUP_OF_LEADERS: frozenset[str] = frozenset({"heads of state", "heads of state 
 
 #: Nouns that a place name or a pair of demonyms modifies ("Pak-Uzbek ties", "the Caucasus
 #: regions", "the Anyaa-Sowutuom constituency"): the capitalized word before them is no body.
-PLACE_MODIFIED_NOUNS: frozenset[str] = _words(
+PLACE_MODIFIED_NOUNS: frozenset[str] = word_set(
     """
     ties relations relationship region regions constituency constituencies border borders
     cooperation partnership friendship axis corridor district districts province provinces

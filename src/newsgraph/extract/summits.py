@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from newsgraph.extract.doc_cache import lemma_lowers, lowers
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.extract.summit_words import (
     ADDRESS_VERBS,
@@ -97,12 +98,17 @@ def _about_event(tok: Token) -> bool:
     return False
 
 
+_VERBS = frozenset({"VERB", "AUX"})
+
+
 def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple[list[str], bool]:
     """Attendees this sentence names, and whether it announces attendance (so that a list in the
     next sentence or in bullets belongs to it)."""
     out: list[str] = []
     announces = False
     for tok in sent:
+        if tok.pos_ not in _VERBS and tok.tag_ != "VBG" and not (event_near and tok.lower_ in ATTENDANCE_NOUNS):
+            continue  # (what the last branch below needs of a word that is no verb: most words go here)
         low, lemma = tok.lower_, tok.lemma_.lower()
         if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS and _negated(tok):
             continue  # "said he would not attend"
@@ -254,13 +260,14 @@ def summit_attendance(doc: Doc, idx: EntityIndex) -> tuple[list[str], Span | Non
     """The persons an article says attended (or hosted) its gathering, with the first sentence
     saying so. Fewer than two persons means no summit meeting."""
     sents = list(doc.sents)
+    lemmas, lows = lemma_lowers(doc), lowers(doc)
     attendees: list[str] = []
     evidence: Span | None = None
     last_event = -10
     announced = False
     for n, sent in enumerate(sents):
-        if any(_event_noun(t) for t in sent):
-            last_event = n
+        if any(lemmas[i] in SUMMIT_NOUNS or lows[i] in SUMMIT_NOUNS for i in range(sent.start, sent.end)):
+            last_event = n  # (_event_noun of any of its words)
         event_near = n - last_event <= 2
         found, announces = _sentence_attendees(sent, idx, event_near)
         follow_up = False
