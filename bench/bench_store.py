@@ -7,7 +7,8 @@ For the same ~1.3M quads (news articles' quads replicated under new article ids)
 - ``newsgraph load`` of them as one N-Quads file: quads/s, peak RSS and store bytes, old and new,
   against ``oxigraph load`` (the CLI of the ``oxigraph`` PyPI package, 0.5.13 like pyoxigraph);
 - time per article written: a new article, and an article stored again with one timestamp changed
-  (what a re-ingest does), old and new.
+  (what a re-ingest does), old and new; and the ``flush`` that ends the run (where the new code
+  rewrites the tables compressed, :mod:`newsgraph.store_rebuild`).
 
 Old is the code before this work (``--old-src``, default /work/wt/base/src), new this checkout's
 ``src``; each figure comes from a child process run with that ``PYTHONPATH``. The runs are
@@ -98,6 +99,7 @@ def child_write(corpus: Path, store_path: Path, rewrites: int) -> dict[str, floa
     t0 = time.perf_counter()
     store.flush()
     flushed = time.perf_counter() - t0
+    stored = len(store)  # the same quads, whatever flush() did to the tables
     again = 0.0
     for graph, ident, article in first:
         later = ox.Literal("2030-01-01T00:00:00Z", datatype=xsd_datetime)
@@ -109,6 +111,7 @@ def child_write(corpus: Path, store_path: Path, rewrites: int) -> dict[str, floa
     store.flush()
     del store
     return {"articles": articles, "ms_per_new_article": 1000 * written / articles, "flush_s": flushed,
+            "quads": stored,
             "ms_per_rewritten_article": 1000 * again / max(1, len(first)), "bytes": folder_bytes(store_path)}
 
 
@@ -202,6 +205,9 @@ def main() -> None:
                     note(f"write {who} MB", figures["bytes"] / 1e6)
                     note(f"write {who} ms/new article", figures["ms_per_new_article"])
                     note(f"write {who} ms/rewritten article", figures["ms_per_rewritten_article"])
+                    note(f"write {who} flush s", figures["flush_s"])
+                    if figures["quads"] != quads:
+                        raise SystemExit(f"{who}: {figures['quads']:,} quads stored, not {quads:,}")
                     note(f"write {who} peak RSS MiB", rss)
                     shutil.rmtree(target, ignore_errors=True)
                 target = work / f"load-{who}-{r}"
@@ -245,6 +251,7 @@ def report(rows: dict[str, list[float]], with_bare: bool) -> None:
     line("newsgraph load, peak RSS MiB", "load {} peak RSS MiB", ",.0f", "bare peak RSS MiB")
     if "write old MB" in rows:
         line("write, ms per new article", "write {} ms/new article", ".2f")
+        line("write, flush at the end of the run, s", "write {} flush s", ".1f")
         line("write, ms per article stored again", "write {} ms/rewritten article", ".2f")
         line("write run, peak RSS MiB", "write {} peak RSS MiB", ",.0f")
     print(f"(medians of {len(next(iter(rows.values())))} interleaved runs; ratios are medians of per-round ratios; "
