@@ -198,3 +198,30 @@ def test_a_copy_older_than_the_stores_last_write_is_not_loaded_over_it(
     aside = [p for p in folder.iterdir() if p.name.startswith(f"{REBUILD_DIR}-copy-")]
     assert len(aside) == 1 and (aside[0] / "quads.nq").stat().st_size > 0
     assert set(GraphStore(folder).raw) == everything  # the store itself was left alone
+
+
+def test_cli_compact_brings_a_store_small_runs_loosened_back(tmp_path: Path) -> None:
+    """Small runs into a compact store leave it uncompressed again (their compactions rewrite the
+    tables); `newsgraph compact` rewrites it to the bulk loader's bytes, with the same quads."""
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    folder = tmp_path / "s"
+    store = GraphStore(folder)
+    everything = fill(store, range(60))
+    store.flush()
+    del store
+    for run in range(4):  # runs of 4 articles each, below the share that rebuilds
+        store = GraphStore(folder)
+        everything |= fill(store, range(60 + 4 * run, 64 + 4 * run))
+        store.flush()
+        del store
+    bare = bulk_loaded_bytes(everything, tmp_path)
+    assert folder_bytes(folder) > 1.35 * bare
+    result = CliRunner().invoke(main, ["compact", "--store", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "compacted" in result.output
+    del result
+    assert folder_bytes(folder) <= 1.35 * bare
+    assert set(GraphStore(folder).raw) == everything
