@@ -168,8 +168,9 @@ def main() -> None:
     ap.add_argument("--old-src", type=Path, default=Path("/work/wt/base/src"))
     ap.add_argument("--oxigraph", default=shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph"))
     ap.add_argument("--work", type=Path, help="keep the corpus and stores here (default: a temporary folder)")
-    ap.add_argument("--rows", choices=["all", "load"], default="all",
-                    help="load: only the newsgraph load / oxigraph load rows (quicker)")
+    ap.add_argument("--rows", choices=["all", "load", "write"], default="all",
+                    help="load: only the newsgraph load / oxigraph load rows; write: only the write rows "
+                         "and oxigraph load for the bytes (quicker)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -199,7 +200,7 @@ def main() -> None:
               f"of N-Quads); old = {a.old_src}, new = {NEW_SRC}; bare engine = {bare or 'not found'}")
         for r in range(a.repeat):
             for who, src in (("old", a.old_src), ("new", NEW_SRC)):
-                if a.rows == "all":
+                if a.rows in ("all", "write"):
                     target = work / f"write-{who}-{r}"
                     figures, rss = child("write", src, str(corpus), str(target), str(a.rewrites))
                     note(f"write {who} MB", figures["bytes"] / 1e6)
@@ -210,6 +211,8 @@ def main() -> None:
                         raise SystemExit(f"{who}: {figures['quads']:,} quads stored, not {quads:,}")
                     note(f"write {who} peak RSS MiB", rss)
                     shutil.rmtree(target, ignore_errors=True)
+                if a.rows == "write":
+                    continue
                 target = work / f"load-{who}-{r}"
                 figures, rss = child("load", src, str(corpus), str(target))
                 note(f"load {who} quads/s", quads / figures["seconds"])
@@ -246,9 +249,10 @@ def report(rows: dict[str, list[float]], with_bare: bool) -> None:
 
     if "write old MB" in rows:
         line("store MB, written article by article", "write {} MB", ",.0f", "bare MB")
-    line("store MB, newsgraph load", "load {} MB", ",.0f", "bare MB")
-    line("newsgraph load, quads/s", "load {} quads/s", ",.0f", "bare quads/s")
-    line("newsgraph load, peak RSS MiB", "load {} peak RSS MiB", ",.0f", "bare peak RSS MiB")
+    if "load old MB" in rows:
+        line("store MB, newsgraph load", "load {} MB", ",.0f", "bare MB")
+        line("newsgraph load, quads/s", "load {} quads/s", ",.0f", "bare quads/s")
+        line("newsgraph load, peak RSS MiB", "load {} peak RSS MiB", ",.0f", "bare peak RSS MiB")
     if "write old MB" in rows:
         line("write, ms per new article", "write {} ms/new article", ".2f")
         line("write, flush at the end of the run, s", "write {} flush s", ".1f")

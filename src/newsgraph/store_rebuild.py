@@ -132,8 +132,12 @@ def _reload(store: ox.Store, work: Path) -> None:
     # Compacting the range deletions away empties every index, so the loaded tables go to the
     # last level, compressed, instead of level 0 (whence a compaction would rewrite them).
     store.optimize()
-    # bulk_extend over a parse keeps blank node labels; bulk_load would give them new ones.
-    store.bulk_extend(ox.parse(path=str(work / _QUADS), format=ox.RdfFormat.N_QUADS, lenient=True))
+    copy = work / _QUADS
+    if _mentions_blank_nodes(copy):
+        # bulk_load gives blank nodes new labels; bulk_extend over a parse keeps them (20 % slower).
+        store.bulk_extend(ox.parse(path=str(copy), format=ox.RdfFormat.N_QUADS, lenient=True))
+    else:
+        store.bulk_load(path=str(copy), format=ox.RdfFormat.N_QUADS, lenient=True)  # parses on every core
     for line in (work / _EMPTY_GRAPHS).read_text(encoding="utf-8").splitlines():
         if line:
             store.add_graph(ox.NamedNode(line[1:-1]) if line.startswith("<") else ox.BlankNode(line[2:]))
@@ -141,6 +145,16 @@ def _reload(store: ox.Store, work: Path) -> None:
     (work / _READY).unlink()
     _fsync(work)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def _mentions_blank_nodes(copy: Path) -> bool:
+    """Whether the N-Quads ``copy`` may hold a blank node: ``_:`` anywhere (in a literal too)."""
+    import mmap
+
+    if copy.stat().st_size == 0:
+        return False
+    with copy.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"_:") >= 0
 
 
 def _fsync(path: Path) -> None:
