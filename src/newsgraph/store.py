@@ -382,6 +382,10 @@ FLUSH_EVERY_QUADS = 100_000
 #: compactions, so adding one article to a large store stays cheap.
 OPTIMIZE_SHARE = 0.25
 
+#: Stores whose tables take less than this are not rebuilt at :meth:`GraphStore.flush` (what a
+#: rebuild saves there is a few MB, and it would cost a small run most of its time).
+COMPACT_MIN_BYTES = 16 * 2**20
+
 #: Bytes a quad takes in the sorted tables that transactions leave (300 for news quads; see
 #: :meth:`GraphStore.flush` on why they are not compressed), to guess a store's size in quads from
 #: its files without reading it.
@@ -601,9 +605,11 @@ class GraphStore:
           when the store is next opened for writing: 972 MB of a 1.31M-quad store. When they come
           to more than a few MiB, the store is closed and reopened here, so RocksDB deletes them.
         - *Uncompressed tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's
-          quads ends with :meth:`compact`, which rewrites every table compressed (and drops deleted
-          and replaced quads, as a full compaction would); smaller runs leave the merging to
-          RocksDB's background compactions, so one article into a large store stays cheap.
+          quads, in a store of :data:`COMPACT_MIN_BYTES` or more, ends with :meth:`compact`,
+          which rewrites every table compressed (and drops deleted and replaced quads, as a full
+          compaction would); smaller runs leave the merging to RocksDB's background compactions,
+          so one article into a large store stays cheap. The rebuild's bulk load holds up to
+          about 1M quads per core in memory (0.8 KiB a quad; pyoxigraph sets no lower limit).
         - *Info logs* of earlier opens (``LOG.old.*``): all but the newest :data:`KEEP_INFO_LOGS`.
 
         Every step is RocksDB's own (flush, a clean close and open), deletes a file RocksDB never
@@ -621,7 +627,9 @@ class GraphStore:
         self._unflushed = 0
         if self.path is None:
             return
-        if (self._written and self._written >= OPTIMIZE_SHARE * _stored_bytes(self.path) / _SST_BYTES_PER_QUAD
+        stored = _stored_bytes(self.path)
+        if (self._written and stored >= COMPACT_MIN_BYTES
+                and self._written >= OPTIMIZE_SHARE * stored / _SST_BYTES_PER_QUAD
                 and self._written >= OPTIMIZE_SHARE * len(self._store)):  # counted only when likely
             self.compact()
         if _stale_log_bytes(self.path) > _STALE_LOG_BYTES:
