@@ -7,7 +7,8 @@ For the same ~1.3M quads (news articles' quads replicated under new article ids)
 - ``newsgraph load`` of them as one N-Quads file: quads/s, peak RSS and store bytes, old and new,
   against ``oxigraph load`` (the CLI of the ``oxigraph`` PyPI package, 0.5.13 like pyoxigraph);
 - time per article written: a new article, and an article stored again with one timestamp changed
-  (what a re-ingest does), old and new.
+  (what a re-ingest does), old and new; and the ``flush`` that ends the run (where the new code
+  rewrites the tables compressed, :mod:`newsgraph.store_rebuild`).
 
 Old is the code before this work (``--old-src``, default /work/wt/base/src), new this checkout's
 ``src``; each figure comes from a child process run with that ``PYTHONPATH``. The runs are
@@ -19,6 +20,34 @@ machine is shared. Usage::
 
 Nothing is copied into the repository: the corpus and the stores live in a temporary folder
 (``--work`` to keep them).
+
+Figures, 1,313,812 quads in 4,071 article graphs (news quads replicated), 2 shared cores, old =
+b21aaed (/work/wt/base), new = the rebuild at the end of a large run (newsgraph.store_rebuild):
+
+    what                                       old      new     bare  new/old  new/bare
+    store MB, written article by article     1,465      292      231     0.20      1.27
+    write, ms per new article                28.96    28.10        -     0.61         -
+    write, flush at the end of the run, s     16.2     52.0        -     5.09         -
+    write, ms per article stored again       64.50    19.16        -     0.25         -
+    write run, peak RSS MiB                  1,070    1,217        -     1.14         -
+    (--rows write, 3 interleaved rounds; the load rows, from a full run of the same code:)
+    store MB, newsgraph load                 1,326      231      231     0.17      1.00
+    newsgraph load, quads/s                 12,569   38,323   39,298     3.05      0.98
+    newsgraph load, peak RSS MiB             2,153    1,145    1,120     0.53      1.02
+
+Against main before the rebuild (``--old-src /work/main/src --rows write``, 1 round; optimize()
+at the end of a large run):
+
+    what                                       main      new     bare  new/main  new/bare
+    store MB, written article by article        397      292      231     0.74      1.27
+    write, ms per new article                 19.26    16.42        -     0.85         -
+    write, flush at the end of the run, s      10.8     56.6        -     5.24         -
+    write, ms per article stored again         7.42    14.40        -     1.94         -
+    write run, peak RSS MiB                     234    1,250        -     5.35         -
+
+The price of the bytes: the rebuild's bulk load holds up to about 1M quads per core in memory
+(pyoxigraph exposes no limit for it), and the flush of a large run takes a dump and a bulk load of
+the store (about 11 ms per article of the run here).
 """
 
 from __future__ import annotations
@@ -98,6 +127,7 @@ def child_write(corpus: Path, store_path: Path, rewrites: int) -> dict[str, floa
     t0 = time.perf_counter()
     store.flush()
     flushed = time.perf_counter() - t0
+    stored = len(store)  # the same quads, whatever flush() did to the tables
     again = 0.0
     for graph, ident, article in first:
         later = ox.Literal("2030-01-01T00:00:00Z", datatype=xsd_datetime)
@@ -109,6 +139,7 @@ def child_write(corpus: Path, store_path: Path, rewrites: int) -> dict[str, floa
     store.flush()
     del store
     return {"articles": articles, "ms_per_new_article": 1000 * written / articles, "flush_s": flushed,
+            "quads": stored,
             "ms_per_rewritten_article": 1000 * again / max(1, len(first)), "bytes": folder_bytes(store_path)}
 
 
@@ -165,8 +196,9 @@ def main() -> None:
     ap.add_argument("--old-src", type=Path, default=Path("/work/wt/base/src"))
     ap.add_argument("--oxigraph", default=shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph"))
     ap.add_argument("--work", type=Path, help="keep the corpus and stores here (default: a temporary folder)")
-    ap.add_argument("--rows", choices=["all", "load"], default="all",
-                    help="load: only the newsgraph load / oxigraph load rows (quicker)")
+    ap.add_argument("--rows", choices=["all", "load", "write"], default="all",
+                    help="load: only the newsgraph load / oxigraph load rows; write: only the write rows "
+                         "and oxigraph load for the bytes (quicker)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -196,14 +228,19 @@ def main() -> None:
               f"of N-Quads); old = {a.old_src}, new = {NEW_SRC}; bare engine = {bare or 'not found'}")
         for r in range(a.repeat):
             for who, src in (("old", a.old_src), ("new", NEW_SRC)):
-                if a.rows == "all":
+                if a.rows in ("all", "write"):
                     target = work / f"write-{who}-{r}"
                     figures, rss = child("write", src, str(corpus), str(target), str(a.rewrites))
                     note(f"write {who} MB", figures["bytes"] / 1e6)
                     note(f"write {who} ms/new article", figures["ms_per_new_article"])
                     note(f"write {who} ms/rewritten article", figures["ms_per_rewritten_article"])
+                    note(f"write {who} flush s", figures["flush_s"])
+                    if figures["quads"] != quads:
+                        raise SystemExit(f"{who}: {figures['quads']:,} quads stored, not {quads:,}")
                     note(f"write {who} peak RSS MiB", rss)
                     shutil.rmtree(target, ignore_errors=True)
+                if a.rows == "write":
+                    continue
                 target = work / f"load-{who}-{r}"
                 figures, rss = child("load", src, str(corpus), str(target))
                 note(f"load {who} quads/s", quads / figures["seconds"])
@@ -240,11 +277,13 @@ def report(rows: dict[str, list[float]], with_bare: bool) -> None:
 
     if "write old MB" in rows:
         line("store MB, written article by article", "write {} MB", ",.0f", "bare MB")
-    line("store MB, newsgraph load", "load {} MB", ",.0f", "bare MB")
-    line("newsgraph load, quads/s", "load {} quads/s", ",.0f", "bare quads/s")
-    line("newsgraph load, peak RSS MiB", "load {} peak RSS MiB", ",.0f", "bare peak RSS MiB")
+    if "load old MB" in rows:
+        line("store MB, newsgraph load", "load {} MB", ",.0f", "bare MB")
+        line("newsgraph load, quads/s", "load {} quads/s", ",.0f", "bare quads/s")
+        line("newsgraph load, peak RSS MiB", "load {} peak RSS MiB", ",.0f", "bare peak RSS MiB")
     if "write old MB" in rows:
         line("write, ms per new article", "write {} ms/new article", ".2f")
+        line("write, flush at the end of the run, s", "write {} flush s", ".1f")
         line("write, ms per article stored again", "write {} ms/rewritten article", ".2f")
         line("write run, peak RSS MiB", "write {} peak RSS MiB", ",.0f")
     print(f"(medians of {len(next(iter(rows.values())))} interleaved runs; ratios are medians of per-round ratios; "

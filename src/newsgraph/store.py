@@ -376,11 +376,15 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
 #: merge the flushed files into the store, rewrite about as much data per article at any size.
 FLUSH_EVERY_QUADS = 100_000
 
-#: A run that wrote at least this share of the store's data ends with a full compaction
-#: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone),
-#: which costs a rewrite of the store; smaller runs leave the merging to RocksDB's background
+#: A run that wrote at least this share of the store's quads ends with :meth:`GraphStore.compact`
+#: (every table rewritten compressed, deleted and replaced quads gone), which costs about a dump
+#: and a bulk load of the store; smaller runs leave the merging to RocksDB's background
 #: compactions, so adding one article to a large store stays cheap.
 OPTIMIZE_SHARE = 0.25
+
+#: Stores whose tables take less than this are not rebuilt at :meth:`GraphStore.flush` (what a
+#: rebuild saves there is a few MB, and it would cost a small run most of its time).
+COMPACT_MIN_BYTES = 16 * 2**20
 
 #: Bytes a quad takes in the sorted tables that transactions leave (300 for news quads; see
 #: :meth:`GraphStore.flush` on why they are not compressed), to guess a store's size in quads from
@@ -411,8 +415,7 @@ class GraphStore:
                 self._store = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
-                _remove_orphaned_bulk_files(self.path)
+                self._store = self._open_writable()
         except (OSError, RuntimeError) as exc:  # RuntimeError: a read-only open racing a compaction
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         # The merged union for queries (see :func:`merged_union`), dropped by every write made
@@ -573,8 +576,7 @@ class GraphStore:
             raise StoreError(f"{path}: not valid {fmt.name}: {exc}") from exc
         except (OSError, ValueError) as exc:
             raise StoreError(f"{path}: {exc}") from exc
-        # Not counted towards the full compaction at flush(): the loader's tables are compressed and
-        # a compaction would rewrite them uncompressed (see flush), 1.7× the bytes at 1.3M quads.
+        # Not counted towards compact() at flush(): the loader's tables are compressed already.
 
     def _wrote(self, quads: int) -> None:
         """Count ``quads`` written; flush the memtables when they hold :meth:`_flush_interval` quads."""
@@ -602,23 +604,22 @@ class GraphStore:
           sorted tables, to reuse their files (``recycle_log_file_num``), and deletes them only
           when the store is next opened for writing: 972 MB of a 1.31M-quad store. When they come
           to more than a few MiB, the store is closed and reopened here, so RocksDB deletes them.
-        - *Level-0 tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's quads
-          ends with a full compaction (:meth:`pyoxigraph.Store.optimize`); smaller runs leave the
-          merging to RocksDB's background compactions, so one article into a large store stays
-          cheap.
+        - *Uncompressed tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's
+          quads, in a store of :data:`COMPACT_MIN_BYTES` or more, ends with :meth:`compact`,
+          which rewrites every table compressed (and drops deleted and replaced quads, as a full
+          compaction would); smaller runs leave the merging to RocksDB's background compactions,
+          so one article into a large store stays cheap. The rebuild's bulk load holds up to
+          about 1M quads per core in memory (0.8 KiB a quad; pyoxigraph sets no lower limit).
         - *Info logs* of earlier opens (``LOG.old.*``): all but the newest :data:`KEEP_INFO_LOGS`.
 
-        Every step is RocksDB's own (flush, compaction, a clean close and open) or deletes a file
-        RocksDB never reads again, so a crash at any point leaves a consistent store. A read-only
-        or in-memory store has nothing to flush.
+        Every step is RocksDB's own (flush, a clean close and open), deletes a file RocksDB never
+        reads again, or is the crash-safe rebuild of :mod:`newsgraph.store_rebuild`, so a crash at
+        any point leaves a consistent store. A read-only or in-memory store has nothing to flush.
 
         What is left: tables written through transactions are not compressed while a store is
-        under about 512 MB per index, because pyoxigraph sets RocksDB's ``compression_per_level``
-        to none for the first two levels and, with ``level_compaction_dynamic_level_bytes``, the
-        level data is merged into is then the second entry's. Only the bulk loader (:meth:`load`)
-        writes compressed tables (LZ4). So an ingested store takes about 1.8× the bytes of the
-        same quads bulk-loaded (``newsgraph dump`` then ``newsgraph load`` into a new folder gives
-        1×); no option a Python caller can set changes it.
+        under about 512 MB per index (see :mod:`newsgraph.store_rebuild` for why), so a store that
+        small runs added to since its last :meth:`compact` drifts back towards 1.7× the bytes of
+        the same quads bulk-loaded, until a run writes :data:`OPTIMIZE_SHARE` of it again.
         """
         if self._read_only:
             return
@@ -626,12 +627,45 @@ class GraphStore:
         self._unflushed = 0
         if self.path is None:
             return
-        if self._written and self._written >= OPTIMIZE_SHARE * _stored_bytes(self.path) / _SST_BYTES_PER_QUAD:
-            self._store.optimize()
-            self._written = 0
+        stored = _stored_bytes(self.path)
+        if (self._written and stored >= COMPACT_MIN_BYTES
+                and self._written >= OPTIMIZE_SHARE * stored / _SST_BYTES_PER_QUAD
+                and self._written >= OPTIMIZE_SHARE * len(self._store)):  # counted only when likely
+            self.compact()
         if _stale_log_bytes(self.path) > _STALE_LOG_BYTES:
             self._reopen()
         _prune_info_logs(self.path)
+
+    def compact(self) -> None:
+        """Rewrite every table compressed: the store then takes the bytes of ``oxigraph load``.
+
+        :meth:`flush` calls it after a run that wrote a large share of the store. It dumps the
+        quads to a copy in the store's folder, clears the store and bulk-loads the copy (see
+        :mod:`newsgraph.store_rebuild`, which says why a compaction cannot do it, and how a crash
+        half-way is finished at the next open for writing). The data and the generation token are
+        unchanged; it costs about a dump and a bulk load of the store, and free space for an
+        N-Quads copy. A failure while copying (a full disk) leaves the store as it was, logged as
+        a warning. A read-only or in-memory store is left alone.
+        """
+        if self._read_only or self.path is None:
+            return
+        from newsgraph.store_rebuild import rebuild
+
+        try:
+            rebuild(self._writable(), self.path, self.generation())
+        except OSError as exc:
+            from newsgraph.store_rebuild import rebuilding
+
+            if rebuilding(self.path):
+                raise
+            import logging
+
+            logging.getLogger(__name__).warning("%s: not compacted, the store is as it was: %s", self.path, exc)
+        else:
+            # The active write-ahead log is now a recycled file as long as the logs it replaced
+            # (70 MB at 200k quads) and dead, everything being in the tables: a reopen drops it.
+            self._reopen()
+        self._written = 0
 
     def _reopen(self) -> None:
         """Close RocksDB and open it again, so that it deletes its dead write-ahead logs.
@@ -659,6 +693,12 @@ class GraphStore:
             gc.collect()  # an iterator or result caught in a reference cycle still holds the old one
             store = ox.Store(str(self.path))
         _remove_orphaned_bulk_files(self.path)
+        from newsgraph.store_rebuild import RebuildError, resume
+
+        try:
+            resume(store, self.path, read_generation(self.path))
+        except RebuildError as exc:
+            raise StoreError(str(exc)) from exc
         return store
 
     def _writable(self) -> ox.Store:
