@@ -7,8 +7,10 @@ For the same ~1.3M quads (news articles' quads replicated under new article ids)
 - ``newsgraph load`` of them as one N-Quads file: quads/s, peak RSS and store bytes, old and new,
   against ``oxigraph load`` (the CLI of the ``oxigraph`` PyPI package, 0.5.13 like pyoxigraph);
 - time per article written: a new article, and an article stored again with one timestamp changed
-  (what a re-ingest does), old and new; and the ``flush`` that ends the run (where the new code
-  rewrites the tables compressed, :mod:`newsgraph.store_rebuild`).
+  (what a re-ingest does), old and new; and the ``flush`` that ends the run;
+- for the new code, the store after ``newsgraph compact`` (:mod:`newsgraph.store_rebuild`: the
+  tables rewritten compressed through the bulk loader), its time, and the store after articles are
+  stored again following it (the child's peak RSS then includes the compaction's bulk load).
 
 Old is the code before this work (``--old-src``, default /work/wt/base/src), new this checkout's
 ``src``; each figure comes from a child process run with that ``PYTHONPATH``. The runs are
@@ -128,6 +130,14 @@ def child_write(corpus: Path, store_path: Path, rewrites: int) -> dict[str, floa
     store.flush()
     flushed = time.perf_counter() - t0
     stored = len(store)  # the same quads, whatever flush() did to the tables
+    extra: dict[str, float] = {"flushed_bytes": folder_bytes(store_path)}
+    if hasattr(store, "compact"):  # newsgraph compact / ingest --compact (not in the old code)
+        t0 = time.perf_counter()
+        store.compact()
+        extra["compact_s"] = time.perf_counter() - t0
+        extra["compacted_bytes"] = folder_bytes(store_path)
+        if len(store) != stored:
+            raise SystemExit(f"compact changed the store: {len(store):,} quads, not {stored:,}")
     again = 0.0
     for graph, ident, article in first:
         later = ox.Literal("2030-01-01T00:00:00Z", datatype=xsd_datetime)
@@ -140,7 +150,8 @@ def child_write(corpus: Path, store_path: Path, rewrites: int) -> dict[str, floa
     del store
     return {"articles": articles, "ms_per_new_article": 1000 * written / articles, "flush_s": flushed,
             "quads": stored,
-            "ms_per_rewritten_article": 1000 * again / max(1, len(first)), "bytes": folder_bytes(store_path)}
+            "ms_per_rewritten_article": 1000 * again / max(1, len(first)), "bytes": folder_bytes(store_path),
+            **extra}
 
 
 def child_load(corpus: Path, store_path: Path) -> dict[str, float]:
@@ -231,7 +242,11 @@ def main() -> None:
                 if a.rows in ("all", "write"):
                     target = work / f"write-{who}-{r}"
                     figures, rss = child("write", src, str(corpus), str(target), str(a.rewrites))
-                    note(f"write {who} MB", figures["bytes"] / 1e6)
+                    note(f"write {who} MB", figures["flushed_bytes"] / 1e6)
+                    if "compacted_bytes" in figures:
+                        note(f"compact {who} MB", figures["compacted_bytes"] / 1e6)
+                        note(f"compact {who} s", figures["compact_s"])
+                        note(f"compact {who} then restored MB", figures["bytes"] / 1e6)
                     note(f"write {who} ms/new article", figures["ms_per_new_article"])
                     note(f"write {who} ms/rewritten article", figures["ms_per_rewritten_article"])
                     note(f"write {who} flush s", figures["flush_s"])
@@ -285,7 +300,16 @@ def report(rows: dict[str, list[float]], with_bare: bool) -> None:
         line("write, ms per new article", "write {} ms/new article", ".2f")
         line("write, flush at the end of the run, s", "write {} flush s", ".1f")
         line("write, ms per article stored again", "write {} ms/rewritten article", ".2f")
-        line("write run, peak RSS MiB", "write {} peak RSS MiB", ",.0f")
+        line("write run (new: + compact), peak RSS MiB", "write {} peak RSS MiB", ",.0f")
+    if "compact new MB" in rows:
+        compact = {k: statistics.median(v) for k, v in rows.items() if k.startswith("compact new")}
+        bare_mb = med.get("bare MB") if with_bare else None
+        for label, key in (("store MB after newsgraph compact", "compact new MB"),
+                           ("  then RE-STORED articles, MB", "compact new then restored MB")):
+            cells = f"{label:<44}{'-':>14}{compact[key]:>14,.0f}"
+            cells += f"{bare_mb:>14,.0f}{'-':>10}{ratio(key, 'bare MB'):>10.2f}" if bare_mb else ""
+            print(cells)
+        print(f"{'newsgraph compact, s':<44}{'-':>14}{compact['compact new s']:>14.1f}")
     print(f"(medians of {len(next(iter(rows.values())))} interleaved runs; ratios are medians of per-round ratios; "
           "bare = oxigraph load)")
 

@@ -376,15 +376,11 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
 #: merge the flushed files into the store, rewrite about as much data per article at any size.
 FLUSH_EVERY_QUADS = 100_000
 
-#: A run that wrote at least this share of the store's quads ends with :meth:`GraphStore.compact`
-#: (every table rewritten compressed, deleted and replaced quads gone), which costs about a dump
-#: and a bulk load of the store; smaller runs leave the merging to RocksDB's background
-#: compactions, so adding one article to a large store stays cheap.
+#: A run that wrote at least this share of the store's data ends with a full compaction
+#: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone);
+#: smaller runs leave the merging to RocksDB's background compactions, so adding one article to a
+#: large store stays cheap.
 OPTIMIZE_SHARE = 0.25
-
-#: Stores whose tables take less than this are not rebuilt at :meth:`GraphStore.flush` (what a
-#: rebuild saves there is a few MB, and it would cost a small run most of its time).
-COMPACT_MIN_BYTES = 16 * 2**20
 
 #: Bytes a quad takes in the sorted tables that transactions leave (300 for news quads; see
 #: :meth:`GraphStore.flush` on why they are not compressed), to guess a store's size in quads from
@@ -604,22 +600,23 @@ class GraphStore:
           sorted tables, to reuse their files (``recycle_log_file_num``), and deletes them only
           when the store is next opened for writing: 972 MB of a 1.31M-quad store. When they come
           to more than a few MiB, the store is closed and reopened here, so RocksDB deletes them.
-        - *Uncompressed tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's
-          quads, in a store of :data:`COMPACT_MIN_BYTES` or more, ends with :meth:`compact`,
-          which rewrites every table compressed (and drops deleted and replaced quads, as a full
-          compaction would); smaller runs leave the merging to RocksDB's background compactions,
-          so one article into a large store stays cheap. The rebuild's bulk load holds up to
-          about 1M quads per core in memory (0.8 KiB a quad; pyoxigraph sets no lower limit).
+        - *Level-0 tables.* A run that wrote at least :data:`OPTIMIZE_SHARE` of the store's quads
+          ends with a full compaction (:meth:`pyoxigraph.Store.optimize`); smaller runs leave the
+          merging to RocksDB's background compactions, so one article into a large store stays
+          cheap.
         - *Info logs* of earlier opens (``LOG.old.*``): all but the newest :data:`KEEP_INFO_LOGS`.
 
-        Every step is RocksDB's own (flush, a clean close and open), deletes a file RocksDB never
-        reads again, or is the crash-safe rebuild of :mod:`newsgraph.store_rebuild`, so a crash at
-        any point leaves a consistent store. A read-only or in-memory store has nothing to flush.
+        Every step is RocksDB's own (flush, compaction, a clean close and open) or deletes a file
+        RocksDB never reads again, so a crash at any point leaves a consistent store. A read-only
+        or in-memory store has nothing to flush.
 
         What is left: tables written through transactions are not compressed while a store is
-        under about 512 MB per index (see :mod:`newsgraph.store_rebuild` for why), so a store that
-        small runs added to since its last :meth:`compact` drifts back towards 1.7× the bytes of
-        the same quads bulk-loaded, until a run writes :data:`OPTIMIZE_SHARE` of it again.
+        under about 512 MB per index (see :mod:`newsgraph.store_rebuild` for why), so an ingested
+        store takes about 1.7× the bytes of the same quads bulk-loaded, until :meth:`compact`
+        (``newsgraph compact``, ``ingest --compact``) rewrites it. That is not done here, at the end
+        of every large run, because its bulk load holds up to about 1M quads per core in memory
+        (0.8 KiB a quad, no limit a Python caller can set): 1.2 GiB on two cores, five times what
+        an ingest run needs otherwise, which a small machine should not meet unasked.
         """
         if self._read_only:
             return
@@ -627,11 +624,9 @@ class GraphStore:
         self._unflushed = 0
         if self.path is None:
             return
-        stored = _stored_bytes(self.path)
-        if (self._written and stored >= COMPACT_MIN_BYTES
-                and self._written >= OPTIMIZE_SHARE * stored / _SST_BYTES_PER_QUAD
-                and self._written >= OPTIMIZE_SHARE * len(self._store)):  # counted only when likely
-            self.compact()
+        if self._written and self._written >= OPTIMIZE_SHARE * _stored_bytes(self.path) / _SST_BYTES_PER_QUAD:
+            self._store.optimize()
+            self._written = 0
         if _stale_log_bytes(self.path) > _STALE_LOG_BYTES:
             self._reopen()
         _prune_info_logs(self.path)
@@ -639,7 +634,8 @@ class GraphStore:
     def compact(self) -> None:
         """Rewrite every table compressed: the store then takes the bytes of ``oxigraph load``.
 
-        :meth:`flush` calls it after a run that wrote a large share of the store. It dumps the
+        ``newsgraph compact`` and ``ingest --compact`` call it (see :meth:`flush` on why it is not
+        automatic). It dumps the
         quads to a copy in the store's folder, clears the store and bulk-loads the copy (see
         :mod:`newsgraph.store_rebuild`, which says why a compaction cannot do it, and how a crash
         half-way is finished at the next open for writing). The data and the generation token are
