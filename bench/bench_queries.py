@@ -44,6 +44,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from _proc import tree_kb  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PERSON = "http://xmlns.com/foaf/0.1/Person"
@@ -114,21 +116,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in out] + [c for p in out for c in children(int(p))]
-
-
-def rss_mib(pid: int) -> float:
-    total = 0
-    for p in [pid, *children(pid)]:
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except FileNotFoundError:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        total += int(match.group(1)) if match else 0
-    return total / 1024
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
+    """Memory of the server and every process below it (see ``_proc.tree_kb``), in MiB."""
+    return tree_kb(pid, field) / 1024
 
 
 class Server:
@@ -152,6 +142,7 @@ class Server:
             time.sleep(0.01)
         self.start_s = time.perf_counter() - started
         self.rss_mib = rss_mib(self.process.pid)
+        self.pss_mib = rss_mib(self.process.pid, "Pss")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -297,7 +288,8 @@ def main() -> None:
             server = launch(name)
             r = results[name]
             try:
-                figures: dict[str, float] = {"start_s": server.start_s, "rss_mib": server.rss_mib}
+                figures: dict[str, float] = {"start_s": server.start_s, "rss_mib": server.rss_mib,
+                                             "pss_mib": server.pss_mib}
                 urls = lookup_urls(server.path, persons)
                 if "small" in groups:
                     figures["small_p50_ms"], figures["small_p99_ms"] = small_one_client(server.port, urls)

@@ -29,7 +29,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from waitress.server import create_server
@@ -137,45 +137,119 @@ def _exit_on_sigterm(_signum: int, _frame: Any) -> None:
     raise SystemExit(0)  # waitress stops its loop on SystemExit, and our finally clauses run
 
 
+def _announce(url: str, base: str, public: str | None, processes: int = 1) -> None:
+    shown = f" in {processes} processes" if processes > 1 else ""
+    print(f"newsgraph serving {url} (SPARQL endpoint {url}sparql){shown}", flush=True)
+    print(f"newsgraph: IRIs under {base} dereference here (/id/...)"
+          + (f"; public address {public}" if public else ""), file=sys.stderr, flush=True)
+
+
+def _warn_anonymous(config: Mapping[str, Any], host: str, url: str) -> None:
+    if config.get("ALLOW_ANONYMOUS_UPDATE") and host not in ("127.0.0.1", "::1", "localhost"):
+        print(f"newsgraph: warning: anyone who can reach {url} can change the data (anonymous updates)",
+              file=sys.stderr, flush=True)
+
+
+def _server_for(app: Any, threads: int, **where: Any) -> Any:
+    """waitress's server for ``app``, listening where ``where`` says (host and port, or sockets)."""
+    options = waitress_options(app.config)
+    if not app.config.get("ALLOW_SERVICE") and "newsgraph.pool" in app.extensions:
+        # Not for a remote store, whose pages and proxy reach its server from request threads.
+        # ``_dispatcher`` is waitress's hook for its own dispatcher class; given one, waitress
+        # leaves starting its threads to the caller.
+        options["_dispatcher"] = SandboxedDispatcher()
+    server = create_server(app, threads=threads, ident="newsgraph", **where, **options)
+    if "_dispatcher" in options:  # started once listening: a failed bind leaves no thread behind
+        options["_dispatcher"].set_thread_count(threads)
+    return server
+
+
+def _run(app: Any, server: Any) -> None:
+    """Answer until SIGTERM or Ctrl-C, then stop the app's worker processes."""
+    if "newsgraph.pool" in app.extensions:  # none for a remote store: its server answers queries
+        _warm_in_background(app)
+    with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        server.run()  # returns on Ctrl-C or SIGTERM (waitress stops its worker threads)
+    finally:
+        server.close()
+        shutdown(app)
+
+
 def serve(store_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 8080, *,
-          config: Mapping[str, Any] | None = None, threads: int = 16) -> None:
+          config: Mapping[str, Any] | None = None, threads: int = 16, processes: int = 1) -> None:
     """Serve the store until interrupted; print one line with the URLs once listening.
 
     Raises :class:`newsgraph.store.StoreError` before listening if there is no store to serve,
     :class:`ServeError` if the address cannot be listened on (in use, not this machine's).
-    ``port=0`` picks a free port (the printed line says which).
+    ``port=0`` picks a free port (the printed line says which). ``processes`` above 1 serves from
+    that many processes sharing the listening socket (:mod:`.processes`; not for a remote store,
+    whose own server does the work).
     """
+    from newsgraph.remote_store import is_remote
+
+    if processes > 1 and not is_remote(store_path):
+        _serve_in_processes(store_path, host, port, config=config, threads=threads, processes=processes)
+        return
     app = create_app(store_path, config)
     try:
-        options = waitress_options(app.config)
-        if not app.config.get("ALLOW_SERVICE") and "newsgraph.pool" in app.extensions:
-            # Not for a remote store, whose pages and proxy reach its server from request threads.
-            # ``_dispatcher`` is waitress's hook for its own dispatcher class; given one, waitress
-            # leaves starting its threads to the caller.
-            options["_dispatcher"] = SandboxedDispatcher()
-        server = create_server(app, host=host, port=port, threads=threads, ident="newsgraph", **options)
+        server = _server_for(app, threads, host=host, port=port)
     except OSError as exc:
         shutdown(app)
         raise ServeError(_bind_error(host, port, exc)) from exc
     except ValueError as exc:  # waitress: a host name it cannot resolve
         shutdown(app)
         raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
-    if "_dispatcher" in options:  # started once listening: a failed bind leaves no thread behind
-        options["_dispatcher"].set_thread_count(threads)
-    if "newsgraph.pool" in app.extensions:  # none for a remote store: its server answers queries
-        _warm_in_background(app)
     url = _url(host, server.effective_port)  # type: ignore[union-attr]
-    with contextlib.suppress(ValueError):  # ValueError: not the main thread (embedded use)
-        signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    print(f"newsgraph serving {url} (SPARQL endpoint {url}sparql)", flush=True)
-    public = app.config.get("PUBLIC_URL")
-    print(f"newsgraph: IRIs under {app.config['BASE_URI']} dereference here (/id/...)"
-          + (f"; public address {public}" if public else ""), file=sys.stderr, flush=True)
-    if app.config.get("ALLOW_ANONYMOUS_UPDATE") and host not in ("127.0.0.1", "::1", "localhost"):
-        print(f"newsgraph: warning: anyone who can reach {url} can change the data (anonymous updates)",
-              file=sys.stderr, flush=True)
+    _announce(url, app.config["BASE_URI"], app.config.get("PUBLIC_URL"))
+    _warn_anonymous(app.config, host, url)
+    _run(app, server)
+
+
+def _serve_in_processes(store_path: str | os.PathLike[str], host: str, port: int, *,
+                        config: Mapping[str, Any] | None, threads: int, processes: int) -> None:
+    """:func:`serve` from ``processes`` forked server processes on one socket (see :mod:`.processes`)."""
+    from newsgraph.store import StoreError
+    from newsgraph.web import StoreProvider
+    from newsgraph.web import processes as multi
+
+    StoreProvider.check_store_exists(store_path)  # the usual message, before anything is forked
     try:
-        server.run()  # returns on Ctrl-C or SIGTERM (waitress stops its worker threads)
+        sock = multi.listening_socket(host, port)
+    except OSError as exc:
+        raise ServeError(_bind_error(host, port, exc)) from exc
+    except UnicodeError as exc:
+        raise ServeError(f"cannot listen on {host}:{port}: {exc}") from exc
+    url = _url(host, sock.getsockname()[1])
+    multi.shared_writes = multi.WriteCounter()  # before the fork: every process maps the same page
+
+    def child(ready: Callable[[str | None, str], None]) -> None:
+        from newsgraph.web.workers import forget_after_fork
+
+        forget_after_fork()
+        try:
+            app = create_app(store_path, config)
+        except (StoreError, ValueError, OSError) as exc:
+            ready(str(exc), "")
+            return
+        try:
+            server = _server_for(app, threads, sockets=[sock])
+        except (OSError, ValueError) as exc:
+            shutdown(app)
+            ready(f"cannot listen on {host}:{port}: {exc}", "")
+            return
+        ready(None, f"{app.config['BASE_URI']} {app.config.get('PUBLIC_URL') or ''}")
+        _run(app, server)
+
+    supervisor = multi.Supervisor(processes, child)
+    try:
+        info = supervisor.start()
+    except multi.StartFailed as exc:
+        raise StoreError(str(exc)) from exc
     finally:
-        server.close()
-        shutdown(app)
+        sock.close()  # the server processes hold it
+    base, _, public = info.partition(" ")
+    _announce(url, base, public or None, processes)
+    _warn_anonymous(config or {}, host, url)
+    supervisor.wait()

@@ -45,6 +45,7 @@ import hmac
 import pickle
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,7 @@ from werkzeug.datastructures import MIMEAccept
 from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import external_url, get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web import processes as _processes
 from newsgraph.web.conneg import accept, without_wildcard
 from newsgraph.web.guards import courtesy_refusal, nesting_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
@@ -529,15 +531,26 @@ def _update(op: Operation) -> Response:
         text = with_using(text, _iris(op.using_graphs, "using-graph-uri"),
                           _iris(op.using_named_graphs, "using-named-graph-uri"))
     timeout = _timeout()
+    started = time.monotonic()
     if not _update_lock.acquire(timeout=timeout if timeout is not None else -1):
         raise ProtocolError(503, "another update is still running; try again", {"Retry-After": "2"})
     try:
-        job = get_update_pool().run({"op": "update", "update": text, "base_iri": request.base_url},
-                                    timeout=timeout)
-        job.first()
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        # One update at a time across the server processes too (see .processes).
+        with _processes.update_lock(get_provider().path, left) as locked:
+            if not locked:
+                raise ProtocolError(503, "another update is still running; try again", {"Retry-After": "2"})
+            try:
+                job = get_update_pool().run({"op": "update", "update": text, "base_iri": request.base_url},
+                                            timeout=timeout)
+                job.first()
+            finally:
+                # Even after a failure or a timeout (the write was rolled back, but a flush may have
+                # landed): this process reopens now, the others before their next answer.
+                get_provider().refresh(wait=True)
+                if _processes.shared_writes is not None:
+                    _processes.shared_writes.bump()
     finally:
-        # Even after a failure or a timeout (the write was rolled back, but a flush may have landed).
-        get_provider().refresh(wait=True)
         _update_lock.release()
     return Response(status=204)
 

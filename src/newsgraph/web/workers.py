@@ -566,6 +566,19 @@ def _close_zygote() -> None:
 atexit.register(_close_zygote)
 
 
+def forget_after_fork() -> None:
+    """In a process forked from a server process: a launcher thread and no zygote of its own.
+
+    Why: a fork copies only the forking thread, so the launcher thread started at import is
+    missing in the child, and the parent's zygote is not the child's to use (the server processes
+    of :mod:`.processes` are forked before any zygote exists, but after this module was imported).
+    """
+    global _launcher, _zygote, _zygote_lock
+    _launcher = _Launcher()
+    _zygote = None
+    _zygote_lock = threading.Lock()
+
+
 @dataclass(eq=False)
 class Worker:
     """The server's end of one worker process."""
