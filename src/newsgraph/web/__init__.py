@@ -103,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "FAST_PATH_SECONDS": 0.5,
     # Plain ``GET /sparql?query=LOOKUP`` requests answered before Flask (``sparql.DirectLookups``).
     "FAST_PATH_DIRECT": True,
+    # ...and, where the request threads are sandboxed, answered on the thread that runs the server's
+    # event loop, without the hand-over to a request thread (``server.SandboxedDispatcher``).
+    "FAST_PATH_ON_LOOP": True,
     # Pages, data documents and dumps rendered at once; how many more may wait (the rest get a
     # 503 at once); how long one may wait; and the seconds one may spend reading the store.
     "PAGE_CONCURRENCY": 2,
@@ -183,6 +186,7 @@ class StoreProvider:
         # One attribute, replaced whole, so readers never see a store with another one's signature.
         self._snapshot: tuple[GraphStore, tuple[tuple[str, int, int], ...]] = self._open_first(open_attempts)
         self._checked_at = clock()
+        self._token: tuple[object, str] = (None, "")
 
     @staticmethod
     def check_store_exists(folder: str | os.PathLike[str]) -> None:
@@ -225,7 +229,10 @@ class StoreProvider:
         """The newest store and a short token naming it (for ETags and caches), consistently."""
         self._follow()
         store, signature = self._snapshot
-        return store, hashlib.sha1(repr(signature).encode()).hexdigest()[:16]
+        token = self._token
+        if token[0] is not signature:  # one hash per snapshot, not one per request
+            token = self._token = (signature, hashlib.sha1(repr(signature).encode()).hexdigest()[:16])
+        return store, token[1]
 
     def modified(self) -> float:
         """When the current snapshot's newest store file was written (Unix time)."""
