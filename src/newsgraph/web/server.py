@@ -5,11 +5,12 @@ response iterables chunk by chunk (the dumps and big results depend on that), an
 and iterates its response in the same worker thread, which pyoxigraph's thread-bound result
 iterators need (the pages and dumps read the store in the request thread).
 
-Why threads rather than gunicorn's processes: the heavy work, SPARQL evaluation, already runs in
-the app's pool of query processes (:mod:`.workers`), which can be killed on timeout; the request
-threads mostly wait on those, on the client, or on the store (pyoxigraph releases the GIL while
-it queries and serializes). One server process also means one store snapshot to keep current and
-one place that serializes updates.
+Threads and processes: the heavy work, SPARQL evaluation, runs in the app's pool of query
+processes (:mod:`.workers`), which can be killed on timeout; the request threads mostly wait on
+those, on the client, or on the store. What the threads cannot share out is the Python work of
+many small requests (one core at a time per process), so ``newsgraph serve`` runs one such server
+process per core on one listening socket (:mod:`.processes`: ``serve(processes=N)``), each with its
+own threads, snapshot and query workers; updates stay serialized across them.
 
 Connection limits (measured with ``bench/bench_security.py``): waitress's defaults let 100 idle
 connections lock every other client out until they time out. Here a connection costs one file
@@ -353,13 +354,14 @@ def _serve_in_processes(store_path: str | os.PathLike[str], host: str, port: int
         _run(app, server)
 
     supervisor = multi.Supervisor(processes, child)
-    try:
-        info = supervisor.start()
-    except multi.StartFailed as exc:
-        raise StoreError(str(exc)) from exc
+    try:  # the supervisor keeps the socket open: a process it starts to replace one needs it
+        try:
+            info = supervisor.start()
+        except multi.StartFailed as exc:
+            raise StoreError(str(exc)) from exc
+        base, _, public = info.partition(" ")
+        _announce(url, base, public or None, processes)
+        _warn_anonymous(config or {}, host, url)
+        supervisor.wait()
     finally:
-        sock.close()  # the server processes hold it
-    base, _, public = info.partition(" ")
-    _announce(url, base, public or None, processes)
-    _warn_anonymous(config or {}, host, url)
-    supervisor.wait()
+        sock.close()
