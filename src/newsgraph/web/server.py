@@ -199,8 +199,27 @@ class _LoopChannel(HTTPChannel):  # type: ignore[misc]
             super().write_soon(b"".join(batch))
 
 
+def _from_other_threads(pull_trigger: Callable[[], None]) -> Callable[[], None]:
+    """waitress's wake-up of its loop, skipped when the loop's own thread asks for it.
+
+    Why: waitress wakes its loop (a byte through a pipe, one more turn of the loop) whenever a
+    request is done, because request threads finish outside the loop; a lookup answered on the
+    loop thread needs no wake-up, since the loop works out what to wait for on every turn (its
+    ``poll`` flags are made afresh from each connection's state). That wake-up was one turn of
+    the loop in two for small lookups.
+    """
+    loop = threading.get_ident()
+
+    def pull() -> None:
+        if threading.get_ident() != loop:
+            pull_trigger()
+
+    return pull
+
+
 def _warm_in_background(app: Any) -> None:
-    """Start one query worker (and the zygote) while the server already answers.
+    """Start one query worker (and the zygote) while the server already answers, and have it open
+    the shared merged union (building it if this store version has none yet).
 
     Why in the background: the first answer should not wait for a worker process that it may not
     need (a small lookup is answered in the request thread, see :mod:`.fastpath`); a query that
@@ -211,7 +230,9 @@ def _warm_in_background(app: Any) -> None:
         with app.app_context():
             pool = get_pool()
             try:
-                pool.warm(get_provider().snapshot()[1])
+                shared = app.config.get("MERGED_UNION", "shared") == "shared"
+                pool.warm(get_provider().snapshot()[1], merged=app.config["DEFAULT_GRAPH"] if shared else None,
+                          wait=600.0)
             except Exception as exc:  # the first query will try again, and say why
                 if not pool.closed:  # not a server that stopped while the worker started
                     print(f"newsgraph: warning: could not start a query worker: {exc}", file=sys.stderr,
@@ -280,7 +301,8 @@ def _run(app: Any, server: Any) -> None:
         # Last, once every thread this one starts has started: from here on this thread
         # cannot open a network socket (it needs none: it accepts, reads and writes).
         direct = app.wsgi_app if isinstance(app.wsgi_app, DirectLookups) else None
-        dispatcher.answer_on_loop(direct)
+        if dispatcher.answer_on_loop(direct):
+            server.pull_trigger = _from_other_threads(server.pull_trigger)
     try:
         server.run()  # returns on Ctrl-C or SIGTERM (waitress stops its worker threads)
     finally:
