@@ -22,9 +22,34 @@ new: this checkout; Oxigraph's ``serve-read-only --union-default-graph``, from t
 * ``heavy8_ok`` / ``heavy8_s``: 8 concurrent ``sparql/conflicts.rq``: how many got a 200, and the
   wall time until the last answer.
 
+``pss_mib`` is the same memory counted with ``Pss`` (a page shared by forked processes counted
+once), the fair figure for a server of several processes.
+
 The figure printed is the median over the repetitions, with the ratios new/oxigraph and
 new/old. Oxigraph's union default graph counts a triple once per graph (a bag), newsgraph's once
 (the RDF merge): the heavy queries return somewhat different row counts, which the table shows.
+
+Measured (2 cores shared with other jobs, load average 7-12; 2,000 replicated dev articles,
+645,599 quads; 3 repetitions, medians; old = b21aaed, new = ``serve`` in 2 processes with
+lookups answered on waitress's loop thread, oxigraph = ``serve-read-only``)::
+
+    metric               old      new      oxigraph  new/ox  new/old
+    start_s              39.0     1.20     0.050     24      0.03
+    rss_mib (sum VmRSS)  522      175      21.9      8.0     0.33
+    pss_mib              455      89.9     18.7      4.8     0.20
+    small_p50_ms         1.29     0.502    0.322     1.56    0.39
+    small_p99_ms         7.47     12.0     0.86      14      1.61
+    rps8                 451      2,025    3,411     0.59    4.49
+    p99_8_ms             62.5     39.0     11.2      3.5     0.62
+    heavy_select5k_s     0.018    0.40     0.078     5.1     22.5   (first query of a process; 0.04 after)
+    heavy_csv100k_s      0.245    1.11     1.10      1.01    4.5
+    heavy_construct_s    0.147    0.312    4.65      0.07    2.1
+    heavy8_ok            8        8        8
+    heavy8_s             10.6     39.4     121       0.33    3.7
+
+The session before (one process, lookups in the request threads) measured p50 0.67 ms (2.11x
+oxigraph) and rps8 906 (0.28x). The heavy5k row was measured before the warm-up opened the
+shared merged union (see ``server._warm_in_background``).
 """
 
 from __future__ import annotations

@@ -210,9 +210,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--threads", default=16, show_default=True, type=click.IntRange(1), help="Request threads (waitress).")
-@click.option("--workers", default=None, type=click.IntRange(1), help="Query processes: SPARQL queries run "
-              "at once (default: the CPU count, at most 4).")
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1),
+              help="Request threads (waitress) of each server process.")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Query processes of each server "
+              "process: SPARQL queries run at once (default: the CPU count, at most 4).")
 @click.option("--processes", default=None, type=click.IntRange(1), help="Server processes sharing the port, "
               "each with its own request threads and query processes (default: the CPU count, at most 4).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0),
