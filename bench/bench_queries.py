@@ -50,8 +50,8 @@ lookups answered on waitress's loop thread, oxigraph = ``serve-read-only``)::
 The heavy5k row above was measured before the warm-up opened the shared merged union (see
 ``server._warm_in_background``). A second run with it (load 7-9, heavy8 left out): p50 0.495 vs
 0.319 ms (1.55x), p99 8.2 vs 0.47 ms, rps8 1,602 vs 3,307 (0.48x; per repetition 0.93, 0.48,
-0.41: each client keeps its connection, and which process takes which of the 8 connections is
-up to the kernel, so a 6/2 split leaves one process saturated), select5k 0.048 vs 0.090 s,
+0.41; not the split of the 8 connections between the processes: a check saw 5/3, 4/4 and 4/4
+give 2,550, 2,018 and 1,915 requests/s, so most likely the other jobs' load), select5k 0.048 vs 0.090 s,
 csv100k 1.17 vs 0.95 s, construct 0.25 vs 4.4 s, start 0.94 s, 165 MiB RSS / 85 MiB Pss.
 The session before (one process, lookups in the request threads) measured p50 0.67 ms (2.11x
 oxigraph) and rps8 906 (0.28x).
