@@ -22,9 +22,39 @@ new: this checkout; Oxigraph's ``serve-read-only --union-default-graph``, from t
 * ``heavy8_ok`` / ``heavy8_s``: 8 concurrent ``sparql/conflicts.rq``: how many got a 200, and the
   wall time until the last answer.
 
+``pss_mib`` is the same memory counted with ``Pss`` (a page shared by forked processes counted
+once), the fair figure for a server of several processes.
+
 The figure printed is the median over the repetitions, with the ratios new/oxigraph and
 new/old. Oxigraph's union default graph counts a triple once per graph (a bag), newsgraph's once
 (the RDF merge): the heavy queries return somewhat different row counts, which the table shows.
+
+Measured (2 cores shared with other jobs, load average 7-12; 2,000 replicated dev articles,
+645,599 quads; 3 repetitions, medians; old = b21aaed, new = ``serve`` in 2 processes with
+lookups answered on waitress's loop thread, oxigraph = ``serve-read-only``)::
+
+    metric               old      new      oxigraph  new/ox  new/old
+    start_s              39.0     1.20     0.050     24      0.03
+    rss_mib (sum VmRSS)  522      175      21.9      8.0     0.33
+    pss_mib              455      89.9     18.7      4.8     0.20
+    small_p50_ms         1.29     0.502    0.322     1.56    0.39
+    small_p99_ms         7.47     12.0     0.86      14      1.61
+    rps8                 451      2,025    3,411     0.59    4.49
+    p99_8_ms             62.5     39.0     11.2      3.5     0.62
+    heavy_select5k_s     0.018    0.40     0.078     5.1     22.5   (first query of a process; 0.04 after)
+    heavy_csv100k_s      0.245    1.11     1.10      1.01    4.5
+    heavy_construct_s    0.147    0.312    4.65      0.07    2.1
+    heavy8_ok            8        8        8
+    heavy8_s             10.6     39.4     121       0.33    3.7
+
+The heavy5k row above was measured before the warm-up opened the shared merged union (see
+``server._warm_in_background``). A second run with it (load 7-9, heavy8 left out): p50 0.495 vs
+0.319 ms (1.55x), p99 8.2 vs 0.47 ms, rps8 1,602 vs 3,307 (0.48x; per repetition 0.93, 0.48,
+0.41; not the split of the 8 connections between the processes: a check saw 5/3, 4/4 and 4/4
+give 2,550, 2,018 and 1,915 requests/s, so most likely the other jobs' load), select5k 0.048 vs 0.090 s,
+csv100k 1.17 vs 0.95 s, construct 0.25 vs 4.4 s, start 0.94 s, 165 MiB RSS / 85 MiB Pss.
+The session before (one process, lookups in the request threads) measured p50 0.67 ms (2.11x
+oxigraph) and rps8 906 (0.28x).
 """
 
 from __future__ import annotations
@@ -43,6 +73,8 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+from _proc import tree_kb  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -114,21 +146,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in out] + [c for p in out for c in children(int(p))]
-
-
-def rss_mib(pid: int) -> float:
-    total = 0
-    for p in [pid, *children(pid)]:
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except FileNotFoundError:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        total += int(match.group(1)) if match else 0
-    return total / 1024
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
+    """Memory of the server and every process below it (see ``_proc.tree_kb``), in MiB."""
+    return tree_kb(pid, field) / 1024
 
 
 class Server:
@@ -152,6 +172,7 @@ class Server:
             time.sleep(0.01)
         self.start_s = time.perf_counter() - started
         self.rss_mib = rss_mib(self.process.pid)
+        self.pss_mib = rss_mib(self.process.pid, "Pss")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -297,7 +318,8 @@ def main() -> None:
             server = launch(name)
             r = results[name]
             try:
-                figures: dict[str, float] = {"start_s": server.start_s, "rss_mib": server.rss_mib}
+                figures: dict[str, float] = {"start_s": server.start_s, "rss_mib": server.rss_mib,
+                                             "pss_mib": server.pss_mib}
                 urls = lookup_urls(server.path, persons)
                 if "small" in groups:
                     figures["small_p50_ms"], figures["small_p99_ms"] = small_one_client(server.port, urls)

@@ -29,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
+from _proc import tree_kb  # bench/ is the script's folder
 
 from newsgraph.store import GraphStore
 
@@ -117,25 +118,12 @@ def big_result(url: str) -> tuple[float, int]:
 
 def peak_rss_kb(pid: int) -> int:
     """Peak resident memory of a process and its children (the query workers), in KiB."""
-    total = 0
-    for p in [pid, *children(pid)]:
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except FileNotFoundError:
-            continue
-        match = re.search(r"VmHWM:\s+(\d+) kB", status)
-        total += int(match.group(1)) if match else 0
-    return total
+    return tree_kb(pid, "VmHWM")
 
 
 def rss_kb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
-
-
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in out] + [c for p in out for c in children(int(p))]
 
 
 def download(url: str) -> tuple[float, int]:

@@ -223,9 +223,12 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--threads", default=16, show_default=True, type=click.IntRange(1), help="Request threads (waitress).")
-@click.option("--workers", default=None, type=click.IntRange(1), help="Query processes: SPARQL queries run "
-              "at once (default: the CPU count, at most 4).")
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1),
+              help="Request threads (waitress) of each server process.")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Query processes of each server "
+              "process: SPARQL queries run at once (default: the CPU count, at most 4).")
+@click.option("--processes", default=None, type=click.IntRange(1), help="Server processes sharing the port, "
+              "each with its own request threads and query processes (default: the CPU count, at most 4).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0),
               help="Seconds a SPARQL query or update may run before it is stopped (0: no limit).")
 @click.option("--max-result-mb", default=256, show_default=True, type=click.IntRange(0),
@@ -258,9 +261,10 @@ def ingest(paths: tuple[Path, ...], store_path: Path | None, base_uri: str | Non
               help="The address users reach this server at (e.g. https://news.example.org/), for the URLs it "
               "hands out (void.ttl, service description). The data's IRIs are served whatever this is.")
 def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, threads: int, workers: int | None,
-          timeout: float, max_result_mb: int, memory_limit_mb: int, cors: bool, cors_origins: tuple[str, ...],
-          allow_service: bool, allow_load: bool, update_token: str | None, allow_anonymous_update: bool,
-          default_graph: str, merged_union: str, license_iri: str | None, public_url: str | None) -> None:
+          processes: int | None, timeout: float, max_result_mb: int, memory_limit_mb: int, cors: bool,
+          cors_origins: tuple[str, ...], allow_service: bool, allow_load: bool, update_token: str | None,
+          allow_anonymous_update: bool, default_graph: str, merged_union: str, license_iri: str | None,
+          public_url: str | None) -> None:
     """Serve the store: SPARQL endpoint at /sparql, dumps at /dumps/, pages at /, data at /id/."""
     from newsgraph.remote_store import is_remote
     from newsgraph.web.server import ServeError
@@ -300,8 +304,10 @@ def serve(store_path: Path | None, base_uri: str | None, host: str, port: int, t
     }
     if workers:
         config["QUERY_WORKERS"] = workers
+    from newsgraph.web.processes import default_processes
+
     try:
-        run_server(path, host, port, config=config, threads=threads)
+        run_server(path, host, port, config=config, threads=threads, processes=processes or default_processes())
     except (StoreError, ServeError) as exc:
         raise click.ClickException(str(exc)) from exc
 

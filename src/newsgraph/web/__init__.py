@@ -46,6 +46,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from newsgraph.store import GraphStore, StoreError
+from newsgraph.web import processes as _processes
 from newsgraph.web.workers import QueryPool
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "FAST_PATH_SECONDS": 0.5,
     # Plain ``GET /sparql?query=LOOKUP`` requests answered before Flask (``sparql.DirectLookups``).
     "FAST_PATH_DIRECT": True,
+    # ...and, where the request threads are sandboxed, answered on the thread that runs the server's
+    # event loop, without the hand-over to a request thread (``server.SandboxedDispatcher``).
+    "FAST_PATH_ON_LOOP": True,
     # Pages, data documents and dumps rendered at once; how many more may wait (the rest get a
     # 503 at once); how long one may wait; and the seconds one may spend reading the store.
     "PAGE_CONCURRENCY": 2,
@@ -176,17 +180,32 @@ class StoreProvider:
         self.check_interval = check_interval
         self._clock = clock
         self._lock = threading.Lock()
-        self._check_store_exists()
+        self.check_store_exists(self.path)
+        # Writes through any server process seen so far (:data:`.processes.shared_writes`).
+        self._writes_seen = _processes.shared_writes.value() if _processes.shared_writes else 0
         # One attribute, replaced whole, so readers never see a store with another one's signature.
         self._snapshot: tuple[GraphStore, tuple[tuple[str, int, int], ...]] = self._open_first(open_attempts)
         self._checked_at = clock()
+        self._token: tuple[object, str] = (None, "")
 
-    def _check_store_exists(self) -> None:
-        if not self.path.is_dir():
-            raise StoreError(f"no store at {self.path} (ingest or load something first)")
-        if not (self.path / "CURRENT").is_file():
-            raise StoreError(f"{self.path} is not an Oxigraph store (no CURRENT file); "
+    @staticmethod
+    def check_store_exists(folder: str | os.PathLike[str]) -> None:
+        """Raise :class:`StoreError` with a one-line message unless ``folder`` holds a store."""
+        path = Path(folder)
+        if not path.is_dir():
+            raise StoreError(f"no store at {path} (ingest or load something first)")
+        if not (path / "CURRENT").is_file():
+            raise StoreError(f"{path} is not an Oxigraph store (no CURRENT file); "
                              "ingest or load something into it first")
+
+    def _follow(self) -> None:
+        """Reopen first if another server process wrote, else at most every ``check_interval`` seconds."""
+        writes = _processes.shared_writes
+        if writes is not None and (seen := writes.value()) != self._writes_seen:
+            self.refresh(wait=True)  # that process flushed its write before counting it
+            self._writes_seen = seen
+        elif self._clock() - self._checked_at >= self.check_interval:
+            self.refresh()
 
     def _open(self) -> GraphStore:
         try:
@@ -208,10 +227,12 @@ class StoreProvider:
 
     def snapshot(self) -> tuple[GraphStore, str]:
         """The newest store and a short token naming it (for ETags and caches), consistently."""
-        if self._clock() - self._checked_at >= self.check_interval:
-            self.refresh()
+        self._follow()
         store, signature = self._snapshot
-        return store, hashlib.sha1(repr(signature).encode()).hexdigest()[:16]
+        token = self._token
+        if token[0] is not signature:  # one hash per snapshot, not one per request
+            token = self._token = (signature, hashlib.sha1(repr(signature).encode()).hexdigest()[:16])
+        return store, token[1]
 
     def modified(self) -> float:
         """When the current snapshot's newest store file was written (Unix time)."""
@@ -220,8 +241,7 @@ class StoreProvider:
 
     def current(self) -> GraphStore:
         """The newest snapshot, reopened first if the store changed on disk since the last one."""
-        if self._clock() - self._checked_at >= self.check_interval:
-            self.refresh()
+        self._follow()
         return self._snapshot[0]
 
     def refresh(self, *, wait: bool = False) -> bool:

@@ -52,6 +52,7 @@ merge's, without the merged copy the workers use.
 
 from __future__ import annotations
 
+import functools
 import io
 import queue
 import re
@@ -262,6 +263,21 @@ def plan(text: str) -> Plan:
     if may_reach_network(union_text) or may_reach_network(stored_text):
         raise NotCheap("mentions service or load")
     return Plan(ask, union_text, stored_text, tuple(subjects))
+
+
+@functools.lru_cache(maxsize=1024)
+def cached_plan(text: str) -> Plan | None:
+    """:func:`plan`, or ``None`` for a query it refuses, remembered for the last 1,024 texts.
+
+    Why: clients repeat the same lookups (a page asking for labels, a dashboard polling), and
+    tokenizing a lookup in Python cost about as much as the engine's answer. A plan is a function
+    of the text alone (not of the store), so it stays valid across store versions. Bounded: at
+    most 1,024 texts of at most 4 KiB (:func:`plan` refuses longer ones before tokenizing).
+    """
+    try:
+        return plan(text)
+    except NotCheap:
+        return None
 
 
 class _Deadline(Exception):

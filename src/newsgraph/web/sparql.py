@@ -40,12 +40,14 @@ say so; the worker processes are sandboxed (:mod:`.workers`, :mod:`.sandbox`). T
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hmac
 import pickle
 import re
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -57,6 +59,7 @@ from werkzeug.datastructures import MIMEAccept
 from newsgraph.store import OPAQUE, has_keyword
 from newsgraph.vocab import PREFIXES
 from newsgraph.web import external_url, get_pool, get_provider, get_update_pool, plain_error
+from newsgraph.web import processes as _processes
 from newsgraph.web.conneg import accept, without_wildcard
 from newsgraph.web.guards import courtesy_refusal, nesting_error
 from newsgraph.web.workers import END, HEAD, ROWS, EngineError, StreamedAnswer, split_head
@@ -375,15 +378,14 @@ def run_query(op: Operation, negotiation: Negotiation) -> Response:
 def _fast_answer(query: str, negotiation: Negotiation, snapshot: Any, token: str,
                  app: Any = None) -> tuple[str, bytes] | None:
     """A small lookup answered in this process (see :mod:`.fastpath`), or ``None``: ask a worker."""
-    from newsgraph.web.fastpath import NotCheap, plan, run_planned
+    from newsgraph.web.fastpath import cached_plan, run_planned
 
     app = app or current_app
     lane = app.extensions.get("newsgraph.fast")
     if lane is None or not lane.enabled:
         return None
-    try:
-        planned = plan(query)
-    except NotCheap:
+    planned = cached_plan(query)
+    if planned is None:
         return None
     choice = negotiation.choices()["results_format"]
     if isinstance(choice, str):
@@ -409,38 +411,60 @@ class DirectLookups:
     any origin); a test compares the two responses header by header.
     """
 
+    _made = threading.local()  # an answer made before the call (see ``answered``)
+
     def __init__(self, app: Any, inner: Any) -> None:
         self.app = app
         self.inner = inner
 
+    @classmethod
+    @contextlib.contextmanager
+    def answered(cls, answer: tuple[bytes, list[tuple[str, str]]]) -> Iterator[None]:
+        """Within this block, this thread's next call is answered with ``answer`` (made by :meth:`answer`).
+
+        Why: the server makes the answer on its loop thread before waitress runs the request
+        there (:class:`~.server.SandboxedDispatcher`), so that only answers already made are
+        written on the loop.
+        """
+        cls._made.answer = answer
+        try:
+            yield
+        finally:
+            cls._made.answer = None
+
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        made = getattr(self._made, "answer", None)
+        if made is not None:
+            self._made.answer = None
+            start_response("200 OK", made[1])
+            return [made[0]]
         if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/sparql":
-            try:
-                answer = self._answer(environ)
-            except Exception:  # anything unexpected: Flask answers, and reports it as usual
-                answer = None
+            answer = self.answer(environ)
             if answer is not None:
                 start_response("200 OK", answer[1])
                 return [answer[0]]
         return self.inner(environ, start_response)
+
+    def answer(self, environ: dict[str, Any]) -> tuple[bytes, list[tuple[str, str]]] | None:
+        """The body and headers of a plain lookup's answer, or ``None``: Flask answers the request."""
+        try:
+            return self._answer(environ)
+        except Exception:  # anything unexpected: Flask answers, and reports it as usual
+            return None
 
     def _answer(self, environ: dict[str, Any]) -> tuple[bytes, list[tuple[str, str]]] | None:
         config = self.app.config
         cors = config["CORS"]
         if not config.get("FAST_PATH_DIRECT", True) or cors not in (True, False, None, "*"):
             return None
-        try:
-            pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True, strict_parsing=True,
-                              encoding="utf-8", errors="strict")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if len(pairs) != 1 or pairs[0][0] != "query":
+        query = _only_query(environ.get("QUERY_STRING", ""))
+        if query is None:
             return None
         negotiation = _header_negotiation(environ.get("HTTP_ACCEPT", ""))
         if negotiation.wants_html():
             return None
         snapshot, token = self.app.extensions["newsgraph.store"].snapshot()
-        fast = _fast_answer(pairs[0][1], negotiation, snapshot, token, self.app)
+        fast = _fast_answer(query, negotiation, snapshot, token, self.app)
         if fast is None:
             return None
         media_type, body = fast
@@ -451,6 +475,26 @@ class DirectLookups:
             headers += [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers",
                                                                "Content-Disposition, ETag, Last-Modified, Retry-After")]
         return body, headers
+
+
+@functools.lru_cache(maxsize=1024)
+def _only_query(query_string: str) -> str | None:
+    """The ``query`` of a query string that has exactly that one parameter, else ``None``.
+
+    Remembered for the last 1,024 query strings, as the plans are (:func:`.fastpath.cached_plan`):
+    percent-decoding in Python costs a fifth of a small lookup. Longer strings are not decoded
+    here (the Flask route takes them).
+    """
+    if len(query_string) > 8192:
+        return None
+    try:
+        pairs = parse_qsl(query_string, keep_blank_values=True, strict_parsing=True, encoding="utf-8",
+                          errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if len(pairs) != 1 or pairs[0][0] != "query":
+        return None
+    return pairs[0][1]
 
 
 @functools.lru_cache(maxsize=256)
@@ -529,15 +573,26 @@ def _update(op: Operation) -> Response:
         text = with_using(text, _iris(op.using_graphs, "using-graph-uri"),
                           _iris(op.using_named_graphs, "using-named-graph-uri"))
     timeout = _timeout()
+    started = time.monotonic()
     if not _update_lock.acquire(timeout=timeout if timeout is not None else -1):
         raise ProtocolError(503, "another update is still running; try again", {"Retry-After": "2"})
     try:
-        job = get_update_pool().run({"op": "update", "update": text, "base_iri": request.base_url},
-                                    timeout=timeout)
-        job.first()
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+        # One update at a time across the server processes too (see .processes).
+        with _processes.update_lock(get_provider().path, left) as locked:
+            if not locked:
+                raise ProtocolError(503, "another update is still running; try again", {"Retry-After": "2"})
+            try:
+                job = get_update_pool().run({"op": "update", "update": text, "base_iri": request.base_url},
+                                            timeout=timeout)
+                job.first()
+            finally:
+                # Even after a failure or a timeout (the write was rolled back, but a flush may have
+                # landed): this process reopens now, the others before their next answer.
+                get_provider().refresh(wait=True)
+                if _processes.shared_writes is not None:
+                    _processes.shared_writes.bump()
     finally:
-        # Even after a failure or a timeout (the write was rolled back, but a flush may have landed).
-        get_provider().refresh(wait=True)
         _update_lock.release()
     return Response(status=204)
 

@@ -225,6 +225,9 @@ class _Engine:
                 conn.send_bytes(UPDATED)
             elif request["op"] == "ping":
                 self.snapshot(request.get("token"))
+                if request.get("merged") and self.merge == "shared" and self.union(request["merged"]):
+                    self.conn = None  # nobody waits for BUILDING/BUILT here
+                    self.merged()
                 conn.send_bytes(UPDATED)
             else:
                 raise EngineError(500, f"unknown request {request['op']!r}")
@@ -566,6 +569,19 @@ def _close_zygote() -> None:
 atexit.register(_close_zygote)
 
 
+def forget_after_fork() -> None:
+    """In a process forked from a server process: a launcher thread and no zygote of its own.
+
+    Why: a fork copies only the forking thread, so the launcher thread started at import is
+    missing in the child, and the parent's zygote is not the child's to use (the server processes
+    of :mod:`.processes` are forked before any zygote exists, but after this module was imported).
+    """
+    global _launcher, _zygote, _zygote_lock
+    _launcher = _Launcher()
+    _zygote = None
+    _zygote_lock = threading.Lock()
+
+
 @dataclass(eq=False)
 class Worker:
     """The server's end of one worker process."""
@@ -702,12 +718,19 @@ class QueryPool:
             self._count -= 1
             self._cond.notify()
 
-    def warm(self, token: str | None = None) -> None:
-        """Start one worker and open its snapshot now, so the first query does not wait for it."""
+    def warm(self, token: str | None = None, *, merged: str | None = None, wait: float = 30.0) -> None:
+        """Start one worker and open its snapshot now, so the first query does not wait for it.
+
+        With ``merged`` (a ``DEFAULT_GRAPH`` mode), the worker also opens the shared merged union
+        when queries read the union (building it if this store version has none yet, see
+        :meth:`_Engine.merged`), waiting at most ``wait`` seconds. Why: opening the copy costs a
+        few tenths of a second (it counts the store's quads), which the first heavy query of
+        every server process paid.
+        """
         worker = self.acquire()
         try:
-            worker.conn.send({"op": "ping", "token": token})
-            if worker.conn.poll(30) and worker.conn.recv_bytes()[:1] == UPDATED:
+            worker.conn.send({"op": "ping", "token": token, "merged": merged})
+            if worker.conn.poll(wait) and worker.conn.recv_bytes()[:1] == UPDATED:
                 self.release(worker)
                 return
         except (OSError, EOFError):
