@@ -46,6 +46,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from newsgraph.store import GraphStore, StoreError
+from newsgraph.store_rebuild import rebuilding
 from newsgraph.web import processes as _processes
 from newsgraph.web.workers import QueryPool
 
@@ -260,6 +261,8 @@ class StoreProvider:
                 log.warning("cannot read store folder %s: %s (serving the last snapshot)", self.path, exc)
                 return False
             if signature == self._snapshot[1]:
+                return False
+            if rebuilding(self.path):  # `newsgraph compact` between clear and load: keep the full snapshot
                 return False
             try:
                 store = self._open()

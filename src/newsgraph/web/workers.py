@@ -304,8 +304,13 @@ class _Engine:
         try:
             from pathlib import Path
 
-            from newsgraph.store import new_generation
+            from newsgraph.store import new_generation, read_generation
+            from newsgraph.store_rebuild import RebuildError, resume
 
+            try:  # a `newsgraph compact` killed half-way is finished before anything is written
+                resume(store, Path(self.path), read_generation(Path(self.path)))
+            except RebuildError as exc:
+                raise EngineError(500, str(exc)) from exc
             # A new generation token before the write, as GraphStore does: the identity index beside
             # the store then knows at the next ingest that the store changed behind its back.
             new_generation(Path(self.path))
