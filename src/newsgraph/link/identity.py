@@ -34,7 +34,9 @@ bounded caches. A new article looks only at persons sharing a surname skeleton w
 (:func:`newsgraph.names.skeleton`: "tokayev" and "toqaev" meet), and rewrites only the graphs whose
 IRIs or labels change. A person published under a Wikidata-linked IRI (or unlinked, in
 :data:`AGGREGATE_AT` graphs) comes as one aggregate the index keeps up to date, so a new article about
-someone named in ten thousand others costs about what one about a newcomer does; other unlinked
+someone named in ten thousand others costs about what one about a newcomer does: what grows with
+the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
+table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
 mentions in those skeletons are decided again one by one; article-local bare surnames only when the
 article brings something that may single them out (:meth:`IdentityIndex._closure`).
 
