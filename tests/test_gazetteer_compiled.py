@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,8 @@ def test_the_compiled_form_answers_as_the_parsed_one_and_is_used_next_time(
     assert isinstance(compiled._records, SQLiteRecords)
     assert _answers(compiled) == _answers(Gazetteer(_doc()))
     assert compiled.persons_named("Mira Valden")[0].held[0].position == "Q900"
+    copied = pickle.loads(pickle.dumps(compiled))  # sent to another process: opens its own connection
+    assert _answers(copied) == _answers(compiled) == _answers(pickle.loads(pickle.dumps(parsed)))
 
 
 def test_a_changed_file_gets_its_own_compiled_form(tmp_path: Path, cache: Path) -> None:

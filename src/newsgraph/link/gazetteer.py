@@ -26,7 +26,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -313,11 +313,7 @@ class Gazetteer:
         }
         # Index keys the build stored with each person and body (see :func:`add_keys`); recomputed
         # when absent or made by another version of :func:`normalize`.
-        stored_keys = self.meta.get("key_version") == KEY_VERSION
-
-        def keys(r: Mapping[str, Any]) -> Iterable[str]:
-            return (r.get("k") or record_keys(r, _lower)) if stored_keys else record_keys(r)
-
+        keys = partial(_index_keys, self.meta.get("key_version") == KEY_VERSION)  # picklable, unlike a closure
         self._records = records if records is not None else MemoryRecords(
             list(data.get("persons", ())), list(data.get("bodies", ())), keys, acronym_key, normalize)
         self._positions: dict[str, Position] = {}
@@ -663,6 +659,12 @@ def record_keys(record: Mapping[str, Any], fold: Callable[[str], str] = normaliz
 
 def _lower(text: str) -> str:
     return text.lower()
+
+
+def _index_keys(stored: bool, record: Mapping[str, Any]) -> Iterable[str]:
+    """The index keys of a person or body record: those the build stored (``k``, else its names
+    lower-cased) when the file's keys are of this :data:`KEY_VERSION`, else made again."""
+    return (record.get("k") or record_keys(record, _lower)) if stored else record_keys(record)
 
 
 def add_keys(doc: dict[str, Any]) -> dict[str, Any]:

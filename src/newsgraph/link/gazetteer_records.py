@@ -255,6 +255,16 @@ class SQLiteRecords:
             raise sqlite3.DatabaseError(f"compiled gazetteer of version {meta.get('version')}")
         self._counts = int(meta["persons"]), int(meta["bodies"])
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (sent to another process): the connection and lock are made again there."""
+        return {"path": self.path, "_teams": self._teams, "_counts": self._counts}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._pid = -1
+        self._db = None
+
     def _conn(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():
             self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
