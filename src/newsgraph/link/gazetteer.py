@@ -17,19 +17,22 @@ means adding a section to the file and a dataclass here, not a new index.
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import gzip
 import json
 import os
 import re
+import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
+
+from newsgraph.link.gazetteer_records import MemoryRecords, SQLiteRecords, compile_records, compiled_path
+from newsgraph.link.gazetteer_records import gc_paused as _gc_paused
 
 __all__ = [
     "Body",
@@ -55,21 +58,6 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 _POSSESSIVE = re.compile(r"(?<=[\w.])'s?$")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _PLAIN = re.compile(r"[0-9a-z]+(?: [0-9a-z]+)*")
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No garbage collection while the gazetteer is parsed or indexed.
-
-    Those steps make a few million objects that live as long as the process, none of them garbage;
-    the collector would walk all of them again and again as they pile up (half of the load time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _fold(text: str) -> str:
@@ -312,7 +300,9 @@ class Gazetteer:
 
     DEFAULT_RESOURCE: ClassVar[str] = "data/gazetteer.json.gz"
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], records: MemoryRecords | SQLiteRecords | None = None) -> None:
+        """The gazetteer of document ``data``; its persons and bodies are ``records`` when given (a
+        compiled file, see :mod:`newsgraph.link.gazetteer_records`), else those of ``data``."""
         self.meta: dict[str, Any] = dict(data.get("meta", {}))
         # Entries stay raw dicts until first asked for: indexing needs only their names, and at
         # tens of thousands of entries building every dataclass up front would double load time.
@@ -320,24 +310,20 @@ class Gazetteer:
             "country": list(data.get("countries", ())),
             "place": list(data.get("places", ())),
             "org": list(data.get("organizations", ())),
-            "person": list(data.get("persons", ())),
-            "body": list(data.get("bodies", ())),
         }
+        # Index keys the build stored with each person and body (see :func:`add_keys`); recomputed
+        # when absent or made by another version of :func:`normalize`.
+        keys = partial(_index_keys, self.meta.get("key_version") == KEY_VERSION)  # picklable, unlike a closure
+        self._records = records if records is not None else MemoryRecords(
+            list(data.get("persons", ())), list(data.get("bodies", ())), keys, acronym_key, normalize)
         self._positions: dict[str, Position] = {}
         for r in data.get("positions", ()):
             self._positions[r["qid"]] = Position(r["qid"], r["name"], r.get("country"), r.get("role"),
                                                  _t(r.get("aliases")))
-        self._pindex: dict[str, list[tuple[int, int]]] | None = None  # persons: built on first look-up
-        self._bindex: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None  # bodies: likewise
-        self._surnames: dict[str, list[int]] = {}
-        self._qids: dict[str, int] | None = None
-        self._holders: dict[str, list[int]] | None = None  # position QID -> persons: built on first use
+        self._by_post: dict[tuple[str | None, str | None], list[Position]] | None = None  # positions_for
         self._generic = frozenset(data.get("generic", ()))
-        self._teams: list[tuple[str, int]] | None = None  # sports teams' folded names: built on first use
-        # Index keys the build stored with each person and body (see :func:`add_keys`); recomputed
-        # when absent or made by another version of :func:`normalize`.
-        self._stored_keys = self.meta.get("key_version") == KEY_VERSION
-        self._built: dict[str, list[Any]] = {k: [None] * len(v) for k, v in self._raw.items()}
+        # dataclasses made so far, by kind and position (persons and bodies: those looked up)
+        self._built: dict[str, dict[int, Any]] = {k: {} for k in ("country", "place", "org", "person", "body")}
         self._index: dict[str, list[tuple[int, str, int]]] = {}
         self._exact: dict[str, list[tuple[int, str, int]]] = {}
         self._by_code: dict[str, int] = {}
@@ -361,19 +347,18 @@ class Gazetteer:
     def _entry(self, kind: str, pos: int) -> Any:
         """The dataclass for entry ``pos`` of ``kind``, made on first use and kept."""
         built = self._built[kind]
-        entry = built[pos]
+        entry = built.get(pos)
         if entry is None:
-            r = self._raw[kind][pos]
-            if kind == "country":
-                entry = _country(r)
-            elif kind == "place":
-                entry = _place(r, self._country_at)
-            elif kind == "person":
-                entry = _person(r)
+            if kind == "person":
+                entry = _person(self._records.person(pos))
             elif kind == "body":
-                entry = _body(r)
+                entry = _body(self._records.body(pos))
+            elif kind == "country":
+                entry = _country(self._raw[kind][pos])
+            elif kind == "place":
+                entry = _place(self._raw[kind][pos], self._country_at)
             else:
-                entry = _org(r, self._country_at)
+                entry = _org(self._raw[kind][pos], self._country_at)
             built[pos] = entry
         return entry
 
@@ -527,34 +512,9 @@ class Gazetteer:
 
     # -- persons and positions ----------------------------------------------------------------------
 
-    def _persons_index(self) -> dict[str, list[tuple[int, int]]]:
-        """Name and surname indexes of persons, built on first use: most callers (and most of the
-        load-time budget) are about countries, and tens of thousands of names cost a second to fold."""
-        if self._pindex is None:
-            with _gc_paused():
-                self._pindex = self._build_persons_index()
-        return self._pindex
-
-    def _build_persons_index(self) -> dict[str, list[tuple[int, int]]]:
-        index: dict[str, list[tuple[int, int]]] = {}
-        for i, r in enumerate(self._raw["person"]):
-            keys = (r.get("k") or record_keys(r, _lower)) if self._stored_keys else record_keys(r)
-            for n, key in enumerate(keys):
-                rank = _RANK_NAME if n == 0 else _RANK_ALIAS
-                if not key:
-                    continue
-                refs = index.setdefault(key, [])
-                if (rank, i) not in refs and (_RANK_NAME, i) not in refs:
-                    refs.append((rank, i))
-                if " " in key:
-                    sur = self._surnames.setdefault(key.rsplit(" ", 1)[1], [])
-                    if not sur or sur[-1] != i:
-                        sur.append(i)
-        return index
-
     def persons_named(self, text: str) -> list[Person]:
         """Every person whose name or alias ``text`` is (folded), best rank first."""
-        refs = self._persons_index().get(normalize(text), ()) if text and text.strip() else ()
+        refs = self._records.person_refs(normalize(text)) if text and text.strip() else ()
         return [self._entry("person", i) for _, i in sorted(refs)]
 
     def persons_by_surname(self, text: str) -> list[Person]:
@@ -562,14 +522,11 @@ class Gazetteer:
         key = normalize(text)
         if not key or " " in key:
             return []
-        self._persons_index()
-        return [self._entry("person", pos) for pos in self._surnames.get(key, ())]
+        return [self._entry("person", pos) for pos in self._records.surname(key)]
 
     def person(self, qid: str) -> Person | None:
         """The person with this QID."""
-        if self._qids is None:
-            self._qids = {r["qid"]: i for i, r in enumerate(self._raw["person"])}
-        pos = self._qids.get(qid)
+        pos = self._records.person_pos(qid)
         return self._entry("person", pos) if pos is not None else None
 
     def holders(self, position: str) -> list[Person]:
@@ -577,16 +534,7 @@ class Gazetteer:
 
         For names that the article spells differently from Wikidata ("el-Sissi" / "el-Sisi"): the
         post the article gives narrows tens of thousands of persons down to a handful."""
-        if self._holders is None:
-            index: dict[str, list[int]] = {}
-            with _gc_paused():
-                for i, r in enumerate(self._raw["person"]):
-                    for t in r.get("held", ()):
-                        refs = index.setdefault(t[0], [])
-                        if not refs or refs[-1] != i:
-                            refs.append(i)
-            self._holders = index
-        return [self._entry("person", i) for i in self._holders.get(position, ())]
+        return [self._entry("person", i) for i in self._records.holders(position)]
 
     def position(self, qid: str) -> Position | None:
         """The position with this QID, if the gazetteer has it."""
@@ -598,39 +546,23 @@ class Gazetteer:
 
     def positions_for(self, country: str | None, role: str | None) -> list[Position]:
         """Positions of ``country`` (ISO alpha-2) whose role concept is ``role``."""
-        return [p for p in self._positions.values() if p.country == country and p.role == role]
+        if self._by_post is None:  # one pass, on first use: was a scan of every position per call
+            by_post: dict[tuple[str | None, str | None], list[Position]] = {}
+            for p in self._positions.values():
+                by_post.setdefault((p.country, p.role), []).append(p)
+            self._by_post = by_post
+        return list(self._by_post.get((country, role), ()))
 
     # -- national bodies (parties) ------------------------------------------------------------------
-
-    def _bodies_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        """(folded name -> bodies, case-exact acronym -> bodies), built on first use: a few thousand
-        names, and only articles with an organization the blocs list lacks need them."""
-        if self._bindex is None:
-            with _gc_paused():
-                self._bindex = self._build_bodies_index()
-        return self._bindex
-
-    def _build_bodies_index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        names: dict[str, list[int]] = {}
-        acronyms: dict[str, list[int]] = {}
-        for i, r in enumerate(self._raw["body"]):
-            for key in (r.get("k") or record_keys(r, _lower)) if self._stored_keys else record_keys(r):
-                if key and i not in (refs := names.setdefault(key, [])):
-                    refs.append(i)
-            for text in r.get("acronyms", ()):
-                if (akey := acronym_key(text)) and i not in (refs := acronyms.setdefault(akey, [])):
-                    refs.append(i)
-        return names, acronyms
 
     def bodies_named(self, text: str) -> list[tuple[Body, bool]]:
         """Every body ``text`` names, as (body, by acronym only): by name or alias (folded), or by
         acronym (case-exact: "AfD", "CDU"). Competing bodies are all returned; choosing is the caller's."""
         if not text or not text.strip():
             return []
-        names, acronyms = self._bodies_index()
-        by_name = names.get(normalize(text), [])
+        by_name = self._records.body_names(normalize(text))
         akey = acronym_key(text)
-        by_acronym = [i for i in acronyms.get(akey, ()) if i not in by_name] if akey else []
+        by_acronym = [i for i in self._records.body_acronyms(akey) if i not in by_name] if akey else []
         return [(self._entry("body", i), False) for i in by_name] + [(self._entry("body", i), True)
                                                                       for i in by_acronym]
 
@@ -641,11 +573,9 @@ class Gazetteer:
         key = normalize(text)
         if not key:
             return []
-        if self._teams is None:
-            self._teams = [(normalize(r["name"]), i) for i, r in enumerate(self._raw["body"])
-                           if r.get("type") == "sports-team"]
         head = key + " "
-        return [(self._entry("body", i), name[len(head):]) for name, i in self._teams if name.startswith(head)]
+        return [(self._entry("body", i), name[len(head):]) for name, i in self._records.teams()
+                if name.startswith(head)]
 
     def is_generic(self, text: str) -> bool:
         """Whether ``text`` is a body's name made of English words only ("Queen", "Air Force")."""
@@ -689,7 +619,8 @@ class Gazetteer:
         return self._entry("org", pos) if pos is not None else None
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._raw.values()) + len(self._positions)
+        return sum(len(v) for v in self._raw.values()) + self._records.person_count() + \
+            self._records.body_count() + len(self._positions)
 
     def stats(self) -> dict[str, int]:
         """Entry and key counts, for benchmarks and the build report."""
@@ -697,9 +628,9 @@ class Gazetteer:
             "countries": len(self._raw["country"]),
             "places": len(self._raw["place"]),
             "organizations": len(self._raw["org"]),
-            "persons": len(self._raw["person"]),
+            "persons": self._records.person_count(),
             "positions": len(self._positions),
-            "bodies": len(self._raw["body"]),
+            "bodies": self._records.body_count(),
             "keys": len(self._index),
             "exact_keys": len(self._exact),
         }
@@ -728,6 +659,12 @@ def record_keys(record: Mapping[str, Any], fold: Callable[[str], str] = normaliz
 
 def _lower(text: str) -> str:
     return text.lower()
+
+
+def _index_keys(stored: bool, record: Mapping[str, Any]) -> Iterable[str]:
+    """The index keys of a person or body record: those the build stored (``k``, else its names
+    lower-cased) when the file's keys are of this :data:`KEY_VERSION`, else made again."""
+    return (record.get("k") or record_keys(record, _lower)) if stored else record_keys(record)
 
 
 def add_keys(doc: dict[str, Any]) -> dict[str, Any]:
@@ -830,8 +767,37 @@ def encode(doc: Any, target: Path) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0) if target.name.endswith(".gz") else data
 
 
+def compiled_cache_dir() -> Path | None:
+    """Where compiled gazetteers go: ``$NEWSGRAPH_GAZETTEER_CACHE`` (empty: none, parse the file
+    every time), else ``$XDG_CACHE_HOME/newsgraph`` (``~/.cache/newsgraph``)."""
+    if (env := os.environ.get("NEWSGRAPH_GAZETTEER_CACHE")) is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsgraph"
+
+
+#: Sections of the document kept in RAM whatever the form (a few thousand entries).
+_SMALL = ("meta", "countries", "places", "organizations", "positions", "generic")
+
+
 @lru_cache(maxsize=8)
 def _load_cached(path: str | None) -> Gazetteer:
+    """The gazetteer of file ``path``: from its compiled form when there is one (made from the file's
+    bytes, so a changed file gets a new one), else parsed, and compiled for the next process (see
+    :mod:`newsgraph.link.gazetteer_records`; a cache folder that cannot be written only costs time)."""
     raw = _read(path)
+    folder = compiled_cache_dir()
+    target = compiled_path(raw, folder) if folder is not None else None
+    if target is not None and target.is_file():
+        try:
+            records = SQLiteRecords(target)
+            return Gazetteer(records.small(), records)
+        except (sqlite3.Error, KeyError, IndexError, ValueError):
+            target.unlink(missing_ok=True)  # damaged or of another version: made again below
     with _gc_paused():
-        return Gazetteer(decode(raw))
+        doc = decode(raw)
+        gaz = Gazetteer(doc)
+    if target is not None:
+        with contextlib.suppress(OSError, sqlite3.Error):
+            compile_records(gaz._records, {k: doc[k] for k in _SMALL if k in doc}, target)  # type: ignore[arg-type]
+    return gaz

@@ -34,7 +34,9 @@ bounded caches. A new article looks only at persons sharing a surname skeleton w
 (:func:`newsgraph.names.skeleton`: "tokayev" and "toqaev" meet), and rewrites only the graphs whose
 IRIs or labels change. A person published under a Wikidata-linked IRI (or unlinked, in
 :data:`AGGREGATE_AT` graphs) comes as one aggregate the index keeps up to date, so a new article about
-someone named in ten thousand others costs about what one about a newcomer does; other unlinked
+someone named in ten thousand others costs about what one about a newcomer does: what grows with
+the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
+table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
 mentions in those skeletons are decided again one by one; article-local bare surnames only when the
 article brings something that may single them out (:meth:`IdentityIndex._closure`).
 
@@ -62,7 +64,7 @@ import re
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -279,9 +281,9 @@ def _within(days: Iterable[date], day: date, years: int) -> bool:
 
 @dataclass
 class _Evidence:
-    """What some mentions of one person say, indexed for look-ups that cost the same with ten
-    mentions or ten thousand: posts by (role, place) and by role with their article days, the names
-    of the people their articles name (co-mentions) with day and graph, and name forms by count."""
+    """What some mentions of one person say (a run's additions, in RAM): name forms, posts and
+    preferred labels by count, and the dated evidence (posts by role and place, current posts by
+    role, the people their articles name) that :class:`_StoredEvidence` keeps on disk instead."""
 
     # counted, so that a stored graph's mention can be taken out again (:meth:`_Person.remove`)
     fulls: Counter[tuple[str, ...]] = field(default_factory=Counter)  # full names (significant words)
@@ -292,6 +294,150 @@ class _Evidence:
     with_names: dict[str, list[tuple[date | None, str]]] = field(default_factory=dict)
     forms: Counter[str] = field(default_factory=Counter)  # name forms (titles off) -> mentions using them
     prefs: Counter[str] = field(default_factory=Counter)  # published skos:prefLabel -> graphs
+
+    # -- the questions the clustering asks -------------------------------------------------------
+
+    def near_at(self, role: str, place: str, day: date | None, years: int) -> bool:
+        return any(_near(day, d, years) for d in self.by_place.get((role, place), ()))
+
+    def within_as(self, role: str, day: date, years: int) -> bool:
+        return _within(self.by_role.get(role, ()), day, years)
+
+    def named_near(self, name: str, graph: str, day: date | None, years: int) -> bool:
+        return any(g != graph and _near(day, d, years) for d, g in self.with_names.get(name, ()))
+
+    def has_graph(self, graph: str) -> bool:
+        return graph in self.graphs
+
+    # -- the dated evidence, one item at a time ----------------------------------------------------
+
+    def add_place(self, role: str, place: str, day: date | None, graph: str) -> None:
+        self.by_place.setdefault((role, place), []).append(day)
+
+    def add_role(self, role: str, day: date, graph: str) -> None:
+        self.by_role.setdefault(role, []).append(day)
+
+    def add_graph(self, graph: str, day: date | None, names: Iterable[str]) -> None:
+        for name in names:
+            self.with_names.setdefault(name, []).append((day, graph))
+        self.graphs.add(graph)
+
+    def drop_place(self, role: str, place: str, day: date | None, graph: str) -> None:
+        _drop_one(self.by_place, (role, place), day)
+
+    def drop_role(self, role: str, day: date, graph: str) -> None:
+        _drop_one(self.by_role, role, day)
+
+    def drop_graph(self, graph: str, day: date | None, names: Iterable[str]) -> None:
+        for name in names:
+            _drop_one(self.with_names, name, (day, graph))
+        self.graphs.discard(graph)
+
+
+class _StoredEvidence(_Evidence):
+    """The evidence of a person decided as a whole (an aggregate), whose dated part grows with
+    every article that names them: it lives in the index's ``evidence`` table, asked one indexed
+    range at a time, so that loading, keeping and saving the aggregate costs the same with ten
+    mentions or ten thousand. Only the counters (bounded by the distinct names, posts and labels
+    a person has) are in RAM and in the pickled aggregate.
+
+    ``by_place``, ``by_role``, ``with_names`` and ``graphs`` read the whole table for the person
+    (for tests and debugging; the clustering asks the questions above instead)."""
+
+    def __init__(self, iri: str, db: IndexDB | None = None) -> None:
+        super().__init__()
+        self.iri = iri
+        self.db = db
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "db"} | {"db": None}
+
+    def _rows(self) -> IndexDB:
+        assert self.db is not None, "a stored aggregate is used before it is attached to its index"
+        return self.db
+
+    def near_at(self, role: str, place: str, day: date | None, years: int) -> bool:
+        return self._rows().evidence_near(self.iri, _PLACE, f"{role}\x1f{place}", day, years)
+
+    def within_as(self, role: str, day: date, years: int) -> bool:
+        return self._rows().evidence_near(self.iri, _ROLE, role, day, years, undated=False)
+
+    def named_near(self, name: str, graph: str, day: date | None, years: int) -> bool:
+        return self._rows().evidence_near(self.iri, _NAMED, name, day, years, other_than=graph)
+
+    def has_graph(self, graph: str) -> bool:
+        return self._rows().evidence_has(self.iri, _GRAPH, "", graph)
+
+    def add_place(self, role: str, place: str, day: date | None, graph: str) -> None:
+        self._rows().evidence_add(self.iri, _PLACE, f"{role}\x1f{place}", day, graph)
+
+    def add_role(self, role: str, day: date, graph: str) -> None:
+        self._rows().evidence_add(self.iri, _ROLE, role, day, graph)
+
+    def add_graph(self, graph: str, day: date | None, names: Iterable[str]) -> None:
+        for name in names:
+            self._rows().evidence_add(self.iri, _NAMED, name, day, graph)
+        self._rows().evidence_add(self.iri, _GRAPH, "", None, graph)
+
+    def drop_place(self, role: str, place: str, day: date | None, graph: str) -> None:
+        self._rows().evidence_drop(self.iri, _PLACE, f"{role}\x1f{place}", day, graph)
+
+    def drop_role(self, role: str, day: date, graph: str) -> None:
+        self._rows().evidence_drop(self.iri, _ROLE, role, day, graph)
+
+    def drop_graph(self, graph: str, day: date | None, names: Iterable[str]) -> None:
+        for name in names:
+            self._rows().evidence_drop(self.iri, _NAMED, name, day, graph)
+        self._rows().evidence_drop(self.iri, _GRAPH, "", None, graph)
+
+    def _all(self, what: int) -> list[tuple[str, date | None, str]]:
+        return [(k, date.fromisoformat(d) if d else None, g) for k, d, g in self._rows().evidence_rows(self.iri, what)]
+
+    @property  # type: ignore[override]
+    def graphs(self) -> set[str]:
+        return {g for _, _, g in self._all(_GRAPH)}
+
+    @graphs.setter
+    def graphs(self, value: set[str]) -> None:  # the dataclass's __init__ sets it: nothing to keep
+        pass
+
+    @property  # type: ignore[override]
+    def by_place(self) -> dict[tuple[str, str], list[date | None]]:
+        out: dict[tuple[str, str], list[date | None]] = {}
+        for k, d, _ in self._all(_PLACE):
+            role, place = k.split("\x1f", 1)
+            out.setdefault((role, place), []).append(d)
+        return out
+
+    @by_place.setter
+    def by_place(self, value: object) -> None:
+        pass
+
+    @property  # type: ignore[override]
+    def by_role(self) -> dict[str, list[date]]:
+        out: dict[str, list[date]] = {}
+        for k, d, _ in self._all(_ROLE):
+            out.setdefault(k, []).append(d)  # type: ignore[arg-type]
+        return out
+
+    @by_role.setter
+    def by_role(self, value: object) -> None:
+        pass
+
+    @property  # type: ignore[override]
+    def with_names(self) -> dict[str, list[tuple[date | None, str]]]:
+        out: dict[str, list[tuple[date | None, str]]] = {}
+        for k, d, g in self._all(_NAMED):
+            out.setdefault(k, []).append((d, g))
+        return out
+
+    @with_names.setter
+    def with_names(self, value: object) -> None:
+        pass
+
+
+#: Kinds of rows of the ``evidence`` table (see :class:`_StoredEvidence`).
+_PLACE, _ROLE, _NAMED, _GRAPH = 0, 1, 2, 3
 
 
 @dataclass
@@ -327,16 +473,20 @@ class _Person:
     def surnames(self) -> set[str]:
         return {f[-1] for f in self.fulls}
 
-    def days_at(self, role: str, place: str) -> Iterator[date | None]:
-        for e in self.layers:
-            yield from e.by_place.get((role, place), ())
+    def near_at(self, role: str, place: str, day: date | None, years: int = YEARS) -> bool:
+        """Some mention held ``role`` at ``place`` in an article at most ``years`` from ``day``."""
+        return any(e.near_at(role, place, day, years) for e in self.layers)
 
-    def days_as(self, role: str) -> list[date]:
-        return [d for e in self.layers for d in e.by_role.get(role, ())]
+    def within_as(self, role: str, day: date, years: int) -> bool:
+        """Some mention held ``role`` (current) in a dated article at most ``years`` from ``day``."""
+        return any(e.within_as(role, day, years) for e in self.layers)
 
-    def named_with(self, name: str) -> Iterator[tuple[date | None, str]]:
-        for e in self.layers:
-            yield from e.with_names.get(name, ())
+    def named_near(self, name: str, graph: str, day: date | None, years: int) -> bool:
+        """A graph other than ``graph``, at most ``years`` from ``day``, names ``name`` with this person."""
+        return any(e.named_near(name, graph, day, years) for e in self.layers)
+
+    def has_graph(self, graph: str) -> bool:
+        return any(e.has_graph(graph) for e in self.layers)
 
     def over(self) -> _Person:
         """This person with a fresh layer for a run's additions (the stored one stays as it is)."""
@@ -359,13 +509,11 @@ class _Person:
         for role, country, org in m.posts:
             for place in (country, org):
                 if place:
-                    e.by_place.setdefault((role, place), []).append(m.day)
+                    e.add_place(role, place, m.day, m.graph)
             if m.day and not role.startswith((FORMER, "~")):
-                e.by_role.setdefault(role, []).append(m.day)
-        if names_of is not None and m.graph not in e.graphs:
-            for name in names_of(m.graph):
-                e.with_names.setdefault(name, []).append((m.day, m.graph))
-        e.graphs.add(m.graph)
+                e.add_role(role, m.day, m.graph)
+        if not e.has_graph(m.graph):
+            e.add_graph(m.graph, m.day, names_of(m.graph) if names_of is not None else ())
 
     def remove(self, m: _Mention, names: frozenset[str], pref: str | None = None) -> None:
         """Take out what :meth:`add` put in for stored mention ``m`` (its graph named ``names``), so
@@ -383,13 +531,11 @@ class _Person:
         for role, country, org in m.posts:
             for place in (country, org):
                 if place:
-                    _drop_one(e.by_place, (role, place), m.day)
+                    e.drop_place(role, place, m.day, m.graph)
             if m.day and not role.startswith((FORMER, "~")):
-                _drop_one(e.by_role, role, m.day)
-        if m.graph in e.graphs:
-            for name in names:
-                _drop_one(e.with_names, name, (m.day, m.graph))
-            e.graphs.discard(m.graph)
+                e.drop_role(role, m.day, m.graph)
+        if e.has_graph(m.graph):
+            e.drop_graph(m.graph, m.day, names)
 
 
 def _less(counter: Counter, items: Iterable[object]) -> None:  # type: ignore[type-arg]
@@ -575,10 +721,10 @@ class _Clusterer:
         within a year and for a current post) or by Wikidata (that day, the only bearer of the surname)."""
         for role, country, org in m.posts:  # what a full name or a link said, never another bare surname
             for place in (country, org):
-                if place and any(_near(m.day, d) for d in p.days_at(role, place)):
+                if place and p.near_at(role, place, m.day):
                     return True
             if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
-                    and _within(p.days_as(role), m.day, 1):
+                    and p.within_as(role, m.day, 1):
                 return True
             person = self.person_of(p.qid) if p.qid else None
             if person is not None and not role.startswith(("~", FORMER)) and self._held(person, role, m.day):
@@ -609,10 +755,7 @@ class _Clusterer:
     def _comentioned(self, m: _Mention, p: _Person) -> bool:
         """The article names someone else whom an article of ``p`` names too, within a few years."""
         own = {" ".join(f) for f in p.fulls} | ({p.qid} if p.qid else set()) | {" ".join(m.full)}
-        for name in self.names_of(m.graph) - own:
-            if any(g != m.graph and _near(m.day, d, 2) for d, g in p.named_with(name)):
-                return True
-        return False
+        return any(p.named_near(name, m.graph, m.day, 2) for name in self.names_of(m.graph) - own)
 
     def _surname_fits(self, m: _Mention, people: list[_Person]) -> list[_Person]:
         """The persons a bare surname may be: their surname (or a spelling of it), and its post and
@@ -627,7 +770,7 @@ class _Clusterer:
         cands = exact or cands
         # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
         # a person in full first, so one such person is the one; two, and the article cannot tell
-        here = [p for p in exact if any(m.graph in e.graphs for e in p.layers)]
+        here = [p for p in exact if p.has_graph(m.graph)]
         if here:
             return here if len(here) == 1 and not _conflict(m.posts, here[0].posts) else []
         if m.posts:
@@ -839,6 +982,7 @@ class IdentityIndex:
             self._agg.pop(iri)
             self._dirty.discard(iri)
             self._db.drop_aggregate(iri)
+            self._db.drop_evidence(iri)
             return
         self._touched(iri)
 
@@ -863,6 +1007,7 @@ class IdentityIndex:
                         self._agg.pop(iri)
                         self._dirty.discard(iri)
                         self._db.drop_aggregate(iri)
+                        self._db.drop_evidence(iri)
                         continue
                     agg.add(m, lambda x: self._names_of(x, {}), pref=seen.pref, decide=False)
                     self._touched(iri)
@@ -1060,6 +1205,9 @@ class IdentityIndex:
         if data is None:
             return None
         p = pickle.loads(data)
+        for e in p.layers:
+            if isinstance(e, _StoredEvidence):
+                e.db = self._db
         self._keep(iri, p)
         return p
 
@@ -1075,7 +1223,9 @@ class IdentityIndex:
         if (p := self._loaded_aggregate(iri)) is None:
             graphs = self._db.where(iri)
             qids = self._db.qids(iri)
-            p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri}, fixed=not qids)
+            p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri}, fixed=not qids,
+                        layers=[_StoredEvidence(iri, self._db)])
+            self._db.drop_evidence(iri)  # rows of an aggregate dropped before: made again below
             for g in graphs:
                 if (m := self._mention(g, iri)) is not None:
                     p.add(m, lambda x: self._names_of(x, {}), pref=self._graph(g).resources[iri].pref,  # type: ignore[union-attr]

@@ -24,6 +24,7 @@ import os
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -32,7 +33,7 @@ __all__ = ["INDEX_FILE", "LRU", "SCHEMA", "IndexDB"]
 #: The index file in the store folder.
 INDEX_FILE = "identity-index.sqlite"
 #: Bumped whenever the tables or what the blobs hold change: an index of another schema is rebuilt.
-SCHEMA = "1"
+SCHEMA = "2"
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -51,6 +52,11 @@ CREATE INDEX IF NOT EXISTS locals_iri ON locals(iri);
 CREATE TABLE IF NOT EXISTS acronyms(acronym TEXT, iri TEXT, PRIMARY KEY(acronym, iri)) WITHOUT ROWID;
 -- a person decided as a whole (linked, or unlinked in many graphs): everything its graphs say, pickled
 CREATE TABLE IF NOT EXISTS aggregates(iri TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+-- the dated evidence of each aggregate, which grows with the graphs that name the person: kind
+-- (posts by role and place, current posts by role, co-named people, graphs), key, article day
+-- ('' for none), graph, and how many times that graph says it
+CREATE TABLE IF NOT EXISTS evidence(iri TEXT, what INTEGER, k TEXT, day TEXT, g TEXT, n INTEGER NOT NULL,
+                                    PRIMARY KEY(iri, what, k, day, g)) WITHOUT ROWID;
 """
 
 
@@ -141,7 +147,7 @@ class IndexDB:
         """Empty every table (before a rebuild), in the current transaction."""
         self._where.clear()
         self._persons.clear()
-        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates"):
+        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence"):
             self._db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
@@ -187,9 +193,12 @@ class IndexDB:
         return list(self._mentions(iri)[0])
 
     def counts(self, iri: str) -> tuple[int, int]:
-        """How many graphs mention ``iri``, and in how many of them the article links it."""
-        graphs, linked = self._mentions(iri)
-        return len(graphs), linked
+        """How many graphs mention ``iri``, and in how many of them the article links it (counted
+        in SQLite: a person named in thousands of graphs is not listed for it)."""
+        if (cached := self._where.get(iri)) is not None:
+            return len(cached[0]), cached[1]
+        n, linked = self._db.execute("SELECT COUNT(*), COUNT(qid) FROM mentions WHERE iri=?", (iri,)).fetchone()
+        return int(n), int(linked)
 
     def qids(self, iri: str) -> list[str]:
         """The Wikidata items the graphs of ``iri`` link it to."""
@@ -250,3 +259,51 @@ class IndexDB:
 
     def drop_aggregate(self, iri: str) -> None:
         self._db.execute("DELETE FROM aggregates WHERE iri=?", (iri,))
+
+    # -- the dated evidence of aggregates ---------------------------------------------------------
+
+    def evidence_add(self, iri: str, what: int, key: str, day: date | None, g: str) -> None:
+        self._db.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
+                         (iri, what, key, day.isoformat() if day else "", g))
+
+    def evidence_drop(self, iri: str, what: int, key: str, day: date | None, g: str) -> None:
+        """One fewer of that row; ``KeyError`` if there is none (the caller then rebuilds)."""
+        row = (iri, what, key, day.isoformat() if day else "", g)
+        found = self._db.execute("SELECT n FROM evidence WHERE iri=? AND what=? AND k=? AND day=? AND g=?",
+                                 row).fetchone()
+        if found is None:
+            raise KeyError(row)
+        if found[0] > 1:
+            self._db.execute("UPDATE evidence SET n = n - 1 WHERE iri=? AND what=? AND k=? AND day=? AND g=?", row)
+        else:
+            self._db.execute("DELETE FROM evidence WHERE iri=? AND what=? AND k=? AND day=? AND g=?", row)
+
+    def evidence_near(self, iri: str, what: int, key: str, day: date | None, years: int, *,
+                      undated: bool = True, other_than: str | None = None) -> bool:
+        """A row of ``(iri, what, key)`` dated at most ``years`` (of 366 days) from ``day`` (any
+        date when ``day`` is None; also an undated row, with ``undated``), in a graph other than
+        ``other_than``: one index range, whatever the number of rows."""
+        sql = "SELECT 1 FROM evidence WHERE iri=? AND what=? AND k=?"
+        args: list[object] = [iri, what, key]
+        if day is not None:
+            span = timedelta(days=years * 366)
+            lo = day - span if day - date.min > span else date.min
+            hi = day + span if date.max - day > span else date.max
+            sql += " AND (day BETWEEN ? AND ?" + (" OR day = '')" if undated else ")")
+            args += [lo.isoformat(), hi.isoformat()]
+        if other_than is not None:
+            sql += " AND g != ?"
+            args.append(other_than)
+        return self._db.execute(sql + " LIMIT 1", args).fetchone() is not None
+
+    def evidence_has(self, iri: str, what: int, key: str, g: str) -> bool:
+        return self._db.execute("SELECT 1 FROM evidence WHERE iri=? AND what=? AND k=? AND day='' AND g=?",
+                                (iri, what, key, g)).fetchone() is not None
+
+    def evidence_rows(self, iri: str, what: int) -> list[tuple[str, str, str]]:
+        """Every row of ``(iri, what)``, one per count (for tests and debugging)."""
+        return [(k, d, g) for k, d, g, n in self._db.execute(
+            "SELECT k, day, g, n FROM evidence WHERE iri=? AND what=?", (iri, what)) for _ in range(n)]
+
+    def drop_evidence(self, iri: str) -> None:
+        self._db.execute("DELETE FROM evidence WHERE iri=?", (iri,))
