@@ -8,7 +8,6 @@ one article is longer than a chunk, so the chunking runs inside a worker.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -28,6 +27,7 @@ from newsgraph.extract import ExtractionError, Extractor
 from newsgraph.extract.parallel import WORKER_DIED, ExtractorSettings, PoolExtractor, extract_article, extract_batch
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.store import GraphStore
+from proc_helpers import alive, children_of
 
 _LONG_PARAGRAPH = ("German Chancellor Olaf Scholz received French President Emmanuel Macron in Berlin on "
                    "Wednesday. The two leaders discussed support for Ukraine and the budget of the European "
@@ -158,7 +158,7 @@ def test_cli_workers_option_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None
     children: set[int] = set()
     deadline = time.monotonic() + 120
     while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
-        children = _children(proc.pid)
+        children = set(children_of().get(proc.pid, []))
         time.sleep(0.2)
     assert len(children) >= 2, "the worker processes never started"
     time.sleep(3)  # let them load the model and start extracting
@@ -170,27 +170,11 @@ def test_cli_workers_option_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None
         pytest.fail("ingest did not stop on Ctrl-C")
     assert proc.returncode != 0
     for _ in range(50):
-        alive = {pid for pid in children if _alive(pid)}
-        if not alive:
+        left = {pid for pid in children if alive(pid)}
+        if not left:
             break
         time.sleep(0.1)
-    assert not alive, f"worker processes left behind: {alive}"
-
-
-def _children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):  # the thread ended meanwhile
-            found |= {int(c) for c in (task / "children").read_text().split()}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    assert not left, f"worker processes left behind: {left}"
 
 
 def test_workers_default_to_the_cores_except_for_small_inputs(tmp_path: Path) -> None:

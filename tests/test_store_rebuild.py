@@ -16,13 +16,8 @@ import pytest
 import newsgraph.store_rebuild as rebuild_mod
 from newsgraph.store import GraphStore, StoreError, read_generation
 from newsgraph.store_rebuild import REBUILD_DIR, rebuilding
+from test_store_compact import ABOUT, BASE, IDENTIFIER, NEWS_ARTICLE, RDF_TYPE, SAYS, folder_bytes
 
-BASE = "http://localhost:8080/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-NEWS_ARTICLE = ox.NamedNode("https://schema.org/NewsArticle")
-IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
-SAYS = ox.NamedNode("https://w3id.org/newsgraph/ns#says")
-ABOUT = ox.NamedNode("https://schema.org/about")
 PREFIX = f"{BASE}graph/article/"
 
 
@@ -44,10 +39,6 @@ def fill(store: GraphStore, articles: range) -> set[ox.Quad]:
         store.replace_article(g, ident, quads, supersede_prefix=PREFIX)
         everything.update(quads)
     return everything
-
-
-def folder_bytes(folder: Path) -> int:
-    return sum(e.stat().st_size for e in os.scandir(folder) if e.is_file())
 
 
 def bulk_loaded_bytes(quads: set[ox.Quad], tmp_path: Path) -> int:

@@ -27,53 +27,19 @@ from typing import Any
 import pytest
 
 from newsgraph.web.processes import StartFailed, Supervisor, update_lock
+from proc_helpers import alive, children_of, descendants
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-def _children_of() -> dict[int, list[int]]:
-    """Every process's children, from one pass over /proc (a process may vanish meanwhile)."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry))
-    return parents
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (children, their children...)."""
-    parents = _children_of()
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _wait_gone(pids: list[int], seconds: float = 20.0) -> list[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        left = [p for p in pids if _alive(p)]
+        left = [p for p in pids if alive(p)]
         if not left:
             return []
         time.sleep(0.05)
-    return [p for p in pids if _alive(p)]
+    return [p for p in pids if alive(p)]
 
 
 def _serve(store: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
@@ -116,7 +82,7 @@ def _update(url: str, text: str) -> int:
 
 def _server_pids(proc: subprocess.Popen[str]) -> list[int]:
     """The supervisor's direct children still running: the server processes."""
-    return [p for p in _children_of().get(proc.pid, []) if _alive(p)]
+    return [p for p in children_of().get(proc.pid, []) if alive(p)]
 
 
 def _sockets(pid: int) -> int:
@@ -168,7 +134,7 @@ def test_a_write_through_one_process_is_read_through_every_other_at_once(
 def test_sigterm_stops_every_process_below_the_server(served: tuple[subprocess.Popen[str], str]) -> None:
     proc, url = served
     _ask(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # a worker (and its zygote) in one process
-    below = _descendants(proc.pid)
+    below = descendants(proc.pid)
     assert len(below) >= 3, below  # two server processes, at least one zygote
     proc.terminate()
     proc.communicate(timeout=30)
@@ -180,7 +146,7 @@ def test_a_killed_supervisor_takes_its_server_processes_with_it(
         served: tuple[subprocess.Popen[str], str]) -> None:
     proc, url = served
     _ask(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    below = _descendants(proc.pid)
+    below = descendants(proc.pid)
     proc.kill()
     proc.communicate(timeout=30)
     assert _wait_gone(below) == []
