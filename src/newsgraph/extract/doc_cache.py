@@ -7,6 +7,7 @@ The lists are kept in ``doc.user_data``, so they live and die with the document.
 
 from __future__ import annotations
 
+from spacy.attrs import IDX, IS_PUNCT, SENT_START
 from spacy.tokens import Doc
 
 
@@ -55,4 +56,52 @@ def deps(doc: Doc) -> list[str]:
     got: list[str] | None = doc.user_data.get("ng_dep")
     if got is None:
         got = doc.user_data["ng_dep"] = [t.dep_ for t in doc]
+    return got
+
+
+def starts(doc: Doc) -> list[int]:
+    """``token.idx`` (character offset) of every token of ``doc``, by token index, read in one array
+    (no ``Token`` object made per token)."""
+    got: list[int] | None = doc.user_data.get("ng_idx")
+    if got is None:
+        got = doc.user_data["ng_idx"] = doc.to_array(IDX).tolist() if len(doc) else []
+    return got
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """``doc[start:end].text`` without making the ``Span``: the doc's text from the first token's
+    offset to the end of the last token (a span's text never has its last token's trailing space).
+
+    Why: the rules try many candidate spans (every capitalized run, up to six tokens long) against
+    the gazetteer, and most are rejected; slicing the text is several times cheaper than the span."""
+    if end <= start:
+        return ""
+    idx = starts(doc)
+    return doc.text[idx[start]:idx[end - 1] + len(texts(doc)[end - 1])]
+
+
+def capwords(doc: Doc) -> list[bool]:
+    """Is each token of ``doc`` a capitalized word that can belong to a name ("Sa’ar",
+    "Kosiniak-Kamysz", "Čaputová"): a capital first, a letter somewhere, and not punctuation?"""
+    got: list[bool] | None = doc.user_data.get("ng_capword")
+    if got is None:
+        got = doc.user_data["ng_capword"] = [t[:1].isupper() and not p and any(c.isalpha() for c in t)
+                                             for t, p in zip(texts(doc), puncts(doc), strict=True)]
+    return got
+
+
+def puncts(doc: Doc) -> list[bool]:
+    """``token.is_punct`` of every token of ``doc``, by token index, read in one array."""
+    got: list[bool] | None = doc.user_data.get("ng_punct")
+    if got is None:
+        got = doc.user_data["ng_punct"] = [bool(p) for p in doc.to_array(IS_PUNCT).tolist()] if len(doc) else []
+    return got
+
+
+def sent_starts(doc: Doc) -> list[bool]:
+    """Does each token of ``doc`` open a sentence (as ``bool(token.is_sent_start)``: an unknown
+    boundary, ``None``, reads as no), by token index, read in one array."""
+    got: list[bool] | None = doc.user_data.get("ng_sent_start")
+    if got is None:
+        got = doc.user_data["ng_sent_start"] = [v == 1 for v in doc.to_array(SENT_START).tolist()] if len(doc) else []
     return got

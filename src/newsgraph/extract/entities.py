@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import deps, lowers, pos_tags, texts
+from newsgraph.extract.doc_cache import capwords, deps, lowers, pos_tags, puncts, sent_starts, span_text, texts
 from newsgraph.extract.lexicon import (
     EVENT_HEADS,
     GENERIC_ORG_WORDS,
@@ -158,17 +158,18 @@ def _strip_edges(span: Span) -> Span | None:
     """Drop leading determiners/honorifics/quotes and a trailing possessive from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].lower_ in HONORIFICS
-                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct
-                           or (start + 1 < end and doc[start].pos_ in {"ADV", "SCONJ", "CCONJ", "ADP"}
-                               and not doc[start].text.isupper())):  # "Later the Department of State"
+    low, txt, punct, pos = lowers(doc), texts(doc), puncts(doc), pos_tags(doc)
+    while start < end and (low[start] in {"the", "a", "an"} or low[start] in HONORIFICS
+                           or txt[start] in _QUOTE_CHARS or punct[start]
+                           or (start + 1 < end and pos[start] in {"ADV", "SCONJ", "CCONJ", "ADP"}
+                               and not txt[start].isupper())):  # "Later the Department of State"
         start += 1
-    while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
-                           or doc[end - 1].text in _QUOTE_CHARS
-                           or doc[end - 1].lower_ in {"the", "a", "an", "and", "of", "&"}):
+    while end > start and (txt[end - 1] in {"'s", "’s", "'", "’"} or punct[end - 1]
+                           or txt[end - 1] in _QUOTE_CHARS
+                           or low[end - 1] in {"the", "a", "an", "and", "of", "&"}):
         end -= 1
     for k in range(start + 1, end):
-        if doc[k].text == "(":  # "World Health Organisation (WHO": the acronym is attached later
+        if txt[k] == "(":  # "World Health Organisation (WHO": the acronym is attached later
             end = k
             break
     return doc[start:end] if end > start else None
@@ -493,12 +494,17 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     One word must be a name or acronym of a body from a general notability list, and an English
     word only of a famous one (:meth:`Gazetteer.one_word_names`): a registry of shops holds one-word
     brands that are ordinary words, and "Queen" in a story is rarely the band."""
-    bodies = gaz.known_bodies(span.text)
+    return _known_body_text(span.text, len(span), gaz)
+
+
+def _known_body_text(text: str, n_tokens: int, gaz: Gazetteer) -> bool:
+    """:func:`_known_body` of a span given by its text and its length in tokens (no ``Span`` made)."""
+    bodies = gaz.known_bodies(text)
     if not bodies:
         return False
-    if len(span) > 1:  # capitalized words of a body's name: "Inland Revenue", "Arriva Buses Wales"
+    if n_tokens > 1:  # capitalized words of a body's name: "Inland Revenue", "Arriva Buses Wales"
         return True
-    return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
+    return any(notable(b) and (gaz.one_word_names(b, text) or text in b.acronyms) for b in bodies)
 
 
 _GOVERNMENT_WORDS = frozenset({"government", "the", "of", "federal", "royal", "national", "central", "union"})
@@ -584,9 +590,9 @@ def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Ment
         for j in range(min(n, i + 6), i, -1):
             if any(k in covered for k in range(i, j)) or not cap[j - 1]:
                 continue
-            span = doc[i:j]
-            if gaz.organization(span.text) is not None or _known_body(span, gaz):
-                hit = span
+            text = span_text(doc, i, j)
+            if gaz.organization(text) is not None or _known_body_text(text, j - i, gaz):
+                hit = doc[i:j]
                 break
         if hit is not None:
             out.append(Mention(hit.text, Kind.ORGANIZATION, hit.start, hit.end, hit.start_char, hit.end_char))
@@ -1020,7 +1026,7 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
     got: list[tuple[int, int]] | None = doc.user_data.get("ng_name_runs")
     if got is not None:
         return got
-    cap = [_capword(t) for t in doc]
+    cap, low, txt, opens = capwords(doc), lowers(doc), texts(doc), sent_starts(doc)
     runs: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
@@ -1029,12 +1035,11 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and not doc[j].is_sent_start:
-            tok = doc[j]
+        while j < n and not opens[j]:
             if cap[j]:
                 j += 1
-            elif (tok.lower_ in NAME_PARTICLES or tok.text in {"-", "‑"}) and j + 1 < n and (
-                    cap[j + 1] or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and cap[j + 2])):
+            elif (low[j] in NAME_PARTICLES or txt[j] in {"-", "‑"}) and j + 1 < n and (
+                    cap[j + 1] or (txt[j + 1] in {"-", "‑"} and j + 2 < n and cap[j + 2])):
                 j += 1
             else:
                 break
@@ -1054,12 +1059,13 @@ def _only_titles_before(doc: Doc, run_start: int, a: int, gaz: Gazetteer) -> boo
     """Are the run's words before ``a`` titles and country words ("Czech Prime Minister", "President of
     Romania" reads as a run "Romania Klaus Iohannis")?"""
     k = a
+    low = lowers(doc)
     while k > run_start:
-        if doc[k - 1].lower_ in _TITLE_WORDS:
+        if low[k - 1] in _TITLE_WORDS:
             k -= 1
             continue
         for m in range(max(run_start, k - 3), k):
-            if gaz.country(doc[m:k].text) is not None:
+            if gaz.country(span_text(doc, m, k)) is not None:
                 k = m
                 break
         else:
@@ -1072,24 +1078,25 @@ def _known_person_span(doc: Doc, run: tuple[int, int], gaz: Gazetteer) -> Span |
     the run is titles or a country before it: "Czech Republic Petr Fiala" gives "Petr Fiala", but
     "Ahmed Ali Mohamed" does not give a known "Ali Mohamed" (the name goes on)."""
     a0, b0 = run
+    low, txt, cap = lowers(doc), texts(doc), capwords(doc)
     for length in range(min(5, b0 - a0), 1, -1):
         for a in range(a0, b0 - length + 1):
             b = a + length
-            if doc[a].lower_ in NAME_PARTICLES or doc[b - 1].lower_ in NAME_PARTICLES \
-                    or doc[a].text in {"-", "‑"} or doc[b - 1].text in {"-", "‑"}:
+            if low[a] in NAME_PARTICLES or low[b - 1] in NAME_PARTICLES \
+                    or txt[a] in {"-", "‑"} or txt[b - 1] in {"-", "‑"}:
                 continue
-            if doc[a].lower_ in _TITLE_WORDS:  # Wikidata aliases such as "Vice President Bush": a title
+            if low[a] in _TITLE_WORDS:  # Wikidata aliases such as "Vice President Bush": a title
                 continue  # is no part of a name, and the titles-before check below reads it as one
-            span = doc[a:b]
-            if not gaz.persons_named(span.text):
+            text = span_text(doc, a, b)
+            if not gaz.persons_named(text):
                 continue
-            if b < b0 and not (doc[b].ent_type_ in {"DATE", "TIME"} or gaz.country(doc[b].text) is not None):
+            if b < b0 and not (doc[b].ent_type_ in {"DATE", "TIME"} or gaz.country(txt[b]) is not None):
                 continue  # the run goes on: a longer unknown name, or "... Foundation"
-            if not _only_titles_before(doc, a0, a, gaz) or _gaz_other_kind(span.text, gaz):
+            if not _only_titles_before(doc, a0, a, gaz) or _gaz_other_kind(text, gaz):
                 continue
-            if sum(1 for t in span if _capword(t)) < 2:
+            if sum(cap[a:b]) < 2:
                 continue
-            return span
+            return doc[a:b]
     return None
 
 
