@@ -1007,6 +1007,8 @@ def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> Non
 
 #: Words that may precede a name without being part of it: titles, honorifics, role words.
 _TITLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS | HONORIFICS | NAME_TITLES | PLURAL_TITLES
+#: A title word just before a name run (made once: the union was made again for every run).
+_ROLE_OR_PLURAL_TITLES = ROLE_NOUNS | PLURAL_TITLES
 #: Words that end an organization, a venue or an event, never a person's name.
 _NOT_NAME_HEADS = ORG_HEADS | VENUE_HEADS | EVENT_HEADS | _NOT_ORG_HEADS | {"administration", "government"}
 _ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "des", "du", "la", "le", "&"})
@@ -1221,13 +1223,15 @@ def _plain_name(span: Span, gaz: Gazetteer) -> bool:
     body, venue or event, no country, and not a name the gazetteer gives to something else?"""
     if not 2 <= len(span) <= 5:
         return False
-    words = [t for t in span if t.text not in {"-", "‑"} and t.lower_ not in NAME_PARTICLES]
-    if not 2 <= len(words) <= 4 or not all(_capword(t) and t.pos_ == "PROPN" for t in words):
+    doc = span.doc
+    low, txt, cap, pos = lowers(doc), texts(doc), capwords(doc), pos_tags(doc)
+    words = [i for i in range(span.start, span.end) if txt[i] not in {"-", "‑"} and low[i] not in NAME_PARTICLES]
+    if not 2 <= len(words) <= 4 or not all(cap[i] and pos[i] == "PROPN" for i in words):
         return False
-    if any(t.lower_ in _NOT_NAME_HEADS or t.lower_ in _TITLE_WORDS or gaz.country(t.text) is not None
-           or t.is_upper for t in words):
+    if any(low[i] in _NOT_NAME_HEADS or low[i] in _TITLE_WORDS or gaz.country(txt[i]) is not None
+           or doc[i].is_upper for i in words):
         return False
-    return not _gaz_other_kind(span.text, gaz)
+    return not _gaz_other_kind(span_text(doc, span.start, span.end), gaz)
 
 
 def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
@@ -1241,17 +1245,17 @@ def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
     at: dict[int, Mention] = {i: m for m in raw for i in range(m.start, m.end)}
     drop: set[int] = set()
     add: list[Mention] = []
+    low, txt = lowers(doc), texts(doc)
     for a0, b0 in _name_runs(doc):
-        titles = [p for p in range(a0, b0 - 1) if doc[p].lower_ in _TITLE_WORDS and doc[p].lower_ not in ROLE_MODIFIERS]
-        before = doc[a0 - 1] if a0 > 0 else None
+        titles = [p for p in range(a0, b0 - 1) if low[p] in _TITLE_WORDS and low[p] not in ROLE_MODIFIERS]
+        before_low = low[a0 - 1] if a0 > 0 else None
         if titles:
             a = titles[-1] + 1
-            if any(doc[p].lower_ not in _TITLE_WORDS for p in range(a0, a)):
+            if any(low[p] not in _TITLE_WORDS for p in range(a0, a)):
                 continue  # "Foreign Ministry Spokesperson ..." is another shape
-        elif before is not None and before.lower_ in (ROLE_NOUNS | PLURAL_TITLES) \
-                and before.lower_ not in ROLE_MODIFIERS:
+        elif before_low is not None and before_low in _ROLE_OR_PLURAL_TITLES and before_low not in ROLE_MODIFIERS:
             a = a0
-        elif (before is None or before.text in _LIST_BOUNDARIES or before.lower_ in {",", "and"}) \
+        elif (before_low is None or txt[a0 - 1] in _LIST_BOUNDARIES or before_low in {",", "and"}) \
                 and _before_country_brackets(doc[a0:b0], gaz):
             a = a0  # a list of leaders: "•Ole Brandvik Tvedt (Norway)"
         else:
