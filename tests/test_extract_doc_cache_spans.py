@@ -8,7 +8,7 @@ brackets and double spaces, where a text slice could go wrong).
 from __future__ import annotations
 
 from newsgraph.extract import Extractor
-from newsgraph.extract.doc_cache import capwords, puncts, sent_starts, span_text, starts
+from newsgraph.extract.doc_cache import capwords, doc_text, puncts, sent_starts, span_text, starts
 from newsgraph.extract.entities import _capword
 
 TEXT = ("Czech Prime Minister Petr Fiala met the head of the World Health Organisation (WHO)  in Geneva on "
@@ -19,7 +19,7 @@ TEXT = ("Czech Prime Minister Petr Fiala met the head of the World Health Organi
 def test_span_texts_and_flags_are_the_tokens_own(extractor: Extractor) -> None:
     doc = extractor.nlp(TEXT)
     n = len(doc)
-    assert starts(doc) == [t.idx for t in doc]
+    assert starts(doc) == [t.idx for t in doc] and doc_text(doc) == doc.text == TEXT
     assert puncts(doc) == [t.is_punct for t in doc]
     assert capwords(doc) == [_capword(t) for t in doc]
     assert sent_starts(doc) == [bool(t.is_sent_start) for t in doc] and sum(sent_starts(doc)) >= 3

@@ -7,15 +7,25 @@ The lists are kept in ``doc.user_data``, so they live and die with the document.
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, IS_PUNCT, SENT_START
+from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START
 from spacy.tokens import Doc
+
+
+def _strings(doc: Doc, attr: int) -> list[str]:
+    """The strings of one token attribute of ``doc``, read as one array of string ids: the same
+    strings as ``token.text``, ``token.lower_``... (the attributes look up the same ids), without
+    making a ``Token`` object per token and attribute."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    return [strings[h] for h in doc.to_array(attr).tolist()]
 
 
 def lemma_lowers(doc: Doc) -> list[str]:
     """``token.lemma_.lower()`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_lemma_lower")
     if got is None:
-        got = doc.user_data["ng_lemma_lower"] = [t.lemma_.lower() for t in doc]
+        got = doc.user_data["ng_lemma_lower"] = [w.lower() for w in _strings(doc, LEMMA)]
     return got
 
 
@@ -23,7 +33,7 @@ def lowers(doc: Doc) -> list[str]:
     """``token.lower_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_lower")
     if got is None:
-        got = doc.user_data["ng_lower"] = [t.lower_ for t in doc]
+        got = doc.user_data["ng_lower"] = _strings(doc, LOWER)
     return got
 
 
@@ -31,7 +41,7 @@ def texts(doc: Doc) -> list[str]:
     """``token.text`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_text")
     if got is None:
-        got = doc.user_data["ng_text"] = [t.text for t in doc]
+        got = doc.user_data["ng_text"] = _strings(doc, ORTH)
     return got
 
 
@@ -39,7 +49,7 @@ def pos_tags(doc: Doc) -> list[str]:
     """``token.pos_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_pos")
     if got is None:
-        got = doc.user_data["ng_pos"] = [t.pos_ for t in doc]
+        got = doc.user_data["ng_pos"] = _strings(doc, POS)
     return got
 
 
@@ -47,7 +57,7 @@ def ent_types(doc: Doc) -> list[str]:
     """``token.ent_type_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_ent_type")
     if got is None:
-        got = doc.user_data["ng_ent_type"] = [t.ent_type_ for t in doc]
+        got = doc.user_data["ng_ent_type"] = _strings(doc, ENT_TYPE)
     return got
 
 
@@ -55,7 +65,7 @@ def deps(doc: Doc) -> list[str]:
     """``token.dep_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_dep")
     if got is None:
-        got = doc.user_data["ng_dep"] = [t.dep_ for t in doc]
+        got = doc.user_data["ng_dep"] = _strings(doc, DEP)
     return got
 
 
@@ -77,7 +87,15 @@ def span_text(doc: Doc, start: int, end: int) -> str:
     if end <= start:
         return ""
     idx = starts(doc)
-    return doc.text[idx[start]:idx[end - 1] + len(texts(doc)[end - 1])]
+    return doc_text(doc)[idx[start]:idx[end - 1] + len(texts(doc)[end - 1])]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept: spaCy joins every token's text anew each time it is read."""
+    got: str | None = doc.user_data.get("ng_doc_text")
+    if got is None:
+        got = doc.user_data["ng_doc_text"] = doc.text
+    return got
 
 
 def capwords(doc: Doc) -> list[bool]:

@@ -414,11 +414,12 @@ def _resolve_pronouns(doc: Doc, idx: EntityIndex) -> dict[int, str]:
     chain stays on its subject) plus a bonus for having been a subject and for being in the same
     sentence. Without candidates the pronoun stays unresolved.
     """
-    sents = list(doc.sents)
-    sent_of = {}
-    for n, sent in enumerate(sents):
-        for i in range(sent.start, sent.end):
-            sent_of[i] = n
+    sent_of = []  # the sentence number of each token: doc.sents cut before each sentence start but the first
+    n = 0
+    for i, opens in enumerate(sent_starts(doc)):
+        if opens and i:
+            n += 1
+        sent_of.append(n)
     events: list[tuple[int, str, bool]] = []  # (token index, key, is subject)
     person_at = {m.start: m for m in idx.mentions if m.kind is Kind.PERSON and m.key}
     out: dict[int, str] = {}
