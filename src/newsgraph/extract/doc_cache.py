@@ -7,14 +7,25 @@ The lists are kept in ``doc.user_data``, so they live and die with the document.
 
 from __future__ import annotations
 
+from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START
 from spacy.tokens import Doc
+
+
+def _strings(doc: Doc, attr: int) -> list[str]:
+    """The strings of one token attribute of ``doc``, read as one array of string ids: the same
+    strings as ``token.text``, ``token.lower_``... (the attributes look up the same ids), without
+    making a ``Token`` object per token and attribute."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    return [strings[h] for h in doc.to_array(attr).tolist()]
 
 
 def lemma_lowers(doc: Doc) -> list[str]:
     """``token.lemma_.lower()`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_lemma_lower")
     if got is None:
-        got = doc.user_data["ng_lemma_lower"] = [t.lemma_.lower() for t in doc]
+        got = doc.user_data["ng_lemma_lower"] = [w.lower() for w in _strings(doc, LEMMA)]
     return got
 
 
@@ -22,7 +33,7 @@ def lowers(doc: Doc) -> list[str]:
     """``token.lower_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_lower")
     if got is None:
-        got = doc.user_data["ng_lower"] = [t.lower_ for t in doc]
+        got = doc.user_data["ng_lower"] = _strings(doc, LOWER)
     return got
 
 
@@ -30,7 +41,7 @@ def texts(doc: Doc) -> list[str]:
     """``token.text`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_text")
     if got is None:
-        got = doc.user_data["ng_text"] = [t.text for t in doc]
+        got = doc.user_data["ng_text"] = _strings(doc, ORTH)
     return got
 
 
@@ -38,7 +49,7 @@ def pos_tags(doc: Doc) -> list[str]:
     """``token.pos_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_pos")
     if got is None:
-        got = doc.user_data["ng_pos"] = [t.pos_ for t in doc]
+        got = doc.user_data["ng_pos"] = _strings(doc, POS)
     return got
 
 
@@ -46,7 +57,7 @@ def ent_types(doc: Doc) -> list[str]:
     """``token.ent_type_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_ent_type")
     if got is None:
-        got = doc.user_data["ng_ent_type"] = [t.ent_type_ for t in doc]
+        got = doc.user_data["ng_ent_type"] = _strings(doc, ENT_TYPE)
     return got
 
 
@@ -54,5 +65,61 @@ def deps(doc: Doc) -> list[str]:
     """``token.dep_`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_dep")
     if got is None:
-        got = doc.user_data["ng_dep"] = [t.dep_ for t in doc]
+        got = doc.user_data["ng_dep"] = _strings(doc, DEP)
+    return got
+
+
+def starts(doc: Doc) -> list[int]:
+    """``token.idx`` (character offset) of every token of ``doc``, by token index, read in one array
+    (no ``Token`` object made per token)."""
+    got: list[int] | None = doc.user_data.get("ng_idx")
+    if got is None:
+        got = doc.user_data["ng_idx"] = doc.to_array(IDX).tolist() if len(doc) else []
+    return got
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """``doc[start:end].text`` without making the ``Span``: the doc's text from the first token's
+    offset to the end of the last token (a span's text never has its last token's trailing space).
+
+    Why: the rules try many candidate spans (every capitalized run, up to six tokens long) against
+    the gazetteer, and most are rejected; slicing the text is several times cheaper than the span."""
+    if end <= start:
+        return ""
+    idx = starts(doc)
+    return doc_text(doc)[idx[start]:idx[end - 1] + len(texts(doc)[end - 1])]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept: spaCy joins every token's text anew each time it is read."""
+    got: str | None = doc.user_data.get("ng_doc_text")
+    if got is None:
+        got = doc.user_data["ng_doc_text"] = doc.text
+    return got
+
+
+def capwords(doc: Doc) -> list[bool]:
+    """Is each token of ``doc`` a capitalized word that can belong to a name ("Sa’ar",
+    "Kosiniak-Kamysz", "Čaputová"): a capital first, a letter somewhere, and not punctuation?"""
+    got: list[bool] | None = doc.user_data.get("ng_capword")
+    if got is None:
+        got = doc.user_data["ng_capword"] = [t[:1].isupper() and not p and any(c.isalpha() for c in t)
+                                             for t, p in zip(texts(doc), puncts(doc), strict=True)]
+    return got
+
+
+def puncts(doc: Doc) -> list[bool]:
+    """``token.is_punct`` of every token of ``doc``, by token index, read in one array."""
+    got: list[bool] | None = doc.user_data.get("ng_punct")
+    if got is None:
+        got = doc.user_data["ng_punct"] = [bool(p) for p in doc.to_array(IS_PUNCT).tolist()] if len(doc) else []
+    return got
+
+
+def sent_starts(doc: Doc) -> list[bool]:
+    """Does each token of ``doc`` open a sentence (as ``bool(token.is_sent_start)``: an unknown
+    boundary, ``None``, reads as no), by token index, read in one array."""
+    got: list[bool] | None = doc.user_data.get("ng_sent_start")
+    if got is None:
+        got = doc.user_data["ng_sent_start"] = [v == 1 for v in doc.to_array(SENT_START).tolist()] if len(doc) else []
     return got

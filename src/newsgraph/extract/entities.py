@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import deps, lowers, pos_tags, texts
+from newsgraph.extract.doc_cache import capwords, deps, lowers, pos_tags, puncts, sent_starts, span_text, texts
 from newsgraph.extract.lexicon import (
     EVENT_HEADS,
     GENERIC_ORG_WORDS,
@@ -158,17 +158,18 @@ def _strip_edges(span: Span) -> Span | None:
     """Drop leading determiners/honorifics/quotes and a trailing possessive from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].lower_ in HONORIFICS
-                           or doc[start].text in _QUOTE_CHARS or doc[start].is_punct
-                           or (start + 1 < end and doc[start].pos_ in {"ADV", "SCONJ", "CCONJ", "ADP"}
-                               and not doc[start].text.isupper())):  # "Later the Department of State"
+    low, txt, punct, pos = lowers(doc), texts(doc), puncts(doc), pos_tags(doc)
+    while start < end and (low[start] in {"the", "a", "an"} or low[start] in HONORIFICS
+                           or txt[start] in _QUOTE_CHARS or punct[start]
+                           or (start + 1 < end and pos[start] in {"ADV", "SCONJ", "CCONJ", "ADP"}
+                               and not txt[start].isupper())):  # "Later the Department of State"
         start += 1
-    while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
-                           or doc[end - 1].text in _QUOTE_CHARS
-                           or doc[end - 1].lower_ in {"the", "a", "an", "and", "of", "&"}):
+    while end > start and (txt[end - 1] in {"'s", "’s", "'", "’"} or punct[end - 1]
+                           or txt[end - 1] in _QUOTE_CHARS
+                           or low[end - 1] in {"the", "a", "an", "and", "of", "&"}):
         end -= 1
     for k in range(start + 1, end):
-        if doc[k].text == "(":  # "World Health Organisation (WHO": the acronym is attached later
+        if txt[k] == "(":  # "World Health Organisation (WHO": the acronym is attached later
             end = k
             break
     return doc[start:end] if end > start else None
@@ -413,11 +414,12 @@ def _resolve_pronouns(doc: Doc, idx: EntityIndex) -> dict[int, str]:
     chain stays on its subject) plus a bonus for having been a subject and for being in the same
     sentence. Without candidates the pronoun stays unresolved.
     """
-    sents = list(doc.sents)
-    sent_of = {}
-    for n, sent in enumerate(sents):
-        for i in range(sent.start, sent.end):
-            sent_of[i] = n
+    sent_of = []  # the sentence number of each token: doc.sents cut before each sentence start but the first
+    n = 0
+    for i, opens in enumerate(sent_starts(doc)):
+        if opens and i:
+            n += 1
+        sent_of.append(n)
     events: list[tuple[int, str, bool]] = []  # (token index, key, is subject)
     person_at = {m.start: m for m in idx.mentions if m.kind is Kind.PERSON and m.key}
     out: dict[int, str] = {}
@@ -493,12 +495,17 @@ def _known_body(span: Span, gaz: Gazetteer) -> bool:
     One word must be a name or acronym of a body from a general notability list, and an English
     word only of a famous one (:meth:`Gazetteer.one_word_names`): a registry of shops holds one-word
     brands that are ordinary words, and "Queen" in a story is rarely the band."""
-    bodies = gaz.known_bodies(span.text)
+    return _known_body_text(span.text, len(span), gaz)
+
+
+def _known_body_text(text: str, n_tokens: int, gaz: Gazetteer) -> bool:
+    """:func:`_known_body` of a span given by its text and its length in tokens (no ``Span`` made)."""
+    bodies = gaz.known_bodies(text)
     if not bodies:
         return False
-    if len(span) > 1:  # capitalized words of a body's name: "Inland Revenue", "Arriva Buses Wales"
+    if n_tokens > 1:  # capitalized words of a body's name: "Inland Revenue", "Arriva Buses Wales"
         return True
-    return any(notable(b) and (gaz.one_word_names(b, span.text) or span.text in b.acronyms) for b in bodies)
+    return any(notable(b) and (gaz.one_word_names(b, text) or text in b.acronyms) for b in bodies)
 
 
 _GOVERNMENT_WORDS = frozenset({"government", "the", "of", "federal", "royal", "national", "central", "union"})
@@ -584,9 +591,9 @@ def _gazetteer_orgs(doc: Doc, found: list[Mention], gaz: Gazetteer) -> list[Ment
         for j in range(min(n, i + 6), i, -1):
             if any(k in covered for k in range(i, j)) or not cap[j - 1]:
                 continue
-            span = doc[i:j]
-            if gaz.organization(span.text) is not None or _known_body(span, gaz):
-                hit = span
+            text = span_text(doc, i, j)
+            if gaz.organization(text) is not None or _known_body_text(text, j - i, gaz):
+                hit = doc[i:j]
                 break
         if hit is not None:
             out.append(Mention(hit.text, Kind.ORGANIZATION, hit.start, hit.end, hit.start_char, hit.end_char))
@@ -1001,6 +1008,8 @@ def _attach_acronyms(doc: Doc, mentions: list[Mention], idx: EntityIndex) -> Non
 
 #: Words that may precede a name without being part of it: titles, honorifics, role words.
 _TITLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS | HONORIFICS | NAME_TITLES | PLURAL_TITLES
+#: A title word just before a name run (made once: the union was made again for every run).
+_ROLE_OR_PLURAL_TITLES = ROLE_NOUNS | PLURAL_TITLES
 #: Words that end an organization, a venue or an event, never a person's name.
 _NOT_NAME_HEADS = ORG_HEADS | VENUE_HEADS | EVENT_HEADS | _NOT_ORG_HEADS | {"administration", "government"}
 _ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "de", "des", "du", "la", "le", "&"})
@@ -1020,7 +1029,7 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
     got: list[tuple[int, int]] | None = doc.user_data.get("ng_name_runs")
     if got is not None:
         return got
-    cap = [_capword(t) for t in doc]
+    cap, low, txt, opens = capwords(doc), lowers(doc), texts(doc), sent_starts(doc)
     runs: list[tuple[int, int]] = []
     n = len(doc)
     i = 0
@@ -1029,12 +1038,11 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and not doc[j].is_sent_start:
-            tok = doc[j]
+        while j < n and not opens[j]:
             if cap[j]:
                 j += 1
-            elif (tok.lower_ in NAME_PARTICLES or tok.text in {"-", "‑"}) and j + 1 < n and (
-                    cap[j + 1] or (doc[j + 1].text in {"-", "‑"} and j + 2 < n and cap[j + 2])):
+            elif (low[j] in NAME_PARTICLES or txt[j] in {"-", "‑"}) and j + 1 < n and (
+                    cap[j + 1] or (txt[j + 1] in {"-", "‑"} and j + 2 < n and cap[j + 2])):
                 j += 1
             else:
                 break
@@ -1054,12 +1062,13 @@ def _only_titles_before(doc: Doc, run_start: int, a: int, gaz: Gazetteer) -> boo
     """Are the run's words before ``a`` titles and country words ("Czech Prime Minister", "President of
     Romania" reads as a run "Romania Klaus Iohannis")?"""
     k = a
+    low = lowers(doc)
     while k > run_start:
-        if doc[k - 1].lower_ in _TITLE_WORDS:
+        if low[k - 1] in _TITLE_WORDS:
             k -= 1
             continue
         for m in range(max(run_start, k - 3), k):
-            if gaz.country(doc[m:k].text) is not None:
+            if gaz.country(span_text(doc, m, k)) is not None:
                 k = m
                 break
         else:
@@ -1072,24 +1081,25 @@ def _known_person_span(doc: Doc, run: tuple[int, int], gaz: Gazetteer) -> Span |
     the run is titles or a country before it: "Czech Republic Petr Fiala" gives "Petr Fiala", but
     "Ahmed Ali Mohamed" does not give a known "Ali Mohamed" (the name goes on)."""
     a0, b0 = run
+    low, txt, cap = lowers(doc), texts(doc), capwords(doc)
     for length in range(min(5, b0 - a0), 1, -1):
         for a in range(a0, b0 - length + 1):
             b = a + length
-            if doc[a].lower_ in NAME_PARTICLES or doc[b - 1].lower_ in NAME_PARTICLES \
-                    or doc[a].text in {"-", "‑"} or doc[b - 1].text in {"-", "‑"}:
+            if low[a] in NAME_PARTICLES or low[b - 1] in NAME_PARTICLES \
+                    or txt[a] in {"-", "‑"} or txt[b - 1] in {"-", "‑"}:
                 continue
-            if doc[a].lower_ in _TITLE_WORDS:  # Wikidata aliases such as "Vice President Bush": a title
+            if low[a] in _TITLE_WORDS:  # Wikidata aliases such as "Vice President Bush": a title
                 continue  # is no part of a name, and the titles-before check below reads it as one
-            span = doc[a:b]
-            if not gaz.persons_named(span.text):
+            text = span_text(doc, a, b)
+            if not gaz.persons_named(text):
                 continue
-            if b < b0 and not (doc[b].ent_type_ in {"DATE", "TIME"} or gaz.country(doc[b].text) is not None):
+            if b < b0 and not (doc[b].ent_type_ in {"DATE", "TIME"} or gaz.country(txt[b]) is not None):
                 continue  # the run goes on: a longer unknown name, or "... Foundation"
-            if not _only_titles_before(doc, a0, a, gaz) or _gaz_other_kind(span.text, gaz):
+            if not _only_titles_before(doc, a0, a, gaz) or _gaz_other_kind(text, gaz):
                 continue
-            if sum(1 for t in span if _capword(t)) < 2:
+            if sum(cap[a:b]) < 2:
                 continue
-            return span
+            return doc[a:b]
     return None
 
 
@@ -1214,13 +1224,15 @@ def _plain_name(span: Span, gaz: Gazetteer) -> bool:
     body, venue or event, no country, and not a name the gazetteer gives to something else?"""
     if not 2 <= len(span) <= 5:
         return False
-    words = [t for t in span if t.text not in {"-", "‑"} and t.lower_ not in NAME_PARTICLES]
-    if not 2 <= len(words) <= 4 or not all(_capword(t) and t.pos_ == "PROPN" for t in words):
+    doc = span.doc
+    low, txt, cap, pos = lowers(doc), texts(doc), capwords(doc), pos_tags(doc)
+    words = [i for i in range(span.start, span.end) if txt[i] not in {"-", "‑"} and low[i] not in NAME_PARTICLES]
+    if not 2 <= len(words) <= 4 or not all(cap[i] and pos[i] == "PROPN" for i in words):
         return False
-    if any(t.lower_ in _NOT_NAME_HEADS or t.lower_ in _TITLE_WORDS or gaz.country(t.text) is not None
-           or t.is_upper for t in words):
+    if any(low[i] in _NOT_NAME_HEADS or low[i] in _TITLE_WORDS or gaz.country(txt[i]) is not None
+           or doc[i].is_upper for i in words):
         return False
-    return not _gaz_other_kind(span.text, gaz)
+    return not _gaz_other_kind(span_text(doc, span.start, span.end), gaz)
 
 
 def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
@@ -1234,17 +1246,17 @@ def _titled_runs(doc: Doc, raw: list[Mention], gaz: Gazetteer) -> list[Mention]:
     at: dict[int, Mention] = {i: m for m in raw for i in range(m.start, m.end)}
     drop: set[int] = set()
     add: list[Mention] = []
+    low, txt = lowers(doc), texts(doc)
     for a0, b0 in _name_runs(doc):
-        titles = [p for p in range(a0, b0 - 1) if doc[p].lower_ in _TITLE_WORDS and doc[p].lower_ not in ROLE_MODIFIERS]
-        before = doc[a0 - 1] if a0 > 0 else None
+        titles = [p for p in range(a0, b0 - 1) if low[p] in _TITLE_WORDS and low[p] not in ROLE_MODIFIERS]
+        before_low = low[a0 - 1] if a0 > 0 else None
         if titles:
             a = titles[-1] + 1
-            if any(doc[p].lower_ not in _TITLE_WORDS for p in range(a0, a)):
+            if any(low[p] not in _TITLE_WORDS for p in range(a0, a)):
                 continue  # "Foreign Ministry Spokesperson ..." is another shape
-        elif before is not None and before.lower_ in (ROLE_NOUNS | PLURAL_TITLES) \
-                and before.lower_ not in ROLE_MODIFIERS:
+        elif before_low is not None and before_low in _ROLE_OR_PLURAL_TITLES and before_low not in ROLE_MODIFIERS:
             a = a0
-        elif (before is None or before.text in _LIST_BOUNDARIES or before.lower_ in {",", "and"}) \
+        elif (before_low is None or txt[a0 - 1] in _LIST_BOUNDARIES or before_low in {",", "and"}) \
                 and _before_country_brackets(doc[a0:b0], gaz):
             a = a0  # a list of leaders: "•Ole Brandvik Tvedt (Norway)"
         else:
