@@ -150,7 +150,7 @@ def test_the_worker_function_runs_in_any_process(extractor: Extractor) -> None:
 def test_cli_workers_option_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for i in range(40):  # enough work that the run is still going when it is interrupted
+    for i in range(400):  # enough work that the run is still going when it is interrupted (40 were not)
         (folder / f"a{i:02d}.txt").write_text(ARTICLES[i % 3]["text"] * 6, encoding="utf-8")
     cmd = [sys.executable, "-m", "newsgraph.cli", "ingest", str(folder), "--store", str(tmp_path / "s"),
            "--workers", "2", "-q"]
@@ -168,7 +168,7 @@ def test_cli_workers_option_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail("ingest did not stop on Ctrl-C")
-    assert proc.returncode != 0
+    assert proc.returncode != 0, "the run had ended before Ctrl-C: give it more work"
     for _ in range(50):
         left = {pid for pid in children if alive(pid)}
         if not left:
