@@ -21,6 +21,14 @@ def _strings(doc: Doc, attr: int) -> list[str]:
     return [strings[h] for h in doc.to_array(attr).tolist()]
 
 
+def _kept(doc: Doc, key: str, attr: int) -> list[str]:
+    """The strings of ``attr`` for every token, made once per document under ``key``."""
+    got: list[str] | None = doc.user_data.get(key)
+    if got is None:
+        got = doc.user_data[key] = _strings(doc, attr)
+    return got
+
+
 def lemma_lowers(doc: Doc) -> list[str]:
     """``token.lemma_.lower()`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_lemma_lower")
@@ -31,42 +39,27 @@ def lemma_lowers(doc: Doc) -> list[str]:
 
 def lowers(doc: Doc) -> list[str]:
     """``token.lower_`` of every token of ``doc``, by token index."""
-    got: list[str] | None = doc.user_data.get("ng_lower")
-    if got is None:
-        got = doc.user_data["ng_lower"] = _strings(doc, LOWER)
-    return got
+    return _kept(doc, "ng_lower", LOWER)
 
 
 def texts(doc: Doc) -> list[str]:
     """``token.text`` of every token of ``doc``, by token index."""
-    got: list[str] | None = doc.user_data.get("ng_text")
-    if got is None:
-        got = doc.user_data["ng_text"] = _strings(doc, ORTH)
-    return got
+    return _kept(doc, "ng_text", ORTH)
 
 
 def pos_tags(doc: Doc) -> list[str]:
     """``token.pos_`` of every token of ``doc``, by token index."""
-    got: list[str] | None = doc.user_data.get("ng_pos")
-    if got is None:
-        got = doc.user_data["ng_pos"] = _strings(doc, POS)
-    return got
+    return _kept(doc, "ng_pos", POS)
 
 
 def ent_types(doc: Doc) -> list[str]:
     """``token.ent_type_`` of every token of ``doc``, by token index."""
-    got: list[str] | None = doc.user_data.get("ng_ent_type")
-    if got is None:
-        got = doc.user_data["ng_ent_type"] = _strings(doc, ENT_TYPE)
-    return got
+    return _kept(doc, "ng_ent_type", ENT_TYPE)
 
 
 def deps(doc: Doc) -> list[str]:
     """``token.dep_`` of every token of ``doc``, by token index."""
-    got: list[str] | None = doc.user_data.get("ng_dep")
-    if got is None:
-        got = doc.user_data["ng_dep"] = _strings(doc, DEP)
-    return got
+    return _kept(doc, "ng_dep", DEP)
 
 
 def starts(doc: Doc) -> list[int]:
