@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from flask import Flask
 
 from newsgraph.store import GraphStore
 
@@ -102,3 +103,17 @@ def listening() -> Iterator[Listener]:
         stop.set()
         thread.join(timeout=2)
         server.close()
+
+
+#: A query no worker finishes inside a test's timeout: five unconstrained patterns joined.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def busy_worker(app: Flask, results: list[int]) -> threading.Thread:
+    """Occupy a query worker of ``app`` with :data:`RUNAWAY` in a thread (its status goes to
+    ``results``), and give it half a second to start."""
+    thread = threading.Thread(target=lambda: results.append(
+        app.test_client().get("/sparql", query_string={"query": RUNAWAY}).status_code))
+    thread.start()
+    time.sleep(0.5)
+    return thread

@@ -24,6 +24,7 @@ from newsgraph import ingest
 from newsgraph.remote_store import Endpoints, RemoteStore, StoreUnavailable, open_store
 from newsgraph.store import ArticleClash, GraphStore, StoreError
 from remote_servers import Server, Unavailable, start
+from security_helpers import listening
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = sorted((ROOT / "sparql" / "contract").glob("*.rq"))
@@ -298,26 +299,8 @@ def test_serve_pages_dumps_and_the_sparql_proxy(served) -> None:
 
 def test_the_proxy_reaches_no_other_host(served) -> None:
     """Every request of tests/data/network_bypass.txt through the proxy: refused or answered, never a connection."""
-    hits: list[int] = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.2)
-    target = f"http://127.0.0.1:{listener.getsockname()[1]}/x"
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            hits.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
+    with listening() as listener:
+        target = f"http://127.0.0.1:{listener.port}/x"
         lines = [line for line in (ROOT / "tests" / "data" / "network_bypass.txt").read_text().splitlines()
                  if line and not line.startswith("#")]
         for line in [*lines, 'query DEFINE get:soft "replace" SELECT * FROM <TARGET> WHERE { ?s ?p ?o }']:
@@ -326,9 +309,4 @@ def test_the_proxy_reaches_no_other_host(served) -> None:
             response = served.post("/sparql", data={kind: text})
             if kind == "update" or "service" in text.lower() or "DEFINE" in text:
                 assert response.status_code == 403, text
-        time.sleep(0.5)
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
-    assert hits == []
+        assert listener.settle(0.5) == 0

@@ -25,13 +25,12 @@ from newsgraph.store import GraphStore, merged_union, shared_merged_union
 from newsgraph.web import create_app, shutdown
 from newsgraph.web.fastpath import MAX_WORK, FastLane, NotCheap, plan, run_planned
 from newsgraph.web.sandbox import sandbox_this_thread, thread_is_sandboxed
-from security_helpers import corpus, listening
+from security_helpers import busy_worker, corpus, listening
 
 BASE = "http://localhost:8080/"
 FIDAN = f"{BASE}id/person/hakan-fidan"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 JSON = "application/sparql-results+json"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
 def _app(store_path: Path, **config: Any) -> Flask:
@@ -207,19 +206,11 @@ def test_work_is_bounded_by_the_subjects_triples(tmp_path: Path) -> None:
 
 # -- the queue --------------------------------------------------------------------------------------
 
-def _busy(app: Flask, results: list[int]) -> threading.Thread:
-    thread = threading.Thread(target=lambda: results.append(
-        app.test_client().get("/sparql", query_string={"query": RUNAWAY}).status_code))
-    thread.start()
-    time.sleep(0.5)
-    return thread
-
-
 def test_a_waiting_query_is_answered_when_the_worker_frees(store_path: Path) -> None:
     app = _app(store_path, QUERY_WORKERS=1, QUERY_TIMEOUT=2, QUERY_QUEUE_WAIT=20)
     try:
         results: list[int] = []
-        slow = _busy(app, results)
+        slow = busy_worker(app, results)
         started = time.monotonic()
         waited = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
         assert waited.status_code == 200, waited.get_data(as_text=True)
@@ -234,7 +225,7 @@ def test_the_wait_is_bounded_then_503_with_retry_after(store_path: Path) -> None
     app = _app(store_path, QUERY_WORKERS=1, QUERY_TIMEOUT=4, QUERY_QUEUE_WAIT=0.5)
     try:
         results: list[int] = []
-        slow = _busy(app, results)
+        slow = busy_worker(app, results)
         started = time.monotonic()
         busy = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
         waited = time.monotonic() - started
@@ -249,7 +240,7 @@ def test_a_full_queue_is_503_at_once(store_path: Path) -> None:
     app = _app(store_path, QUERY_WORKERS=1, QUERY_TIMEOUT=4, QUERY_QUEUE=0)
     try:
         results: list[int] = []
-        slow = _busy(app, results)
+        slow = busy_worker(app, results)
         started = time.monotonic()
         busy = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
         assert busy.status_code == 503 and busy.headers["Retry-After"]

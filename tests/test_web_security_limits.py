@@ -28,7 +28,7 @@ from newsgraph.cli import main
 from newsgraph.web import CSP, Gate, create_app, shutdown
 from newsgraph.web.guards import MAX_NESTING, nesting_depth
 from newsgraph.web.server import waitress_options
-from security_helpers import fingerprint
+from security_helpers import busy_worker, fingerprint
 
 INSERT = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> 'x' } }"
 FIDAN = "/id/person/hakan-fidan"
@@ -302,13 +302,9 @@ def test_a_repeated_page_comes_from_the_cache(client: FlaskClient, app: Flask, m
 
 def test_busy_workers_mean_a_bounded_wait_then_503(store_path: Path) -> None:
     app = create_app(store_path, {"QUERY_WORKERS": 1, "QUERY_QUEUE_WAIT": 0.5, "QUERY_TIMEOUT": 10})
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
     try:
         results: list[int] = []
-        slow = threading.Thread(target=lambda: results.append(
-            app.test_client().get("/sparql", query_string={"query": runaway}).status_code))
-        slow.start()
-        time.sleep(0.5)
+        slow = busy_worker(app, results)
         started = time.monotonic()
         busy = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
         waited = time.monotonic() - started
