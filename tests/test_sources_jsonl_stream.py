@@ -74,3 +74,14 @@ def test_a_blank_feed_is_an_empty_file(tmp_path: Path) -> None:
     feed.write_text("\n  \n\n")
     [error] = read_file(feed)
     assert error.reason == "empty file"
+
+
+def test_a_utf16_feed_is_read_whole(tmp_path: Path) -> None:
+    """Windows' "Unicode" text (UTF-16 with a byte order mark) has NUL bytes between letters: it is
+    decoded whole rather than split on newline bytes."""
+    feed = tmp_path / "unicode.jsonl"
+    lines = [json.dumps({"id": "a", "text": "Außenministerin „Ja“."}, ensure_ascii=False),
+             json.dumps({"id": "b", "text": "Second."})]
+    feed.write_bytes("\n".join(lines).encode("utf-16"))
+    assert [(r.id, r.text) for r in read_file(feed) if isinstance(r, Article)] == [
+        ("a", "Außenministerin „Ja“."), ("b", "Second.")]

@@ -257,20 +257,10 @@ def _iter_dated(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
     """The articles and errors of one file as they are read: a JSON Lines feed is streamed line
     by line (:func:`_stream_jsonl`), so a feed of any size is read in the memory of one record."""
     suffix = path.suffix.lower()
-    items = (_stream_jsonl(path, max_bytes) if suffix in (".jsonl", ".ndjson") and not _utf16(path)
+    items = (_stream_jsonl(path, max_bytes) if suffix in (".jsonl", ".ndjson")
              else _read_file(path, max_bytes))
     for item in items:
         yield _dated(item)
-
-
-def _utf16(path: Path) -> bool:
-    """Whether the file starts with a UTF-16 byte order mark (Windows' "Unicode" text): such a
-    feed cannot be split on newline bytes, and is read whole instead."""
-    try:
-        with path.open("rb") as f:
-            return f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    except OSError:
-        return False  # _read_file reports it
 
 
 #: How many bytes of JSON one line of a feed may take, per byte of the article limit: JSON's
@@ -295,6 +285,10 @@ def _stream_jsonl(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
     warned = False
     try:
         with path.open("rb") as f:
+            if f.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                # Windows' "Unicode" text cannot be split on newline bytes: read whole instead
+                yield from _read_file(path, max_bytes)
+                return
             for n in itertools.count(1):
                 raw = f.readline(cap + 1)
                 if not raw:
@@ -509,7 +503,7 @@ def _read_json(path: Path, text: str) -> list[Article | ReadError]:
 
 
 def _read_jsonl(path: Path, text: str) -> list[Article | ReadError]:
-    """A JSON Lines feed already decoded whole (only a UTF-16 one: see :func:`_utf16`); other
+    """A JSON Lines feed already decoded whole (only a UTF-16 one: see :func:`_stream_jsonl`); other
     feeds are streamed by :func:`_stream_jsonl`."""
     results = [_jsonl_record(path, line, n) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     if not results:
