@@ -141,24 +141,6 @@ class _Context:
         return out
 
 
-_POSITIONS: tuple[Gazetteer | None, dict[tuple[str | None, str | None], list[Position]]] = (None, {})
-
-
-def _positions_for(gaz: Gazetteer, country: str | None, role: str | None) -> list[Position]:
-    """``gaz.positions_for(country, role)``, kept for the gazetteer in use: that look-up walks every
-    position of the gazetteer, and the same few (country, role) pairs come up in every article. Only
-    the latest gazetteer's answers are kept (an online run links each article with an overlay of
-    its own); the lists are shared, so callers only read them."""
-    global _POSITIONS
-    if _POSITIONS[0] is not gaz:
-        _POSITIONS = (gaz, {})
-    table = _POSITIONS[1]
-    found = table.get((country, role))
-    if found is None:
-        found = table[(country, role)] = gaz.positions_for(country, role)
-    return found
-
-
 def _leader(gaz: Gazetteer, person: Person) -> bool:
     """Head of state or government: famous enough to link on a full name alone."""
     return any((p := gaz.position(t.position)) is not None and p.role in LEADER_ROLES for t in person.held)
@@ -255,7 +237,7 @@ def _holder_by_claim(ctx: _Context, ent: Entity) -> Person | None:
         role, country = _claim_role(claim), ctx.claim_country(claim)
         if role is None or country is None:
             continue
-        for pos in _positions_for(ctx.gaz, country, role):
+        for pos in ctx.gaz.positions_for(country, role):
             for person in ctx.gaz.holders(pos.qid):
                 if person.qid in found or not ctx.fits(person, claim):
                     continue
@@ -289,7 +271,7 @@ def _link_post(ctx: _Context, claim: PostClaim, holder: Entity) -> None:
             found = [p for p in found if _names_org(p, org)]
     confidence = 0.95
     if not found and country:
-        found = _positions_for(ctx.gaz, country, role)
+        found = ctx.gaz.positions_for(country, role)
         if org is not None:
             found = [p for p in found if _names_org(p, org)]
         elif role not in SINGLE_POST_ROLES:
@@ -315,7 +297,7 @@ def _check_conflict(ctx: _Context, n: int, claim: PostClaim, holder: Entity) -> 
     role, country = _claim_role(claim), ctx.claim_country(claim)
     if person is None or org is None or role is None or country is None:
         return
-    claimed = [p for p in _positions_for(ctx.gaz, country, role) if _names_org(p, org)]
+    claimed = [p for p in ctx.gaz.positions_for(country, role) if _names_org(p, org)]
     if len(claimed) != 1:
         return
     held_now = [ctx.gaz.position(t.position) for t in person.held if t.covers(ctx.day)]
