@@ -47,6 +47,7 @@ from typing import Protocol
 from newsgraph.extract import BATCH_CHARS, DEFAULT_MODEL, ExtractionError, Extractor
 from newsgraph.extract.chunks import CHUNK_CHARS
 from newsgraph.facts import Article, ArticleFacts
+from newsgraph.machine import usable_cores
 
 Result = ArticleFacts | ExtractionError
 Pending = deque[tuple[list[Article], Future[list[Result]]]]
@@ -207,11 +208,8 @@ def batches(articles: Iterable[Article], size: int, chars: int) -> Iterator[list
 
 
 def default_workers() -> int:
-    """The cores this process may run on (its CPU affinity where the OS tells, else the CPU count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+    """The cores this process may run on (:func:`newsgraph.machine.usable_cores`)."""
+    return usable_cores()
 
 
 #: Below this much input, ``--workers`` defaults to 1: about 40,000 words, some ten seconds of one

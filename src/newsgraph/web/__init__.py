@@ -45,6 +45,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from newsgraph.machine import usable_cores
 from newsgraph.store import GraphStore, StoreError
 from newsgraph.store_rebuild import rebuilding
 from newsgraph.web import processes as _processes
@@ -66,7 +67,7 @@ DEFAULTS: dict[str, Any] = {
     # and the client gets a 503. ``None`` or 0: no limit.
     "QUERY_TIMEOUT": 30.0,
     # Worker processes evaluating SPARQL (at most this many queries run at once; more wait).
-    "QUERY_WORKERS": min(4, os.cpu_count() or 1),
+    "QUERY_WORKERS": min(4, usable_cores()),
     # Bytes of memory (RLIMIT_DATA) one query worker may use; a query needing more fails with a
     # 500 instead of exhausting the machine. ``None``: no limit.
     "QUERY_MEMORY_LIMIT": 2 * 1024**3,

@@ -43,6 +43,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+from newsgraph.machine import usable_cores
+
 #: Seconds server processes get to finish after SIGTERM before they are killed.
 STOP_GRACE = 10.0
 #: A server process that exits sooner than this after its start is a failed start, not a crash.
@@ -99,11 +101,7 @@ def update_lock(store_path: str | os.PathLike[str], timeout: float | None) -> It
 
 def default_processes() -> int:
     """Server processes when none are asked for: one per core this process may run on, at most 4."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    return min(4, usable_cores())
 
 
 def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
