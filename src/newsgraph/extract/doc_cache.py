@@ -7,7 +7,7 @@ The lists are kept in ``doc.user_data``, so they live and die with the document.
 
 from __future__ import annotations
 
-from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START
+from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
 
@@ -50,6 +50,11 @@ def texts(doc: Doc) -> list[str]:
 def pos_tags(doc: Doc) -> list[str]:
     """``token.pos_`` of every token of ``doc``, by token index."""
     return _kept(doc, "ng_pos", POS)
+
+
+def tags(doc: Doc) -> list[str]:
+    """``token.tag_`` of every token of ``doc``, by token index."""
+    return _kept(doc, "ng_tag", TAG)
 
 
 def ent_types(doc: Doc) -> list[str]:
