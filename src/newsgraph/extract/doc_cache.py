@@ -10,6 +10,12 @@ from __future__ import annotations
 from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
 
+#: Per attribute, the string of each id already read (a hash is a function of its string, the same in
+#: every vocabulary): a dict probe instead of decoding the string store's UTF-8 anew for every word.
+_SEEN: dict[int, dict[int, str]] = {}
+#: Ids kept per attribute before its table is emptied (some 10 MB at most: RSS stays flat).
+MAX_SEEN = 100_000
+
 
 def _strings(doc: Doc, attr: int) -> list[str]:
     """The strings of one token attribute of ``doc``, read as one array of string ids: the same
@@ -17,8 +23,18 @@ def _strings(doc: Doc, attr: int) -> list[str]:
     making a ``Token`` object per token and attribute."""
     if not len(doc):
         return []
-    strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(attr).tolist()]
+    ids = doc.to_array(attr).tolist()
+    seen = _SEEN.get(attr)
+    if seen is None or len(seen) > MAX_SEEN:
+        seen = _SEEN[attr] = {}
+    try:
+        return [seen[h] for h in ids]
+    except KeyError:  # a word not met before in this process
+        strings = doc.vocab.strings
+        for h in ids:
+            if h not in seen:
+                seen[h] = strings[h]
+        return [seen[h] for h in ids]
 
 
 def _kept(doc: Doc, key: str, attr: int) -> list[str]:
