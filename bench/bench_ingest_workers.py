@@ -3,7 +3,9 @@
 Each measurement runs in a fresh interpreter, the model (and the worker processes) loaded before
 the clock starts: ``bare`` is spaCy's ``nlp.pipe`` in one process on the same texts; ``old`` is the
 ingest of the code before this work (``--old``, a ``src`` folder put first on ``PYTHONPATH``);
-``new-1`` is this tree with ``--workers 1``, ``new-2`` with two worker processes, ``cluster-2``
+``new-1`` is this tree with ``--workers 1``, ``new-2`` with two worker processes (``old-2``: the
+``--old`` tree's, for a tree that has worker processes), ``bare-default`` is ``bare`` with spaCy's
+own default batch size instead of newsgraph's 16, ``cluster-2``
 with a local Dask cluster of two worker processes. Every ingest goes into a new on-disk store.
 The runs are interleaved ``--repeat`` times and each ratio is the median of the ratios measured
 within one round, so that the load other programs put on the machine cancels out as far as it can.
@@ -59,7 +61,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 NEW_SRC = HERE.parent.parent / "src"
-MODES = ("bare", "bare-default", "old", "new-1", "new-2", "cluster-2")
+MODES = ("bare", "bare-default", "old", "new-1", "old-2", "new-2", "cluster-2")
 
 
 def _ticks(pid: int) -> int:
@@ -117,7 +119,7 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
 
         extractor = Extractor()
         list(extractor.extract_many(warm))
-    elif mode == "new-2":
+    elif mode in ("new-2", "old-2"):
         from newsgraph.extract.parallel import PoolExtractor
 
         extractor = closer = PoolExtractor(2)
@@ -246,7 +248,7 @@ def _sleep_and_load(settings: object, warm: list[object]) -> None:
 
 
 def run_child(mode: str, feed: Path, workdir: Path, old_src: Path) -> dict[str, float]:
-    src = old_src if mode in ("old", "stages-old") else NEW_SRC
+    src = old_src if mode in ("old", "old-2", "stages-old") else NEW_SRC
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE.parent}"}
     out = subprocess.run([sys.executable, str(HERE), "--child", mode, str(feed), str(workdir)], env=env,
                          capture_output=True, text=True, check=False)
@@ -345,11 +347,13 @@ def main() -> None:
             print(f"new-1 ÷ old (CPU): {ratio('new-1', 'cpu', 'old'):.2f}")
         if "new-2" in modes and "new-1" in modes:
             print(f"new-2 ÷ new-1 (wall): {ratio('new-2', 'wall', 'new-1'):.2f}")
-        for mode in ("old", "new-1", "new-2"):
+        if "new-2" in modes and "old-2" in modes:
+            print(f"new-2 ÷ old-2 (wall): {ratio('new-2', 'wall', 'old-2'):.2f}")
+        for mode in ("old", "new-1", "old-2", "new-2"):
             if mode in modes:  # load-independent: CPU of the writer process alone per 1,000 words
                 print(f"{mode}: writer process CPU ms per 1,000 words "
                       f"{med(g[mode]['writer'] * 1e6 / g[mode]['words'] for g in rounds):.1f}"
-                      + ("" if mode == "new-2" else " (it extracts too)"))
+                      + ("" if mode.endswith("-2") else " (it extracts too)"))
         if "cluster-2" in modes and "new-1" in modes:
             print(f"cluster-2 ÷ new-1, one process (wall): {ratio('cluster-2', 'wall', 'new-1'):.2f}")
         quads = {g[m].get("quads") for g in rounds for m in modes if m != "bare"}
