@@ -1,5 +1,5 @@
-"""The CPU work of ingest (issue 13's last two targets) changes no result: pool tasks smaller than
-spaCy's batches, per-process string and look-up caches, namespace terms kept, the linker's
+"""The CPU work of ingest (issue 13's last two targets) changes no result: the tail of the input
+in small pool tasks, per-process string and look-up caches, namespace terms kept, the linker's
 spelling test on difflib's upper bounds.
 
 The sentences are written here (wire-copy shapes, facts only).
@@ -8,6 +8,7 @@ The sentences are written here (wire-copy shapes, facts only).
 from __future__ import annotations
 
 import pickle
+from concurrent.futures import Future
 from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -18,7 +19,7 @@ from newsgraph import ingest
 from newsgraph.extract import Extractor, doc_cache
 from newsgraph.extract.gazcache import cached
 from newsgraph.extract.parallel import TASK_ARTICLES, PoolExtractor, batches
-from newsgraph.facts import Article, slugify
+from newsgraph.facts import Article, ArticleFacts, slugify
 from newsgraph.link import offline
 from newsgraph.link.gazetteer import Gazetteer
 from newsgraph.store import GraphStore
@@ -28,18 +29,28 @@ TEXT = ("Kenyan President William Ruto met Tanzanian President Samia Suluhu Hass
         "The two leaders attended a summit of the East African Community, where they discussed trade.")
 
 
-def test_pool_tasks_are_a_few_articles_bounded_like_the_batches() -> None:
-    """Tasks of TASK_ARTICLES articles (never more than a batch), with the batch's character bound
-    in proportion; nothing is started by building the extractor."""
+def test_pool_splits_only_the_tail_of_the_input_into_small_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whole batches while the input goes on; the last batch of each worker, once the input has
+    ended, in tasks of TASK_ARTICLES articles; results in input order. Nothing is started by
+    building the extractor."""
     pool = PoolExtractor(2)
     assert pool._pool is None
-    assert (pool.task_size, pool.task_chars, pool.in_flight) == (TASK_ARTICLES, 50_000 * TASK_ARTICLES // 16, 6)
-    small = PoolExtractor(2, batch_size=2)
-    assert (small.task_size, small.task_chars) == (2, 50_000)
-    one = PoolExtractor(1, task_size=1)
-    assert one.task_size == 1
-    arts = [Article(f"t-{i}", "word " * 10) for i in range(10)]
-    assert [len(b) for b in batches(arts, pool.task_size, pool.task_chars)] == [4, 4, 2]
+    assert (pool.task_size, pool.task_chars, pool.in_flight) == (TASK_ARTICLES, 50_000 * TASK_ARTICLES // 16, 4)
+    assert (PoolExtractor(2, batch_size=2).task_size, PoolExtractor(2, batch_size=2).task_chars) == (2, 50_000)
+    sent: list[list[str]] = []
+
+    def submit(batch: list[Article]) -> Future[list[object]]:
+        sent.append([a.id for a in batch])
+        done: Future[list[object]] = Future()
+        done.set_result([ArticleFacts(article=Article(a.id, "")) for a in batch])
+        return done
+
+    monkeypatch.setattr(pool, "_submit", submit)
+    arts = [Article(f"t-{i:02}", "word " * 10) for i in range(70)]
+    got = [r.article.id for r in pool.extract_many(arts)]  # type: ignore[union-attr]
+    assert got == [a.id for a in arts]  # in order, each article restored
+    assert [len(t) for t in sent] == [16, 16, 16, 4, 4, 4, 4, 4, 2]  # 70 = 3 × 16 + the tail of 22
+    assert [len(b) for b in batches(arts[:10], pool.task_size, pool.task_chars)] == [4, 4, 2]
 
 
 def test_the_same_facts_whatever_the_batch_size(extractor: Extractor) -> None:
