@@ -5,7 +5,8 @@ the clock starts: ``bare`` is spaCy's ``nlp.pipe`` in one process on the same te
 ingest of the code before this work (``--old``, a ``src`` folder put first on ``PYTHONPATH``);
 ``new-1`` is this tree with ``--workers 1``, ``new-2`` with two worker processes (``old-2``: the
 ``--old`` tree's, for a tree that has worker processes), ``bare-default`` is ``bare`` with spaCy's
-own default batch size instead of newsgraph's 16, ``cluster-2``
+own default batch size instead of newsgraph's 16, ``bare-2`` is ``bare`` on two worker processes
+(batches of 16 handed out in turn: what two cores give spaCy alone on this machine), ``cluster-2``
 with a local Dask cluster of two worker processes. Every ingest goes into a new on-disk store.
 The runs are interleaved ``--repeat`` times and each ratio is the median of the ratios measured
 within one round, so that the load other programs put on the machine cancels out as far as it can.
@@ -61,7 +62,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 NEW_SRC = HERE.parent.parent / "src"
-MODES = ("bare", "bare-default", "old", "new-1", "old-2", "new-2", "cluster-2")
+MODES = ("bare", "bare-default", "bare-2", "old", "new-1", "old-2", "new-2", "cluster-2")
 
 
 def _ticks(pid: int) -> int:
@@ -110,6 +111,8 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
             pass
         return {"cpu": _cpu() - c0, "wall": time.perf_counter() - t0, "words": words}
 
+    if mode == "bare-2":
+        return _bare_two([a.text for a in items], words)
     from newsgraph import ingest
     from newsgraph.store import GraphStore
 
@@ -140,6 +143,42 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
         closer.close()
     assert not report.errors, report.errors[:3]
     return {"cpu": cpu, "wall": wall, "words": words, "quads": report.quads, "writer": writer}
+
+
+_NLP: list[object] = []
+
+
+def _bare_load() -> None:
+    """Pool initializer of ``bare-2``: the model, loaded once in each worker process."""
+    import spacy
+
+    from newsgraph.extract import DEFAULT_MODEL
+
+    _NLP.append(spacy.load(DEFAULT_MODEL))
+
+
+def _bare_pipe(texts: list[str], pause: float = 0.0) -> int:
+    """``nlp.pipe`` over ``texts`` in batches of 16 in a ``bare-2`` worker (``pause``: warm-up only)."""
+    time.sleep(pause)
+    for _ in _NLP[0].pipe(texts, batch_size=16):  # type: ignore[attr-defined]
+        pass
+    return len(texts)
+
+
+def _bare_two(texts: list[str], words: int) -> dict[str, float]:
+    """Bare spaCy on two processes: each worker pipes every other batch of 16 texts, the machine's
+    own two-process speed-up (cache and memory shared by both cores), the reference for ``new-2``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"), initializer=_bare_load) as pool:
+        for f in [pool.submit(_bare_pipe, texts[:1], 1.0) for _ in range(2)]:
+            f.result()
+        chunks = [texts[i:i + 16] for i in range(0, len(texts), 16)]
+        c0, t0 = _cpu(), time.perf_counter()
+        for f in [pool.submit(_bare_pipe, chunk) for chunk in chunks]:
+            f.result()
+        return {"cpu": _cpu() - c0, "wall": time.perf_counter() - t0, "words": words}
 
 
 def _own_cpu() -> float:
@@ -347,6 +386,9 @@ def main() -> None:
             print(f"new-1 ÷ old (CPU): {ratio('new-1', 'cpu', 'old'):.2f}")
         if "new-2" in modes and "new-1" in modes:
             print(f"new-2 ÷ new-1 (wall): {ratio('new-2', 'wall', 'new-1'):.2f}")
+        if "new-2" in modes and "bare-2" in modes:
+            print(f"bare-2 ÷ bare (wall): {ratio('bare-2', 'wall', 'bare'):.2f}; "
+                  f"new-2 ÷ bare-2 (wall): {ratio('new-2', 'wall', 'bare-2'):.2f}")
         if "new-2" in modes and "old-2" in modes:
             print(f"new-2 ÷ old-2 (wall): {ratio('new-2', 'wall', 'old-2'):.2f}")
         for mode in ("old", "new-1", "old-2", "new-2"):
