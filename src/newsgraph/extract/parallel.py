@@ -299,7 +299,7 @@ class PoolExtractor:
         #: Articles per task of the tail (:data:`TASK_ARTICLES`), and characters: the batch's bound in proportion.
         self.task_size = max(1, min(task_size or TASK_ARTICLES, batch_size))
         self.task_chars = max(1, batch_chars * self.task_size // batch_size)
-        self.in_flight = in_flight or 2 * workers  # in batches: the bound is in_flight × batch_size articles
+        self.in_flight = in_flight or 2 * workers  # in batches' worth of work: see _send
         self._pool: ProcessPoolExecutor | None = None
         self._link = False
 
