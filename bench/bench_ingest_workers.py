@@ -38,12 +38,31 @@ is b21aaed: its identity and store figures moved with earlier work on those modu
 link and collector figures moved with this branch (gazetteer look-up cache, per-Doc word lists,
 prefilters, positions cache, ``gc.freeze``), and its facts and quads are byte for byte those of main.
 
-Measured again after all of issue 13's second pass was merged (entity rules on per-Doc arrays, the
-compiled gazetteer, identity evidence in SQLite), on the idle machine (load average 0.8 to 1.1),
-``--copies 2 --repeat 3 --modes bare,old,new-1,new-2`` (138 articles, 37,988 words), medians:
-CPU words/s against bare spaCy: old 0.62, new-1 0.79 (new-1 ÷ old 1.12); wall words/s: new-2 5,256
-against new-1 3,147, so **new-2 ÷ new-1 = 1.66** (per round 1.65, 1.66, 1.85) on 1.90 cores, the
-writer using 0.20 to 0.25 of a core. Issue 13's targets are 0.8 and 1.7.
+Last session, on the idle machine (load average 0.8 to 1.1), ``--copies 2 --repeat 3 --modes
+bare,old,new-1,new-2``: CPU words/s against bare spaCy new-1 0.79, new-2 ÷ new-1 (wall) 1.66 on 1.90
+cores, the writer 0.20 to 0.25 of a core; ``--stages`` total ÷ spaCy 1.29 (link 5.7, map 6.2, store
+14.1 ms per 1,000 words).
+
+Measured 6 December 2026 (04:32 to 04:47 UTC) after the ingestcpu branch (offline linking through
+the process's look-up cache, difflib's upper bounds first, per-process string table for the per-Doc
+word lists, namespace terms and slugs kept, the summit and membership scans on per-Doc arrays, the
+gazetteer read at the first article, the input's tail in small pool tasks), on the 2-core machine
+loaded by another helper's identity benchmarks (``uptime`` load average 4.3 to 5.1 during the
+bench, up to 8 during the paired runs): every process got part of a core, so CPU figures are
+inflated for all modes alike and the 2-worker wall ratio could not be measured (the whole new-2
+run got 0.97 of a core). ``--copies 2 --repeat 3 --modes bare,bare-default,old,new-1,new-2``
+(138 articles, 37,988 words), medians: CPU words/s against bare spaCy: bare-default 0.86 (spaCy's
+own batch size, 1,000, is slower here than our 16: the ``bare`` row is the stricter baseline), old
+0.65, new-1 0.75, new-2 0.64; new-1 ÷ old 1.14; new-2's writer 41.1 ms CPU per 1,000 words.
+``--stages`` (ms per 1,000 words, new): spaCy 268, entities 19.6, meetings 7.0, memberships 2.9,
+posts 7.9, identity 13.7, link 3.7, map 4.3, store 15.2; total ÷ spaCy 1.267 (link 0.023 → 0.014
+and map 0.026 → 0.015 of spaCy's time against last session; identity 0.049 and store 0.054 are
+what the writer is left with; issue 13's 0.8 needs 1.25). Main (2343743) against this branch, the
+two run at the same time so that they share the load (5 rounds for 1 worker, 3 for 2): 1 worker
+349 → 339 ms CPU per 1,000 words (2.9% less, in every round), CPU words/s ÷ bare 0.731 → 0.754;
+2 workers 455 → 440 ms CPU per 1,000 words in all, the writer's share 56.1 → 51.1. Applied to last
+session's idle figures that is about 0.81 for new-1 (an estimate, not a measurement on an idle
+machine). Quads identical to main's (44,424, byte for byte, 1 and 2 workers).
 """
 
 from __future__ import annotations
