@@ -3,7 +3,10 @@
 Each measurement runs in a fresh interpreter, the model (and the worker processes) loaded before
 the clock starts: ``bare`` is spaCy's ``nlp.pipe`` in one process on the same texts; ``old`` is the
 ingest of the code before this work (``--old``, a ``src`` folder put first on ``PYTHONPATH``);
-``new-1`` is this tree with ``--workers 1``, ``new-2`` with two worker processes, ``cluster-2``
+``new-1`` is this tree with ``--workers 1``, ``new-2`` with two worker processes (``old-2``: the
+``--old`` tree's, for a tree that has worker processes), ``bare-default`` is ``bare`` with spaCy's
+own default batch size instead of newsgraph's 16, ``bare-2`` is ``bare`` on two worker processes
+(batches of 16 handed out in turn: what two cores give spaCy alone on this machine), ``cluster-2``
 with a local Dask cluster of two worker processes. Every ingest goes into a new on-disk store.
 The runs are interleaved ``--repeat`` times and each ratio is the median of the ratios measured
 within one round, so that the load other programs put on the machine cancels out as far as it can.
@@ -35,12 +38,31 @@ is b21aaed: its identity and store figures moved with earlier work on those modu
 link and collector figures moved with this branch (gazetteer look-up cache, per-Doc word lists,
 prefilters, positions cache, ``gc.freeze``), and its facts and quads are byte for byte those of main.
 
-Measured again after all of issue 13's second pass was merged (entity rules on per-Doc arrays, the
-compiled gazetteer, identity evidence in SQLite), on the idle machine (load average 0.8 to 1.1),
-``--copies 2 --repeat 3 --modes bare,old,new-1,new-2`` (138 articles, 37,988 words), medians:
-CPU words/s against bare spaCy: old 0.62, new-1 0.79 (new-1 ÷ old 1.12); wall words/s: new-2 5,256
-against new-1 3,147, so **new-2 ÷ new-1 = 1.66** (per round 1.65, 1.66, 1.85) on 1.90 cores, the
-writer using 0.20 to 0.25 of a core. Issue 13's targets are 0.8 and 1.7.
+Last session, on the idle machine (load average 0.8 to 1.1), ``--copies 2 --repeat 3 --modes
+bare,old,new-1,new-2``: CPU words/s against bare spaCy new-1 0.79, new-2 ÷ new-1 (wall) 1.66 on 1.90
+cores, the writer 0.20 to 0.25 of a core; ``--stages`` total ÷ spaCy 1.29 (link 5.7, map 6.2, store
+14.1 ms per 1,000 words).
+
+Measured 6 December 2026 (04:32 to 04:47 UTC) after the ingestcpu branch (offline linking through
+the process's look-up cache, difflib's upper bounds first, per-process string table for the per-Doc
+word lists, namespace terms and slugs kept, the summit and membership scans on per-Doc arrays, the
+gazetteer read at the first article, the input's tail in small pool tasks), on the 2-core machine
+loaded by another helper's identity benchmarks (``uptime`` load average 4.3 to 5.1 during the
+bench, up to 8 during the paired runs): every process got part of a core, so CPU figures are
+inflated for all modes alike and the 2-worker wall ratio could not be measured (the whole new-2
+run got 0.97 of a core). ``--copies 2 --repeat 3 --modes bare,bare-default,old,new-1,new-2``
+(138 articles, 37,988 words), medians: CPU words/s against bare spaCy: bare-default 0.86 (spaCy's
+own batch size, 1,000, is slower here than our 16: the ``bare`` row is the stricter baseline), old
+0.65, new-1 0.75, new-2 0.64; new-1 ÷ old 1.14; new-2's writer 41.1 ms CPU per 1,000 words.
+``--stages`` (ms per 1,000 words, new): spaCy 268, entities 19.6, meetings 7.0, memberships 2.9,
+posts 7.9, identity 13.7, link 3.7, map 4.3, store 15.2; total ÷ spaCy 1.267 (link 0.023 → 0.014
+and map 0.026 → 0.015 of spaCy's time against last session; identity 0.049 and store 0.054 are
+what the writer is left with; issue 13's 0.8 needs 1.25). Main (2343743) against this branch, the
+two run at the same time so that they share the load (5 rounds for 1 worker, 3 for 2): 1 worker
+349 → 339 ms CPU per 1,000 words (2.9% less, in every round), CPU words/s ÷ bare 0.731 → 0.754;
+2 workers 455 → 440 ms CPU per 1,000 words in all, the writer's share 56.1 → 51.1. Applied to last
+session's idle figures that is about 0.81 for new-1 (an estimate, not a measurement on an idle
+machine). Quads identical to main's (44,424, byte for byte, 1 and 2 workers).
 """
 
 from __future__ import annotations
@@ -59,7 +81,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve()
 NEW_SRC = HERE.parent.parent / "src"
-MODES = ("bare", "old", "new-1", "new-2", "cluster-2")
+MODES = ("bare", "bare-default", "bare-2", "old", "new-1", "old-2", "new-2", "cluster-2")
 
 
 def _ticks(pid: int) -> int:
@@ -94,7 +116,7 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
     items = [a for a in iter_articles([feed]) if isinstance(a, Article)]
     words = sum(len(a.text.split()) for a in items)
     warm = [replace(items[0], id="warm-up")]
-    if mode == "bare":
+    if mode in ("bare", "bare-default"):
         import spacy
 
         from newsgraph.extract import DEFAULT_MODEL
@@ -103,10 +125,13 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
         list(nlp.pipe([warm[0].text]))
         texts = [a.text for a in items]
         c0, t0 = _cpu(), time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=16):
+        # "bare": batches of 16, as newsgraph's; "bare-default": spaCy's own default (nlp.batch_size)
+        for _ in nlp.pipe(texts, batch_size=16 if mode == "bare" else None):
             pass
         return {"cpu": _cpu() - c0, "wall": time.perf_counter() - t0, "words": words}
 
+    if mode == "bare-2":
+        return _bare_two([a.text for a in items], words)
     from newsgraph import ingest
     from newsgraph.store import GraphStore
 
@@ -116,7 +141,7 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
 
         extractor = Extractor()
         list(extractor.extract_many(warm))
-    elif mode == "new-2":
+    elif mode in ("new-2", "old-2"):
         from newsgraph.extract.parallel import PoolExtractor
 
         extractor = closer = PoolExtractor(2)
@@ -137,6 +162,42 @@ def child(mode: str, feed: Path, workdir: Path) -> dict[str, float]:
         closer.close()
     assert not report.errors, report.errors[:3]
     return {"cpu": cpu, "wall": wall, "words": words, "quads": report.quads, "writer": writer}
+
+
+_NLP: list[object] = []
+
+
+def _bare_load() -> None:
+    """Pool initializer of ``bare-2``: the model, loaded once in each worker process."""
+    import spacy
+
+    from newsgraph.extract import DEFAULT_MODEL
+
+    _NLP.append(spacy.load(DEFAULT_MODEL))
+
+
+def _bare_pipe(texts: list[str], pause: float = 0.0) -> int:
+    """``nlp.pipe`` over ``texts`` in batches of 16 in a ``bare-2`` worker (``pause``: warm-up only)."""
+    time.sleep(pause)
+    for _ in _NLP[0].pipe(texts, batch_size=16):  # type: ignore[attr-defined]
+        pass
+    return len(texts)
+
+
+def _bare_two(texts: list[str], words: int) -> dict[str, float]:
+    """Bare spaCy on two processes: each worker pipes every other batch of 16 texts, the machine's
+    own two-process speed-up (cache and memory shared by both cores), the reference for ``new-2``."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"), initializer=_bare_load) as pool:
+        for f in [pool.submit(_bare_pipe, texts[:1], 1.0) for _ in range(2)]:
+            f.result()
+        chunks = [texts[i:i + 16] for i in range(0, len(texts), 16)]
+        c0, t0 = _cpu(), time.perf_counter()
+        for f in [pool.submit(_bare_pipe, chunk) for chunk in chunks]:
+            f.result()
+        return {"cpu": _cpu() - c0, "wall": time.perf_counter() - t0, "words": words}
 
 
 def _own_cpu() -> float:
@@ -245,7 +306,7 @@ def _sleep_and_load(settings: object, warm: list[object]) -> None:
 
 
 def run_child(mode: str, feed: Path, workdir: Path, old_src: Path) -> dict[str, float]:
-    src = old_src if mode in ("old", "stages-old") else NEW_SRC
+    src = old_src if mode in ("old", "old-2", "stages-old") else NEW_SRC
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE.parent}"}
     out = subprocess.run([sys.executable, str(HERE), "--child", mode, str(feed), str(workdir)], env=env,
                          capture_output=True, text=True, check=False)
@@ -344,6 +405,16 @@ def main() -> None:
             print(f"new-1 ÷ old (CPU): {ratio('new-1', 'cpu', 'old'):.2f}")
         if "new-2" in modes and "new-1" in modes:
             print(f"new-2 ÷ new-1 (wall): {ratio('new-2', 'wall', 'new-1'):.2f}")
+        if "new-2" in modes and "bare-2" in modes:
+            print(f"bare-2 ÷ bare (wall): {ratio('bare-2', 'wall', 'bare'):.2f}; "
+                  f"new-2 ÷ bare-2 (wall): {ratio('new-2', 'wall', 'bare-2'):.2f}")
+        if "new-2" in modes and "old-2" in modes:
+            print(f"new-2 ÷ old-2 (wall): {ratio('new-2', 'wall', 'old-2'):.2f}")
+        for mode in ("old", "new-1", "old-2", "new-2"):
+            if mode in modes:  # load-independent: CPU of the writer process alone per 1,000 words
+                print(f"{mode}: writer process CPU ms per 1,000 words "
+                      f"{med(g[mode]['writer'] * 1e6 / g[mode]['words'] for g in rounds):.1f}"
+                      + ("" if mode.endswith("-2") else " (it extracts too)"))
         if "cluster-2" in modes and "new-1" in modes:
             print(f"cluster-2 ÷ new-1, one process (wall): {ratio('cluster-2', 'wall', 'new-1'):.2f}")
         quads = {g[m].get("quads") for g in rounds for m in modes if m != "bare"}

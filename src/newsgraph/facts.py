@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -154,6 +155,7 @@ class ArticleFacts:
         return [e for e in self.entities.values() if e.kind is kind]
 
 
+@lru_cache(maxsize=16384)  # a pure function of the text, asked for the same names again and again
 def slugify(text: str) -> str:
     """ASCII, lower-case, hyphenated: the stable local part of minted IRIs and entity keys.
 

@@ -97,7 +97,9 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
     """
     report = IngestReport()
     extractor = extractor or Extractor(model)
-    gaz = Gazetteer.load()
+    # Both loaded when the first article's facts arrive, not before: with worker processes, the
+    # workers are then already extracting while this process reads the gazetteer and the index.
+    gaz: Gazetteer | None = None
     identities: IdentityIndex | None = None  # read from the store when the first article needs it
     prefix = mapping.article_graph(base_uri, "x").value.rsplit("/", 1)[0] + "/"
     warn = on_warning or on_error
@@ -132,6 +134,8 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
             if isinstance(facts, ExtractionError):
                 problem(str(facts))
                 continue
+            if gaz is None:
+                gaz = Gazetteer.load()
             if identities is None:
                 identities = IdentityIndex.open(store, base_uri)
             if not _store_one(facts, store, gaz, identities, reconciler, pre_linked, base_uri, prefix, report,

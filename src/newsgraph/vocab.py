@@ -24,8 +24,6 @@ class Namespace:
     (``NGR["head-of-state"]``) covers local names that are not Python identifiers.
     """
 
-    __slots__ = ("iri",)
-
     def __init__(self, iri: str) -> None:
         self.iri = iri
 
@@ -33,9 +31,14 @@ class Namespace:
         return _term(self.iri + local)
 
     def __getattr__(self, local: str) -> ox.NamedNode:
+        """The term, made on first use and then kept as an attribute of the namespace: the mapper
+        reads a few dozen terms hundreds of thousands of times, and an ordinary attribute read
+        skips this method (and the shared cache) altogether."""
         if local.startswith("__"):  # keep copy/pickle/introspection protocols working
             raise AttributeError(local)
-        return _term(self.iri + local)
+        term = _term(self.iri + local)
+        setattr(self, local, term)
+        return term
 
     def __contains__(self, term: object) -> bool:
         """Whether ``term`` (a NamedNode or IRI string) lies in this namespace."""

@@ -7,8 +7,14 @@ The lists are kept in ``doc.user_data``, so they live and die with the document.
 
 from __future__ import annotations
 
-from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START
+from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc
+
+#: Per attribute, the string of each id already read (a hash is a function of its string, the same in
+#: every vocabulary): a dict probe instead of decoding the string store's UTF-8 anew for every word.
+_SEEN: dict[int, dict[int, str]] = {}
+#: Ids kept per attribute before its table is emptied (some 10 MB at most: RSS stays flat).
+MAX_SEEN = 100_000
 
 
 def _strings(doc: Doc, attr: int) -> list[str]:
@@ -17,8 +23,18 @@ def _strings(doc: Doc, attr: int) -> list[str]:
     making a ``Token`` object per token and attribute."""
     if not len(doc):
         return []
-    strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(attr).tolist()]
+    ids = doc.to_array(attr).tolist()
+    seen = _SEEN.get(attr)
+    if seen is None or len(seen) > MAX_SEEN:
+        seen = _SEEN[attr] = {}
+    try:
+        return [seen[h] for h in ids]
+    except KeyError:  # a word not met before in this process
+        strings = doc.vocab.strings
+        for h in ids:
+            if h not in seen:
+                seen[h] = strings[h]
+        return [seen[h] for h in ids]
 
 
 def _kept(doc: Doc, key: str, attr: int) -> list[str]:
@@ -50,6 +66,11 @@ def texts(doc: Doc) -> list[str]:
 def pos_tags(doc: Doc) -> list[str]:
     """``token.pos_`` of every token of ``doc``, by token index."""
     return _kept(doc, "ng_pos", POS)
+
+
+def tags(doc: Doc) -> list[str]:
+    """``token.tag_`` of every token of ``doc``, by token index."""
+    return _kept(doc, "ng_tag", TAG)
 
 
 def ent_types(doc: Doc) -> list[str]:

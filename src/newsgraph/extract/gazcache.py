@@ -6,8 +6,9 @@ is asked dozens of times per article), and each answer costs a normalization, an
 two index probes. The gazetteer is read-only once loaded, so each look-up is a pure function of its
 text: :class:`LookupCache` keeps the answers of the name look-ups the rules use and hands every
 other attribute through to the gazetteer. The answers are the gazetteer's own objects; the lists it
-hands back are shared between callers, which only read them (none in ``newsgraph.extract`` sorts,
-appends or pops).
+hands back are shared between callers, which only read them (none in ``newsgraph.extract`` or
+:func:`newsgraph.link.offline.link`, which uses the same cache for its look-ups, sorts, appends or
+pops).
 
 Memory stays bounded: each table is emptied when it reaches :data:`MAX_ENTRIES` names (a few MB),
 which a corpus of wire copy reaches only after many thousands of articles.
@@ -23,9 +24,10 @@ from newsgraph.link.gazetteer import Gazetteer
 #: Names kept per look-up before its table is emptied and filled again.
 MAX_ENTRIES = 50_000
 
-#: The look-ups the rules make by text, whose answers depend on nothing else.
+#: The look-ups the rules and the offline linker make by text (a name, a QID), whose answers depend
+#: on nothing else.
 CACHED = ("country", "place", "organization", "persons_named", "persons_by_surname", "known_bodies",
-          "bodies_named", "is_country_word")
+          "bodies_named", "is_country_word", "holders", "person")
 
 
 class LookupCache:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import texts
+from newsgraph.extract.doc_cache import lowers, texts
 from newsgraph.extract.entities import EntityIndex, Mention, fold, sentence_evidence
 from newsgraph.extract.lexicon import (
     BLOC_ANAPHORS,
@@ -450,6 +450,7 @@ def extract_memberships(doc: Doc, idx: EntityIndex, gaz: Gazetteer | None = None
     blocs = _bloc_mentions(doc, idx)
     got = _Collector(idx)
     units = _units(doc)
+    low = lowers(doc)  # ``token.lower_`` by index, read once per Doc
     last_bloc: _Bloc | None = None
     last_bloc_unit = -10  # the last unit that named a bloc
     last_talk_unit = -10  # the last unit that went on about its members without naming it
@@ -458,11 +459,11 @@ def extract_memberships(doc: Doc, idx: EntityIndex, gaz: Gazetteer | None = None
         here = [b for b in blocs if sent.start <= b.start < sent.end]
         bloc: _Bloc | None = here[0] if here else None
         strict = False  # the bloc is only carried over: read lists that follow a member noun only
-        sent_words = {t.lower_ for t in sent}
+        sent_words = set(low[sent.start:sent.end])
         countries = _country_mentions(doc, idx, sent, gaz)
         if bloc is None and last_bloc is not None and any(
-                t.lower_ in BLOC_ANAPHORS and t.i > 0 and doc[t.i - 1].lower_ in {"the", "this", "that"}
-                for t in sent):
+                low[i] in BLOC_ANAPHORS and i > 0 and low[i - 1] in {"the", "this", "that"}
+                for i in range(sent.start, sent.end)):
             bloc = last_bloc
         if bloc is None and last_bloc is not None and sent_words & (_MEMBER_NOUNS | {"joined", "membership"}):
             if n - last_bloc_unit == 1:

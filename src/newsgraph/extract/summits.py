@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import lemma_lowers, lowers
+from newsgraph.extract.doc_cache import lemma_lowers, lowers, pos_tags, tags
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.extract.summit_words import (
     ADDRESS_VERBS,
@@ -106,9 +106,12 @@ def _sentence_attendees(sent: Span, idx: EntityIndex, event_near: bool) -> tuple
     next sentence or in bullets belongs to it)."""
     out: list[str] = []
     announces = False
-    for tok in sent:
-        if tok.pos_ not in _VERBS and tok.tag_ != "VBG" and not (event_near and tok.lower_ in ATTENDANCE_NOUNS):
+    doc = sent.doc
+    pos, tag, lower = pos_tags(doc), tags(doc), lowers(doc)  # per-Doc arrays: no Token per word skipped
+    for i in range(sent.start, sent.end):
+        if pos[i] not in _VERBS and tag[i] != "VBG" and not (event_near and lower[i] in ATTENDANCE_NOUNS):
             continue  # (what the last branch below needs of a word that is no verb: most words go here)
+        tok = doc[i]
         low, lemma = tok.lower_, tok.lemma_.lower()
         if tok.pos_ in {"VERB", "AUX"} and lemma in ATTENDANCE_VERBS and _negated(tok):
             continue  # "said he would not attend"

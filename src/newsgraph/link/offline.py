@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
@@ -212,13 +213,26 @@ _PARTICLES = frozenset({"al", "el", "ad", "as", "ash", "bin", "ibn", "bint", "ab
                         "du", "van", "von", "der", "den", "la", "le"})
 
 
-def _name_tokens(name: str) -> list[str]:
-    return [t for t in normalize(name).replace("-", " ").split() if t not in _PARTICLES]
+@lru_cache(maxsize=8192)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """The folded words of a name without particles; kept per name, as the holders of a post are
+    compared again for every article that gives someone that post."""
+    return tuple(t for t in normalize(name).replace("-", " ").split() if t not in _PARTICLES)
 
 
+@lru_cache(maxsize=65536)
 def _similar(a: str, b: str) -> bool:
-    """Two spellings of one name token: "sissi"/"sisi", "fuele"/"fule", "shoigu"/"shoygu"."""
-    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+    """Two spellings of one name token: "sissi"/"sisi", "fuele"/"fule", "shoigu"/"shoygu".
+
+    ``real_quick_ratio`` and ``quick_ratio`` are upper bounds of ``ratio`` (difflib's own idiom):
+    most pairs of surnames fail on them, before the costly matching; the answer is the same.
+    """
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _holder_by_claim(ctx: _Context, ent: Entity) -> Person | None:
@@ -450,7 +464,12 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
     the gazetteer leaves unlinked also get their cross-article ``identity``: a bare surname joins the
     one published person its post claim fits, or stays local to the article.
     """
-    gaz = gaz or Gazetteer.load()
+    from newsgraph.extract.gazcache import cached
+
+    archive = gaz or Gazetteer.load()
+    # The look-ups by name through the process's cache (the one the extraction rules fill, in the
+    # same process): the same answers, each name normalized and probed in SQLite once per process.
+    gaz = cached(archive)
     ctx = _Context(facts, gaz)
     for ent in facts.entities.values():
         if ent.wikidata:
@@ -488,5 +507,5 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
             _link_post(ctx, claim, holder)
         _check_conflict(ctx, n, claim, holder)
     if identities is not None:
-        identities.resolve(facts, gaz)
+        identities.resolve(facts, archive)
     return facts
