@@ -180,7 +180,7 @@ def child(args: argparse.Namespace) -> None:
 
         def stamp(_f: object) -> None:
             stamps.append(time.process_time() - MAKING[0])
-            if (done := len(stamps) - 1) in MARKS:  # a line per mark as it passes: a long run shows progress
+            if (done := len(stamps) - 1) in args.marks:  # a line per mark as it passes: a long run shows progress
                 out[str(done)] = (stamps[done] - stamps[done - WINDOW]) / WINDOW * 1000
                 print(json.dumps(out | {"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
                       flush=True)
@@ -244,7 +244,8 @@ def extract(articles: Path, work: Path) -> Path:
 
 def run(src: str, facts: Path, task: str, store: Path, n: int) -> dict:
     env = dict(os.environ, PYTHONPATH=src)
-    cmd = [sys.executable, __file__, "--child", task, "--facts", str(facts), "--store", str(store), "--n", str(n)]
+    cmd = [sys.executable, __file__, "--child", task, "--facts", str(facts), "--store", str(store), "--n", str(n),
+           "--marks", ",".join(map(str, MARKS))]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{task} ({src}) failed:\n{done.stderr[-3000:]}")
@@ -252,6 +253,7 @@ def run(src: str, facts: Path, task: str, store: Path, n: int) -> dict:
 
 
 def main() -> None:
+    global MARKS  # --marks sets it, for the parent and (passed on) the children
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="?", type=Path, default=Path("/work/shared/eval/dev/articles"))
     ap.add_argument("--max", type=int, default=20_000, help="articles of the new code's replay")
@@ -262,12 +264,17 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--only", choices=("windows", "store"), default=None,
                     help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side)")
+    ap.add_argument("--marks", default=",".join(map(str, MARKS)),
+                    help="articles at which part 1 reports the window's cost (comma-separated; e.g. 1000,3000 "
+                         "to compare a short replay's windows while developing)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--facts", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--store", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    MARKS = tuple(int(m) for m in args.marks.split(","))
+    args.marks = MARKS
     if args.child:
         args.task = args.child
         child(args)
