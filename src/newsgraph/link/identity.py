@@ -301,19 +301,38 @@ class _Evidence:
     with_names: dict[str, list[tuple[date | None, str]]] = field(default_factory=dict)
     forms: Counter[str] = field(default_factory=Counter)  # name forms (titles off) -> mentions using them
     prefs: Counter[str] = field(default_factory=Counter)  # published skos:prefLabel -> graphs
+    # mentions whose dated evidence is not filed yet (see defer())
+    todo: list[tuple[_Mention, Callable[[str], frozenset[str]] | None]] = field(default_factory=list, repr=False)
+
+    def defer(self, m: _Mention, names_of: Callable[[str], frozenset[str]] | None) -> None:
+        """File ``m``'s dated evidence when a question first needs it: most persons a run decides
+        again are never asked one (only bare surnames and corroborations ask), and filing it
+        (posts by place, every name its graph gives) is most of what adding a mention costs."""
+        self.todo.append((m, names_of))
+
+    def settle(self) -> None:
+        """File what :meth:`defer` put off, in the order it came (as if filed at once)."""
+        while self.todo:
+            todo, self.todo = self.todo, []
+            for m, names_of in todo:
+                _file_dated(self, m, names_of)
 
     # -- the questions the clustering asks -------------------------------------------------------
 
     def near_at(self, role: str, place: str, day: date | None, years: int) -> bool:
+        self.settle()
         return any(_near(day, d, years) for d in self.by_place.get((role, place), ()))
 
     def within_as(self, role: str, day: date, years: int) -> bool:
+        self.settle()
         return _within(self.by_role.get(role, ()), day, years)
 
     def named_near(self, name: str, graph: str, day: date | None, years: int) -> bool:
+        self.settle()
         return any(g != graph and _near(day, d, years) for d, g in self.with_names.get(name, ()))
 
     def has_graph(self, graph: str) -> bool:
+        self.settle()
         return graph in self.graphs
 
     # -- the dated evidence, one item at a time ----------------------------------------------------
@@ -330,12 +349,15 @@ class _Evidence:
         self.graphs.add(graph)
 
     def drop_place(self, role: str, place: str, day: date | None, graph: str) -> None:
+        self.settle()
         _drop_one(self.by_place, (role, place), day)
 
     def drop_role(self, role: str, day: date, graph: str) -> None:
+        self.settle()
         _drop_one(self.by_role, role, day)
 
     def drop_graph(self, graph: str, day: date | None, names: Iterable[str]) -> None:
+        self.settle()
         for name in names:
             _drop_one(self.with_names, name, (day, graph))
         self.graphs.discard(graph)
@@ -471,6 +493,8 @@ class _Person:
 
     @property
     def graphs(self) -> set[str]:
+        for e in self.layers:
+            e.settle()
         return set().union(*(e.graphs for e in self.layers))
 
     @property
@@ -513,14 +537,10 @@ class _Person:
             e.fulls[m.full] += 1
         if not (m.full or m.qid):
             return  # a bare surname joined: not evidence for others (no chains of surnames)
-        for role, country, org in m.posts:
-            for place in (country, org):
-                if place:
-                    e.add_place(role, place, m.day, m.graph)
-            if m.day and not role.startswith((FORMER, "~")):
-                e.add_role(role, m.day, m.graph)
-        if not e.has_graph(m.graph):
-            e.add_graph(m.graph, m.day, names_of(m.graph) if names_of is not None else ())
+        if isinstance(e, _StoredEvidence):
+            _file_dated(e, m, names_of)
+        else:
+            e.defer(m, names_of)
 
     def remove(self, m: _Mention, names: frozenset[str], pref: str | None = None) -> None:
         """Take out what :meth:`add` put in for stored mention ``m`` (its graph named ``names``), so
@@ -543,6 +563,19 @@ class _Person:
                 e.drop_role(role, m.day, m.graph)
         if e.has_graph(m.graph):
             e.drop_graph(m.graph, m.day, names)
+
+
+def _file_dated(e: _Evidence, m: _Mention, names_of: Callable[[str], frozenset[str]] | None) -> None:
+    """File mention ``m``'s dated evidence in ``e``: its posts by place and role, and its graph
+    with the names that graph gives."""
+    for role, country, org in m.posts:
+        for place in (country, org):
+            if place:
+                e.add_place(role, place, m.day, m.graph)
+        if m.day and not role.startswith((FORMER, "~")):
+            e.add_role(role, m.day, m.graph)
+    if not e.has_graph(m.graph):
+        e.add_graph(m.graph, m.day, names_of(m.graph) if names_of is not None else ())
 
 
 def _less(counter: Counter, items: Iterable[object]) -> None:  # type: ignore[type-arg]
