@@ -110,8 +110,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 
 #: ``names.core_name`` and ``names.similar`` remembered: a run asks them of the same few names of
 #: each published person again for every article that comes with that person.
-_core_name = lru_cache(maxsize=65536)(nm.core_name)
-_similar = lru_cache(maxsize=65536)(nm.similar)
+_core_name = lru_cache(maxsize=8192)(nm.core_name)
+_similar = lru_cache(maxsize=8192)(nm.similar)
 
 
 def is_acronym(text: str) -> bool:
