@@ -367,14 +367,16 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
     return fmt
 
 
-#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables,
-#: at the least. Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it
-#: flushes one, and keeps a write-ahead log of everything not flushed, so an ingest run's memory
-#: grew with the run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every
-#: 100,000 quads (about 300 articles; a fraction of a second) bounds both. In a larger store the
-#: interval grows to an eighth of it (at most ten times this), so that RocksDB's compactions, which
-#: merge the flushed files into the store, rewrite about as much data per article at any size.
-FLUSH_EVERY_QUADS = 100_000
+#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables.
+#: Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it flushes one,
+#: and keeps a write-ahead log of everything not flushed, so an ingest run's memory grew with the
+#: run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every 50,000 quads
+#: (about 150 articles; a fraction of a second) bounds both by a constant: the interval used to grow
+#: with the store (an eighth of it), to keep RocksDB's compactions rewriting about as much data per
+#: article at any size, but then the memtables grew with the store too (peak RSS 205 / 385 MiB at
+#: 200 / 5,000 replayed articles). Held constant, memory stays flat and a 5,000-article build costs
+#: about 5-7% more CPU in compactions (bench/bench_identity.py has the figures of both).
+FLUSH_EVERY_QUADS = 50_000
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
 #: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone);
@@ -584,11 +586,9 @@ class GraphStore:
             self._flush_every = self._flush_interval()
 
     def _flush_interval(self) -> int:
-        """Quads to write between memtable flushes: see :data:`FLUSH_EVERY_QUADS`."""
-        if self.path is None:
-            return FLUSH_EVERY_QUADS
-        stored = _stored_bytes(self.path) // _SST_BYTES_PER_QUAD
-        return max(FLUSH_EVERY_QUADS, min(10 * FLUSH_EVERY_QUADS, stored // 8))
+        """Quads to write between memtable flushes: :data:`FLUSH_EVERY_QUADS`, whatever the store's
+        size, so that the memtables (memory) do not grow with it."""
+        return FLUSH_EVERY_QUADS
 
     def flush(self) -> None:
         """Write everything to disk and leave the store's folder compact; call it after a run.
