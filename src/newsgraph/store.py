@@ -13,6 +13,7 @@ times the size of the same quads bulk-loaded.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -583,6 +584,7 @@ class GraphStore:
         if self.path is not None and self._unflushed >= self._flush_every:
             self._store.flush()
             self._unflushed = 0
+            _release_freed_memory()
             self._flush_every = self._flush_interval()
 
     def _flush_interval(self) -> int:
@@ -801,6 +803,27 @@ def _size(entry: os.DirEntry[str]) -> int:
         return entry.stat().st_size
     except FileNotFoundError:  # deleted by a background compaction while we looked
         return 0
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory freed since the last call back to the system (glibc's ``malloc_trim``; a
+    no-op elsewhere). Why: a flushed memtable's arena blocks are freed into the C heap, which glibc
+    keeps; pages scattered among live blocks stay resident, and an ingest run's RSS crept up with
+    the store (223 -> 265 MiB from 2,000 to 4,500 replayed articles while Python's objects stayed
+    the same). Called after each memtable flush: a few milliseconds every 50,000 quads."""
+    trim = _MALLOC_TRIM[0]
+    if trim is None:
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            trim = False
+        _MALLOC_TRIM[0] = trim
+    if trim:
+        trim(0)
+
+
+#: glibc's malloc_trim once looked up (False where there is none).
+_MALLOC_TRIM: list = [None]
 
 
 def _stored_bytes(folder: Path) -> int:

@@ -847,7 +847,10 @@ class IdentityIndex:
     """
 
     #: Bounds of the caches in RAM (entries). Aggregates evicted are written back to the database.
-    GRAPH_CACHE = 1024
+    #: (whole graph contributions are read only to replace a graph and for acronyms: a person's
+    #: mentions and a graph's names have rows of their own, see _mentions_of and _names_of)
+    GRAPH_CACHE = 512
+    NAMED_CACHE = 1024
     MENTION_CACHE = 4096
     AGGREGATE_CACHE = 512
 
@@ -859,7 +862,7 @@ class IdentityIndex:
         self._store: GraphStore | None = None  # with one, learn() commits with the store's generation
         self._graphs: LRU[str, _Graph] = LRU(self.GRAPH_CACHE)
         self._mentions: LRU[tuple[str, str], _Mention] = LRU(self.MENTION_CACHE)
-        self._named: LRU[str, frozenset[str]] = LRU(self.GRAPH_CACHE)
+        self._named: LRU[str, frozenset[str]] = LRU(self.NAMED_CACHE)
         # persons decided as a whole (linked, or unlinked in many graphs): kept up to date as graphs
         # come and go; a changed one is dropped from the database in the same transaction and
         # written back when evicted or at close(), so the database never holds a stale one
