@@ -246,10 +246,19 @@ def run(src: str, facts: Path, task: str, store: Path, n: int) -> dict:
     env = dict(os.environ, PYTHONPATH=src)
     cmd = [sys.executable, __file__, "--child", task, "--facts", str(facts), "--store", str(store), "--n", str(n),
            "--marks", ",".join(map(str, MARKS))]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{task} ({src}) failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as errors, \
+            subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=errors, text=True) as child_:
+        lines = []
+        for line in child_.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if task == "windows":  # a line per mark: a long replay shows its progress (and keeps it if cut short)
+                print(f"  {src}: {line.strip()}", file=sys.stderr, flush=True)
+        child_.wait()
+        errors.seek(0)
+        err = errors.read()
+    if child_.returncode != 0:
+        raise SystemExit(f"{task} ({src}) failed:\n{err[-3000:]}")
+    return json.loads(lines[-1])
 
 
 def main() -> None:
