@@ -38,7 +38,10 @@ someone named in ten thousand others costs about what one about a newcomer does:
 the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
 table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
 mentions in those skeletons are decided again one by one; article-local bare surnames only when the
-article brings something that may single them out (:meth:`IdentityIndex._closure`).
+article brings something that may single them out (:meth:`IdentityIndex._closure`). Reading a
+person's mentions is one index range of small rows (never a whole graph per mention), at most
+:data:`AGGREGATE_AT` of them to find that a person is an aggregate; the dated evidence of a person
+decided again is filed only if a question needs it (:meth:`_Evidence.defer`).
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
