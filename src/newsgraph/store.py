@@ -375,8 +375,10 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
 #: (about 150 articles; a fraction of a second) bounds both by a constant: the interval used to grow
 #: with the store (an eighth of it), to keep RocksDB's compactions rewriting about as much data per
 #: article at any size, but then the memtables grew with the store too (peak RSS 205 / 385 MiB at
-#: 200 / 5,000 replayed articles). Held constant, memory stays flat and a 5,000-article build costs
-#: about 5-7% more CPU in compactions (bench/bench_identity.py has the figures of both).
+#: 200 / 5,000 replayed articles). Held constant, memtable memory stays flat, and RocksDB's
+#: compactions cost more CPU as the store grows: +10% per article at 1,000 articles, +31% at 5,000
+#: in bench/bench_identity.py's replay (which has the figures of both). This is the knob between
+#: the two: a larger interval buys CPU with memory.
 FLUSH_EVERY_QUADS = 50_000
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
