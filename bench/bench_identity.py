@@ -15,38 +15,54 @@ fresh process with ``PYTHONPATH`` set to the old or the new ``src``. Usage::
 Nothing of the articles is written into the repository: the extracted facts go to ``--work``
 (a temporary folder by default).
 
-Figures (issue 13's identity rows), old = b21aaed, new = branch identityflat, one run on the shared
-2-core machine (load average 6-10 while it ran: wall times are inflated, CPU times less so);
-parts 2-3 ran with ``--only store --repeat 3``, part 1 with ``--only windows --old-max 5000``:
+Figures (issue 13's identity rows), old = main at 2343743 (branch identityflat merged), new = branch
+identitygrow, on the shared 2-core machine. Part 1 ran as separate replays (load average 4-8 while they
+ran, 2-4 for the last ones: CPU times are inflated under load, so compare rows of one replay rather
+than replays); parts 2-3 ran with ``--only store --repeat 3`` (load 4-8).
 
-    1. post-extraction CPU ms/article     1k        5k        10k       20k
-       old (--old-max 5000)               25.4      37.4      -         -
-       new                                21.8      63.3      (lost)    (lost)
-       The new replay did reach 20,000, but this script then failed printing the old code's
-       missing 10k row (fixed since), so its 10k and 20k lines were lost. The replay's own CPU
-       clock, read from outside while it ran, gave about 46 ms/article from 13,100 to 15,800 and
-       52 from 15,800 to 18,600 articles (these include making the replayed facts, a few ms):
-       about 2.1-2.4x the cost at 1,000, above issue 13's 1.5x. What still grows is the
-       unlinked persons in fewer than AGGREGATE_AT graphs, and the article-local bare surnames,
-       read mention by mention (IdentityIndex._closure's take(): ~50 mentions an article at 1k,
-       ~270 at 5.8k), plus the store's own work.
+    1. post-extraction CPU ms/article     1k      3k      5k      10k     13k     16k     20k    20k/1k
+       old (main)                         21.3    -       57.9    28.3    -       -       55.3   2.60
+       new                                20.6    32.1    52.0    38.7    52.0    61.8    67.8   3.29
+       new, flush interval as before      19.7    -       30.3    35.6    -       -       -      -
+       new vs old, one interleaved pair at 3k (before the flush change): 17.0 / 45.1 old,
+       19.0 / 27.4 new at 1k / 3k.
+       The flush interval, one pair run side by side (load 1-4), new code: constant 50,000 quads
+       21.4 / 35.0 / 42.2 ms at 1k / 3k / 5k, peak RSS 262 MiB; growing with the store as before
+       19.4 / 30.3 / 32.1 ms, 372 MiB (544 MiB at 10k). So the constant interval that keeps memory
+       flat costs +10% CPU at 1k, +15% at 3k and +31% at 5k, more as the store grows (RocksDB
+       rewrites more per compaction): the two targets pull against each other through
+       store.FLUSH_EVERY_QUADS. Neither meets 1.5x here: 3.29 at 20k with the constant interval,
+       1.81 at 10k already with the growing one (not run to 20k).
+       What the identity changes did (exact: dev identity F1 .983, P 1.000, and every other dev row
+       unchanged): the closure's mentions per article (~40 at 1k, ~140 at 3k, ~195 at 7k, ~85 at
+       9k, where most persons have become aggregates) are read as one bounded index range per
+       person instead of one whole-graph unpickle each, and most of their dated evidence is never
+       filed. What still grows: those mentions (unlinked persons in fewer than AGGREGATE_AT
+       graphs, a hump around 5k-7k in this replay), the article-local bare surnames matched by a
+       touch (~1 at 1k, ~11 at 9k: every replayed round leaves the same unresolved surname with
+       the same co-named people), the store's own writes (RocksDB), and, with a constant flush
+       interval, RocksDB's compactions.
     2. peak RSS (MiB)                     200       1,000     5,000     5k/200
-       old                                384       655       1,591     4.15
-       new                                205       278       385       1.87
+       old (main)                         206       277       381       1.85
+       new                                192       214       264       1.37
+       (b21aaed, from the session before: 384 / 655 / 1,591, 4.15)
     3. on a 5,000-article store (medians of 3)                      old        new
-       identity index ready at a run's start (ms)                   66,293     175
-       re-ingest 50 articles into it (ms/article)                   1,801.5    179.7
-       the same 50 into an empty store (ms/article)                 192.8      95.8
-       re-ingest into the 5,000 store / into an empty one           9.34       1.88
-       ingest 1 new article into it, whole run, wall (ms)           69,723     2,862
-       the same, CPU time (ms)                                      22,298     1,224
+       identity index ready at a run's start (ms)                   110.8      87.5
+       re-ingest 50 articles into it (ms/article)                   175.4      87.7
+       the same 50 into an empty store (ms/article)                 72.9       69.2
+       re-ingest into the 5,000 store / into an empty one           2.41       1.27
+       ingest 1 new article into it, whole run, wall (ms)           2,478      2,126
+       the same, CPU time (ms)                                      1,210      1,184
 
-The new RSS at 200 articles is low because the gazetteer is read from its compiled SQLite form
-(about 180 MiB less in every process); what grows from 200 to 5,000 articles is mostly RocksDB's
-memtables, whose flush interval (store.py, ``FLUSH_EVERY_QUADS`` and ``_flush_interval``) grows
-with the store: with the interval held at 20,000 quads the same replay used 173 / 201 MiB at
-200 / 1,000 articles against 200 / 277 by default. The rest is the identity index's bounded RAM
-caches filling during the first thousand articles.
+What RSS is made of (new code, 5,000 replayed articles): about 113 MiB of imports; the memtables,
+now at most FLUSH_EVERY_QUADS (50,000) quads whatever the store's size (they grew with it before);
+Python objects, 15 MiB traced at 200 articles and 35 at 2,500, flat after (the identity index's
+bounded caches and the names module's memo caches filled); and RocksDB's own memory for reading
+the store (index and filter blocks of its table files, block cache), which grows with the store:
+reading 300 graphs and some subjects of a read-only store adds 9 / 21 / 46 MiB at 200 / 1,000 /
+5,000 articles. pyoxigraph exposes no RocksDB option to bound that part, which is what keeps
+5k/200 above 1.2. glibc kept freed memtable blocks resident too: the store now calls
+malloc_trim after each flush.
 """
 
 from __future__ import annotations
@@ -180,7 +196,7 @@ def child(args: argparse.Namespace) -> None:
 
         def stamp(_f: object) -> None:
             stamps.append(time.process_time() - MAKING[0])
-            if (done := len(stamps) - 1) in MARKS:  # a line per mark as it passes: a long run shows progress
+            if (done := len(stamps) - 1) in args.marks:  # a line per mark as it passes: a long run shows progress
                 out[str(done)] = (stamps[done] - stamps[done - WINDOW]) / WINDOW * 1000
                 print(json.dumps(out | {"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
                       flush=True)
@@ -244,14 +260,25 @@ def extract(articles: Path, work: Path) -> Path:
 
 def run(src: str, facts: Path, task: str, store: Path, n: int) -> dict:
     env = dict(os.environ, PYTHONPATH=src)
-    cmd = [sys.executable, __file__, "--child", task, "--facts", str(facts), "--store", str(store), "--n", str(n)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{task} ({src}) failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    cmd = [sys.executable, __file__, "--child", task, "--facts", str(facts), "--store", str(store), "--n", str(n),
+           "--marks", ",".join(map(str, MARKS))]
+    with tempfile.TemporaryFile("w+") as errors, \
+            subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=errors, text=True) as child_:
+        lines = []
+        for line in child_.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if task == "windows":  # a line per mark: a long replay shows its progress (and keeps it if cut short)
+                print(f"  {src}: {line.strip()}", file=sys.stderr, flush=True)
+        child_.wait()
+        errors.seek(0)
+        err = errors.read()
+    if child_.returncode != 0:
+        raise SystemExit(f"{task} ({src}) failed:\n{err[-3000:]}")
+    return json.loads(lines[-1])
 
 
 def main() -> None:
+    global MARKS  # --marks sets it, for the parent and (passed on) the children
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("articles", nargs="?", type=Path, default=Path("/work/shared/eval/dev/articles"))
     ap.add_argument("--max", type=int, default=20_000, help="articles of the new code's replay")
@@ -262,12 +289,17 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--only", choices=("windows", "store"), default=None,
                     help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side)")
+    ap.add_argument("--marks", default=",".join(map(str, MARKS)),
+                    help="articles at which part 1 reports the window's cost (comma-separated; e.g. 1000,3000 "
+                         "to compare a short replay's windows while developing)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--facts", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--store", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    MARKS = tuple(int(m) for m in args.marks.split(","))
+    args.marks = MARKS
     if args.child:
         args.task = args.child
         child(args)

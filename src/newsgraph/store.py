@@ -13,6 +13,7 @@ times the size of the same quads bulk-loaded.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -367,14 +368,18 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
     return fmt
 
 
-#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables,
-#: at the least. Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it
-#: flushes one, and keeps a write-ahead log of everything not flushed, so an ingest run's memory
-#: grew with the run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every
-#: 100,000 quads (about 300 articles; a fraction of a second) bounds both. In a larger store the
-#: interval grows to an eighth of it (at most ten times this), so that RocksDB's compactions, which
-#: merge the flushed files into the store, rewrite about as much data per article at any size.
-FLUSH_EVERY_QUADS = 100_000
+#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables.
+#: Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it flushes one,
+#: and keeps a write-ahead log of everything not flushed, so an ingest run's memory grew with the
+#: run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every 50,000 quads
+#: (about 150 articles; a fraction of a second) bounds both by a constant: the interval used to grow
+#: with the store (an eighth of it), to keep RocksDB's compactions rewriting about as much data per
+#: article at any size, but then the memtables grew with the store too (peak RSS 205 / 385 MiB at
+#: 200 / 5,000 replayed articles). Held constant, memtable memory stays flat, and RocksDB's
+#: compactions cost more CPU as the store grows: +10% per article at 1,000 articles, +31% at 5,000
+#: in bench/bench_identity.py's replay (which has the figures of both). This is the knob between
+#: the two: a larger interval buys CPU with memory.
+FLUSH_EVERY_QUADS = 50_000
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
 #: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone);
@@ -581,14 +586,13 @@ class GraphStore:
         if self.path is not None and self._unflushed >= self._flush_every:
             self._store.flush()
             self._unflushed = 0
+            _release_freed_memory()
             self._flush_every = self._flush_interval()
 
     def _flush_interval(self) -> int:
-        """Quads to write between memtable flushes: see :data:`FLUSH_EVERY_QUADS`."""
-        if self.path is None:
-            return FLUSH_EVERY_QUADS
-        stored = _stored_bytes(self.path) // _SST_BYTES_PER_QUAD
-        return max(FLUSH_EVERY_QUADS, min(10 * FLUSH_EVERY_QUADS, stored // 8))
+        """Quads to write between memtable flushes: :data:`FLUSH_EVERY_QUADS`, whatever the store's
+        size, so that the memtables (memory) do not grow with it."""
+        return FLUSH_EVERY_QUADS
 
     def flush(self) -> None:
         """Write everything to disk and leave the store's folder compact; call it after a run.
@@ -801,6 +805,27 @@ def _size(entry: os.DirEntry[str]) -> int:
         return entry.stat().st_size
     except FileNotFoundError:  # deleted by a background compaction while we looked
         return 0
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory freed since the last call back to the system (glibc's ``malloc_trim``; a
+    no-op elsewhere). Why: a flushed memtable's arena blocks are freed into the C heap, which glibc
+    keeps; pages scattered among live blocks stay resident, and an ingest run's RSS crept up with
+    the store (223 -> 265 MiB from 2,000 to 4,500 replayed articles while Python's objects stayed
+    the same). Called after each memtable flush: a few milliseconds every 50,000 quads."""
+    trim = _MALLOC_TRIM[0]
+    if trim is None:
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            trim = False
+        _MALLOC_TRIM[0] = trim
+    if trim:
+        trim(0)
+
+
+#: glibc's malloc_trim once looked up (False where there is none).
+_MALLOC_TRIM: list = [None]
 
 
 def _stored_bytes(folder: Path) -> int:

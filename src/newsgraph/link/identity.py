@@ -38,7 +38,10 @@ someone named in ten thousand others costs about what one about a newcomer does:
 the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
 table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
 mentions in those skeletons are decided again one by one; article-local bare surnames only when the
-article brings something that may single them out (:meth:`IdentityIndex._closure`).
+article brings something that may single them out (:meth:`IdentityIndex._closure`). Reading a
+person's mentions is one index range of small rows (never a whole graph per mention), at most
+:data:`AGGREGATE_AT` of them to find that a person is an aggregate; the dated evidence of a person
+decided again is filed only if a question needs it (:meth:`_Evidence.defer`).
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -67,7 +70,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 
@@ -106,6 +109,12 @@ _WD = "http://www.wikidata.org/entity/"
 _KEPT = (RDF.type, frozenset(p.value for p in _PREDICATES))
 log = logging.getLogger(__name__)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
+
+
+#: ``names.core_name`` and ``names.similar`` remembered: a run asks them of the same few names of
+#: each published person again for every article that comes with that person.
+_core_name = lru_cache(maxsize=8192)(nm.core_name)
+_similar = lru_cache(maxsize=8192)(nm.similar)
 
 
 def is_acronym(text: str) -> bool:
@@ -151,6 +160,7 @@ class _Mention:
     qid: str | None  # the article's own Wikidata link
     posts: frozenset[Post]
     day: date | None
+    pref: str | None = field(default=None, compare=False)  # a stored mention's published skos:prefLabel
 
     @cached_property
     def full(self) -> tuple[str, ...]:
@@ -294,19 +304,38 @@ class _Evidence:
     with_names: dict[str, list[tuple[date | None, str]]] = field(default_factory=dict)
     forms: Counter[str] = field(default_factory=Counter)  # name forms (titles off) -> mentions using them
     prefs: Counter[str] = field(default_factory=Counter)  # published skos:prefLabel -> graphs
+    # mentions whose dated evidence is not filed yet (see defer())
+    todo: list[tuple[_Mention, Callable[[str], frozenset[str]] | None]] = field(default_factory=list, repr=False)
+
+    def defer(self, m: _Mention, names_of: Callable[[str], frozenset[str]] | None) -> None:
+        """File ``m``'s dated evidence when a question first needs it: most persons a run decides
+        again are never asked one (only bare surnames and corroborations ask), and filing it
+        (posts by place, every name its graph gives) is most of what adding a mention costs."""
+        self.todo.append((m, names_of))
+
+    def settle(self) -> None:
+        """File what :meth:`defer` put off, in the order it came (as if filed at once)."""
+        while self.todo:
+            todo, self.todo = self.todo, []
+            for m, names_of in todo:
+                _file_dated(self, m, names_of)
 
     # -- the questions the clustering asks -------------------------------------------------------
 
     def near_at(self, role: str, place: str, day: date | None, years: int) -> bool:
+        self.settle()
         return any(_near(day, d, years) for d in self.by_place.get((role, place), ()))
 
     def within_as(self, role: str, day: date, years: int) -> bool:
+        self.settle()
         return _within(self.by_role.get(role, ()), day, years)
 
     def named_near(self, name: str, graph: str, day: date | None, years: int) -> bool:
+        self.settle()
         return any(g != graph and _near(day, d, years) for d, g in self.with_names.get(name, ()))
 
     def has_graph(self, graph: str) -> bool:
+        self.settle()
         return graph in self.graphs
 
     # -- the dated evidence, one item at a time ----------------------------------------------------
@@ -323,12 +352,15 @@ class _Evidence:
         self.graphs.add(graph)
 
     def drop_place(self, role: str, place: str, day: date | None, graph: str) -> None:
+        self.settle()
         _drop_one(self.by_place, (role, place), day)
 
     def drop_role(self, role: str, day: date, graph: str) -> None:
+        self.settle()
         _drop_one(self.by_role, role, day)
 
     def drop_graph(self, graph: str, day: date | None, names: Iterable[str]) -> None:
+        self.settle()
         for name in names:
             _drop_one(self.with_names, name, (day, graph))
         self.graphs.discard(graph)
@@ -464,6 +496,8 @@ class _Person:
 
     @property
     def graphs(self) -> set[str]:
+        for e in self.layers:
+            e.settle()
         return set().union(*(e.graphs for e in self.layers))
 
     @property
@@ -498,7 +532,7 @@ class _Person:
             self.mentions.append(m)
         e = self.layers[-1]
         e.posts.update(m.posts)
-        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
+        for n in dict.fromkeys(_core_name(x) for x in m.names):
             e.forms[n] += 1
         if pref is not None:
             e.prefs[pref] += 1
@@ -506,14 +540,10 @@ class _Person:
             e.fulls[m.full] += 1
         if not (m.full or m.qid):
             return  # a bare surname joined: not evidence for others (no chains of surnames)
-        for role, country, org in m.posts:
-            for place in (country, org):
-                if place:
-                    e.add_place(role, place, m.day, m.graph)
-            if m.day and not role.startswith((FORMER, "~")):
-                e.add_role(role, m.day, m.graph)
-        if not e.has_graph(m.graph):
-            e.add_graph(m.graph, m.day, names_of(m.graph) if names_of is not None else ())
+        if isinstance(e, _StoredEvidence):
+            _file_dated(e, m, names_of)
+        else:
+            e.defer(m, names_of)
 
     def remove(self, m: _Mention, names: frozenset[str], pref: str | None = None) -> None:
         """Take out what :meth:`add` put in for stored mention ``m`` (its graph named ``names``), so
@@ -536,6 +566,19 @@ class _Person:
                 e.drop_role(role, m.day, m.graph)
         if e.has_graph(m.graph):
             e.drop_graph(m.graph, m.day, names)
+
+
+def _file_dated(e: _Evidence, m: _Mention, names_of: Callable[[str], frozenset[str]] | None) -> None:
+    """File mention ``m``'s dated evidence in ``e``: its posts by place and role, and its graph
+    with the names that graph gives."""
+    for role, country, org in m.posts:
+        for place in (country, org):
+            if place:
+                e.add_place(role, place, m.day, m.graph)
+        if m.day and not role.startswith((FORMER, "~")):
+            e.add_role(role, m.day, m.graph)
+    if not e.has_graph(m.graph):
+        e.add_graph(m.graph, m.day, names_of(m.graph) if names_of is not None else ())
 
 
 def _less(counter: Counter, items: Iterable[object]) -> None:  # type: ignore[type-arg]
@@ -629,8 +672,11 @@ class _Clusterer:
                 people.append(home)
             home.add(m, self.names_of)
         self._keys(linked, by_name)
+        # the persons with full names and their surnames, listed once: a bare surname that joins one
+        # adds no full name, and one that joins none is a person without one
+        named = [(p, p.surnames()) for p in people if p.fulls]
         for m in bare:
-            found = self._surname_fits(m, [p for p in people if p.fulls])
+            found = self._surname_fits(m, named)
             if len(found) == 1:
                 found[0].add(m, self.names_of)
             else:
@@ -757,16 +803,17 @@ class _Clusterer:
         own = {" ".join(f) for f in p.fulls} | ({p.qid} if p.qid else set()) | {" ".join(m.full)}
         return any(p.named_near(name, m.graph, m.day, 2) for name in self.names_of(m.graph) - own)
 
-    def _surname_fits(self, m: _Mention, people: list[_Person]) -> list[_Person]:
-        """The persons a bare surname may be: their surname (or a spelling of it), and its post and
-        date, or with no post the people its article names, single them out."""
+    def _surname_fits(self, m: _Mention, people: list[tuple[_Person, set[str]]]) -> list[_Person]:
+        """The persons a bare surname may be (of ``people``, each with their surnames): their surname
+        (or a spelling of it), and its post and date, or with no post the people its article
+        names, single them out."""
         sur = m.surname
         if sur is None:
             return []
-        cands = [p for p in people if any(nm.similar(sur, s) for s in p.surnames())]
+        cands = [p for p, surnames in people if sur in surnames or any(_similar(sur, s) for s in surnames)]
         if not cands:
             return []
-        exact = [p for p in cands if sur in p.surnames()]
+        exact = [p for p, surnames in people if sur in surnames]
         cands = exact or cands
         # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
         # a person in full first, so one such person is the one; two, and the article cannot tell
@@ -803,7 +850,10 @@ class IdentityIndex:
     """
 
     #: Bounds of the caches in RAM (entries). Aggregates evicted are written back to the database.
-    GRAPH_CACHE = 1024
+    #: (whole graph contributions are read only to replace a graph and for acronyms: a person's
+    #: mentions and a graph's names have rows of their own, see _mentions_of and _names_of)
+    GRAPH_CACHE = 512
+    NAMED_CACHE = 1024
     MENTION_CACHE = 4096
     AGGREGATE_CACHE = 512
 
@@ -815,7 +865,7 @@ class IdentityIndex:
         self._store: GraphStore | None = None  # with one, learn() commits with the store's generation
         self._graphs: LRU[str, _Graph] = LRU(self.GRAPH_CACHE)
         self._mentions: LRU[tuple[str, str], _Mention] = LRU(self.MENTION_CACHE)
-        self._named: LRU[str, frozenset[str]] = LRU(self.GRAPH_CACHE)
+        self._named: LRU[str, frozenset[str]] = LRU(self.NAMED_CACHE)
         # persons decided as a whole (linked, or unlinked in many graphs): kept up to date as graphs
         # come and go; a changed one is dropped from the database in the same transaction and
         # written back when evicted or at close(), so the database never holds a stale one
@@ -991,12 +1041,21 @@ class IdentityIndex:
         self._db.drop_aggregate(iri)
 
     def _add(self, graph: str, contribution: _Graph) -> None:
-        self._db.put_graph(graph, pickle.dumps(contribution, pickle.HIGHEST_PROTOCOL))
+        made = {iri: _stored_mention(graph, iri, seen, contribution.day)
+                for iri, seen in contribution.resources.items() if seen.kind == "person"}
+        named = _named(made.values())
+        self._db.put_graph(graph, pickle.dumps(contribution, pickle.HIGHEST_PROTOCOL),
+                           pickle.dumps(named, pickle.HIGHEST_PROTOCOL))
         self._graphs.put(graph, contribution)
-        self._named.pop(graph)
+        self._named.put(graph, named)
         for iri, seen in contribution.resources.items():
-            self._mentions.pop((graph, iri))
-            self._db.add_mention(iri, graph, min(seen.qids) if seen.qids else None)
+            m = made.get(iri)
+            if m is not None:
+                self._mentions.put((graph, iri), m)
+            else:
+                self._mentions.pop((graph, iri))
+            self._db.add_mention(iri, graph, min(seen.qids) if seen.qids else None,
+                                 None if m is None else _mention_blob(m))
             if seen.kind == "person":
                 if LOCAL_MARK in iri:
                     self._file_local(graph, iri)
@@ -1055,25 +1114,43 @@ class IdentityIndex:
         """The person ``iri`` of graph ``graph`` as a mention (made once per stored graph)."""
         if (cached := self._mentions.get((graph, iri))) is not None:
             return cached
-        contribution = self._graph(graph)
-        seen = contribution.resources.get(iri) if contribution else None
-        if seen is None or seen.kind != "person":
+        data = self._db.mention(iri, graph)
+        if data is None:
             return None
-        m = _Mention(graph, iri, iri.rsplit("/", 1)[-1], tuple(seen.names), min(seen.qids) if seen.qids else None,
-                     frozenset(seen.posts), contribution.day if contribution else None)
+        m = _from_blob(graph, iri, data)
         self._mentions.put((graph, iri), m)
         return m
+
+    def _mentions_of(self, iri: str, rows: list[tuple[str, str | None, bytes | None]] | None = None) -> list[_Mention]:
+        """Person ``iri`` as each graph that names it has them, by graph: one index range read
+        (``rows``, when already read)."""
+        out = []
+        for g, _, data in self._db.mentions_of(iri) if rows is None else rows:
+            if (m := self._mentions.get((g, iri))) is None and data is not None:
+                m = _from_blob(g, iri, data)
+                self._mentions.put((g, iri), m)
+            if m is not None:
+                out.append(m)
+        return out
 
     def _names_of(self, graph: str, fresh: dict[str, list[_Mention]]) -> frozenset[str]:
         """Folded full names and QIDs of the persons graph ``graph`` names (kept per stored graph)."""
         if graph in fresh:
             return _named(fresh[graph])
         if (cached := self._named.get(graph)) is None:
-            contribution = self._graph(graph)
-            cached = _named([m for iri in (contribution.resources if contribution else ())
-                             if (m := self._mention(graph, iri)) is not None])
+            data = self._db.named(graph)
+            cached = pickle.loads(data) if data is not None else frozenset()
             self._named.put(graph, cached)
         return cached
+
+    def _names_many(self, graphs: list[str]) -> dict[str, frozenset[str]]:
+        """:meth:`_names_of` of several stored graphs, the ones not in RAM read in one query."""
+        out = {g: cached for g in graphs if (cached := self._named.get(g)) is not None}
+        if missing := sorted({g for g in graphs if g not in out}):
+            for g, data in self._db.named_many(missing).items():
+                out[g] = pickle.loads(data)
+                self._named.put(g, out[g])
+        return out
 
     def _restore(self) -> None:
         """Put back a graph :meth:`resolve` forgot whose new version was never stored (the article
@@ -1117,8 +1194,7 @@ class IdentityIndex:
         for m in closed:
             key, label = result[(m.graph, m.ref)]
             new = self.person_ns + key
-            seen = self._graph(m.graph).resources[m.ref]  # type: ignore[union-attr]
-            if new != m.ref or seen.pref != label:
+            if new != m.ref or m.pref != label:
                 plan.setdefault(m.graph, []).append((m.ref, new, label))
         for p in persons:  # published linked persons: rewritten only when their IRI or label changes
             new = self.person_ns + p.key
@@ -1126,9 +1202,9 @@ class IdentityIndex:
             for iri in sorted(p.iris):
                 if iri == new and stored == {p.label}:
                     continue
-                for g in self._db.where(iri):
-                    if iri != new or self._graph(g).resources[iri].pref != p.label:  # type: ignore[union-attr]
-                        plan.setdefault(g, []).append((iri, new, p.label))
+                for m in self._mentions_of(iri):
+                    if iri != new or m.pref != p.label:
+                        plan.setdefault(m.graph, []).append((iri, new, p.label))
         self._pending[graph] = plan
 
     def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person]]:
@@ -1157,15 +1233,17 @@ class IdentityIndex:
         asked: dict[str, set[str]] = {}  # skeleton -> touches already asked for
         single: dict[tuple[str, str], _Mention] = {}
         linked: dict[str, _Person] = {}
+        naming: list[str] = []
 
-        def take(g: str, iri: str) -> None:
-            if g == graph or (g, iri) in single or (m := self._mention(g, iri)) is None:
+        def take(m: _Mention) -> None:
+            g = m.graph
+            if g == graph or (g, m.ref) in single:
                 return
-            single[(g, iri)] = m
+            single[(g, m.ref)] = m
             todo.extend(k for k in _skeletons(m.names) if k not in seen_keys)
             if m.full or m.qid:  # decided again here: what it says may single out a bare surname
                 touches.update(f"r:{role}" for role, _, _ in m.posts)
-                touches.update(f"n:{name}" for name in self._names_of(g, {}))
+                naming.append(g)  # the names its graph gives, read for all such graphs at once below
 
         while True:
             while todo:
@@ -1176,25 +1254,31 @@ class IdentityIndex:
                 for iri in self._db.persons(key):
                     if iri in linked:
                         continue
-                    n, n_linked = self._db.counts(iri)
-                    if n == 0:
+                    # one range of at most AGGREGATE_AT rows: all the mentions of a person in fewer
+                    # graphs (the ones taken below), else enough to know it is an aggregate
+                    rows = self._db.mentions_of(iri, AGGREGATE_AT)
+                    if not rows:
                         continue
-                    if LOCAL_MARK not in iri and (n_linked > 0 or n >= AGGREGATE_AT):
+                    n_linked = sum(1 for _, qid, _ in rows if qid is not None)
+                    if LOCAL_MARK not in iri and (n_linked > 0 or len(rows) >= AGGREGATE_AT):
                         p = self._aggregate(iri)
                         if p.qid or p.fulls:
                             linked[iri] = p
                             todo.extend(k for k in _skeletons(p.forms) if k not in seen_keys)
                             continue
-                    for g in self._db.where(iri):
-                        take(g, iri)
+                    for m in self._mentions_of(iri, rows if len(rows) < AGGREGATE_AT else None):
+                        take(m)
+            for names in self._names_many(naming).values():
+                touches.update(f"n:{name}" for name in names)
+            naming.clear()
             ask = {sk: new for sk in sorted(seen_keys) if (new := touches - asked.get(sk, set()))}
             if not ask:
                 break
             for sk, new in ask.items():
                 asked.setdefault(sk, set()).update(new)
                 for iri in self._db.locals(sk, sorted(new)):
-                    for g in self._db.where(iri):
-                        take(g, iri)
+                    for m in self._mentions_of(iri):
+                        take(m)
         return list(single.values()), list(linked.values())
 
     def _loaded_aggregate(self, iri: str) -> _Person | None:
@@ -1221,15 +1305,12 @@ class IdentityIndex:
     def _aggregate(self, iri: str) -> _Person:
         """Everything the graphs of person ``iri`` say, made once and then kept up to date."""
         if (p := self._loaded_aggregate(iri)) is None:
-            graphs = self._db.where(iri)
             qids = self._db.qids(iri)
             p = _Person(iri.rsplit("/", 1)[-1], min(qids) if qids else None, iris={iri}, fixed=not qids,
                         layers=[_StoredEvidence(iri, self._db)])
             self._db.drop_evidence(iri)  # rows of an aggregate dropped before: made again below
-            for g in graphs:
-                if (m := self._mention(g, iri)) is not None:
-                    p.add(m, lambda x: self._names_of(x, {}), pref=self._graph(g).resources[iri].pref,  # type: ignore[union-attr]
-                          decide=False)
+            for m in self._mentions_of(iri):
+                p.add(m, lambda x: self._names_of(x, {}), pref=m.pref, decide=False)
             self._keep(iri, p)
             self._dirty.add(iri)
         return p
@@ -1325,6 +1406,22 @@ class IdentityIndex:
             found = self._acronym_candidates(acronym, theirs.country, contribution.countries, other)
             if [f for f, _ in found] == [iri]:
                 out.setdefault(other, []).append((old, iri, None))
+
+
+def _stored_mention(graph: str, iri: str, seen: _Seen, day: date | None) -> _Mention:
+    """Person ``iri`` as stored graph ``graph`` has them."""
+    return _Mention(graph, iri, iri.rsplit("/", 1)[-1], tuple(seen.names), min(seen.qids) if seen.qids else None,
+                    frozenset(seen.posts), day, seen.pref)
+
+
+def _mention_blob(m: _Mention) -> bytes:
+    """What the index keeps of a stored mention (its graph and IRI are the row's key)."""
+    return pickle.dumps((m.names, m.qid, m.posts, m.day, m.pref), pickle.HIGHEST_PROTOCOL)
+
+
+def _from_blob(graph: str, iri: str, data: bytes) -> _Mention:
+    names, qid, posts, day, pref = pickle.loads(data)
+    return _Mention(graph, iri, iri.rsplit("/", 1)[-1], names, qid, posts, day, pref)
 
 
 def _named(mentions: Iterable[_Mention]) -> frozenset[str]:

@@ -33,17 +33,20 @@ __all__ = ["INDEX_FILE", "LRU", "SCHEMA", "IndexDB"]
 #: The index file in the store folder.
 INDEX_FILE = "identity-index.sqlite"
 #: Bumped whenever the tables or what the blobs hold change: an index of another schema is rebuilt.
-SCHEMA = "2"
+SCHEMA = "3"
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
--- one row per article graph: its contribution (persons, organizations, countries, date), pickled
-CREATE TABLE IF NOT EXISTS graphs(g TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
--- which graphs mention which resource, and whether that graph's article links it to Wikidata
-CREATE TABLE IF NOT EXISTS mentions(iri TEXT, g TEXT, qid TEXT, PRIMARY KEY(iri, g)) WITHOUT ROWID;
+-- one row per article graph: its contribution (persons, organizations, countries, date), pickled,
+-- and apart the names of the persons it names (what co-mention checks ask of a graph), pickled
+CREATE TABLE IF NOT EXISTS graphs(g TEXT PRIMARY KEY, data BLOB NOT NULL, named BLOB) WITHOUT ROWID;
+-- which graphs mention which resource, whether that graph's article links it to Wikidata, and (for
+-- a person) what that graph says of them, pickled: a person's mentions are one index range to read,
+-- not one whole graph each
+CREATE TABLE IF NOT EXISTS mentions(iri TEXT, g TEXT, qid TEXT, m BLOB, PRIMARY KEY(iri, g)) WITHOUT ROWID;
 -- persons (not article-local) by surname skeleton; rows may outlive the IRI (look-ups re-check)
 CREATE TABLE IF NOT EXISTS skeletons(skel TEXT, iri TEXT, PRIMARY KEY(skel, iri)) WITHOUT ROWID;
 -- article-local persons (bare surnames) by skeleton and by what could still single them out
@@ -115,6 +118,8 @@ class IndexDB:
         # RAM caches of the two look-ups identity makes most, dropped when a write touches them
         self._where: LRU[str, tuple[list[str], int]] = LRU(4096)
         self._persons: LRU[str, list[str]] = LRU(4096)
+        # the touches under which each skeleton has article-local persons (see locals())
+        self._touches: LRU[str, set[str]] = LRU(4096)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> IndexDB:
@@ -147,6 +152,7 @@ class IndexDB:
         """Empty every table (before a rebuild), in the current transaction."""
         self._where.clear()
         self._persons.clear()
+        self._touches.clear()
         for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence"):
             self._db.execute(f"DELETE FROM {table}")
 
@@ -162,8 +168,22 @@ class IndexDB:
     def has_graph(self, g: str) -> bool:
         return self._db.execute("SELECT 1 FROM graphs WHERE g=?", (g,)).fetchone() is not None
 
-    def put_graph(self, g: str, data: bytes) -> None:
-        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?)", (g, data))
+    def put_graph(self, g: str, data: bytes, named: bytes | None = None) -> None:
+        self._db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (g, data, named))
+
+    def named_many(self, gs: list[str]) -> dict[str, bytes]:
+        """The ``named`` blobs of graphs ``gs``, in a few queries."""
+        out: dict[str, bytes] = {}
+        for i in range(0, len(gs), 500):
+            chunk = gs[i:i + 500]
+            out.update(self._db.execute(f"SELECT g, named FROM graphs WHERE g IN ({','.join('?' * len(chunk))}) "
+                                        "AND named IS NOT NULL", chunk).fetchall())
+        return out
+
+    def named(self, g: str) -> bytes | None:
+        """The ``named`` blob of graph ``g`` (see :meth:`put_graph`)."""
+        row = self._db.execute("SELECT named FROM graphs WHERE g=?", (g,)).fetchone()
+        return row[0] if row else None
 
     def drop_graph(self, g: str) -> None:
         self._db.execute("DELETE FROM graphs WHERE g=?", (g,))
@@ -173,9 +193,20 @@ class IndexDB:
 
     # -- resources ------------------------------------------------------------------------------
 
-    def add_mention(self, iri: str, g: str, qid: str | None) -> None:
+    def add_mention(self, iri: str, g: str, qid: str | None, data: bytes | None = None) -> None:
         self._where.pop(iri)
-        self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?)", (iri, g, qid))
+        self._db.execute("INSERT OR REPLACE INTO mentions VALUES (?, ?, ?, ?)", (iri, g, qid, data))
+
+    def mention(self, iri: str, g: str) -> bytes | None:
+        """The blob graph ``g`` keeps for ``iri`` (None for none, or for an organization)."""
+        row = self._db.execute("SELECT m FROM mentions WHERE iri=? AND g=?", (iri, g)).fetchone()
+        return row[0] if row else None
+
+    def mentions_of(self, iri: str, limit: int = -1) -> list[tuple[str, str | None, bytes | None]]:
+        """The graphs that mention ``iri``, sorted, with each one's Wikidata link and blob: one index
+        range, of at most ``limit`` rows (all with -1)."""
+        return self._db.execute("SELECT g, qid, m FROM mentions WHERE iri=? ORDER BY g LIMIT ?",
+                                (iri, limit)).fetchall()
 
     def drop_mention(self, iri: str, g: str) -> None:
         self._where.pop(iri)
@@ -224,6 +255,10 @@ class IndexDB:
         return list(cached)
 
     def add_locals(self, iri: str, rows: Iterable[tuple[str, str]]) -> None:
+        rows = list(rows)
+        for s, t in rows:
+            if (known := self._touches.get(s)) is not None:
+                known.add(t)
         self._db.executemany("INSERT OR IGNORE INTO locals VALUES (?, ?, ?)", [(s, t, iri) for s, t in rows])
 
     def drop_locals(self, iri: str) -> None:
@@ -232,7 +267,14 @@ class IndexDB:
     def locals(self, skel: str, touches: Iterable[str]) -> list[str]:
         """The article-local persons of ``skel`` that one of ``touches`` (roles, co-named persons) may
         single out, sorted: one index range per touch, however many locals the skeleton has."""
-        touches = list(touches)
+        # Only the touches the skeleton has locals under are asked for: an article may bring
+        # thousands (every name of every graph its persons come with), a skeleton has a few. The
+        # set read once per skeleton may keep touches whose locals were dropped since: asking for
+        # those finds nothing, so it only has to hold every touch that has rows.
+        if (known := self._touches.get(skel)) is None:
+            known = {r[0] for r in self._db.execute("SELECT DISTINCT touch FROM locals WHERE skel=?", (skel,))}
+            self._touches.put(skel, known)
+        touches = [t for t in touches if t in known]
         out: set[str] = set()
         for i in range(0, len(touches), 500):
             chunk = touches[i:i + 500]
