@@ -294,3 +294,18 @@ def test_a_result_held_across_flush_keeps_reading_and_the_next_write_works(tmp_p
     assert in_graph(store, g) == set(quads)
     store.flush()
     assert sum(files(folder, ".log").values()) < 2**20
+
+
+def test_the_flush_interval_grows_with_the_store_up_to_a_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An eighth of the store (compactions rewrite about as much per article at any size), but
+    never more than FLUSH_MAX_QUADS (memtable memory bounded whatever the store's size) nor less
+    than FLUSH_EVERY_QUADS."""
+    store = GraphStore(tmp_path / "s")
+    per_quad = store_mod._SST_BYTES_PER_QUAD
+    for quads, expected in ((0, store_mod.FLUSH_EVERY_QUADS),
+                            (1_200_000, 150_000),
+                            (50_000_000, store_mod.FLUSH_MAX_QUADS)):
+        monkeypatch.setattr(store_mod, "_stored_bytes", lambda _path, q=quads: q * per_quad)
+        assert store._flush_interval() == expected
+    assert store_mod.FLUSH_EVERY_QUADS < 150_000 < store_mod.FLUSH_MAX_QUADS
+    store.flush()

@@ -368,18 +368,24 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
     return fmt
 
 
-#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables.
-#: Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it flushes one,
-#: and keeps a write-ahead log of everything not flushed, so an ingest run's memory grew with the
-#: run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs. A flush every 50,000 quads
-#: (about 150 articles; a fraction of a second) bounds both by a constant: the interval used to grow
-#: with the store (an eighth of it), to keep RocksDB's compactions rewriting about as much data per
-#: article at any size, but then the memtables grew with the store too (peak RSS 205 / 385 MiB at
-#: 200 / 5,000 replayed articles). Held constant, memtable memory stays flat, and RocksDB's
-#: compactions cost more CPU as the store grows: +10% per article at 1,000 articles, +31% at 5,000
-#: in bench/bench_identity.py's replay (which has the figures of both). This is the knob between
-#: the two: a larger interval buys CPU with memory.
+#: Quads written (added or removed) after which :class:`GraphStore` flushes RocksDB's memtables,
+#: at the least. Why: pyoxigraph's RocksDB fills memtables of 128 MiB per column family before it
+#: flushes one, and keeps a write-ahead log of everything not flushed, so an ingest run's memory
+#: grew with the run (0.8 KiB a quad: 1 GiB at 1.3M quads) and it wrote 265 MB logs.
+#:
+#: The interval is the knob between memory and CPU, and pyoxigraph exposes no RocksDB option that
+#: would loosen it: each flush's tables overlap the whole store (index keys are term hashes), so the
+#: compactions that merge them rewrite an amount of data that grows with the store, per flush.
+#: Held at 50,000 quads, memory stays flat but the post-extraction CPU per article grew +10% at
+#: 1,000 articles and +31% at 5,000 against an interval of an eighth of the store
+#: (bench/bench_identity.py); grown without bound, the memtables grow with the store (peak RSS
+#: 205 / 385 MiB at 200 / 5,000 replayed articles, and an 800 MiB cap before). So the interval is an
+#: eighth of the store, between these two bounds: up to about 2M quads (6,000 wire stories) the
+#: compactions rewrite about as much per article at any size, and past it memory stays at most
+#: :data:`FLUSH_MAX_QUADS` quads of memtables (about 200 MiB) and the compaction CPU grows instead.
 FLUSH_EVERY_QUADS = 50_000
+#: The largest flush interval, in quads (see :data:`FLUSH_EVERY_QUADS`).
+FLUSH_MAX_QUADS = 250_000
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
 #: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone);
@@ -590,9 +596,12 @@ class GraphStore:
             self._flush_every = self._flush_interval()
 
     def _flush_interval(self) -> int:
-        """Quads to write between memtable flushes: :data:`FLUSH_EVERY_QUADS`, whatever the store's
-        size, so that the memtables (memory) do not grow with it."""
-        return FLUSH_EVERY_QUADS
+        """Quads to write between memtable flushes: an eighth of the store, within
+        :data:`FLUSH_EVERY_QUADS` and :data:`FLUSH_MAX_QUADS` (see there why)."""
+        if self.path is None:
+            return FLUSH_EVERY_QUADS
+        stored = _stored_bytes(self.path) // _SST_BYTES_PER_QUAD
+        return max(FLUSH_EVERY_QUADS, min(FLUSH_MAX_QUADS, stored // 8))
 
     def flush(self) -> None:
         """Write everything to disk and leave the store's folder compact; call it after a run.
