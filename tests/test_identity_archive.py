@@ -17,14 +17,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from identity_helpers import Archive, write_articles
 from identity_helpers import facts_naming as _facts
-from identity_helpers import write_articles
 from newsgraph import ingest
 from newsgraph.extract import Extractor
-from newsgraph.facts import ArticleFacts, Entity, Kind, Status, slugify
+from newsgraph.facts import Entity, Kind, Status, slugify
 from newsgraph.link.gazetteer import Gazetteer
-from newsgraph.link.identity import IdentityIndex, rewrite
-from newsgraph.mapping import article_graph, entity_iri, to_quads
+from newsgraph.link.identity import IdentityIndex
+from newsgraph.mapping import article_graph, entity_iri
 from newsgraph.names import core_name, relation, significant
 from newsgraph.store import GraphStore
 
@@ -136,32 +136,9 @@ def test_father_and_son_presidents_stay_two_people(tmp_path: Path, extractor: Ex
 
 # -- the rules, on hand-made facts through the store ----------------------------------------------------
 
-class _Archive:
-    """resolve -> map -> store -> backfill -> rewrite, as ``ingest.run`` does, on hand-made facts."""
-
-    def __init__(self, gaz: Gazetteer | None = None) -> None:
-        self.store = GraphStore(None)
-        self.index = IdentityIndex(BASE)
-        self.gaz = gaz
-
-    def add(self, facts: ArticleFacts) -> ArticleFacts:
-        self.index.resolve(facts, self.gaz)
-        graph = article_graph(BASE, facts.article.id)
-        quads = to_quads(facts, BASE)
-        self.store.replace_graph(graph, quads)
-        self.index.learn(graph, quads)
-        for other, renames in self.index.backfill(graph).items():
-            rewrite(self.store, self.index, other, renames)
-        return facts
-
-    def iri(self, aid: str, n: int = 0) -> str:
-        """The person IRI of the ``n``-th person the article names, as the store holds it now."""
-        rows = self.store.query(
-            "PREFIX schema: <https://schema.org/> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
-            f"SELECT ?x WHERE {{ GRAPH <{article_graph(BASE, aid).value}> {{ ?a schema:mentions ?x . "
-            "?x a foaf:Person } }")
-        found = sorted(r["x"].value for r in rows)  # type: ignore[union-attr, index]
-        return found[n] if n < len(found) else ""
+def _Archive(gaz: Gazetteer | None = None) -> Archive:
+    """An in-memory store and identity index, as ``ingest.run`` uses them, on hand-made facts."""
+    return Archive(GraphStore(None), IdentityIndex(BASE), gaz)
 
 
 def test_a_bare_surname_joins_only_when_post_and_date_single_the_person_out() -> None:

@@ -9,36 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from identity_helpers import Archive
 from identity_helpers import facts_naming as _facts
 from newsgraph import ingest
-from newsgraph.facts import ArticleFacts
 from newsgraph.link import identity as identity_mod
-from newsgraph.link.identity import IdentityIndex, rewrite
+from newsgraph.link.identity import IdentityIndex
 from newsgraph.link.identity_index import IndexDB
-from newsgraph.mapping import article_graph, to_quads
 from newsgraph.store import GraphStore
 
 BASE = ingest.DEFAULT_BASE_URI
 PERSON = f"{BASE}id/person/"
 
 
-class _DiskArchive:
-    """resolve -> map -> store -> learn -> backfill -> rewrite, as ``ingest.run`` does, on an
-    on-disk store with the identity index kept beside it."""
-
-    def __init__(self, folder: Path) -> None:
-        self.store = GraphStore(folder)
-        self.index = IdentityIndex.open(self.store, BASE)
-
-    def add(self, facts: ArticleFacts) -> ArticleFacts:
-        self.index.resolve(facts, None)
-        graph = article_graph(BASE, facts.article.id)
-        quads = to_quads(facts, BASE)
-        self.store.replace_graph(graph, quads)
-        self.index.learn(graph, quads)
-        for other, renames in self.index.backfill(graph).items():
-            rewrite(self.store, self.index, other, renames)
-        return facts
+def _DiskArchive(folder: Path) -> Archive:
+    """An on-disk store with the identity index kept beside it, as ``ingest.run`` opens them."""
+    store = GraphStore(folder)
+    return Archive(store, IdentityIndex.open(store, BASE))
 
 
 @pytest.fixture
