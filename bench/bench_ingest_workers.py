@@ -63,6 +63,15 @@ two run at the same time so that they share the load (5 rounds for 1 worker, 3 f
 2 workers 455 → 440 ms CPU per 1,000 words in all, the writer's share 56.1 → 51.1. Applied to last
 session's idle figures that is about 0.81 for new-1 (an estimate, not a measurement on an idle
 machine). Quads identical to main's (44,424, byte for byte, 1 and 2 workers).
+
+Measured 6 December 2026 on main after ingestcpu and identitygrow were merged, on the idle machine
+(load average 0.5 to 1.3), ``--copies 2 --repeat 3 --modes bare,bare-2,old,new-1,new-2``: bare spaCy's
+own speed moved by a third between rounds (3,066 to 4,046 CPU words/s: the host, not the load), so
+the per-round CPU ratios of new-1 ran 0.56 to 0.85, median 0.71 (old 0.58, new-1 ÷ old 1.21); wall
+new-2 ÷ new-1 1.76 (rounds 1.91, 1.68, 1.75) on 1.96 cores, bare-2 ÷ bare 1.81, new-2's writer
+56.1 ms CPU per 1,000 words. ``--stages`` right after (load-insensitive): spaCy 298, entities 20.2,
+meetings 7.0, memberships 2.9, posts 8.1, identity 14.2, link 4.5, map 4.8, store 17.7; total ÷
+spaCy 1.284 (old 1.554): one worker can reach at most 0.78 of bare spaCy, short of 0.8.
 """
 
 from __future__ import annotations
