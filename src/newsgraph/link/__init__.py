@@ -7,7 +7,8 @@ Follow one person, "Foreign Minister Hakan Fidan", through the modules, in the o
    or the user's refreshed copy, see 5) and answers look-ups: which countries, places, blocs,
    persons with their positions (P39 with dates) and bodies (parties, ministries, companies...) bear
    a name. It only reads; the file is built by the maintainer tools in ``tools/gazetteer/``, which
-   are not part of the installed package.
+   are not part of the installed package. :mod:`~newsgraph.link.lookup_cache` remembers its
+   answers to look-ups by name, once per process, for the extraction rules and for step 2.
 2. :mod:`~newsgraph.link.offline` (:func:`~newsgraph.link.offline.link`) decides, for each entity
    the extractor found, whether the article's own evidence singles out one gazetteer entry: a post
    claim held at the article's date, the person's country in a story about politics, their field of

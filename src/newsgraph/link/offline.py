@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from newsgraph.facts import ArticleFacts, Conflict, Entity, Kind, PostClaim, Status, slugify
 from newsgraph.link.gazetteer import Body, Gazetteer, Person, Position, normalize, notable
+from newsgraph.link.lookup_cache import cached
 from newsgraph.roles import role_type
 
 if TYPE_CHECKING:
@@ -464,8 +465,6 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
     the gazetteer leaves unlinked also get their cross-article ``identity``: a bare surname joins the
     one published person its post claim fits, or stays local to the article.
     """
-    from newsgraph.extract.gazcache import cached
-
     archive = gaz or Gazetteer.load()
     # The look-ups by name through the process's cache (the one the extraction rules fill, in the
     # same process): the same answers, each name normalized and probed in SQLite once per process.

@@ -1,4 +1,6 @@
-"""The gazetteer as the rules see it: the same answers, each name looked up once per process.
+"""The gazetteer as the extraction rules and the offline linker see it: the same answers, each name
+looked up once per process. It lives beside the gazetteer (not in ``newsgraph.extract``) because both
+stages use it and data flows from extract to link, never back.
 
 Why: the entity, post and membership rules ask the gazetteer about the same few strings again and
 again (every capitalized run, every country word, in every rule that reads it: ``country("Turkish")``
