@@ -70,7 +70,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -109,12 +109,6 @@ _WD = "http://www.wikidata.org/entity/"
 _KEPT = (RDF.type, frozenset(p.value for p in _PREDICATES))
 log = logging.getLogger(__name__)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
-
-
-#: ``names.core_name`` and ``names.similar`` remembered: a run asks them of the same few names of
-#: each published person again for every article that comes with that person.
-_core_name = lru_cache(maxsize=8192)(nm.core_name)
-_similar = lru_cache(maxsize=8192)(nm.similar)
 
 
 def is_acronym(text: str) -> bool:
@@ -532,7 +526,7 @@ class _Person:
             self.mentions.append(m)
         e = self.layers[-1]
         e.posts.update(m.posts)
-        for n in dict.fromkeys(_core_name(x) for x in m.names):
+        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
             e.forms[n] += 1
         if pref is not None:
             e.prefs[pref] += 1
@@ -810,7 +804,7 @@ class _Clusterer:
         sur = m.surname
         if sur is None:
             return []
-        cands = [p for p, surnames in people if sur in surnames or any(_similar(sur, s) for s in surnames)]
+        cands = [p for p, surnames in people if sur in surnames or any(nm.similar(sur, s) for s in surnames)]
         if not cands:
             return []
         exact = [p for p, surnames in people if sur in surnames]
