@@ -6,28 +6,13 @@ query-worker zygote, the workers), so each figure is a sum over the tree.
 
 from __future__ import annotations
 
-import os
 import re
+import sys
 from pathlib import Path
 
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (children, their children, ...)."""
-    below: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:  # gone meanwhile
-                continue
-            below.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in below.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
+# the process-tree walk the tests use to find leftover workers (tests/proc_helpers.py), not a copy
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from proc_helpers import descendants
 
 
 def tree_kb(pid: int, field: str = "VmRSS") -> int:
