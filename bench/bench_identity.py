@@ -173,6 +173,37 @@ def replays(facts: list, n: int) -> Iterator:
         r += 1
 
 
+class _RssSampler:
+    """VmRSS sampled every 10 ms on a thread, to tell a run's peak from its floor.
+
+    The peak (``ru_maxrss``) of a replay comes just before a memtable flush; right after one, RSS
+    drops to what the run holds whatever its writes: imports, Python objects, RocksDB's read-side
+    memory. ``floor`` is the lowest sample of the run's last quarter (a flush falls in it at every
+    size measured here), so ``peak - floor`` is about one flush interval of memtables.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.01):
+            with open("/proc/self/status") as fh:
+                kib = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            self.samples.append((time.perf_counter(), kib / 1024))
+
+    def floor(self) -> float:
+        """The lowest RSS (MiB) of the last quarter of the sampled time."""
+        self._stop.set()
+        self._thread.join()
+        t0, t1 = self.samples[0][0], self.samples[-1][0]
+        return min(r for t, r in self.samples if t >= t1 - (t1 - t0) / 4)
+
+
 class _Replayed:
     """An extractor that hands out already-extracted facts (the input paths are ignored)."""
 
@@ -213,9 +244,11 @@ def child(args: argparse.Namespace) -> None:
         _ingest(store, replays(facts, args.n), on_article=stamp)
     elif args.task == "build":  # ingest n articles into an empty store; peak RSS
         store = GraphStore(args.store)
+        sampler = _RssSampler()
         t0 = time.perf_counter()
         _ingest(store, replays(facts, args.n))
         out["seconds"] = time.perf_counter() - t0
+        out["floor_mib"] = sampler.floor()
     elif args.task == "open":  # what a run does at its first article: the identity index, ready
         try:
             from newsgraph.link.identity import IdentityIndex
@@ -296,8 +329,9 @@ def main() -> None:
     ap.add_argument("--new", default=NEW_SRC, help="the new code's src folder (a copy, to edit the tree meanwhile)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--only", choices=("windows", "store"), default=None,
-                    help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side)")
+    ap.add_argument("--only", choices=("windows", "store", "rss"), default=None,
+                    help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side); "
+                         "rss: part 2 only")
     ap.add_argument("--marks", default=",".join(map(str, MARKS)),
                     help="articles at which part 1 reports the window's cost (comma-separated; e.g. 1000,3000 "
                          "to compare a short replay's windows while developing)")
@@ -348,18 +382,25 @@ def main() -> None:
     # 2. peak RSS: separate processes ingesting 200 / 1,000 / 5,000 articles into an empty store;
     #    the 5,000-article stores are kept for 3.
     print("\n2. peak RSS (MiB) after ingesting N replayed articles into an empty store, one process each")
+    print("   (floor: the lowest RSS of the run's last quarter, just after a memtable flush; peak - floor is")
+    print("   about one flush interval of RocksDB memtables)")
     rss: dict[str, dict[int, float]] = {label: {} for label in codes}
+    floor: dict[str, dict[int, float]] = {label: {} for label in codes}
     for n in (200, 1_000, 5_000):
         for label, src in codes.items():
             path = fresh(f"store{n}-{label}")
-            rss[label][n] = run(src, facts, "build", path, n)["rss_mib"]
+            built = run(src, facts, "build", path, n)
+            rss[label][n], floor[label][n] = built["rss_mib"], built["floor_mib"]
             if n != 5_000:
                 shutil.rmtree(path, ignore_errors=True)
-    print(f"{'articles':>10} {'old':>10} {'new':>10}")
+    print(f"{'articles':>10} {'old peak':>10} {'new peak':>10} {'old floor':>10} {'new floor':>10}")
     for n in (200, 1_000, 5_000):
-        print(f"{n:>10} {rss['old'][n]:>10.0f} {rss['new'][n]:>10.0f}")
+        print(f"{n:>10} {rss['old'][n]:>10.0f} {rss['new'][n]:>10.0f} {floor['old'][n]:>10.0f} "
+              f"{floor['new'][n]:>10.0f}")
     for label in codes:
         print(f"{label}: RSS at 5,000 / at 200 = {rss[label][5_000] / rss[label][200]:.2f}")
+    if args.only == "rss":
+        return
 
     # 3. on the 5,000-article stores (each code on its own): index read, re-ingest, one article
     print(f"\n3. on a 5,000-article store, {args.repeat} runs each (old and new interleaved), medians")
