@@ -62,16 +62,60 @@ CI run, so its 1k figure is inflated): 1k / 5k CPU ms/article old 28.9 / 42.7, n
 5k/1k 1.79); peak RSS at 5,000 articles old 274, new 364 MiB. The choice is CPU over memory below
 ~2M quads; the 1.2x RSS target is then missed by design, the 1.5x CPU target by RocksDB's growth.
 
-What RSS is made of (new code, 5,000 replayed articles): about 113 MiB of imports; the memtables,
-at most FLUSH_MAX_QUADS (250,000) quads whatever the store's size (up to 1M before; 50,000 in the
-rows above);
-Python objects, 15 MiB traced at 200 articles and 35 at 2,500, flat after (the identity index's
-bounded caches and the names module's memo caches filled); and RocksDB's own memory for reading
-the store (index and filter blocks of its table files, block cache), which grows with the store:
-reading 300 graphs and some subjects of a read-only store adds 9 / 21 / 46 MiB at 200 / 1,000 /
-5,000 articles. pyoxigraph exposes no RocksDB option to bound that part, which is what keeps
-5k/200 above 1.2. glibc kept freed memtable blocks resident too: the store now calls
-malloc_trim after each flush.
+What RSS is made of (main at 190dbe7, 5,000 replayed articles; branch rssflat measured it from
+/proc/self/status, glibc's mallinfo2 and malloc_info, sys._debugmallocstats, per-thread CPU from
+/proc/self/task, VmRSS sampled every 50 ms). The peak is the steady state, not a transient: it comes
+just before a memtable flush, every flush interval (not at the start: 131 MiB after the identity
+index, the gazetteer and the first article; not at the end: the last flush and optimize() take RSS
+from 359 down to 318-329 MiB). At 4,572 articles, just after a flush, 199 MiB:
+
+    file-backed pages (shared libraries: spaCy, numpy, pyoxigraph...)    50 MiB, flat
+    Python's small objects (pymalloc arenas)                             80 MiB: 46 after the first
+        article, 55 at 200, 79 at 2,500, 80 at 5,000 (the caches below, filled)
+    C heap in use                                                        57 MiB (28 after the first
+        flush): RocksDB's table readers (index and filter blocks, ~14 MiB for the 5,000-article
+        store, growing with it), its block cache (32 MiB capacity, AutoHyperClockCache; ingest's
+        few reads per article fill part of it), SQLite's page cache, Python's large objects
+    freed heap pages glibc keeps after malloc_trim                      ~12 MiB (5 arenas: MALLOC_ARENA_MAX
+        would change nothing)
+
+and before the next flush, the memtables: about 1 KiB per quad written since the last flush
+(52 MiB for the 50,000 quads of the first interval, 161 MiB for the 162,600 written between the
+flushes at 4,052 and 4,572 articles), which take RSS to 360 MiB; the flush itself adds 4 (the peak,
+364 MiB, is reached during it). After the run's last flush and optimize(), RSS stays at 329 MiB
+with 154 MiB of it freed heap (no malloc_trim after optimize(); no effect on the peak).
+The caches, deep size at 2,500 articles (hit rates over
+the run): identity GRAPH_CACHE 5.5 MiB (512 graphs, full, 69%), MENTION_CACHE 5.1 (4,096, full,
+83%), offline._similar 5.3 (39,374 pairs, 69%), names.relation 2.5 (18,988, 92%), names.similar 2.0
+(14,813, 96%), NAMED_CACHE 1.1 (1,024, full, 87%), every other one under 1 MiB; the names.py memo
+caches (65,536 each) hold at most 19,000 entries by then. They earn their memory, and all of them
+together weigh less than one sixth of the memtables: they were left as they are.
+
+So the 5k/200 target cannot be reached through the flush interval at any CPU cost: RSS just after
+a flush (the floor below) grows 142 -> 201 MiB from 200 to 5,000 articles, 58 MiB that no interval
+changes (caches ~25, RocksDB's read side ~30), while the 200-article run holds at most its own
+52,000 quads of memtables; with no memtables at all the ratio would still be about 1.4. Tried and
+not kept: closing and reopening RocksDB after every other flush (drops its block cache): 354 MiB
+instead of 371 at 5,000 (the cache refills), a close that can abort a running compaction, and
+pyoxigraph 0.5.13 exposes no RocksDB option (``Store(path)`` takes nothing else; the store's
+``OPTIONS-*`` file shows ``level0_file_num_compaction_trigger=2``, ``write_buffer_size=128 MiB``, a
+32 MiB block cache, ``cache_index_and_filter_blocks=false``, an uncompressed base level).
+
+The memtables cost CPU when held smaller because of that compaction trigger: every second flush
+merges level 0 into the whole base level of each index. One pair run side by side, thread CPU over
+5,000 articles: the compaction thread 21.3 s with the growing interval, 34.5 s with a constant
+50,000 quads; the flush thread 5.6 / 5.1 s; the main thread 125 / 120 s (noise); whole process 152
+/ 160 s. ``$NEWSGRAPH_FLUSH_MAX_QUADS`` (store.flush_limit) now lets a run choose memory over CPU;
+the default is unchanged. Part 2 with it set to 50,000 for the new code (``--only rss``, old = main
+at 190dbe7 with its default), and part 1 for the same pair (``--only windows --marks 1000,5000``,
+one replay each, load 6-8):
+
+    2. peak RSS (MiB)         200     1,000    5,000    5k/200     floor at 200 / 1,000 / 5,000
+       old (main)             195     223      372      1.91       142 / 166 / 201
+       new, 50,000 quads      195     222      274      1.41       142 / 168 / 199
+    1. CPU ms/article         1k      5k
+       old (main)             19.6    37.6
+       new, 50,000 quads      21.0    50.7     (+7%, +35%)
 """
 
 from __future__ import annotations

@@ -386,9 +386,9 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
 #: :data:`FLUSH_MAX_QUADS` quads of memtables (about 250 MiB) and the compaction CPU grows instead.
 #:
 #: Measured (bench/bench_identity.py, 5,000 replayed articles, 1.3M quads): the memtables take about
-#: 1.05 KiB per quad written since the last flush, and they are what a run's peak RSS grows by: the
-#: peak comes just before a flush (364 MiB, of which 165 MiB memtables), RSS right after one is 199
-#: MiB. pyoxigraph 0.5.13 opens RocksDB with fixed options (``Store(path)`` takes no other argument;
+#: 1 KiB per quad written since the last flush, and they are most of what a run's peak RSS grows by:
+#: the peak comes at a flush (364 MiB, of which 161 MiB memtables), RSS right after one is 199 MiB.
+#: pyoxigraph 0.5.13 opens RocksDB with fixed options (``Store(path)`` takes no other argument;
 #: the store's ``OPTIONS-*`` file: ``level0_file_num_compaction_trigger=2``, uncompressed base level),
 #: so every second flush merges level 0 into the whole base level of every index: the compaction
 #: thread spent 21 s over those 5,000 articles with this interval and 35 s with a constant 50,000
@@ -404,10 +404,11 @@ def flush_limit() -> int:
     """The largest flush interval in quads: ``$NEWSGRAPH_FLUSH_MAX_QUADS``, else :data:`FLUSH_MAX_QUADS`.
 
     Why a setting: the interval trades memory for CPU (see :data:`FLUSH_EVERY_QUADS`), and which one
-    a machine is short of is the user's to say. Set below :data:`FLUSH_EVERY_QUADS` it bounds the
-    interval at every store size (``NEWSGRAPH_FLUSH_MAX_QUADS=50000``: memtables of at most ~50 MiB,
-    peak RSS at 5,000 articles 1.4x its value at 200 instead of 1.9x, and about 40% more compaction
-    CPU at 5,000 articles). A value that is not a positive integer is ignored.
+    a machine is short of is the user's to say. At :data:`FLUSH_EVERY_QUADS` or below it holds the
+    interval constant whatever the store's size. ``NEWSGRAPH_FLUSH_MAX_QUADS=50000`` (memtables of
+    about 50 MiB at most), 5,000 replayed articles: peak RSS 274 MiB instead of 372 (1.41x the
+    200-article run's instead of 1.91x), post-extraction CPU per article +7% at 1,000 articles and
+    +35% at 5,000 (bench/bench_identity.py). A value that is not a positive integer is ignored.
     """
     try:
         limit = int(os.environ.get("NEWSGRAPH_FLUSH_MAX_QUADS") or FLUSH_MAX_QUADS)
