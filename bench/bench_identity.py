@@ -62,16 +62,63 @@ CI run, so its 1k figure is inflated): 1k / 5k CPU ms/article old 28.9 / 42.7, n
 5k/1k 1.79); peak RSS at 5,000 articles old 274, new 364 MiB. The choice is CPU over memory below
 ~2M quads; the 1.2x RSS target is then missed by design, the 1.5x CPU target by RocksDB's growth.
 
-What RSS is made of (new code, 5,000 replayed articles): about 113 MiB of imports; the memtables,
-at most FLUSH_MAX_QUADS (250,000) quads whatever the store's size (up to 1M before; 50,000 in the
-rows above);
-Python objects, 15 MiB traced at 200 articles and 35 at 2,500, flat after (the identity index's
-bounded caches and the names module's memo caches filled); and RocksDB's own memory for reading
-the store (index and filter blocks of its table files, block cache), which grows with the store:
-reading 300 graphs and some subjects of a read-only store adds 9 / 21 / 46 MiB at 200 / 1,000 /
-5,000 articles. pyoxigraph exposes no RocksDB option to bound that part, which is what keeps
-5k/200 above 1.2. glibc kept freed memtable blocks resident too: the store now calls
-malloc_trim after each flush.
+What RSS is made of (main at 190dbe7, 5,000 replayed articles; branch rssflat measured it from
+/proc/self/status, glibc's mallinfo2 and malloc_info, sys._debugmallocstats, per-thread CPU from
+/proc/self/task, VmRSS sampled every 50 ms). The peak is the steady state, not a transient: it comes
+just before a memtable flush, every flush interval (not at the start: 131 MiB after the identity
+index, the gazetteer and the first article; not at the end: the last flush and optimize() take RSS
+from 359 down to 318-329 MiB). At 4,572 articles, just after a flush, 199 MiB:
+
+    file-backed pages (shared libraries: spaCy, numpy, pyoxigraph...)    50 MiB, flat
+    Python's small objects (pymalloc arenas)                             80 MiB: 46 after the first
+        article, 55 at 200, 79 at 2,500, 80 at 5,000 (the caches below, filled)
+    C heap in use                                                        57 MiB (28 after the first
+        flush): RocksDB's table readers (index and filter blocks, ~14 MiB for the 5,000-article
+        store, growing with it), its block cache (32 MiB capacity, AutoHyperClockCache; ingest's
+        few reads per article fill part of it), SQLite's page cache, Python's large objects
+    freed heap pages glibc keeps after malloc_trim                      ~12 MiB (5 arenas: MALLOC_ARENA_MAX
+        would change nothing)
+
+and before the next flush, the memtables: about 1 KiB per quad written since the last flush
+(52 MiB for the 50,000 quads of the first interval, 161 MiB for the 162,600 written between the
+flushes at 4,052 and 4,572 articles), which take RSS to 360 MiB; the flush itself adds 4 (the peak,
+364 MiB, is reached during it). After the run's last flush and optimize(), RSS stays at 329 MiB
+with 154 MiB of it freed heap (no malloc_trim after optimize(); no effect on the peak).
+The caches, deep size at 2,500 articles (hit rates over
+the run): identity GRAPH_CACHE 5.5 MiB (512 graphs, full, 69%), MENTION_CACHE 5.1 (4,096, full,
+83%), offline._similar 5.3 (39,374 pairs, 69%), names.relation 2.5 (18,988, 92%), names.similar 2.0
+(14,813, 96%), NAMED_CACHE 1.1 (1,024, full, 87%), every other one under 1 MiB; the names.py memo
+caches (65,536 each) hold at most 19,000 entries by then. They earn their memory, and all of them
+together weigh less than one sixth of the memtables: they were left as they are.
+
+So the 5k/200 target cannot be reached through the flush interval at any CPU cost: RSS just after
+a flush (the floor below) grows 142 -> 201 MiB from 200 to 5,000 articles, 58 MiB that no interval
+changes (caches ~25, RocksDB's read side ~30), while the 200-article run holds at most its own
+52,000 quads of memtables; with no memtables at all the ratio would still be about 1.4. Tried and
+not kept: closing and reopening RocksDB after every other flush (drops its block cache): 354 MiB
+instead of 371 at 5,000 (the cache refills), a close that can abort a running compaction, and
+pyoxigraph 0.5.13 exposes no RocksDB option (``Store(path)`` takes nothing else; the store's
+``OPTIONS-*`` file shows ``level0_file_num_compaction_trigger=2``, ``write_buffer_size=128 MiB``, a
+32 MiB block cache, ``cache_index_and_filter_blocks=false``, an uncompressed base level).
+
+The memtables cost CPU when held smaller because of that compaction trigger: every second flush
+merges level 0 into the whole base level of each index. One pair run side by side, thread CPU over
+5,000 articles: the compaction thread 21.3 s with the growing interval, 34.5 s with a constant
+50,000 quads; the flush thread 5.6 / 5.1 s; the main thread 125 / 120 s (noise); whole process 152
+/ 160 s. ``$NEWSGRAPH_FLUSH_MAX_QUADS`` (store.flush_limit) now lets a run choose memory over CPU;
+the default is unchanged. Part 2 with it set to 50,000 for the new code (``--only rss``, old = main
+at 190dbe7 with its default), and part 1 for the same pair (``--only windows --marks 1000,5000``,
+one replay each, load 6-8):
+
+    2. peak RSS (MiB)         200     1,000    5,000    5k/200     floor at 200 / 1,000 / 5,000
+       old (main)             195     223      372      1.91       142 / 166 / 201
+       new, 50,000 quads      195     222      274      1.41       142 / 168 / 199
+    1. CPU ms/article         1k      5k
+       old (main)             19.6    37.6
+       new, 50,000 quads      21.0    50.7     (+7%, +35%)
+    The default (no setting) against main, one pair run side by side (5,000 articles each, CPU
+    ms/article over the 500 articles before 1,000 / 5,000): main 17.9 / 34.9, new 17.9 / 32.5;
+    whole process 141.9 / 143.1 s; peak RSS 365 / 371 MiB (the same code path: noise).
 """
 
 from __future__ import annotations
@@ -173,6 +220,37 @@ def replays(facts: list, n: int) -> Iterator:
         r += 1
 
 
+class _RssSampler:
+    """VmRSS sampled every 10 ms on a thread, to tell a run's peak from its floor.
+
+    The peak (``ru_maxrss``) of a replay comes just before a memtable flush; right after one, RSS
+    drops to what the run holds whatever its writes: imports, Python objects, RocksDB's read-side
+    memory. ``floor`` is the lowest sample of the run's last quarter (a flush falls in it at every
+    size measured here), so ``peak - floor`` is about one flush interval of memtables.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.01):
+            with open("/proc/self/status") as fh:
+                kib = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            self.samples.append((time.perf_counter(), kib / 1024))
+
+    def floor(self) -> float:
+        """The lowest RSS (MiB) of the last quarter of the sampled time."""
+        self._stop.set()
+        self._thread.join()
+        t0, t1 = self.samples[0][0], self.samples[-1][0]
+        return min(r for t, r in self.samples if t >= t1 - (t1 - t0) / 4)
+
+
 class _Replayed:
     """An extractor that hands out already-extracted facts (the input paths are ignored)."""
 
@@ -213,9 +291,11 @@ def child(args: argparse.Namespace) -> None:
         _ingest(store, replays(facts, args.n), on_article=stamp)
     elif args.task == "build":  # ingest n articles into an empty store; peak RSS
         store = GraphStore(args.store)
+        sampler = _RssSampler()
         t0 = time.perf_counter()
         _ingest(store, replays(facts, args.n))
         out["seconds"] = time.perf_counter() - t0
+        out["floor_mib"] = sampler.floor()
     elif args.task == "open":  # what a run does at its first article: the identity index, ready
         try:
             from newsgraph.link.identity import IdentityIndex
@@ -296,8 +376,9 @@ def main() -> None:
     ap.add_argument("--new", default=NEW_SRC, help="the new code's src folder (a copy, to edit the tree meanwhile)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--only", choices=("windows", "store"), default=None,
-                    help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side)")
+    ap.add_argument("--only", choices=("windows", "store", "rss"), default=None,
+                    help="windows: part 1 only; store: parts 2 and 3 only (to run them side by side); "
+                         "rss: part 2 only")
     ap.add_argument("--marks", default=",".join(map(str, MARKS)),
                     help="articles at which part 1 reports the window's cost (comma-separated; e.g. 1000,3000 "
                          "to compare a short replay's windows while developing)")
@@ -348,18 +429,25 @@ def main() -> None:
     # 2. peak RSS: separate processes ingesting 200 / 1,000 / 5,000 articles into an empty store;
     #    the 5,000-article stores are kept for 3.
     print("\n2. peak RSS (MiB) after ingesting N replayed articles into an empty store, one process each")
+    print("   (floor: the lowest RSS of the run's last quarter, just after a memtable flush; peak - floor is")
+    print("   about one flush interval of RocksDB memtables)")
     rss: dict[str, dict[int, float]] = {label: {} for label in codes}
+    floor: dict[str, dict[int, float]] = {label: {} for label in codes}
     for n in (200, 1_000, 5_000):
         for label, src in codes.items():
             path = fresh(f"store{n}-{label}")
-            rss[label][n] = run(src, facts, "build", path, n)["rss_mib"]
+            built = run(src, facts, "build", path, n)
+            rss[label][n], floor[label][n] = built["rss_mib"], built["floor_mib"]
             if n != 5_000:
                 shutil.rmtree(path, ignore_errors=True)
-    print(f"{'articles':>10} {'old':>10} {'new':>10}")
+    print(f"{'articles':>10} {'old peak':>10} {'new peak':>10} {'old floor':>10} {'new floor':>10}")
     for n in (200, 1_000, 5_000):
-        print(f"{n:>10} {rss['old'][n]:>10.0f} {rss['new'][n]:>10.0f}")
+        print(f"{n:>10} {rss['old'][n]:>10.0f} {rss['new'][n]:>10.0f} {floor['old'][n]:>10.0f} "
+              f"{floor['new'][n]:>10.0f}")
     for label in codes:
         print(f"{label}: RSS at 5,000 / at 200 = {rss[label][5_000] / rss[label][200]:.2f}")
+    if args.only == "rss":
+        return
 
     # 3. on the 5,000-article stores (each code on its own): index read, re-ingest, one article
     print(f"\n3. on a 5,000-article store, {args.repeat} runs each (old and new interleaved), medians")

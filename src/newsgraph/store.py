@@ -383,10 +383,38 @@ def format_for(name_or_path: str) -> ox.RdfFormat:
 #: 205 / 385 MiB at 200 / 5,000 replayed articles, and an 800 MiB cap before). So the interval is an
 #: eighth of the store, between these two bounds: up to about 2M quads (6,000 wire stories) the
 #: compactions rewrite about as much per article at any size, and past it memory stays at most
-#: :data:`FLUSH_MAX_QUADS` quads of memtables (about 200 MiB) and the compaction CPU grows instead.
+#: :data:`FLUSH_MAX_QUADS` quads of memtables (about 250 MiB) and the compaction CPU grows instead.
+#:
+#: Measured (bench/bench_identity.py, 5,000 replayed articles, 1.3M quads): the memtables take about
+#: 1 KiB per quad written since the last flush, and they are most of what a run's peak RSS grows by:
+#: the peak comes at a flush (364 MiB, of which 161 MiB memtables), RSS right after one is 199 MiB.
+#: pyoxigraph 0.5.13 opens RocksDB with fixed options (``Store(path)`` takes no other argument;
+#: the store's ``OPTIONS-*`` file: ``level0_file_num_compaction_trigger=2``, uncompressed base level),
+#: so every second flush merges level 0 into the whole base level of every index: the compaction
+#: thread spent 21 s over those 5,000 articles with this interval and 35 s with a constant 50,000
+#: (peak 268 MiB). A run that must stay small sets ``$NEWSGRAPH_FLUSH_MAX_QUADS`` (see
+#: :func:`flush_limit`) and pays that CPU.
 FLUSH_EVERY_QUADS = 50_000
-#: The largest flush interval, in quads (see :data:`FLUSH_EVERY_QUADS`).
+#: The largest flush interval, in quads (see :data:`FLUSH_EVERY_QUADS`); ``$NEWSGRAPH_FLUSH_MAX_QUADS``
+#: overrides it (:func:`flush_limit`).
 FLUSH_MAX_QUADS = 250_000
+
+
+def flush_limit() -> int:
+    """The largest flush interval in quads: ``$NEWSGRAPH_FLUSH_MAX_QUADS``, else :data:`FLUSH_MAX_QUADS`.
+
+    Why a setting: the interval trades memory for CPU (see :data:`FLUSH_EVERY_QUADS`), and which one
+    a machine is short of is the user's to say. At :data:`FLUSH_EVERY_QUADS` or below it holds the
+    interval constant whatever the store's size. ``NEWSGRAPH_FLUSH_MAX_QUADS=50000`` (memtables of
+    about 50 MiB at most), 5,000 replayed articles: peak RSS 274 MiB instead of 372 (1.41x the
+    200-article run's instead of 1.91x), post-extraction CPU per article +7% at 1,000 articles and
+    +35% at 5,000 (bench/bench_identity.py). A value that is not a positive integer is ignored.
+    """
+    try:
+        limit = int(os.environ.get("NEWSGRAPH_FLUSH_MAX_QUADS") or FLUSH_MAX_QUADS)
+    except ValueError:
+        return FLUSH_MAX_QUADS
+    return limit if limit > 0 else FLUSH_MAX_QUADS
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
 #: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone);
@@ -597,12 +625,13 @@ class GraphStore:
             self._flush_every = self._flush_interval()
 
     def _flush_interval(self) -> int:
-        """Quads to write between memtable flushes: an eighth of the store, within
-        :data:`FLUSH_EVERY_QUADS` and :data:`FLUSH_MAX_QUADS` (see there why)."""
+        """Quads to write between memtable flushes: an eighth of the store, at least
+        :data:`FLUSH_EVERY_QUADS` and at most :func:`flush_limit` (see :data:`FLUSH_EVERY_QUADS` why)."""
+        limit = flush_limit()
         if self.path is None:
-            return FLUSH_EVERY_QUADS
+            return min(limit, FLUSH_EVERY_QUADS)
         stored = _stored_bytes(self.path) // _SST_BYTES_PER_QUAD
-        return max(FLUSH_EVERY_QUADS, min(FLUSH_MAX_QUADS, stored // 8))
+        return min(limit, max(FLUSH_EVERY_QUADS, stored // 8))
 
     def flush(self) -> None:
         """Write everything to disk and leave the store's folder compact; call it after a run.
