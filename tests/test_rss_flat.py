@@ -37,9 +37,22 @@ def test_the_limit_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert flush_limit() == store_mod.FLUSH_MAX_QUADS
     monkeypatch.setenv("NEWSGRAPH_FLUSH_MAX_QUADS", "20000")
     assert flush_limit() == 20_000
-    for wrong in ("", "many", "0", "-5", "1e5"):
+    monkeypatch.setenv("NEWSGRAPH_FLUSH_MAX_QUADS", "")
+    assert flush_limit() == store_mod.FLUSH_MAX_QUADS
+
+
+def test_a_wrong_limit_is_not_used_and_the_log_says_so_once(monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    store_mod._ignored_setting.cache_clear()
+    for wrong in ("many", "0", "-5", "1e5"):
         monkeypatch.setenv("NEWSGRAPH_FLUSH_MAX_QUADS", wrong)
-        assert flush_limit() == store_mod.FLUSH_MAX_QUADS, wrong
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="newsgraph.store"):
+            assert flush_limit() == store_mod.FLUSH_MAX_QUADS, wrong
+            assert flush_limit() == store_mod.FLUSH_MAX_QUADS, wrong
+        said = [r.getMessage() for r in caplog.records if "NEWSGRAPH_FLUSH_MAX_QUADS" in r.getMessage()]
+        assert len(said) == 1, said  # once per value for the process (cached), never per flush
+        assert f"{wrong!r} is not a positive number of quads" in said[0]
 
 
 def test_a_limit_below_the_floor_bounds_the_interval_at_every_store_size(

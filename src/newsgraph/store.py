@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -408,13 +409,27 @@ def flush_limit() -> int:
     interval constant whatever the store's size. ``NEWSGRAPH_FLUSH_MAX_QUADS=50000`` (memtables of
     about 50 MiB at most), 5,000 replayed articles: peak RSS 274 MiB instead of 372 (1.41x the
     200-article run's instead of 1.91x), post-extraction CPU per article +7% at 1,000 articles and
-    +35% at 5,000 (bench/bench_identity.py). A value that is not a positive integer is ignored.
+    +35% at 5,000 (bench/bench_identity.py). A value that is not a positive integer is not used, and
+    the log says so once: a mistyped setting must not stop an ingest, nor pass unnoticed.
     """
-    try:
-        limit = int(os.environ.get("NEWSGRAPH_FLUSH_MAX_QUADS") or FLUSH_MAX_QUADS)
-    except ValueError:
+    raw = os.environ.get("NEWSGRAPH_FLUSH_MAX_QUADS", "").strip()
+    if not raw:
         return FLUSH_MAX_QUADS
-    return limit if limit > 0 else FLUSH_MAX_QUADS
+    try:
+        limit = int(raw)
+    except ValueError:
+        limit = 0
+    if limit > 0:
+        return limit
+    _ignored_setting("NEWSGRAPH_FLUSH_MAX_QUADS", raw, FLUSH_MAX_QUADS)
+    return FLUSH_MAX_QUADS
+
+
+@functools.cache
+def _ignored_setting(name: str, value: str, used: int) -> None:
+    """Log once per value that the setting ``name`` was not a positive integer (cached: the flush
+    interval is worked out again after every flush)."""
+    logging.getLogger(__name__).warning("$%s=%r is not a positive number of quads; using %s", name, value, used)
 
 #: A run that wrote at least this share of the store's data ends with a full compaction
 #: (:meth:`pyoxigraph.Store.optimize`: one sorted run per index, deleted and replaced quads gone);
@@ -697,8 +712,6 @@ class GraphStore:
 
             if rebuilding(self.path):
                 raise
-            import logging
-
             logging.getLogger(__name__).warning("%s: not compacted, the store is as it was: %s", self.path, exc)
         else:
             # The active write-ahead log is now a recycled file as long as the logs it replaced
