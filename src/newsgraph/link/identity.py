@@ -1008,6 +1008,8 @@ class IdentityIndex:
             self._db.drop_mention(iri, g)
             if seen.kind == "person" and LOCAL_MARK in iri:
                 self._db.drop_locals(iri)
+            elif seen.kind == "org":
+                self._db.drop_org(iri, g, seen.names)
             if m is not None and (agg := self._loaded_aggregate(iri)) is not None:
                 self._less_aggregate(iri, agg, m, names, seen.pref)
         self._graphs.pop(g)
@@ -1065,6 +1067,7 @@ class IdentityIndex:
                     agg.add(m, lambda x: self._names_of(x, {}), pref=seen.pref, decide=False)
                     self._touched(iri)
             elif seen.kind == "org":
+                self._db.add_org(iri, graph, seen.names, seen.country, all(is_acronym(n) for n in seen.names))
                 for name in seen.names:
                     if is_acronym(name):
                         self._db.add_acronym(name.replace(".", ""), iri)
@@ -1090,7 +1093,8 @@ class IdentityIndex:
         return contribution
 
     def _view(self, iri: str, exclude: str | None = None) -> _Seen | None:
-        """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing."""
+        """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing. Reads
+        every graph that mentions ``iri``: for tests (see :meth:`_org_view`)."""
         out: _Seen | None = None
         for g in self._db.where(iri):
             if g == exclude or (contribution := self._graph(g)) is None:
@@ -1100,6 +1104,18 @@ class IdentityIndex:
                 out = _Seen(seen.kind)
             out.merge(seen)
         return out
+
+    def _org_view(self, iri: str, exclude: str | None = None) -> _Seen | None:
+        """What :meth:`_view` says of organization ``iri`` (its names, as a set, and its country),
+        from the few rows the index keeps up to date for the body, not from every graph that
+        names it: the cost of an acronym look-up must not grow with the archive."""
+        mine = self._graph(exclude) if exclude is not None else None
+        seen = mine.resources.get(iri) if mine is not None else None
+        view = self._db.org_view(iri, exclude, None if seen is None else seen.names)
+        if view is None:
+            return None
+        names, country = view
+        return _Seen("org", sorted(names), country=country)
 
     def __len__(self) -> int:
         return self._db.resource_count()
@@ -1356,7 +1372,7 @@ class IdentityIndex:
         """Published bodies that have ``acronym`` beside a full name, in a country that agrees."""
         out = []
         for iri in self._db.acronym(acronym):
-            seen = self._view(iri, exclude=exclude)
+            seen = self._org_view(iri, exclude=exclude)
             if seen is None or acronym not in {n.replace(".", "") for n in seen.names}:
                 continue
             if all(is_acronym(n) for n in seen.names):
@@ -1389,7 +1405,7 @@ class IdentityIndex:
 
     def _backfill_org(self, g: str, iri: str, old: str, acronym: str,
                       out: dict[str, list[tuple[str, str, str | None]]]) -> None:
-        for other in self._db.where(old):
+        for other in self._db.acronym_only(old):  # the graphs a full name may resolve
             if (contribution := self._graph(other)) is None:
                 continue
             theirs = contribution.resources[old]

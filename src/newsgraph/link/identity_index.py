@@ -33,7 +33,7 @@ __all__ = ["INDEX_FILE", "LRU", "SCHEMA", "IndexDB"]
 #: The index file in the store folder.
 INDEX_FILE = "identity-index.sqlite"
 #: Bumped whenever the tables or what the blobs hold change: an index of another schema is rebuilt.
-SCHEMA = "3"
+SCHEMA = "4"
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -53,6 +53,14 @@ CREATE TABLE IF NOT EXISTS skeletons(skel TEXT, iri TEXT, PRIMARY KEY(skel, iri)
 CREATE TABLE IF NOT EXISTS locals(skel TEXT, touch TEXT, iri TEXT, PRIMARY KEY(skel, touch, iri)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS locals_iri ON locals(iri);
 CREATE TABLE IF NOT EXISTS acronyms(acronym TEXT, iri TEXT, PRIMARY KEY(acronym, iri)) WITHOUT ROWID;
+-- what the graphs of an organization say of it together, kept up to date as graphs come and go (what
+-- an acronym look-up asks, in a few rows however many graphs name the body): how many graphs name
+-- it, each name with the number of graphs giving it, the country each graph gives it, and the graphs
+-- that call it by acronyms only (what a full name published later may resolve)
+CREATE TABLE IF NOT EXISTS org_graphs(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS org_names(iri TEXT, name TEXT, n INTEGER NOT NULL, PRIMARY KEY(iri, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS org_countries(iri TEXT, g TEXT, country TEXT NOT NULL, PRIMARY KEY(iri, g)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS acronym_only(iri TEXT, g TEXT, PRIMARY KEY(iri, g)) WITHOUT ROWID;
 -- a person decided as a whole (linked, or unlinked in many graphs): everything its graphs say, pickled
 CREATE TABLE IF NOT EXISTS aggregates(iri TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 -- the dated evidence of each aggregate, which grows with the graphs that name the person: kind
@@ -153,7 +161,8 @@ class IndexDB:
         self._where.clear()
         self._persons.clear()
         self._touches.clear()
-        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence"):
+        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence",
+                      "org_graphs", "org_names", "org_countries", "acronym_only"):
             self._db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
@@ -289,6 +298,50 @@ class IndexDB:
     def acronym(self, acronym: str) -> list[str]:
         return [r[0] for r in self._db.execute(
             "SELECT iri FROM acronyms WHERE acronym=? ORDER BY iri", (acronym,))]
+
+    # -- organizations as a whole ------------------------------------------------------------------
+
+    def add_org(self, iri: str, g: str, names: Iterable[str], country: str | None, acronyms_only: bool) -> None:
+        """Graph ``g`` names organization ``iri`` with ``names``, in ``country``; ``acronyms_only`` when
+        every name it gives is an acronym."""
+        self._db.execute("INSERT INTO org_graphs VALUES (?, 1) ON CONFLICT DO UPDATE SET n = n + 1", (iri,))
+        self._db.executemany("INSERT INTO org_names VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
+                             [(iri, name) for name in sorted(set(names))])
+        if country:
+            self._db.execute("INSERT OR REPLACE INTO org_countries VALUES (?, ?, ?)", (iri, g, country))
+        if acronyms_only:
+            self._db.execute("INSERT OR IGNORE INTO acronym_only VALUES (?, ?)", (iri, g))
+
+    def drop_org(self, iri: str, g: str, names: Iterable[str]) -> None:
+        """Take out what :meth:`add_org` put in for graph ``g`` (given the same ``names``)."""
+        self._db.execute("UPDATE org_graphs SET n = n - 1 WHERE iri=?", (iri,))
+        self._db.execute("DELETE FROM org_graphs WHERE iri=? AND n <= 0", (iri,))
+        rows = [(iri, name) for name in sorted(set(names))]
+        self._db.executemany("UPDATE org_names SET n = n - 1 WHERE iri=? AND name=?", rows)
+        self._db.executemany("DELETE FROM org_names WHERE iri=? AND name=? AND n <= 0", rows)
+        self._db.execute("DELETE FROM org_countries WHERE iri=? AND g=?", (iri, g))
+        self._db.execute("DELETE FROM acronym_only WHERE iri=? AND g=?", (iri, g))
+
+    def org_view(self, iri: str, exclude: str | None = None,
+                 excluded_names: Iterable[str] | None = None) -> tuple[set[str], str | None] | None:
+        """The names the graphs of organization ``iri`` give it and the country the first of them (by
+        graph IRI) that gives one says, leaving out graph ``exclude`` (which names it with
+        ``excluded_names``, None when it does not name it); None when no other graph names it. A
+        few rows, however many graphs name the body."""
+        row = self._db.execute("SELECT n FROM org_graphs WHERE iri=?", (iri,)).fetchone()
+        left = (row[0] if row else 0) - (excluded_names is not None)
+        if left <= 0:
+            return None
+        mine = set(excluded_names or ())
+        names = {name for name, n in self._db.execute("SELECT name, n FROM org_names WHERE iri=?", (iri,))
+                 if n - (name in mine) > 0}
+        found = self._db.execute("SELECT country FROM org_countries WHERE iri=? AND g != ? ORDER BY g LIMIT 1",
+                                 (iri, exclude if exclude is not None else "")).fetchone()
+        return names, found[0] if found else None
+
+    def acronym_only(self, iri: str) -> list[str]:
+        """The graphs that call organization ``iri`` by acronyms only, sorted."""
+        return [r[0] for r in self._db.execute("SELECT g FROM acronym_only WHERE iri=? ORDER BY g", (iri,))]
 
     # -- aggregates -----------------------------------------------------------------------------
 
