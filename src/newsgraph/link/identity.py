@@ -68,6 +68,7 @@ import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -481,11 +482,15 @@ class _Person:
     fixed: bool = False  # an unlinked person published under many graphs: keeps its IRI key
 
     @property
-    def fulls(self) -> set[tuple[str, ...]]:
+    def fulls(self) -> AbstractSet[tuple[str, ...]]:
+        if len(self.layers) == 1:  # most persons: a view of the counter, not a copy (read, never changed)
+            return self.layers[0].fulls.keys()
         return set().union(*(e.fulls for e in self.layers))
 
     @property
-    def posts(self) -> set[Post]:
+    def posts(self) -> AbstractSet[Post]:
+        if len(self.layers) == 1:
+            return self.layers[0].posts.keys()
         return set().union(*(e.posts for e in self.layers))
 
     @property
@@ -642,12 +647,15 @@ class _Clusterer:
         for m in self.mentions:
             if not m.qid:
                 (pending if m.full else bare).append(m)
+        # each linked person's full names and posts, worked out once (again for one that a name joins)
+        views = {id(p): (set(p.fulls), set(p.posts)) for p in linked}
         joined = True
         while joined:  # a spelling one article ties to a person holds for the others: until nothing joins
             joined = False
             for m in list(pending):
-                if (target := self._linked_for(m, linked)) is not None:
+                if (target := self._linked_for(m, linked, views)) is not None:
                     target.add(m, self.names_of)
+                    views[id(target)] = (set(target.fulls), set(target.posts))
                     pending.remove(m)
                     joined = True
         for u in unlinked:  # a published unlinked person joins a linked one bearing its very name
@@ -728,17 +736,23 @@ class _Clusterer:
         namesakes = {q.qid for q in self.gaz.persons_named(" ".join(full))} - {p.qid} if self.gaz else set()
         return None if namesakes else p
 
-    def _linked_for(self, m: _Mention, linked: list[_Person]) -> _Person | None:
-        """The one linked person an unlinked full name joins, or None."""
+    def _linked_for(self, m: _Mention, linked: list[_Person],
+                    views: dict[int, tuple[set[tuple[str, ...]], set[Post]]] | None = None) -> _Person | None:
+        """The one linked person an unlinked full name joins, or None (``views``: each person's full
+        names and posts, when the caller keeps them)."""
         found: dict[str, list[_Person]] = {}
+
+        def of(p: _Person) -> tuple[AbstractSet[tuple[str, ...]], AbstractSet[Post]]:
+            return views[id(p)] if views is not None else (p.fulls, p.posts)
+
         for p in linked:
-            rels = {r for f in p.fulls if (r := nm.relation(m.full, f))}
+            rels = {r for f in of(p)[0] if (r := nm.relation(m.full, f))}
             for r in ("exact", "variant", "part"):
                 if r in rels:
                     found.setdefault(r, []).append(p)
                     break
         for r in ("exact", "variant", "part"):
-            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, p.posts)]
+            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, of(p)[1])]
             if not found.get(r):
                 continue
             if len(cands) != 1:
@@ -1278,10 +1292,15 @@ class IdentityIndex:
                             continue
                     for m in self._mentions_of(iri, rows if len(rows) < AGGREGATE_AT else None):
                         take(m)
-            for names in self._names_many(naming).values():
-                touches.update(f"n:{name}" for name in names)
-            naming.clear()
-            ask = {sk: new for sk in sorted(seen_keys) if (new := touches - asked.get(sk, set()))}
+            # Only the touches some skeleton has locals under can find any (see IndexDB.locals): most
+            # skeletons have none, so the names of the graphs taken (hundreds of them, every name
+            # each gives) are read only when a skeleton has locals filed under a name not yet asked.
+            known = {sk: k for sk in sorted(seen_keys) if (k := self._db.local_touches(sk))}
+            if naming and any(t.startswith("n:") and t not in asked.get(sk, ()) for sk, k in known.items() for t in k):
+                for names in self._names_many(naming).values():
+                    touches.update(f"n:{name}" for name in names)
+                naming.clear()
+            ask = {sk: new for sk, k in known.items() if (new := (k & touches) - asked.get(sk, set()))}
             if not ask:
                 break
             for sk, new in ask.items():

@@ -273,16 +273,21 @@ class IndexDB:
     def drop_locals(self, iri: str) -> None:
         self._db.execute("DELETE FROM locals WHERE iri=?", (iri,))
 
+    def local_touches(self, skel: str) -> set[str]:
+        """The touches under which ``skel`` has article-local persons (read once per skeleton, then
+        kept up to date; it may keep touches whose locals were dropped since: asking for those finds
+        nothing, so it only has to hold every touch that has rows). Do not change the set returned."""
+        if (known := self._touches.get(skel)) is None:
+            known = {r[0] for r in self._db.execute("SELECT DISTINCT touch FROM locals WHERE skel=?", (skel,))}
+            self._touches.put(skel, known)
+        return known
+
     def locals(self, skel: str, touches: Iterable[str]) -> list[str]:
         """The article-local persons of ``skel`` that one of ``touches`` (roles, co-named persons) may
         single out, sorted: one index range per touch, however many locals the skeleton has."""
         # Only the touches the skeleton has locals under are asked for: an article may bring
-        # thousands (every name of every graph its persons come with), a skeleton has a few. The
-        # set read once per skeleton may keep touches whose locals were dropped since: asking for
-        # those finds nothing, so it only has to hold every touch that has rows.
-        if (known := self._touches.get(skel)) is None:
-            known = {r[0] for r in self._db.execute("SELECT DISTINCT touch FROM locals WHERE skel=?", (skel,))}
-            self._touches.put(skel, known)
+        # thousands (every name of every graph its persons come with), a skeleton has a few.
+        known = self.local_touches(skel)
         touches = [t for t in touches if t in known]
         out: set[str] = set()
         for i in range(0, len(touches), 500):
