@@ -132,3 +132,35 @@ def test_an_index_of_the_schema_before_the_summaries_is_rebuilt(tmp_path: Path) 
     index = IdentityIndex.open(store, BASE)
     assert index._db.meta("schema") == INDEX_SCHEMA != "3"
     assert _org_rows(index)["org_names"] and _org_rows(index) == _org_rows(IdentityIndex.from_store(store, BASE))
+
+
+# -- persons: whether one comes as a whole is one row of counts, not a range of their mentions ------------
+
+_PERSONS = [f"{BASE}id/person/{s}" for s in ("mira-valden", "jon-arvesen", "petra-lund")]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_counts_of_a_person_equal_their_mentions_counted(seed: int) -> None:
+    rnd = random.Random(seed)
+    index = IdentityIndex(BASE)
+    graphs = [f"{BASE}graph/article/p{n}" for n in range(12)]
+    for _ in range(60):
+        g = rnd.choice(graphs)
+        index.forget(g)
+        if rnd.random() < 0.75:  # else a delete
+            out = _Graph(day=date(2025, 1, rnd.randint(1, 28)))
+            for iri in rnd.sample(_PERSONS, rnd.randint(1, 3)):
+                qids = set(rnd.sample(["Q1", "Q2"], rnd.randint(0, 1)))
+                out.resources[iri] = _Seen("person", ["Mira Valden"], qids=qids)
+            index._add(g, out)
+        db = index._db._db
+        for iri in _PERSONS:
+            n, linked = db.execute("SELECT COUNT(*), COUNT(qid) FROM mentions WHERE iri=?", (iri,)).fetchone()
+            assert index._db.counts(iri) == (n, linked)
+            assert index._db.qids(iri) == [q for (q,) in db.execute(
+                "SELECT DISTINCT qid FROM mentions WHERE iri=? AND qid IS NOT NULL ORDER BY qid", (iri,))]
+    index.forget(graphs[0])
+    before = index._db.counts(_PERSONS[0])
+    index._db.add_mention(_PERSONS[0], graphs[0], "Q3")
+    index._db.add_mention(_PERSONS[0], graphs[0], None)  # the same row replaced: counted once
+    assert index._db.counts(_PERSONS[0]) == (before[0] + 1, before[1]) and "Q3" not in index._db.qids(_PERSONS[0])

@@ -1278,19 +1278,18 @@ class IdentityIndex:
                 for iri in self._db.persons(key):
                     if iri in linked:
                         continue
-                    # one range of at most AGGREGATE_AT rows: all the mentions of a person in fewer
-                    # graphs (the ones taken below), else enough to know it is an aggregate
-                    rows = self._db.mentions_of(iri, AGGREGATE_AT)
-                    if not rows:
+                    # one row says whether the person comes as a whole; else its mentions (fewer
+                    # than AGGREGATE_AT) are one index range, taken below
+                    n, n_linked = self._db.counts(iri)
+                    if not n:
                         continue
-                    n_linked = sum(1 for _, qid, _ in rows if qid is not None)
-                    if LOCAL_MARK not in iri and (n_linked > 0 or len(rows) >= AGGREGATE_AT):
+                    if LOCAL_MARK not in iri and (n_linked > 0 or n >= AGGREGATE_AT):
                         p = self._aggregate(iri)
                         if p.qid or p.fulls:
                             linked[iri] = p
                             todo.extend(k for k in _skeletons(p.forms) if k not in seen_keys)
                             continue
-                    for m in self._mentions_of(iri, rows if len(rows) < AGGREGATE_AT else None):
+                    for m in self._mentions_of(iri):
                         take(m)
             # Only the touches some skeleton has locals under can find any (see IndexDB.locals): most
             # skeletons have none, so the names of the graphs taken (hundreds of them, every name

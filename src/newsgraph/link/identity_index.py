@@ -47,6 +47,24 @@ CREATE TABLE IF NOT EXISTS graphs(g TEXT PRIMARY KEY, data BLOB NOT NULL, named 
 -- a person) what that graph says of them, pickled: a person's mentions are one index range to read,
 -- not one whole graph each
 CREATE TABLE IF NOT EXISTS mentions(iri TEXT, g TEXT, qid TEXT, m BLOB, PRIMARY KEY(iri, g)) WITHOUT ROWID;
+-- how many graphs mention each resource, how many of them link it, and the items they link it to
+-- (each with its number of graphs): what deciding whether a person comes as a whole asks, kept by
+-- the triggers below in one row or a few, however many graphs name the person
+CREATE TABLE IF NOT EXISTS mention_counts(iri TEXT PRIMARY KEY, n INTEGER NOT NULL, linked INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mention_qids(iri TEXT, qid TEXT, n INTEGER NOT NULL, PRIMARY KEY(iri, qid)) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS mention_added AFTER INSERT ON mentions BEGIN
+    INSERT INTO mention_counts VALUES (NEW.iri, 1, NEW.qid IS NOT NULL)
+        ON CONFLICT DO UPDATE SET n = n + 1, linked = linked + (NEW.qid IS NOT NULL);
+    INSERT INTO mention_qids SELECT NEW.iri, NEW.qid, 1 WHERE NEW.qid IS NOT NULL
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS mention_dropped AFTER DELETE ON mentions BEGIN
+    UPDATE mention_counts SET n = n - 1, linked = linked - (OLD.qid IS NOT NULL) WHERE iri = OLD.iri;
+    DELETE FROM mention_counts WHERE iri = OLD.iri AND n <= 0;
+    UPDATE mention_qids SET n = n - 1 WHERE iri = OLD.iri AND qid = OLD.qid;
+    DELETE FROM mention_qids WHERE iri = OLD.iri AND qid = OLD.qid AND n <= 0;
+END;
 -- persons (not article-local) by surname skeleton; rows may outlive the IRI (look-ups re-check)
 CREATE TABLE IF NOT EXISTS skeletons(skel TEXT, iri TEXT, PRIMARY KEY(skel, iri)) WITHOUT ROWID;
 -- article-local persons (bare surnames) by skeleton and by what could still single them out
@@ -121,6 +139,8 @@ class IndexDB:
             # damaged by one fails to open and is started afresh (see open()).
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=OFF")
+        # a row of mentions replaced (INSERT OR REPLACE) fires the delete trigger too: counts stay right
+        self._db.execute("PRAGMA recursive_triggers=ON")
         self._db.executescript(_TABLES)
         self._db.commit()
         # RAM caches of the two look-ups identity makes most, dropped when a write touches them
@@ -162,7 +182,7 @@ class IndexDB:
         self._persons.clear()
         self._touches.clear()
         for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence",
-                      "org_graphs", "org_names", "org_countries", "acronym_only"):
+                      "org_graphs", "org_names", "org_countries", "acronym_only", "mention_counts", "mention_qids"):
             self._db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
@@ -233,17 +253,14 @@ class IndexDB:
         return list(self._mentions(iri)[0])
 
     def counts(self, iri: str) -> tuple[int, int]:
-        """How many graphs mention ``iri``, and in how many of them the article links it (counted
-        in SQLite: a person named in thousands of graphs is not listed for it)."""
-        if (cached := self._where.get(iri)) is not None:
-            return len(cached[0]), cached[1]
-        n, linked = self._db.execute("SELECT COUNT(*), COUNT(qid) FROM mentions WHERE iri=?", (iri,)).fetchone()
-        return int(n), int(linked)
+        """How many graphs mention ``iri``, and in how many of them the article links it: one row,
+        kept by triggers (a person named in thousands of graphs is not counted for it)."""
+        row = self._db.execute("SELECT n, linked FROM mention_counts WHERE iri=?", (iri,)).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def qids(self, iri: str) -> list[str]:
-        """The Wikidata items the graphs of ``iri`` link it to."""
-        return [r[0] for r in self._db.execute(
-            "SELECT DISTINCT qid FROM mentions WHERE iri=? AND qid IS NOT NULL", (iri,))]
+        """The Wikidata items the graphs of ``iri`` link it to, sorted (one row each, kept by triggers)."""
+        return [r[0] for r in self._db.execute("SELECT qid FROM mention_qids WHERE iri=? ORDER BY qid", (iri,))]
 
     def resource_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM mentions").fetchone()[0])
