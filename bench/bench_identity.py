@@ -11,6 +11,7 @@ fresh process with ``PYTHONPATH`` set to the old or the new ``src``. Usage::
 
     python bench/bench_identity.py /work/shared/eval/dev/articles [--max 20000] [--old-max 10000]
                                    [--old /work/wt/base/src] [--repeat 3] [--work DIR]
+                                   [--only windows|store] [--marks 1000,3000,5000] [--side-by-side]
 
 Nothing of the articles is written into the repository: the extracted facts go to ``--work``
 (a temporary folder by default).
@@ -90,6 +91,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -301,6 +303,9 @@ def main() -> None:
     ap.add_argument("--marks", default=",".join(map(str, MARKS)),
                     help="articles at which part 1 reports the window's cost (comma-separated; e.g. 1000,3000 "
                          "to compare a short replay's windows while developing)")
+    ap.add_argument("--side-by-side", action="store_true",
+                    help="part 1: run the old and the new replay at the same time (one core each), so that "
+                         "load from other programs weighs on both alike")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--task", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--facts", default=None, help=argparse.SUPPRESS)
@@ -328,10 +333,18 @@ def main() -> None:
         print(f"\n1. post-extraction CPU ms/article (link+identity+map+store), mean of the {WINDOW} articles "
               "before each mark; one replay each")
         rows = {}
-        for label, src in codes.items():
+
+        def replay(label: str) -> None:
             n = args.max if label == "new" else args.old_max
-            rows[label] = run(src, facts, "windows", fresh(f"win-{label}"), n)
+            rows[label] = run(codes[label], facts, "windows", fresh(f"win-{label}"), n)
             shutil.rmtree(work / f"win-{label}", ignore_errors=True)
+
+        if args.side_by_side:  # both at once: on a shared machine, both replays see the same neighbours
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(replay, codes))
+        else:
+            for label in codes:
+                replay(label)
         print(f"{'articles':>10} {'old':>10} {'new':>10} {'new/old':>8}")
         for mark in MARKS:
             o, n = rows["old"].get(str(mark)), rows["new"].get(str(mark))

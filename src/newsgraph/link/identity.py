@@ -501,6 +501,10 @@ class _Person:
 
     @property
     def forms(self) -> Counter[str]:
+        """Name forms by mentions using them (read, never changed: one layer's counter is not copied;
+        its counts are all positive, as a sum of counters would keep them)."""
+        if len(self.layers) == 1:
+            return self.layers[0].forms
         return sum((e.forms for e in self.layers), Counter())
 
     def surnames(self) -> set[str]:
@@ -659,9 +663,10 @@ class _Clusterer:
                     pending.remove(m)
                     joined = True
         for u in unlinked:  # a published unlinked person joins a linked one bearing its very name
-            if (target := self._absorbs(u, linked)) is not None:
+            if (target := self._absorbs(u, linked, views)) is not None:
                 target.layers += u.layers
                 target.iris |= u.iris
+                views[id(target)] = (set(target.fulls), set(target.posts))
             else:
                 by_name.setdefault(max(u.fulls, key=lambda f: (len(f), f)), []).append(u)
                 people.append(u)
@@ -725,12 +730,14 @@ class _Clusterer:
                 g.key = key
                 used.add(key)
 
-    def _absorbs(self, u: _Person, linked: list[_Person]) -> _Person | None:
+    def _absorbs(self, u: _Person, linked: list[_Person],
+                 views: dict[int, tuple[set[tuple[str, ...]], set[Post]]]) -> _Person | None:
         """The linked person an unlinked published person is, by the rule that needs no more than
-        the name: exactly their name, no gazetteer namesake, no posts in other countries."""
+        the name: exactly their name, no gazetteer namesake, no posts in other countries (``views``:
+        each linked person's full names and posts, as :meth:`_linked_for` takes them)."""
         full = max(u.fulls, key=lambda f: (len(f), f))
-        found = [p for p in linked if full in p.fulls]
-        if len(found) != 1 or _conflict(u.posts, found[0].posts):
+        found = [p for p in linked if full in views[id(p)][0]]
+        if len(found) != 1 or _conflict(u.posts, views[id(found[0])][1]):
             return None
         p = found[0]
         namesakes = {q.qid for q in self.gaz.persons_named(" ".join(full))} - {p.qid} if self.gaz else set()
