@@ -681,7 +681,7 @@ class _Clusterer:
         self._keys(linked, by_name)
         # the persons with full names and their surnames, listed once: a bare surname that joins one
         # adds no full name, and one that joins none is a person without one
-        named = [(p, p.surnames()) for p in people if p.fulls]
+        named = _Surnames([(p, p.surnames()) for p in people if p.fulls])
         for m in bare:
             found = self._surname_fits(m, named)
             if len(found) == 1:
@@ -818,17 +818,15 @@ class _Clusterer:
         own = {" ".join(f) for f in p.fulls} | ({p.qid} if p.qid else set()) | {" ".join(m.full)}
         return any(p.named_near(name, m.graph, m.day, 2) for name in self.names_of(m.graph) - own)
 
-    def _surname_fits(self, m: _Mention, people: list[tuple[_Person, set[str]]]) -> list[_Person]:
-        """The persons a bare surname may be (of ``people``, each with their surnames): their surname
-        (or a spelling of it), and its post and date, or with no post the people its article
-        names, single them out."""
+    def _surname_fits(self, m: _Mention, people: _Surnames) -> list[_Person]:
+        """The persons a bare surname may be (of ``people``): their surname (or a spelling of it), and
+        its post and date, or with no post the people its article names, single them out."""
         sur = m.surname
         if sur is None:
             return []
-        cands = [p for p, surnames in people if sur in surnames or any(nm.similar(sur, s) for s in surnames)]
+        cands, exact = people.bearing(sur)
         if not cands:
             return []
-        exact = [p for p, surnames in people if sur in surnames]
         cands = exact or cands
         # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
         # a person in full first, so one such person is the one; two, and the article cannot tell
@@ -839,6 +837,30 @@ class _Clusterer:
             return [p for p in cands if self._post_fits(m, p)]
         # with no post, the people named along with it decide, and only for the very surname
         return [p for p in exact if self._comentioned(m, p)] if exact == cands else []
+
+
+class _Surnames:
+    """Persons with full names, each with their surnames, looked up by surname: a bare surname's
+    candidates without testing every person's surnames for a spelling of it (the persons' surnames
+    do not change while bare surnames are decided: joining one adds no full name)."""
+
+    def __init__(self, people: list[tuple[_Person, set[str]]]) -> None:
+        self.people = people
+        self.by: dict[str, list[int]] = {}
+        for i, (_, surnames) in enumerate(people):
+            for sur in surnames:
+                self.by.setdefault(sur, []).append(i)
+        self._found: dict[str, tuple[list[_Person], list[_Person]]] = {}
+
+    def bearing(self, sur: str) -> tuple[list[_Person], list[_Person]]:
+        """The persons bearing ``sur`` or a spelling of it, and those bearing ``sur`` itself, both in
+        the order given (do not change the lists returned)."""
+        if (found := self._found.get(sur)) is None:
+            near = sorted({i for s, idx in self.by.items() if nm.similar(sur, s) for i in idx})
+            exact = sorted(set(self.by.get(sur, ())))
+            found = ([self.people[i][0] for i in near], [self.people[i][0] for i in exact])
+            self._found[sur] = found
+        return found
 
 
 def _preferred(p: _Person) -> str:
