@@ -174,6 +174,11 @@ class _Mention:
                     nm.core_name(self.names[0]) if self.names else "")
 
     @cached_property
+    def forms(self) -> tuple[str, ...]:
+        """The article's name forms, titles off, each once (what a person's form counts add up)."""
+        return tuple(dict.fromkeys(nm.core_name(x) for x in self.names))
+
+    @cached_property
     def surname(self) -> str | None:
         sig = nm.significant(self.names[0]) if self.names else ()
         return sig[-1] if sig else None
@@ -534,8 +539,9 @@ class _Person:
         if decide:
             self.mentions.append(m)
         e = self.layers[-1]
-        e.posts.update(m.posts)
-        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
+        if m.posts:
+            e.posts.update(m.posts)
+        for n in m.forms:
             e.forms[n] += 1
         if pref is not None:
             e.prefs[pref] += 1
@@ -554,7 +560,7 @@ class _Person:
         ``KeyError`` or ``ValueError`` if the mention was not in (the caller then rebuilds)."""
         e = self.layers[-1]
         _less(e.posts, m.posts)
-        _less(e.forms, dict.fromkeys(nm.core_name(x) for x in m.names))
+        _less(e.forms, m.forms)
         if pref is not None:
             _less(e.prefs, (pref,))
         if m.full:
