@@ -38,10 +38,12 @@ someone named in ten thousand others costs about what one about a newcomer does:
 the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
 table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
 mentions in those skeletons are decided again one by one; article-local bare surnames only when the
-article brings something that may single them out (:meth:`IdentityIndex._closure`). Reading a
-person's mentions is one index range of small rows (never a whole graph per mention), at most
-:data:`AGGREGATE_AT` of them to find that a person is an aggregate; the dated evidence of a person
-decided again is filed only if a question needs it (:meth:`_Evidence.defer`).
+article brings something that may single them out (:meth:`IdentityIndex._closure`). Whether a
+person comes as an aggregate is one row of counts the index keeps (SQLite triggers), and reading
+the mentions of one that does not is one index range of small rows (never a whole graph per
+mention); the dated evidence of a person decided again is filed only if a question needs it
+(:meth:`_Evidence.defer`). What still grows with the archive: the mentions decided again (up to
+:data:`AGGREGATE_AT` - 1 per unlinked person in the article's surname skeletons).
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -50,7 +52,9 @@ kept for cost: what is already published under a linked person's IRI is not take
 
 **Organizations**: an unlinked acronym ("the PKK") joins the one published body that has it as a
 name beside a full name ("Kurdistan Workers' Party"), when its country is the acronym's or one the
-article names; an earlier acronym-only article is rewritten when the full name comes later.
+article names; an earlier acronym-only article is rewritten when the full name comes later. Both
+read a summary of each body the index keeps up to date (its names by graph count, the country of
+its first graph that gives one, its acronym-only graphs), not every graph that names it.
 
 Trade-offs: deleting an article leaves the IRIs it decided in other graphs as they are (re-ingesting
 them decides again); a mention's own Wikidata link is evidence, but an item taken over through
