@@ -52,8 +52,8 @@ def test_a_person_named_in_many_graphs_is_not_read_mention_by_mention(tmp_path: 
     rows_read.clear()
     new = archive.add(_facts("m-new", date(2024, 4, 2), ("Varrendt", "Finance Minister", "Austria")))
     assert new.entities["person:0"].identity == "ilse-varrendt"  # the bare surname still joins her
-    # one range of at most AGGREGATE_AT rows tells she is decided as a whole: not her `many` graphs
-    assert 0 < rows_read.get(PERSON + "ilse-varrendt", 0) <= identity_mod.AGGREGATE_AT
+    # one row of counts tells she is decided as a whole: none of her `many` mention rows is read
+    assert rows_read.get(PERSON + "ilse-varrendt", 0) == 0
 
 
 def test_locals_are_asked_only_under_touches_their_skeleton_has(tmp_path: Path) -> None:

@@ -38,10 +38,12 @@ someone named in ten thousand others costs about what one about a newcomer does:
 the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
 table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
 mentions in those skeletons are decided again one by one; article-local bare surnames only when the
-article brings something that may single them out (:meth:`IdentityIndex._closure`). Reading a
-person's mentions is one index range of small rows (never a whole graph per mention), at most
-:data:`AGGREGATE_AT` of them to find that a person is an aggregate; the dated evidence of a person
-decided again is filed only if a question needs it (:meth:`_Evidence.defer`).
+article brings something that may single them out (:meth:`IdentityIndex._closure`). Whether a
+person comes as an aggregate is one row of counts the index keeps (SQLite triggers), and reading
+the mentions of one that does not is one index range of small rows (never a whole graph per
+mention); the dated evidence of a person decided again is filed only if a question needs it
+(:meth:`_Evidence.defer`). What still grows with the archive: the mentions decided again (up to
+:data:`AGGREGATE_AT` - 1 per unlinked person in the article's surname skeletons).
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -50,7 +52,9 @@ kept for cost: what is already published under a linked person's IRI is not take
 
 **Organizations**: an unlinked acronym ("the PKK") joins the one published body that has it as a
 name beside a full name ("Kurdistan Workers' Party"), when its country is the acronym's or one the
-article names; an earlier acronym-only article is rewritten when the full name comes later.
+article names; an earlier acronym-only article is rewritten when the full name comes later. Both
+read a summary of each body the index keeps up to date (its names by graph count, the country of
+its first graph that gives one, its acronym-only graphs), not every graph that names it.
 
 Trade-offs: deleting an article leaves the IRIs it decided in other graphs as they are (re-ingesting
 them decides again); a mention's own Wikidata link is evidence, but an item taken over through
@@ -68,6 +72,7 @@ import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -171,6 +176,11 @@ class _Mention:
         """The article's wording of its fullest name, titles off."""
         return next((nm.core_name(n) for n in self.names if nm.significant(n) == self.full),
                     nm.core_name(self.names[0]) if self.names else "")
+
+    @cached_property
+    def forms(self) -> tuple[str, ...]:
+        """The article's name forms, titles off, each once (what a person's form counts add up)."""
+        return tuple(dict.fromkeys(nm.core_name(x) for x in self.names))
 
     @cached_property
     def surname(self) -> str | None:
@@ -481,11 +491,15 @@ class _Person:
     fixed: bool = False  # an unlinked person published under many graphs: keeps its IRI key
 
     @property
-    def fulls(self) -> set[tuple[str, ...]]:
+    def fulls(self) -> AbstractSet[tuple[str, ...]]:
+        if len(self.layers) == 1:  # most persons: a view of the counter, not a copy (read, never changed)
+            return self.layers[0].fulls.keys()
         return set().union(*(e.fulls for e in self.layers))
 
     @property
-    def posts(self) -> set[Post]:
+    def posts(self) -> AbstractSet[Post]:
+        if len(self.layers) == 1:
+            return self.layers[0].posts.keys()
         return set().union(*(e.posts for e in self.layers))
 
     @property
@@ -496,6 +510,10 @@ class _Person:
 
     @property
     def forms(self) -> Counter[str]:
+        """Name forms by mentions using them (read, never changed: one layer's counter is not copied;
+        its counts are all positive, as a sum of counters would keep them)."""
+        if len(self.layers) == 1:
+            return self.layers[0].forms
         return sum((e.forms for e in self.layers), Counter())
 
     def surnames(self) -> set[str]:
@@ -525,8 +543,9 @@ class _Person:
         if decide:
             self.mentions.append(m)
         e = self.layers[-1]
-        e.posts.update(m.posts)
-        for n in dict.fromkeys(nm.core_name(x) for x in m.names):
+        if m.posts:
+            e.posts.update(m.posts)
+        for n in m.forms:
             e.forms[n] += 1
         if pref is not None:
             e.prefs[pref] += 1
@@ -545,7 +564,7 @@ class _Person:
         ``KeyError`` or ``ValueError`` if the mention was not in (the caller then rebuilds)."""
         e = self.layers[-1]
         _less(e.posts, m.posts)
-        _less(e.forms, dict.fromkeys(nm.core_name(x) for x in m.names))
+        _less(e.forms, m.forms)
         if pref is not None:
             _less(e.prefs, (pref,))
         if m.full:
@@ -642,18 +661,22 @@ class _Clusterer:
         for m in self.mentions:
             if not m.qid:
                 (pending if m.full else bare).append(m)
+        # each linked person's full names and posts, worked out once (again for one that a name joins)
+        views = {id(p): (set(p.fulls), set(p.posts)) for p in linked}
         joined = True
         while joined:  # a spelling one article ties to a person holds for the others: until nothing joins
             joined = False
             for m in list(pending):
-                if (target := self._linked_for(m, linked)) is not None:
+                if (target := self._linked_for(m, linked, views)) is not None:
                     target.add(m, self.names_of)
+                    views[id(target)] = (set(target.fulls), set(target.posts))
                     pending.remove(m)
                     joined = True
         for u in unlinked:  # a published unlinked person joins a linked one bearing its very name
-            if (target := self._absorbs(u, linked)) is not None:
+            if (target := self._absorbs(u, linked, views)) is not None:
                 target.layers += u.layers
                 target.iris |= u.iris
+                views[id(target)] = (set(target.fulls), set(target.posts))
             else:
                 by_name.setdefault(max(u.fulls, key=lambda f: (len(f), f)), []).append(u)
                 people.append(u)
@@ -668,7 +691,7 @@ class _Clusterer:
         self._keys(linked, by_name)
         # the persons with full names and their surnames, listed once: a bare surname that joins one
         # adds no full name, and one that joins none is a person without one
-        named = [(p, p.surnames()) for p in people if p.fulls]
+        named = _Surnames([(p, p.surnames()) for p in people if p.fulls])
         for m in bare:
             found = self._surname_fits(m, named)
             if len(found) == 1:
@@ -717,28 +740,36 @@ class _Clusterer:
                 g.key = key
                 used.add(key)
 
-    def _absorbs(self, u: _Person, linked: list[_Person]) -> _Person | None:
+    def _absorbs(self, u: _Person, linked: list[_Person],
+                 views: dict[int, tuple[set[tuple[str, ...]], set[Post]]]) -> _Person | None:
         """The linked person an unlinked published person is, by the rule that needs no more than
-        the name: exactly their name, no gazetteer namesake, no posts in other countries."""
+        the name: exactly their name, no gazetteer namesake, no posts in other countries (``views``:
+        each linked person's full names and posts, as :meth:`_linked_for` takes them)."""
         full = max(u.fulls, key=lambda f: (len(f), f))
-        found = [p for p in linked if full in p.fulls]
-        if len(found) != 1 or _conflict(u.posts, found[0].posts):
+        found = [p for p in linked if full in views[id(p)][0]]
+        if len(found) != 1 or _conflict(u.posts, views[id(found[0])][1]):
             return None
         p = found[0]
         namesakes = {q.qid for q in self.gaz.persons_named(" ".join(full))} - {p.qid} if self.gaz else set()
         return None if namesakes else p
 
-    def _linked_for(self, m: _Mention, linked: list[_Person]) -> _Person | None:
-        """The one linked person an unlinked full name joins, or None."""
+    def _linked_for(self, m: _Mention, linked: list[_Person],
+                    views: dict[int, tuple[set[tuple[str, ...]], set[Post]]] | None = None) -> _Person | None:
+        """The one linked person an unlinked full name joins, or None (``views``: each person's full
+        names and posts, when the caller keeps them)."""
         found: dict[str, list[_Person]] = {}
+
+        def of(p: _Person) -> tuple[AbstractSet[tuple[str, ...]], AbstractSet[Post]]:
+            return views[id(p)] if views is not None else (p.fulls, p.posts)
+
         for p in linked:
-            rels = {r for f in p.fulls if (r := nm.relation(m.full, f))}
+            rels = {r for f in of(p)[0] if (r := nm.relation(m.full, f))}
             for r in ("exact", "variant", "part"):
                 if r in rels:
                     found.setdefault(r, []).append(p)
                     break
         for r in ("exact", "variant", "part"):
-            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, p.posts)]
+            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, of(p)[1])]
             if not found.get(r):
                 continue
             if len(cands) != 1:
@@ -797,17 +828,15 @@ class _Clusterer:
         own = {" ".join(f) for f in p.fulls} | ({p.qid} if p.qid else set()) | {" ".join(m.full)}
         return any(p.named_near(name, m.graph, m.day, 2) for name in self.names_of(m.graph) - own)
 
-    def _surname_fits(self, m: _Mention, people: list[tuple[_Person, set[str]]]) -> list[_Person]:
-        """The persons a bare surname may be (of ``people``, each with their surnames): their surname
-        (or a spelling of it), and its post and date, or with no post the people its article
-        names, single them out."""
+    def _surname_fits(self, m: _Mention, people: _Surnames) -> list[_Person]:
+        """The persons a bare surname may be (of ``people``): their surname (or a spelling of it), and
+        its post and date, or with no post the people its article names, single them out."""
         sur = m.surname
         if sur is None:
             return []
-        cands = [p for p, surnames in people if sur in surnames or any(nm.similar(sur, s) for s in surnames)]
+        cands, exact = people.bearing(sur)
         if not cands:
             return []
-        exact = [p for p, surnames in people if sur in surnames]
         cands = exact or cands
         # the article's own full name for that surname ("Kaja Kallas ... PM Kallas"): news copy names
         # a person in full first, so one such person is the one; two, and the article cannot tell
@@ -818,6 +847,30 @@ class _Clusterer:
             return [p for p in cands if self._post_fits(m, p)]
         # with no post, the people named along with it decide, and only for the very surname
         return [p for p in exact if self._comentioned(m, p)] if exact == cands else []
+
+
+class _Surnames:
+    """Persons with full names, each with their surnames, looked up by surname: a bare surname's
+    candidates without testing every person's surnames for a spelling of it (the persons' surnames
+    do not change while bare surnames are decided: joining one adds no full name)."""
+
+    def __init__(self, people: list[tuple[_Person, set[str]]]) -> None:
+        self.people = people
+        self.by: dict[str, list[int]] = {}
+        for i, (_, surnames) in enumerate(people):
+            for sur in surnames:
+                self.by.setdefault(sur, []).append(i)
+        self._found: dict[str, tuple[list[_Person], list[_Person]]] = {}
+
+    def bearing(self, sur: str) -> tuple[list[_Person], list[_Person]]:
+        """The persons bearing ``sur`` or a spelling of it, and those bearing ``sur`` itself, both in
+        the order given (do not change the lists returned)."""
+        if (found := self._found.get(sur)) is None:
+            near = sorted({i for s, idx in self.by.items() if nm.similar(sur, s) for i in idx})
+            exact = sorted(set(self.by.get(sur, ())))
+            found = ([self.people[i][0] for i in near], [self.people[i][0] for i in exact])
+            self._found[sur] = found
+        return found
 
 
 def _preferred(p: _Person) -> str:
@@ -1008,6 +1061,8 @@ class IdentityIndex:
             self._db.drop_mention(iri, g)
             if seen.kind == "person" and LOCAL_MARK in iri:
                 self._db.drop_locals(iri)
+            elif seen.kind == "org":
+                self._db.drop_org(iri, g, seen.names)
             if m is not None and (agg := self._loaded_aggregate(iri)) is not None:
                 self._less_aggregate(iri, agg, m, names, seen.pref)
         self._graphs.pop(g)
@@ -1065,6 +1120,7 @@ class IdentityIndex:
                     agg.add(m, lambda x: self._names_of(x, {}), pref=seen.pref, decide=False)
                     self._touched(iri)
             elif seen.kind == "org":
+                self._db.add_org(iri, graph, seen.names, seen.country, all(is_acronym(n) for n in seen.names))
                 for name in seen.names:
                     if is_acronym(name):
                         self._db.add_acronym(name.replace(".", ""), iri)
@@ -1090,7 +1146,8 @@ class IdentityIndex:
         return contribution
 
     def _view(self, iri: str, exclude: str | None = None) -> _Seen | None:
-        """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing."""
+        """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing. Reads
+        every graph that mentions ``iri``: for tests (see :meth:`_org_view`)."""
         out: _Seen | None = None
         for g in self._db.where(iri):
             if g == exclude or (contribution := self._graph(g)) is None:
@@ -1100,6 +1157,18 @@ class IdentityIndex:
                 out = _Seen(seen.kind)
             out.merge(seen)
         return out
+
+    def _org_view(self, iri: str, exclude: str | None = None) -> _Seen | None:
+        """What :meth:`_view` says of organization ``iri`` (its names, as a set, and its country),
+        from the few rows the index keeps up to date for the body, not from every graph that
+        names it: the cost of an acronym look-up must not grow with the archive."""
+        mine = self._graph(exclude) if exclude is not None else None
+        seen = mine.resources.get(iri) if mine is not None else None
+        view = self._db.org_view(iri, exclude, None if seen is None else seen.names)
+        if view is None:
+            return None
+        names, country = view
+        return _Seen("org", sorted(names), country=country)
 
     def __len__(self) -> int:
         return self._db.resource_count()
@@ -1248,24 +1317,28 @@ class IdentityIndex:
                 for iri in self._db.persons(key):
                     if iri in linked:
                         continue
-                    # one range of at most AGGREGATE_AT rows: all the mentions of a person in fewer
-                    # graphs (the ones taken below), else enough to know it is an aggregate
-                    rows = self._db.mentions_of(iri, AGGREGATE_AT)
-                    if not rows:
+                    # one row says whether the person comes as a whole; else its mentions (fewer
+                    # than AGGREGATE_AT) are one index range, taken below
+                    n, n_linked = self._db.counts(iri)
+                    if not n:
                         continue
-                    n_linked = sum(1 for _, qid, _ in rows if qid is not None)
-                    if LOCAL_MARK not in iri and (n_linked > 0 or len(rows) >= AGGREGATE_AT):
+                    if LOCAL_MARK not in iri and (n_linked > 0 or n >= AGGREGATE_AT):
                         p = self._aggregate(iri)
                         if p.qid or p.fulls:
                             linked[iri] = p
                             todo.extend(k for k in _skeletons(p.forms) if k not in seen_keys)
                             continue
-                    for m in self._mentions_of(iri, rows if len(rows) < AGGREGATE_AT else None):
+                    for m in self._mentions_of(iri):
                         take(m)
-            for names in self._names_many(naming).values():
-                touches.update(f"n:{name}" for name in names)
-            naming.clear()
-            ask = {sk: new for sk in sorted(seen_keys) if (new := touches - asked.get(sk, set()))}
+            # Only the touches some skeleton has locals under can find any (see IndexDB.locals): most
+            # skeletons have none, so the names of the graphs taken (hundreds of them, every name
+            # each gives) are read only when a skeleton has locals filed under a name not yet asked.
+            known = {sk: k for sk in sorted(seen_keys) if (k := self._db.local_touches(sk))}
+            if naming and any(t.startswith("n:") and t not in asked.get(sk, ()) for sk, k in known.items() for t in k):
+                for names in self._names_many(naming).values():
+                    touches.update(f"n:{name}" for name in names)
+                naming.clear()
+            ask = {sk: new for sk, k in known.items() if (new := (k & touches) - asked.get(sk, set()))}
             if not ask:
                 break
             for sk, new in ask.items():
@@ -1356,7 +1429,7 @@ class IdentityIndex:
         """Published bodies that have ``acronym`` beside a full name, in a country that agrees."""
         out = []
         for iri in self._db.acronym(acronym):
-            seen = self._view(iri, exclude=exclude)
+            seen = self._org_view(iri, exclude=exclude)
             if seen is None or acronym not in {n.replace(".", "") for n in seen.names}:
                 continue
             if all(is_acronym(n) for n in seen.names):
@@ -1389,7 +1462,7 @@ class IdentityIndex:
 
     def _backfill_org(self, g: str, iri: str, old: str, acronym: str,
                       out: dict[str, list[tuple[str, str, str | None]]]) -> None:
-        for other in self._db.where(old):
+        for other in self._db.acronym_only(old):  # the graphs a full name may resolve
             if (contribution := self._graph(other)) is None:
                 continue
             theirs = contribution.resources[old]

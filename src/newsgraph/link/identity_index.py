@@ -33,7 +33,7 @@ __all__ = ["INDEX_FILE", "LRU", "SCHEMA", "IndexDB"]
 #: The index file in the store folder.
 INDEX_FILE = "identity-index.sqlite"
 #: Bumped whenever the tables or what the blobs hold change: an index of another schema is rebuilt.
-SCHEMA = "3"
+SCHEMA = "4"
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -47,12 +47,38 @@ CREATE TABLE IF NOT EXISTS graphs(g TEXT PRIMARY KEY, data BLOB NOT NULL, named 
 -- a person) what that graph says of them, pickled: a person's mentions are one index range to read,
 -- not one whole graph each
 CREATE TABLE IF NOT EXISTS mentions(iri TEXT, g TEXT, qid TEXT, m BLOB, PRIMARY KEY(iri, g)) WITHOUT ROWID;
+-- how many graphs mention each resource, how many of them link it, and the items they link it to
+-- (each with its number of graphs): what deciding whether a person comes as a whole asks, kept by
+-- the triggers below in one row or a few, however many graphs name the person
+CREATE TABLE IF NOT EXISTS mention_counts(iri TEXT PRIMARY KEY, n INTEGER NOT NULL, linked INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mention_qids(iri TEXT, qid TEXT, n INTEGER NOT NULL, PRIMARY KEY(iri, qid)) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS mention_added AFTER INSERT ON mentions BEGIN
+    INSERT INTO mention_counts VALUES (NEW.iri, 1, NEW.qid IS NOT NULL)
+        ON CONFLICT DO UPDATE SET n = n + 1, linked = linked + (NEW.qid IS NOT NULL);
+    INSERT INTO mention_qids SELECT NEW.iri, NEW.qid, 1 WHERE NEW.qid IS NOT NULL
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS mention_dropped AFTER DELETE ON mentions BEGIN
+    UPDATE mention_counts SET n = n - 1, linked = linked - (OLD.qid IS NOT NULL) WHERE iri = OLD.iri;
+    DELETE FROM mention_counts WHERE iri = OLD.iri AND n <= 0;
+    UPDATE mention_qids SET n = n - 1 WHERE iri = OLD.iri AND qid = OLD.qid;
+    DELETE FROM mention_qids WHERE iri = OLD.iri AND qid = OLD.qid AND n <= 0;
+END;
 -- persons (not article-local) by surname skeleton; rows may outlive the IRI (look-ups re-check)
 CREATE TABLE IF NOT EXISTS skeletons(skel TEXT, iri TEXT, PRIMARY KEY(skel, iri)) WITHOUT ROWID;
 -- article-local persons (bare surnames) by skeleton and by what could still single them out
 CREATE TABLE IF NOT EXISTS locals(skel TEXT, touch TEXT, iri TEXT, PRIMARY KEY(skel, touch, iri)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS locals_iri ON locals(iri);
 CREATE TABLE IF NOT EXISTS acronyms(acronym TEXT, iri TEXT, PRIMARY KEY(acronym, iri)) WITHOUT ROWID;
+-- what the graphs of an organization say of it together, kept up to date as graphs come and go (what
+-- an acronym look-up asks, in a few rows however many graphs name the body): how many graphs name
+-- it, each name with the number of graphs giving it, the country each graph gives it, and the graphs
+-- that call it by acronyms only (what a full name published later may resolve)
+CREATE TABLE IF NOT EXISTS org_graphs(iri TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS org_names(iri TEXT, name TEXT, n INTEGER NOT NULL, PRIMARY KEY(iri, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS org_countries(iri TEXT, g TEXT, country TEXT NOT NULL, PRIMARY KEY(iri, g)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS acronym_only(iri TEXT, g TEXT, PRIMARY KEY(iri, g)) WITHOUT ROWID;
 -- a person decided as a whole (linked, or unlinked in many graphs): everything its graphs say, pickled
 CREATE TABLE IF NOT EXISTS aggregates(iri TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 -- the dated evidence of each aggregate, which grows with the graphs that name the person: kind
@@ -113,6 +139,8 @@ class IndexDB:
             # damaged by one fails to open and is started afresh (see open()).
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=OFF")
+        # a row of mentions replaced (INSERT OR REPLACE) fires the delete trigger too: counts stay right
+        self._db.execute("PRAGMA recursive_triggers=ON")
         self._db.executescript(_TABLES)
         self._db.commit()
         # RAM caches of the two look-ups identity makes most, dropped when a write touches them
@@ -153,7 +181,8 @@ class IndexDB:
         self._where.clear()
         self._persons.clear()
         self._touches.clear()
-        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence"):
+        for table in ("meta", "graphs", "mentions", "skeletons", "locals", "acronyms", "aggregates", "evidence",
+                      "org_graphs", "org_names", "org_countries", "acronym_only", "mention_counts", "mention_qids"):
             self._db.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
@@ -224,17 +253,14 @@ class IndexDB:
         return list(self._mentions(iri)[0])
 
     def counts(self, iri: str) -> tuple[int, int]:
-        """How many graphs mention ``iri``, and in how many of them the article links it (counted
-        in SQLite: a person named in thousands of graphs is not listed for it)."""
-        if (cached := self._where.get(iri)) is not None:
-            return len(cached[0]), cached[1]
-        n, linked = self._db.execute("SELECT COUNT(*), COUNT(qid) FROM mentions WHERE iri=?", (iri,)).fetchone()
-        return int(n), int(linked)
+        """How many graphs mention ``iri``, and in how many of them the article links it: one row,
+        kept by triggers (a person named in thousands of graphs is not counted for it)."""
+        row = self._db.execute("SELECT n, linked FROM mention_counts WHERE iri=?", (iri,)).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def qids(self, iri: str) -> list[str]:
-        """The Wikidata items the graphs of ``iri`` link it to."""
-        return [r[0] for r in self._db.execute(
-            "SELECT DISTINCT qid FROM mentions WHERE iri=? AND qid IS NOT NULL", (iri,))]
+        """The Wikidata items the graphs of ``iri`` link it to, sorted (one row each, kept by triggers)."""
+        return [r[0] for r in self._db.execute("SELECT qid FROM mention_qids WHERE iri=? ORDER BY qid", (iri,))]
 
     def resource_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM mentions").fetchone()[0])
@@ -264,16 +290,21 @@ class IndexDB:
     def drop_locals(self, iri: str) -> None:
         self._db.execute("DELETE FROM locals WHERE iri=?", (iri,))
 
+    def local_touches(self, skel: str) -> set[str]:
+        """The touches under which ``skel`` has article-local persons (read once per skeleton, then
+        kept up to date; it may keep touches whose locals were dropped since: asking for those finds
+        nothing, so it only has to hold every touch that has rows). Do not change the set returned."""
+        if (known := self._touches.get(skel)) is None:
+            known = {r[0] for r in self._db.execute("SELECT DISTINCT touch FROM locals WHERE skel=?", (skel,))}
+            self._touches.put(skel, known)
+        return known
+
     def locals(self, skel: str, touches: Iterable[str]) -> list[str]:
         """The article-local persons of ``skel`` that one of ``touches`` (roles, co-named persons) may
         single out, sorted: one index range per touch, however many locals the skeleton has."""
         # Only the touches the skeleton has locals under are asked for: an article may bring
-        # thousands (every name of every graph its persons come with), a skeleton has a few. The
-        # set read once per skeleton may keep touches whose locals were dropped since: asking for
-        # those finds nothing, so it only has to hold every touch that has rows.
-        if (known := self._touches.get(skel)) is None:
-            known = {r[0] for r in self._db.execute("SELECT DISTINCT touch FROM locals WHERE skel=?", (skel,))}
-            self._touches.put(skel, known)
+        # thousands (every name of every graph its persons come with), a skeleton has a few.
+        known = self.local_touches(skel)
         touches = [t for t in touches if t in known]
         out: set[str] = set()
         for i in range(0, len(touches), 500):
@@ -289,6 +320,50 @@ class IndexDB:
     def acronym(self, acronym: str) -> list[str]:
         return [r[0] for r in self._db.execute(
             "SELECT iri FROM acronyms WHERE acronym=? ORDER BY iri", (acronym,))]
+
+    # -- organizations as a whole ------------------------------------------------------------------
+
+    def add_org(self, iri: str, g: str, names: Iterable[str], country: str | None, acronyms_only: bool) -> None:
+        """Graph ``g`` names organization ``iri`` with ``names``, in ``country``; ``acronyms_only`` when
+        every name it gives is an acronym."""
+        self._db.execute("INSERT INTO org_graphs VALUES (?, 1) ON CONFLICT DO UPDATE SET n = n + 1", (iri,))
+        self._db.executemany("INSERT INTO org_names VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
+                             [(iri, name) for name in sorted(set(names))])
+        if country:
+            self._db.execute("INSERT OR REPLACE INTO org_countries VALUES (?, ?, ?)", (iri, g, country))
+        if acronyms_only:
+            self._db.execute("INSERT OR IGNORE INTO acronym_only VALUES (?, ?)", (iri, g))
+
+    def drop_org(self, iri: str, g: str, names: Iterable[str]) -> None:
+        """Take out what :meth:`add_org` put in for graph ``g`` (given the same ``names``)."""
+        self._db.execute("UPDATE org_graphs SET n = n - 1 WHERE iri=?", (iri,))
+        self._db.execute("DELETE FROM org_graphs WHERE iri=? AND n <= 0", (iri,))
+        rows = [(iri, name) for name in sorted(set(names))]
+        self._db.executemany("UPDATE org_names SET n = n - 1 WHERE iri=? AND name=?", rows)
+        self._db.executemany("DELETE FROM org_names WHERE iri=? AND name=? AND n <= 0", rows)
+        self._db.execute("DELETE FROM org_countries WHERE iri=? AND g=?", (iri, g))
+        self._db.execute("DELETE FROM acronym_only WHERE iri=? AND g=?", (iri, g))
+
+    def org_view(self, iri: str, exclude: str | None = None,
+                 excluded_names: Iterable[str] | None = None) -> tuple[set[str], str | None] | None:
+        """The names the graphs of organization ``iri`` give it and the country the first of them (by
+        graph IRI) that gives one says, leaving out graph ``exclude`` (which names it with
+        ``excluded_names``, None when it does not name it); None when no other graph names it. A
+        few rows, however many graphs name the body."""
+        row = self._db.execute("SELECT n FROM org_graphs WHERE iri=?", (iri,)).fetchone()
+        left = (row[0] if row else 0) - (excluded_names is not None)
+        if left <= 0:
+            return None
+        mine = set(excluded_names or ())
+        names = {name for name, n in self._db.execute("SELECT name, n FROM org_names WHERE iri=?", (iri,))
+                 if n - (name in mine) > 0}
+        found = self._db.execute("SELECT country FROM org_countries WHERE iri=? AND g != ? ORDER BY g LIMIT 1",
+                                 (iri, exclude if exclude is not None else "")).fetchone()
+        return names, found[0] if found else None
+
+    def acronym_only(self, iri: str) -> list[str]:
+        """The graphs that call organization ``iri`` by acronyms only, sorted."""
+        return [r[0] for r in self._db.execute("SELECT g FROM acronym_only WHERE iri=? ORDER BY g", (iri,))]
 
     # -- aggregates -----------------------------------------------------------------------------
 
