@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from newsgraph import __version__
 from newsgraph.extract.chunks import CHUNK_CHARS, merge_facts, split_text
+from newsgraph.extract.doc_cache import DOC_TEXT, doc_text
 from newsgraph.extract.entities import EntityIndex, build_index
 from newsgraph.extract.meetings import extract_meetings
 from newsgraph.extract.memberships import extract_memberships
@@ -203,6 +204,9 @@ class Extractor:
                     pending.append((a, offset, i == len(pieces) - 1))
                     doc = self.nlp.make_doc(piece)
                     doc._.ng_published = a.published
+                    # spaCy's tokenizer keeps every character, so the doc's text is the piece: kept
+                    # for the rules (doc_cache.doc_text), instead of joining the tokens again
+                    doc.user_data[DOC_TEXT] = piece
                     yield doc
 
         parts: list[tuple[int, ArticleFacts]] = []
@@ -230,7 +234,7 @@ class Extractor:
         chars = 0
         for doc in docs:
             batch.append(doc)
-            chars += len(doc.text)
+            chars += len(doc_text(doc))
             if len(batch) >= self.batch_size or chars >= self.batch_chars:
                 yield from self._run_batch(batch)
                 batch, chars = [], 0
