@@ -41,7 +41,10 @@ class LookupCache:
             setattr(self, name, _memo(getattr(gaz, name)))
 
     def __getattr__(self, name: str) -> Any:  # everything else is the gazetteer's own
-        return getattr(self.gazetteer, name)
+        value = getattr(self.gazetteer, name)
+        if callable(value):  # a method (``position``, ``by_code``...): found here directly next time
+            setattr(self, name, value)
+        return value
 
 
 def _memo(lookup: Callable[[str], Any]) -> Callable[[str], Any]:
