@@ -37,6 +37,12 @@ def _strings(doc: Doc, attr: int) -> list[str]:
         return [seen[h] for h in ids]
 
 
+def strings_of(doc: Doc, attr: int) -> list[str]:
+    """The strings of ``attr`` for every token, read now and not kept (for a pipeline step that may
+    still change them: the attribute ruler sets tags)."""
+    return _strings(doc, attr)
+
+
 def _kept(doc: Doc, key: str, attr: int) -> list[str]:
     """The strings of ``attr`` for every token, made once per document under ``key``."""
     got: list[str] | None = doc.user_data.get(key)
