@@ -16,7 +16,7 @@ import spacy
 from spacy.pipeline import AttributeRuler
 
 from newsgraph import ingest
-from newsgraph.extract import DEFAULT_MODEL, Extractor, attribute_match
+from newsgraph.extract import DEFAULT_MODEL, Extractor, attribute_match, lemma_memo
 from newsgraph.extract.doc_cache import DOC_TEXT, doc_text, sent_text
 from newsgraph.facts import Article
 from newsgraph.link import identity, offline
@@ -177,3 +177,39 @@ def _feed(folder: Path, articles: list[Article], name: str = "one") -> Path:
                                         "published": a.published.isoformat() if a.published else None}) + "\n"
                             for a in articles), encoding="utf-8")
     return path
+
+
+def test_the_lemmatizer_keeps_its_answers_and_gives_spacys_lemmas(
+        extractor: Extractor, stock: spacy.language.Language) -> None:
+    """Twice over the same texts (the second time from the kept answers), the lemmas are those of
+    spaCy's own lemmatizer; one that is not a rule lemmatizer is left alone."""
+    lemmatizer = extractor.nlp.get_pipe("lemmatizer")
+    assert lemmatizer.lemmatize.__name__ == "kept"
+    expected = [[t.lemma_ for t in doc] for doc in stock.pipe(TEXTS)]
+    for _ in range(2):
+        assert [[t.lemma_ for t in doc] for doc in extractor.nlp.pipe(TEXTS)] == expected
+    looked_up = spacy.blank("en")
+    looked_up.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert lemma_memo.install(looked_up) is False
+    assert "lemmatize" not in vars(looked_up.get_pipe("lemmatizer")) or \
+        looked_up.get_pipe("lemmatizer").lemmatize.__name__ != "kept"
+    assert lemma_memo.install(spacy.blank("en")) is False
+
+
+def test_kept_lemmas_are_keyed_by_word_tag_and_morphology(stock: spacy.language.Language) -> None:
+    """The same word under another tag or morphology is worked out anew ("meeting" the noun and the
+    verb); a token with no coarse tag is never kept."""
+    calls: list[str] = []
+
+    def lemmatize(token: spacy.tokens.Token) -> list[str]:
+        calls.append(token.text)
+        return [token.text.lower()]
+
+    kept = lemma_memo.memoized(lemmatize)
+    doc = stock("The meeting ended. They are meeting again. The meeting ended.")
+    first = [kept(t)[0] for t in doc]
+    assert [kept(t)[0] for t in doc] == first
+    assert calls.count("meeting") == 2  # noun and verb, each once, whatever the repeats
+    bare = spacy.blank("en")("meeting meeting")  # no tags at all: every call goes through
+    kept(bare[0]), kept(bare[1])
+    assert calls.count("meeting") == 4
