@@ -213,3 +213,26 @@ def test_kept_lemmas_are_keyed_by_word_tag_and_morphology(stock: spacy.language.
     bare = spacy.blank("en")("meeting meeting")  # no tags at all: every call goes through
     kept(bare[0]), kept(bare[1])
     assert calls.count("meeting") == 4
+
+
+def test_an_overlays_cache_is_not_kept_for_the_whole_run() -> None:
+    """The process keeps one look-up cache per gazetteer; the online linker's overlay of one
+    article (anything else that stands for a gazetteer) gets a cache that dies with it."""
+    import gc
+    import weakref
+
+    from newsgraph.link import lookup_cache
+    from newsgraph.link.reconcile import Overlay
+
+    gaz = Gazetteer.load()
+    assert cached(gaz) is cached(gaz)
+    before = len(lookup_cache._CACHES)
+    overlay = Overlay(gaz, [], [])
+    cache = cached(overlay)
+    assert isinstance(cache, LookupCache) and cache.gazetteer is overlay
+    assert cache.persons_named("Hakan Fidan") == overlay.persons_named("Hakan Fidan")
+    assert len(lookup_cache._CACHES) == before
+    gone = weakref.ref(overlay)
+    del overlay, cache
+    gc.collect()
+    assert gone() is None
