@@ -91,7 +91,13 @@ total ÷ spaCy 1.310 → 1.308; **total ÷ bare spaCy 1.344 → 1.105**, i.e. on
 of bare spaCy's CPU words/s. Nearly all of it is spaCy's own steps run cheaper (the same tags,
 lemmas, parses: see tests/test_ingest_cpu2.py); the newsgraph steps after spaCy moved from 0.32 to
 0.30 of bare spaCy's time. Quads of a full dev ingest identical to main's, 1 and 2 workers, and on
-the dev articles twice (44,424 quads, with identity rewrites).
+the dev articles twice (44,424 quads, with identity rewrites). A second run right after (07:12 to
+07:19, ``--repeat 3``, load 7 to 10): spaCy steps 258.5 → 219.1 (bare 251.8 and 240.5), entities
+19.1 → 17.0, meetings 6.8 → 6.4, memberships 2.9 → 1.9, posts 7.8 → 6.9, identity 15.2 → 12.4, link
+4.1 → 3.3, map 4.5 → 3.9, store 17.7 → 16.4; total ÷ spaCy 1.307 → 1.320, **total ÷ bare spaCy 1.355
+→ 1.207**. The same machine, directly (07:05 to 07:12, ``--copies 2 --repeat 3 --modes
+bare,old,new-1``, process CPU, RocksDB's own threads included): CPU words/s ÷ bare old 0.74, new-1
+0.86 (rounds 0.86, 0.78, 0.96), new-1 ÷ old 1.16 (1.16, 1.12, 1.18).
 """
 
 from __future__ import annotations
