@@ -29,6 +29,7 @@ from newsgraph.extract.parallel import ExtractsArticles, LinkError
 from newsgraph.facts import Article, ArticleFacts
 from newsgraph.link.gazetteer import Gazetteer
 from newsgraph.link.identity import IdentityIndex, rewrite
+from newsgraph.link.lookup_cache import cached
 from newsgraph.link.offline import link
 from newsgraph.link.reconcile import Reconciler
 from newsgraph.sources import MAX_ARTICLE_BYTES, ReadError, Skipped, iter_articles
@@ -167,7 +168,7 @@ def _store_one(facts: ArticleFacts, store: GraphStore, gaz: Gazetteer, identitie
     dropped: list[mapping.DroppedFact] = []
     try:
         if pre_linked:
-            identities.resolve(facts, gaz)  # what link() does last, with the archive
+            identities.resolve(facts, cached(gaz))  # what link() does last, with the archive
         else:
             (reconciler.link if reconciler is not None else link)(facts, gaz, identities)
         quads = mapping.to_quads(facts, base_uri, generated_at=datetime.now(UTC), on_problem=dropped.append)

@@ -8,7 +8,7 @@ The lists are kept in ``doc.user_data``, so they live and die with the document.
 from __future__ import annotations
 
 from spacy.attrs import DEP, ENT_TYPE, IDX, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 #: Per attribute, the string of each id already read (a hash is a function of its string, the same in
 #: every vocabulary): a dict probe instead of decoding the string store's UTF-8 anew for every word.
@@ -35,6 +35,12 @@ def _strings(doc: Doc, attr: int) -> list[str]:
             if h not in seen:
                 seen[h] = strings[h]
         return [seen[h] for h in ids]
+
+
+def strings_of(doc: Doc, attr: int) -> list[str]:
+    """The strings of ``attr`` for every token, read now and not kept (for a pipeline step that may
+    still change them: the attribute ruler sets tags)."""
+    return _strings(doc, attr)
 
 
 def _kept(doc: Doc, key: str, attr: int) -> list[str]:
@@ -104,12 +110,25 @@ def span_text(doc: Doc, start: int, end: int) -> str:
     return doc_text(doc)[idx[start]:idx[end - 1] + len(texts(doc)[end - 1])]
 
 
+#: The ``user_data`` key of :func:`doc_text`'s string; :class:`~newsgraph.extract.Extractor` sets it
+#: to the text it made the doc from (spaCy's tokenizer keeps every character: the same string).
+DOC_TEXT = "ng_doc_text"
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, kept: spaCy joins every token's text anew each time it is read."""
-    got: str | None = doc.user_data.get("ng_doc_text")
+    got: str | None = doc.user_data.get(DOC_TEXT)
     if got is None:
-        got = doc.user_data["ng_doc_text"] = doc.text
+        got = doc.user_data[DOC_TEXT] = doc.text
     return got
+
+
+def sent_text(sent: Span) -> str:
+    """``sent.text`` (any span's), sliced from the kept :func:`doc_text` instead of joined from its
+    tokens: a span's text runs from its first token's offset to the end of its last token."""
+    if sent.end <= sent.start:
+        return ""
+    return doc_text(sent.doc)[sent.start_char:sent.end_char]
 
 
 def capwords(doc: Doc) -> list[bool]:

@@ -20,7 +20,17 @@ from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import capwords, deps, lowers, pos_tags, puncts, sent_starts, span_text, texts
+from newsgraph.extract.doc_cache import (
+    capwords,
+    deps,
+    lowers,
+    pos_tags,
+    puncts,
+    sent_starts,
+    sent_text,
+    span_text,
+    texts,
+)
 from newsgraph.extract.lexicon import (
     EVENT_HEADS,
     GENERIC_ORG_WORDS,
@@ -149,7 +159,7 @@ class EntityIndex:
 
 def sentence_evidence(sent: Span) -> Evidence:
     """The sentence as evidence: its text without surrounding white space, and the offsets of that."""
-    stripped = sent.text.rstrip()
+    stripped = sent_text(sent).rstrip()
     lead = len(stripped) - len(stripped.lstrip())
     return Evidence(quote=stripped.strip(), start=sent.start_char + lead, end=sent.start_char + len(stripped))
 

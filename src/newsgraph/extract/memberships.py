@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import lowers, texts
+from newsgraph.extract.doc_cache import doc_text, lowers, sent_text, texts
 from newsgraph.extract.entities import EntityIndex, Mention, fold, sentence_evidence
 from newsgraph.extract.lexicon import (
     BLOC_ANAPHORS,
@@ -127,7 +127,7 @@ def _defined_blocs(doc: Doc, idx: EntityIndex, taken: set[int]) -> list[_Bloc]:
     names a grouping. Only tokens no bloc mention covers yet are used.
     """
     out: list[_Bloc] = []
-    for match in _ACRONYM_DEF.finditer(doc.text):
+    for match in _ACRONYM_DEF.finditer(doc_text(doc)):
         acronym = match.group(1)
         if not any(c.isupper() for c in acronym[1:]):
             continue
@@ -478,7 +478,7 @@ def extract_memberships(doc: Doc, idx: EntityIndex, gaz: Gazetteer | None = None
         extent: dict[int, int] = {}  # where a country name the entity stage missed ends
         if bloc is not None:
             _cued_members(doc, idx, sent, bloc, countries, sent_words, got, strict=strict)
-            listed = _with_unmentioned(doc, idx, sent, gaz, countries, extent) if ":" in sent.text else countries
+            listed = _with_unmentioned(doc, idx, sent, gaz, countries, extent) if ":" in sent_text(sent) else countries
             _colon_list(doc, idx, sent, bloc, listed, got, extent)
             if not strict:
                 _leaders_list(doc, sent, bloc, listed, prev_countries, got)

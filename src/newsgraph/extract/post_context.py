@@ -24,7 +24,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from newsgraph.extract.doc_cache import lemma_lowers
+from newsgraph.extract.doc_cache import doc_text, lemma_lowers
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.facts import Kind, PostClaim, Status
 from newsgraph.link.gazetteer import Gazetteer
@@ -48,7 +48,7 @@ def reference_year(doc: Doc, published: date | str | None) -> int | None:
         return published.year
     if published and str(published)[:4].isdigit():
         return int(str(published)[:4])
-    years = [int(y) for y in _YEAR.findall(doc.text)]
+    years = [int(y) for y in _YEAR.findall(doc_text(doc))]
     return max(years) if years else None
 
 

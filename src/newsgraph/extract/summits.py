@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.doc_cache import lemma_lowers, lowers, pos_tags, tags
+from newsgraph.extract.doc_cache import lemma_lowers, lowers, pos_tags, sent_text, tags
 from newsgraph.extract.entities import EntityIndex
 from newsgraph.extract.summit_words import (
     ADDRESS_VERBS,
@@ -248,7 +248,7 @@ def _clause_root(tok: Token) -> Token:
 
 def _is_list_follow_up(sent: Span) -> bool:
     """A sentence that only lists who: "These are Presidents ...", a bullet, a verbless fragment."""
-    text = sent.text.strip()
+    text = sent_text(sent).strip()
     if not text:
         return False
     if text.startswith(_BULLETS):

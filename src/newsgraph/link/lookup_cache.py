@@ -41,7 +41,10 @@ class LookupCache:
             setattr(self, name, _memo(getattr(gaz, name)))
 
     def __getattr__(self, name: str) -> Any:  # everything else is the gazetteer's own
-        return getattr(self.gazetteer, name)
+        value = getattr(self.gazetteer, name)
+        if callable(value):  # a method (``position``, ``by_code``...): found here directly next time
+            setattr(self, name, value)
+        return value
 
 
 def _memo(lookup: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -64,9 +67,17 @@ _CACHES: dict[int, tuple[Gazetteer, LookupCache]] = {}
 
 
 def cached(gaz: Gazetteer) -> Gazetteer:
-    """The one :class:`LookupCache` of ``gaz`` in this process (typed as the gazetteer it stands for)."""
+    """The one :class:`LookupCache` of ``gaz`` in this process (typed as the gazetteer it stands for).
+
+    Only a :class:`Gazetteer` (one per file, loaded once per process) gets a cache that lives as long
+    as the process. Anything else standing for one, such as the online linker's overlay of one
+    article's Wikidata answers (:class:`newsgraph.link.reconcile.Overlay`), gets a cache of its own
+    that lives as long as the caller keeps it: kept here, every article's overlay would stay in
+    memory for the rest of the run."""
     if isinstance(gaz, LookupCache):
         return gaz  # type: ignore[unreachable]
+    if not isinstance(gaz, Gazetteer):
+        return LookupCache(gaz)  # type: ignore[return-value]
     entry = _CACHES.get(id(gaz))
     if entry is None or entry[0] is not gaz:
         entry = _CACHES[id(gaz)] = (gaz, LookupCache(gaz))

@@ -506,5 +506,7 @@ def link(facts: ArticleFacts, gaz: Gazetteer | None = None, identities: Identity
             _link_post(ctx, claim, holder)
         _check_conflict(ctx, n, claim, holder)
     if identities is not None:
-        identities.resolve(facts, archive)
+        # through the same cache: identity asks the gazetteer for the persons of a QID and of a
+        # name again and again (each a SQLite query and a JSON record), the answers the rules got
+        identities.resolve(facts, gaz)
     return facts
