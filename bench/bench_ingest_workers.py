@@ -98,6 +98,14 @@ the dev articles twice (44,424 quads, with identity rewrites). A second run righ
 → 1.207**. The same machine, directly (07:05 to 07:12, ``--copies 2 --repeat 3 --modes
 bare,old,new-1``, process CPU, RocksDB's own threads included): CPU words/s ÷ bare old 0.74, new-1
 0.86 (rounds 0.86, 0.78, 0.96), new-1 ÷ old 1.16 (1.16, 1.12, 1.18).
+
+On the quiet machine after the merges (lead, 07:50 to 08:02 UTC, load average about 1, nothing else
+running), old = b21aaed: ``--stages --copies 2 --repeat 3``: spaCy steps 245.5 → 215.2 (bare spaCy
+247.4 and 234.2), store 36.9 → 13.4, identity 29.5 → 11.2, entities 25.2 → 16.7; total ÷ spaCy 1.529
+→ 1.294, **total ÷ bare spaCy 1.517 → 1.231** (0.81). Directly, ``--modes bare,bare-2,new-1,new-2
+--repeat 5`` (process CPU and wall, medians): new-1 CPU words/s ÷ bare **0.83** (rounds 0.83, 0.83,
+0.87, 0.80, 0.93), **new-2 ÷ new-1 wall 1.72** (1.72, 1.77, 1.67, 1.83, 1.60) on 1.96 cores, bare-2 ÷
+bare 1.67 on the same machine; an earlier ``--repeat 3`` run gave 0.84 and 1.69 (1.69, 1.80, 1.66).
 """
 
 from __future__ import annotations
