@@ -33,8 +33,8 @@ def rows_read(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts: dict[str, int] = {}
     original = IndexDB.mentions_of
 
-    def counting(self: IndexDB, iri: str, limit: int = -1) -> list[tuple[str, str | None, bytes | None]]:
-        rows = original(self, iri, limit)
+    def counting(self: IndexDB, iri: str) -> list[tuple[str, str | None, bytes | None]]:
+        rows = original(self, iri)
         counts[iri] = counts.get(iri, 0) + len(rows)
         return rows
 

@@ -17,7 +17,7 @@ _SEEN: dict[int, dict[int, str]] = {}
 MAX_SEEN = 100_000
 
 
-def _strings(doc: Doc, attr: int) -> list[str]:
+def strings_of(doc: Doc, attr: int) -> list[str]:
     """The strings of one token attribute of ``doc``, read as one array of string ids: the same
     strings as ``token.text``, ``token.lower_``... (the attributes look up the same ids), without
     making a ``Token`` object per token and attribute."""
@@ -37,17 +37,11 @@ def _strings(doc: Doc, attr: int) -> list[str]:
         return [seen[h] for h in ids]
 
 
-def strings_of(doc: Doc, attr: int) -> list[str]:
-    """The strings of ``attr`` for every token, read now and not kept (for a pipeline step that may
-    still change them: the attribute ruler sets tags)."""
-    return _strings(doc, attr)
-
-
 def _kept(doc: Doc, key: str, attr: int) -> list[str]:
     """The strings of ``attr`` for every token, made once per document under ``key``."""
     got: list[str] | None = doc.user_data.get(key)
     if got is None:
-        got = doc.user_data[key] = _strings(doc, attr)
+        got = doc.user_data[key] = strings_of(doc, attr)
     return got
 
 
@@ -55,7 +49,7 @@ def lemma_lowers(doc: Doc) -> list[str]:
     """``token.lemma_.lower()`` of every token of ``doc``, by token index."""
     got: list[str] | None = doc.user_data.get("ng_lemma_lower")
     if got is None:
-        got = doc.user_data["ng_lemma_lower"] = [w.lower() for w in _strings(doc, LEMMA)]
+        got = doc.user_data["ng_lemma_lower"] = [w.lower() for w in strings_of(doc, LEMMA)]
     return got
 
 

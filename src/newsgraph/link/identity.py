@@ -754,22 +754,18 @@ class _Clusterer:
         return None if namesakes else p
 
     def _linked_for(self, m: _Mention, linked: list[_Person],
-                    views: dict[int, tuple[set[tuple[str, ...]], set[Post]]] | None = None) -> _Person | None:
-        """The one linked person an unlinked full name joins, or None (``views``: each person's full
-        names and posts, when the caller keeps them)."""
+                    views: dict[int, tuple[set[tuple[str, ...]], set[Post]]]) -> _Person | None:
+        """The one linked person an unlinked full name joins, or None (``views``: each linked person's
+        full names and posts, worked out once by the caller)."""
         found: dict[str, list[_Person]] = {}
-
-        def of(p: _Person) -> tuple[AbstractSet[tuple[str, ...]], AbstractSet[Post]]:
-            return views[id(p)] if views is not None else (p.fulls, p.posts)
-
         for p in linked:
-            rels = {r for f in of(p)[0] if (r := nm.relation(m.full, f))}
+            rels = {r for f in views[id(p)][0] if (r := nm.relation(m.full, f))}
             for r in ("exact", "variant", "part"):
                 if r in rels:
                     found.setdefault(r, []).append(p)
                     break
         for r in ("exact", "variant", "part"):
-            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, of(p)[1])]
+            cands = [p for p in found.get(r, ()) if not _conflict(m.posts, views[id(p)][1])]
             if not found.get(r):
                 continue
             if len(cands) != 1:
@@ -1145,23 +1141,11 @@ class IdentityIndex:
         self._graphs.put(graph, contribution)
         return contribution
 
-    def _view(self, iri: str, exclude: str | None = None) -> _Seen | None:
-        """Everything published about ``iri``, leaving out graph ``exclude``; None if nothing. Reads
-        every graph that mentions ``iri``: for tests (see :meth:`_org_view`)."""
-        out: _Seen | None = None
-        for g in self._db.where(iri):
-            if g == exclude or (contribution := self._graph(g)) is None:
-                continue
-            seen = contribution.resources[iri]
-            if out is None:
-                out = _Seen(seen.kind)
-            out.merge(seen)
-        return out
-
     def _org_view(self, iri: str, exclude: str | None = None) -> _Seen | None:
-        """What :meth:`_view` says of organization ``iri`` (its names, as a set, and its country),
-        from the few rows the index keeps up to date for the body, not from every graph that
-        names it: the cost of an acronym look-up must not grow with the archive."""
+        """What the graphs naming organization ``iri``, but ``exclude``, say of it together (its names,
+        as a set, and the country of the first graph giving one), from the few rows the index keeps
+        up to date for the body, not from every graph that names it: the cost of an acronym look-up
+        must not grow with the archive. None when no other graph names it."""
         mine = self._graph(exclude) if exclude is not None else None
         seen = mine.resources.get(iri) if mine is not None else None
         view = self._db.org_view(iri, exclude, None if seen is None else seen.names)
@@ -1184,11 +1168,10 @@ class IdentityIndex:
         self._mentions.put((graph, iri), m)
         return m
 
-    def _mentions_of(self, iri: str, rows: list[tuple[str, str | None, bytes | None]] | None = None) -> list[_Mention]:
-        """Person ``iri`` as each graph that names it has them, by graph: one index range read
-        (``rows``, when already read)."""
+    def _mentions_of(self, iri: str) -> list[_Mention]:
+        """Person ``iri`` as each graph that names it has them, by graph: one index range read."""
         out = []
-        for g, _, data in self._db.mentions_of(iri) if rows is None else rows:
+        for g, _, data in self._db.mentions_of(iri):
             if (m := self._mentions.get((g, iri))) is None and data is not None:
                 m = _from_blob(g, iri, data)
                 self._mentions.put((g, iri), m)

@@ -144,7 +144,7 @@ class IndexDB:
         self._db.executescript(_TABLES)
         self._db.commit()
         # RAM caches of the two look-ups identity makes most, dropped when a write touches them
-        self._where: LRU[str, tuple[list[str], int]] = LRU(4096)
+        self._where: LRU[str, list[str]] = LRU(4096)
         self._persons: LRU[str, list[str]] = LRU(4096)
         # the touches under which each skeleton has article-local persons (see locals())
         self._touches: LRU[str, set[str]] = LRU(4096)
@@ -231,26 +231,21 @@ class IndexDB:
         row = self._db.execute("SELECT m FROM mentions WHERE iri=? AND g=?", (iri, g)).fetchone()
         return row[0] if row else None
 
-    def mentions_of(self, iri: str, limit: int = -1) -> list[tuple[str, str | None, bytes | None]]:
+    def mentions_of(self, iri: str) -> list[tuple[str, str | None, bytes | None]]:
         """The graphs that mention ``iri``, sorted, with each one's Wikidata link and blob: one index
-        range, of at most ``limit`` rows (all with -1)."""
-        return self._db.execute("SELECT g, qid, m FROM mentions WHERE iri=? ORDER BY g LIMIT ?",
-                                (iri, limit)).fetchall()
+        range."""
+        return self._db.execute("SELECT g, qid, m FROM mentions WHERE iri=? ORDER BY g", (iri,)).fetchall()
 
     def drop_mention(self, iri: str, g: str) -> None:
         self._where.pop(iri)
         self._db.execute("DELETE FROM mentions WHERE iri=? AND g=?", (iri, g))
 
-    def _mentions(self, iri: str) -> tuple[list[str], int]:
-        if (cached := self._where.get(iri)) is None:
-            rows = self._db.execute("SELECT g, qid FROM mentions WHERE iri=? ORDER BY g", (iri,)).fetchall()
-            cached = ([g for g, _ in rows], sum(1 for _, q in rows if q is not None))
-            self._where.put(iri, cached)
-        return cached
-
     def where(self, iri: str) -> list[str]:
         """The graphs that mention ``iri``, sorted."""
-        return list(self._mentions(iri)[0])
+        if (cached := self._where.get(iri)) is None:
+            cached = [r[0] for r in self._db.execute("SELECT g FROM mentions WHERE iri=? ORDER BY g", (iri,))]
+            self._where.put(iri, cached)
+        return list(cached)
 
     def counts(self, iri: str) -> tuple[int, int]:
         """How many graphs mention ``iri``, and in how many of them the article links it: one row,
@@ -263,7 +258,7 @@ class IndexDB:
         return [r[0] for r in self._db.execute("SELECT qid FROM mention_qids WHERE iri=? ORDER BY qid", (iri,))]
 
     def resource_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(DISTINCT iri) FROM mentions").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM mention_counts").fetchone()[0])  # kept by triggers
 
     def add_skeletons(self, iri: str, skels: Iterable[str]) -> None:
         rows = [(s, iri) for s in skels]
