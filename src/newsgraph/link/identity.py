@@ -702,7 +702,7 @@ class _Clusterer:
                 people.append(solo)
         out = {}
         for p in people:
-            p.label = _preferred(p)
+            p.label = _preferred(p, self._gaz_names(p.qid))
             for m in p.mentions:
                 out[(m.graph, m.ref)] = (p.key, p.label)
         return out, [p for p in people if p.iris]
@@ -869,14 +869,32 @@ class _Surnames:
         return found
 
 
-def _preferred(p: _Person) -> str:
+def _preferred(p: _Person, known: tuple[str, ...] = ()) -> str:
     """The fullest form the person's mentions attest: among full names (a bare surname only when
-    there is none) used by two mentions or more (all of them when none is), the one of most words,
-    then the most used, then with diacritics kept."""
+    there is none) used by two mentions or more or that the person's Wikidata item has as a name
+    (``known``: its label first, then its aliases; all of them when none is), the one of most
+    words, then the item's (its label first), then the most used. Spellings that fold alike ("António Costa" and "Antonio Costa",
+    "Yoon Suk-yeol" and "Yoon Suk Yeol") count as one form, written with its diacritics kept.
+
+    Why not the most used spelling: a person's label is published in every graph that names them,
+    so a label change rewrites all of those graphs. When mentions alone chose between spellings, a
+    person whose two spellings came in turns (two agencies, one with diacritics) changed label
+    with each article bringing the lagging one, and each such article rewrote every earlier graph
+    naming the person: a cost growing with the archive, and labels that never settled. Folded
+    spellings, and the item's own names, do not race; the choice still depends only on the set of
+    mentions, never on their order."""
     counts = p.forms
     forms = [n for n in counts if len(nm.significant(n)) >= 2] or list(counts)  # a full name, when any
-    forms = [n for n in forms if counts[n] >= 2] or forms
-    return max(forms, key=lambda n: (len(nm.significant(n)), counts[n], not n.isascii(), n))
+    spellings: dict[tuple[str, ...], list[str]] = {}
+    for n in forms:
+        spellings.setdefault(tuple(nm.tokens(n)), []).append(n)
+    used = {k: sum(counts[n] for n in ns) for k, ns in spellings.items()}
+    rank: dict[tuple[str, ...], int] = {}
+    for i, name in enumerate(known):
+        rank.setdefault(tuple(nm.tokens(nm.core_name(name))), i)
+    keys = [k for k in spellings if used[k] >= 2 or k in rank] or list(spellings)
+    best = max(keys, key=lambda k: (len(nm.significant(spellings[k][0])), -rank.get(k, len(known)), used[k], k))
+    return max(spellings[best], key=lambda n: (not n.isascii(), n))
 
 
 class IdentityIndex:
