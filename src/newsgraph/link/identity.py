@@ -76,6 +76,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import combinations
 
 import pyoxigraph as ox
 
@@ -489,6 +490,9 @@ class _Person:
     iris: set[str] = field(default_factory=set)  # the published IRIs it comes from
     label: str = ""  # the preferred label, once worked out
     fixed: bool = False  # an unlinked person published under many graphs: keeps its IRI key
+    # a person decided whole from a summary (:class:`_Few`): its first mention, whose wording sets
+    # its key as a group's first mention does (it has no mentions of its own to decide)
+    first: _Mention | None = None
 
     @property
     def fulls(self) -> AbstractSet[tuple[str, ...]]:
@@ -612,15 +616,114 @@ def _drop_one(lists: dict, key: object, value: object) -> None:  # type: ignore[
         del lists[key]
 
 
+
+def _order(m: _Mention) -> tuple[date, str, tuple[str, ...], str]:
+    """Where a mention comes in the clustering: by what the articles say, never by IRIs decided
+    before (the result must not depend on the order articles came in)."""
+    return (m.day or date.min, m.graph, m.names, m.qid or "")
+
+
+@dataclass
+class _Few:
+    """An unlinked person published in fewer than :data:`AGGREGATE_AT` graphs, summed up once and
+    kept (in RAM) until one of its graphs changes: its mentions, what the closure takes from them,
+    and, when the mentions are one group by themselves (one full name, no Wikidata link, no bare
+    surname, no posts in other countries than earlier ones), the evidence they give together
+    (``layer``). Such a person is decided whole when the run holds nothing that could group its
+    mentions otherwise (:meth:`_Clusterer._whole`), instead of mention by mention."""
+
+    iri: str
+    mentions: tuple[_Mention, ...]  # in the clustering's order (:func:`_order`)
+    skeys: frozenset[str]  # the surname skeletons of its names (what the closure looks up next)
+    touches: frozenset[str]  # the roles of its posts, as the closure's touches (``r:{role}``)
+    layer: _Evidence | None  # what its mentions say together; None: they are not one group alone
+
+    @property
+    def full(self) -> tuple[str, ...]:
+        return self.mentions[0].full
+
+
+def _summarize(iri: str, mentions: Iterable[_Mention], names_of: Callable[[str], frozenset[str]]) -> _Few:
+    """The :class:`_Few` of person ``iri`` from its stored mentions."""
+    ms = tuple(sorted(mentions, key=_order))
+    skeys = frozenset(_skeletons([n for m in ms for n in m.names]))
+    touches = frozenset(f"r:{role}" for m in ms if m.full or m.qid for role, _, _ in m.posts)
+    layer = None
+    if ms and all(m.full and m.full == ms[0].full and not m.qid for m in ms):
+        # one group as the clustering makes them: each mention in order joins the first group
+        # whose posts do not conflict with its own
+        posts: set[Post] = set()
+        one = True
+        for m in ms:
+            if _conflict(m.posts, posts):
+                one = False
+                break
+            posts |= m.posts
+        if one:
+            p = _Person("")
+            for m in ms:
+                p.add(m, names_of, pref=m.pref, decide=False)
+            layer = p.layers[0]
+    return _Few(iri, ms, skeys, touches, layer)
+
+
+#: Names of more words than this are not indexed by their parts (:class:`_NameIndex`) but compared
+#: with every name asked about (their parts would be too many: 2**words).
+_INDEXED_WORDS = 8
+
+
+def _name_keys(full: tuple[str, ...], filed: bool) -> list[tuple[object, ...]]:
+    """What two full names share when :func:`newsgraph.names.relation` may relate them: the very
+    name ("exact"); one name's words with one word after the first left out ("variant": one word
+    differs, never the first); the shorter name as the longer one with words left out, keeping its
+    first or its last ("part"). A name is filed under its own name, its parts and its variant
+    patterns; asked about, it looks up its name and its parts as names, and itself as a part."""
+    out: list[tuple[object, ...]] = [("n", full)]
+    parts = [tuple(full[i] for i in idx) for k in range(2, len(full))
+             for idx in combinations(range(len(full)), k) if idx[0] == 0 or idx[-1] == len(full) - 1]
+    out += [("s", part) if filed else ("n", part) for part in parts]
+    if not filed:
+        out.append(("s", full))
+    out += [("v", i, (*full[:i], "", *full[i + 1:])) for i in range(1, len(full))]
+    return out
+
+
+class _NameIndex:
+    """Full names, looked up by what :func:`newsgraph.names.relation` needs two related names to
+    share (:func:`_name_keys`): the names related to one without comparing it with every name."""
+
+    def __init__(self, fulls: Iterable[tuple[str, ...]]) -> None:
+        self.by: dict[tuple[object, ...], set[tuple[str, ...]]] = {}
+        self.long: list[tuple[str, ...]] = []
+        for f in set(fulls):
+            if len(f) > _INDEXED_WORDS:
+                self.long.append(f)
+                continue
+            for k in _name_keys(f, filed=True):
+                self.by.setdefault(k, set()).add(f)
+
+    def related(self, full: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """The names filed that relate to ``full`` (either way round), ``full`` itself included."""
+        if len(full) > _INDEXED_WORDS:  # compared with every name
+            cands = {f for fs in self.by.values() for f in fs} | set(self.long)
+        else:
+            cands = set(self.long)
+            for k in _name_keys(full, filed=False):
+                cands |= self.by.get(k, set())
+        return {f for f in cands if nm.relation(full, f) or nm.relation(f, full)}
+
+
 class _Clusterer:
     """Groups a closed set of mentions into persons (see the module docstring for the rules)."""
 
     def __init__(self, mentions: list[_Mention], gaz: Gazetteer | None,
-                 names_of: Callable[[str], frozenset[str]], linked: Iterable[_Person] = ()) -> None:
+                 names_of: Callable[[str], frozenset[str]], linked: Iterable[_Person] = (),
+                 few: Iterable[_Few] = ()) -> None:
         # sorted on what the articles say, never on IRIs decided before: the result must not
         # depend on the order articles came in
-        self.mentions = sorted(mentions, key=lambda m: (m.day or date.min, m.graph, m.names, m.qid or ""))
+        self.mentions = sorted(mentions, key=_order)
         self.published = sorted(linked, key=lambda p: min(p.iris))  # linked persons, as stored
+        self.few = list(few)  # unlinked persons in few graphs, decided whole when nothing can split them
         self.gaz = gaz
         self.names_of = names_of  # graph -> folded full names and QIDs of the persons it names (co-mentions)
 
@@ -628,8 +731,10 @@ class _Clusterer:
         return self.gaz.person(qid) if self.gaz is not None else None
 
     def run(self) -> tuple[dict[tuple[str, str], tuple[str, str]], list[_Person]]:
-        """``{(graph, ref): (IRI key, preferred label)}`` for every mention, and the published
-        linked persons (with their key and label now worked out)."""
+        """``{(graph, ref): (IRI key, preferred label)}`` for every mention (the mentions of a person
+        decided whole are not in it), and the published persons (with their key and label now worked
+        out): linked ones, and the ones decided whole."""
+        whole = self._whole()
         people: list[_Person] = []
         by_qid: dict[str, _Person] = {}
         unlinked: list[_Person] = []
@@ -680,7 +785,17 @@ class _Clusterer:
             else:
                 by_name.setdefault(max(u.fulls, key=lambda f: (len(f), f)), []).append(u)
                 people.append(u)
-        for m in pending:
+        # a person decided whole takes the place of its mentions' one group: made when its first
+        # mention would have made it (the order in which keys are given out, see _keys)
+        heads = sorted(whole, key=lambda f: _order(f.mentions[0]))
+        for m in [*pending, None]:
+            while heads and (m is None or _order(heads[0].mentions[0]) < _order(m)):
+                f = heads.pop(0)
+                home = _Person("", layers=[f.layer or _Evidence(), _Evidence()], iris={f.iri}, first=f.mentions[0])
+                by_name.setdefault(f.full, []).append(home)
+                people.append(home)
+            if m is None:
+                break
             groups = by_name.setdefault(m.full, [])
             home = next((g for g in groups if not _conflict(m.posts, g.posts)), None)
             if home is None:
@@ -706,6 +821,39 @@ class _Clusterer:
             for m in p.mentions:
                 out[(m.graph, m.ref)] = (p.key, p.label)
         return out, [p for p in people if p.iris]
+
+    def _whole(self) -> list[_Few]:
+        """The persons of :attr:`few` to decide whole: those whose full name no other name of the run
+        relates to (:func:`newsgraph.names.relation`: a mention's, a published person's, one the
+        gazetteer gives a linked person). Decided mention by mention, their mentions would make one
+        group of their own that no linked person takes (a name joins one only through a related
+        name) and no mention joins (a group holds one full name), under the key a group of that
+        first mention gets: the same key, label and evidence as the whole. The others' mentions are
+        decided one by one, with the rest."""
+        if not self.few:
+            return []
+        others = {m.full for m in self.mentions if m.full}
+        qids = {m.qid for m in self.mentions if m.qid}
+        for p in self.published:
+            others.update(p.fulls)
+            if p.qid:
+                qids.add(p.qid)
+        for qid in sorted(qids):
+            others.update(sig for n in self._gaz_names(qid) if len(sig := nm.significant(n)) >= 2)
+        by_full: dict[tuple[str, ...], list[_Few]] = {}
+        for f in self.few:
+            by_full.setdefault(f.full, []).append(f)
+        index = _NameIndex([*others, *by_full])
+        whole: list[_Few] = []
+        apart: list[_Mention] = []
+        for full, fs in by_full.items():
+            if len(fs) == 1 and fs[0].layer is not None and full not in others and index.related(full) == {full}:
+                whole.append(fs[0])
+            else:
+                apart += [m for f in fs for m in f.mentions]
+        if apart:
+            self.mentions = sorted([*self.mentions, *apart], key=_order)
+        return whole
 
     def _gaz_names(self, qid: str | None) -> tuple[str, ...]:
         person = self.person_of(qid) if qid else None
@@ -733,7 +881,7 @@ class _Clusterer:
             for n, g in enumerate(groups):
                 if g.fixed:
                     continue
-                stem = slugify(g.mentions[0].full_name)
+                stem = slugify((g.first or g.mentions[0]).full_name)
                 key = stem if n == 0 and stem not in used else f"{stem}--{_qualifier(g.posts)}"
                 while key in used:
                     key += "-2"
@@ -899,6 +1047,10 @@ class IdentityIndex:
     NAMED_CACHE = 1024
     MENTION_CACHE = 4096
     AGGREGATE_CACHE = 512
+    FEW_CACHE = 4096
+    #: Decide an unlinked person in few graphs whole when nothing in the run can split or join its
+    #: mentions (:class:`_Few`); False decides every such mention again (what the tests compare with).
+    DECIDE_WHOLE = True
 
     def __init__(self, base: str, db: IndexDB | None = None) -> None:
         self.base = base if base.endswith("/") else base + "/"
@@ -913,6 +1065,9 @@ class IdentityIndex:
         # come and go; a changed one is dropped from the database in the same transaction and
         # written back when evicted or at close(), so the database never holds a stale one
         self._agg: LRU[str, _Person] = LRU(self.AGGREGATE_CACHE)
+        # unlinked persons in few graphs, summed up (see _Few); dropped when one of their graphs
+        # changes (learn, forget), so one kept is always what their mentions say now
+        self._few: LRU[str, _Few] = LRU(self.FEW_CACHE)
         self._dirty: set[str] = set()
         self._pending: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {}
         self._unlearned: str | None = None  # a graph resolve() forgot that learn() has not put back yet
@@ -1054,6 +1209,7 @@ class IdentityIndex:
         for iri, seen in old.resources.items():
             m = self._mention(g, iri)
             self._mentions.pop((g, iri))
+            self._few.pop(iri)
             self._db.drop_mention(iri, g)
             if seen.kind == "person" and LOCAL_MARK in iri:
                 self._db.drop_locals(iri)
@@ -1094,6 +1250,7 @@ class IdentityIndex:
         self._graphs.put(graph, contribution)
         self._named.put(graph, named)
         for iri, seen in contribution.resources.items():
+            self._few.pop(iri)
             m = made.get(iri)
             if m is not None:
                 self._mentions.put((graph, iri), m)
@@ -1228,21 +1385,23 @@ class IdentityIndex:
         if self._db.has_graph(graph):  # re-ingest: the article is no evidence for itself
             self.forget(graph)
             self._unlearned = graph  # put back by _restore() should the new version not be stored
-        closed, published = self._closure(fresh, graph)
+        closed, published, few = self._closure(fresh, graph)
         result, persons = _Clusterer([*fresh, *closed], gaz, lambda g: self._names_of(g, {graph: fresh}),
-                                     published).run()
+                                     published, few).run()
         for m in fresh:
             key, label = result[(m.graph, m.ref)]
             ent = ents[m.ref[4:]]
             ent.identity = None if key == slugify(nm.core_name(ent.name)) else key
             ent.pref_label = label
         plan: dict[str, list[tuple[str, str, str | None]]] = {}
-        for m in closed:
+        # (the mentions of a person decided whole are not in the result: its graphs are planned
+        # with the published persons below)
+        for m in [*closed, *(m for f in few for m in f.mentions if (m.graph, m.ref) in result)]:
             key, label = result[(m.graph, m.ref)]
             new = self.person_ns + key
             if new != m.ref or m.pref != label:
                 plan.setdefault(m.graph, []).append((m.ref, new, label))
-        for p in persons:  # published linked persons: rewritten only when their IRI or label changes
+        for p in persons:  # published persons decided whole: rewritten only when their IRI or label changes
             new = self.person_ns + p.key
             stored = {n for e in p.layers for n, c in e.prefs.items() if c > 0}
             for iri in sorted(p.iris):
@@ -1253,7 +1412,7 @@ class IdentityIndex:
                         plan.setdefault(m.graph, []).append((iri, new, p.label))
         self._pending[graph] = plan
 
-    def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person]]:
+    def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person], list[_Few]]:
         """What the article's persons may join or change: the published persons sharing a surname
         skeleton with them (and those sharing one with these, until none is added). A person
         published under a Wikidata-linked IRI (or unlinked in :data:`AGGREGATE_AT` graphs) comes as
@@ -1279,6 +1438,7 @@ class IdentityIndex:
         asked: dict[str, set[str]] = {}  # skeleton -> touches already asked for
         single: dict[tuple[str, str], _Mention] = {}
         linked: dict[str, _Person] = {}
+        few: dict[str, _Few] = {}
         naming: list[str] = []
 
         def take(m: _Mention) -> None:
@@ -1298,7 +1458,7 @@ class IdentityIndex:
                     continue
                 seen_keys.add(key)
                 for iri in self._db.persons(key):
-                    if iri in linked:
+                    if iri in linked or iri in few:
                         continue
                     # one row says whether the person comes as a whole; else its mentions (fewer
                     # than AGGREGATE_AT) are one index range, taken below
@@ -1311,6 +1471,19 @@ class IdentityIndex:
                             linked[iri] = p
                             todo.extend(k for k in _skeletons(p.forms) if k not in seen_keys)
                             continue
+                    if self.DECIDE_WHOLE and LOCAL_MARK not in iri and not n_linked and n < AGGREGATE_AT:
+                        summary = self._few_of(iri)
+                        if summary.layer is None:  # not one group by itself: mention by mention
+                            for m in summary.mentions:
+                                take(m)
+                            continue
+                        # what taking its mentions would add, without them (the clusterer takes them
+                        # one by one only if something in the run could group them otherwise)
+                        few[iri] = summary
+                        todo.extend(k for k in summary.skeys if k not in seen_keys)
+                        touches.update(summary.touches)
+                        naming.extend(m.graph for m in summary.mentions)
+                        continue
                     for m in self._mentions_of(iri):
                         take(m)
             # Only the touches some skeleton has locals under can find any (see IndexDB.locals): most
@@ -1329,7 +1502,14 @@ class IdentityIndex:
                 for iri in self._db.locals(sk, sorted(new)):
                     for m in self._mentions_of(iri):
                         take(m)
-        return list(single.values()), list(linked.values())
+        return list(single.values()), list(linked.values()), list(few.values())
+
+    def _few_of(self, iri: str) -> _Few:
+        """The :class:`_Few` of unlinked person ``iri``, made once and kept until one of its graphs changes."""
+        if (summary := self._few.get(iri)) is None:
+            summary = _summarize(iri, self._mentions_of(iri), lambda x: self._names_of(x, {}))
+            self._few.put(iri, summary)
+        return summary
 
     def _loaded_aggregate(self, iri: str) -> _Person | None:
         """The aggregate of ``iri`` if one was made (in RAM or in the database), else None."""
