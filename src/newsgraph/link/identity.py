@@ -75,7 +75,7 @@ from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 import pyoxigraph as ox
@@ -637,6 +637,7 @@ class _Few:
     skeys: frozenset[str]  # the surname skeletons of its names (what the closure looks up next)
     touches: frozenset[str]  # the roles of its posts, as the closure's touches (``r:{role}``)
     layer: _Evidence | None  # what its mentions say together; None: they are not one group alone
+    named: frozenset[str] | None = None  # the names its graphs give, as touches (read when first asked)
 
     @property
     def full(self) -> tuple[str, ...]:
@@ -672,7 +673,8 @@ def _summarize(iri: str, mentions: Iterable[_Mention], names_of: Callable[[str],
 _INDEXED_WORDS = 8
 
 
-def _name_keys(full: tuple[str, ...], filed: bool) -> list[tuple[object, ...]]:
+@lru_cache(maxsize=65536)
+def _name_keys(full: tuple[str, ...], filed: bool) -> tuple[tuple[object, ...], ...]:
     """What two full names share when :func:`newsgraph.names.relation` may relate them: the very
     name ("exact"); one name's words with one word after the first left out ("variant": one word
     differs, never the first); the shorter name as the longer one with words left out, keeping its
@@ -685,7 +687,7 @@ def _name_keys(full: tuple[str, ...], filed: bool) -> list[tuple[object, ...]]:
     if not filed:
         out.append(("s", full))
     out += [("v", i, (*full[:i], "", *full[i + 1:])) for i in range(1, len(full))]
-    return out
+    return tuple(out)
 
 
 class _NameIndex:
@@ -817,7 +819,7 @@ class _Clusterer:
                 people.append(solo)
         out = {}
         for p in people:
-            p.label = _preferred(p)
+            p.label = _preferred(p) if p.first is None or p.mentions else _label_of(p.layers[0])
             for m in p.mentions:
                 out[(m.graph, m.ref)] = (p.key, p.label)
         return out, [p for p in people if p.iris]
@@ -1015,6 +1017,14 @@ class _Surnames:
             found = ([self.people[i][0] for i in near], [self.people[i][0] for i in exact])
             self._found[sur] = found
         return found
+
+
+def _label_of(layer: _Evidence) -> str:
+    """:func:`_preferred` of a person decided whole from ``layer`` alone (worked out once per layer)."""
+    if (label := getattr(layer, "_label", None)) is None:
+        label = _preferred(_Person("", layers=[layer]))
+        layer._label = label  # type: ignore[attr-defined]
+    return label
 
 
 def _preferred(p: _Person) -> str:
@@ -1440,6 +1450,7 @@ class IdentityIndex:
         linked: dict[str, _Person] = {}
         few: dict[str, _Few] = {}
         naming: list[str] = []
+        naming_few: list[_Few] = []  # (their graphs' names are kept with them, see _Few.named)
 
         def take(m: _Mention) -> None:
             g = m.graph
@@ -1482,7 +1493,7 @@ class IdentityIndex:
                         few[iri] = summary
                         todo.extend(k for k in summary.skeys if k not in seen_keys)
                         touches.update(summary.touches)
-                        naming.extend(m.graph for m in summary.mentions)
+                        naming_few.append(summary)
                         continue
                     for m in self._mentions_of(iri):
                         take(m)
@@ -1490,7 +1501,11 @@ class IdentityIndex:
             # skeletons have none, so the names of the graphs taken (hundreds of them, every name
             # each gives) are read only when a skeleton has locals filed under a name not yet asked.
             known = {sk: k for sk in sorted(seen_keys) if (k := self._db.local_touches(sk))}
-            if naming and any(t.startswith("n:") and t not in asked.get(sk, ()) for sk, k in known.items() for t in k):
+            if (naming or naming_few) and \
+                    any(t.startswith("n:") and t not in asked.get(sk, ()) for sk, k in known.items() for t in k):
+                for summary in naming_few:
+                    touches |= self._few_named(summary)
+                naming_few.clear()
                 for names in self._names_many(naming).values():
                     touches.update(f"n:{name}" for name in names)
                 naming.clear()
@@ -1503,6 +1518,13 @@ class IdentityIndex:
                     for m in self._mentions_of(iri):
                         take(m)
         return list(single.values()), list(linked.values()), list(few.values())
+
+    def _few_named(self, summary: _Few) -> frozenset[str]:
+        """The closure's touches (``n:{name}``) of the names the graphs of ``summary`` give, read once."""
+        if summary.named is None:
+            graphs = [m.graph for m in summary.mentions]
+            summary.named = frozenset(f"n:{name}" for names in self._names_many(graphs).values() for name in names)
+        return summary.named
 
     def _few_of(self, iri: str) -> _Few:
         """The :class:`_Few` of unlinked person ``iri``, made once and kept until one of its graphs changes."""
