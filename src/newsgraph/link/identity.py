@@ -36,14 +36,21 @@ IRIs or labels change. A person published under a Wikidata-linked IRI (or unlink
 :data:`AGGREGATE_AT` graphs) comes as one aggregate the index keeps up to date, so a new article about
 someone named in ten thousand others costs about what one about a newcomer does: what grows with
 the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
-table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
-mentions in those skeletons are decided again one by one; article-local bare surnames only when the
-article brings something that may single them out (:meth:`IdentityIndex._closure`). Whether a
-person comes as an aggregate is one row of counts the index keeps (SQLite triggers), and reading
-the mentions of one that does not is one index range of small rows (never a whole graph per
-mention); the dated evidence of a person decided again is filed only if a question needs it
-(:meth:`_Evidence.defer`). What still grows with the archive: the mentions decided again (up to
-:data:`AGGREGATE_AT` - 1 per unlinked person in the article's surname skeletons).
+table and is asked one indexed range at a time (:class:`_StoredEvidence`). An unlinked person in
+fewer graphs is summed up once (its mentions and what they say together, :class:`_Few`, kept in RAM
+until one of its graphs changes) and decided whole when no other name in the run relates to its one
+full name (:meth:`_Clusterer._whole`): its mentions could then only make one group of their own,
+which gets the key and label the whole gets, so the decisions are those of deciding each mention
+again. Only the others (a related name in the run; several full names, a Wikidata link, a bare
+surname or posts in other countries among their mentions) are decided again mention by mention;
+article-local bare surnames only when the article brings something that may single them out
+(:meth:`IdentityIndex._closure`). Whether a person comes as an aggregate is one row of counts the
+index keeps (SQLite triggers), and reading the mentions of one that does not is one index range of
+small rows (never a whole graph per mention); the dated evidence of a person decided again is filed
+only if a question needs it (:meth:`_Evidence.defer`). What still grows with the archive: the
+article-local bare surnames brought back to be decided again (those filed under the article's
+surname skeletons with a role or a co-named person the run touches: more as the archive grows),
+and the mentions of the persons a related name sends back to mention by mention.
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -1427,8 +1434,10 @@ class IdentityIndex:
         skeleton with them (and those sharing one with these, until none is added). A person
         published under a Wikidata-linked IRI (or unlinked in :data:`AGGREGATE_AT` graphs) comes as
         one kept-up-to-date piece, so a new article about a person named in ten thousand others
-        costs what one about a newcomer does; other unlinked persons come mention by mention, to be
-        decided again.
+        costs what one about a newcomer does; other unlinked persons come as their :class:`_Few`
+        (the clusterer decides them whole, or mention by mention when a name of the run relates to
+        theirs), or mention by mention when their mentions are not one group by themselves. The
+        third list returned holds the :class:`_Few`, whose mentions are not in the first.
 
         Article-local persons (bare surnames that nothing singled out) come only when something
         here may single them out now (:meth:`_file_local`): a post of their role held by a person
