@@ -13,6 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -60,9 +61,12 @@ def _facts(aid: str, day: date, people: list[Who]) -> ArticleFacts:
 Step = tuple[str, str, date, list[Who]]  # ("add" or "delete", article id, date, people)
 
 
-def _replay(steps: list[Step], whole: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int]:
+def _replay(steps: list[Step], whole: bool, monkeypatch: pytest.MonkeyPatch, folder: Path | None = None,
+            runs: int = 1) -> tuple[list[str], int]:
     """The store's quads (sorted N-Quads lines, the run's timestamp left out) after ``steps``, and the
-    number of persons decided whole on the way."""
+    number of persons decided whole on the way; with ``folder``, the store and its index are on disk
+    and the steps are ingested in ``runs`` runs (the index closed and opened again between them, so
+    that what a run kept in RAM is made again from the index)."""
     decided = [0]
     real = identity._Clusterer._whole
 
@@ -71,13 +75,17 @@ def _replay(steps: list[Step], whole: bool, monkeypatch: pytest.MonkeyPatch) -> 
         decided[0] += len(out)
         return out
 
-    store = GraphStore(None)
-    index = IdentityIndex(BASE)
+    store = GraphStore(folder)
+    index = IdentityIndex.open(store, BASE) if folder is not None else IdentityIndex(BASE)
     index.DECIDE_WHOLE = whole
     archive = Archive(store, index)
     with monkeypatch.context() as m:
         m.setattr(identity._Clusterer, "_whole", counted)
-        for what, aid, day, people in steps:
+        for n, (what, aid, day, people) in enumerate(steps):
+            if folder is not None and n and n % (len(steps) // runs + 1) == 0:  # the next ingest run
+                index.close()
+                index = archive.index = IdentityIndex.open(store, BASE)
+                index.DECIDE_WHOLE = whole
             if what == "add":
                 archive.add(_facts(aid, day, people))
             else:
@@ -89,9 +97,10 @@ def _replay(steps: list[Step], whole: bool, monkeypatch: pytest.MonkeyPatch) -> 
     return quads, decided[0]
 
 
-def _same_both_ways(steps: list[Step], monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    new, whole = _replay(steps, True, monkeypatch)
-    old, none = _replay(steps, False, monkeypatch)
+def _same_both_ways(steps: list[Step], monkeypatch: pytest.MonkeyPatch, folder: Path | None = None,
+                    runs: int = 1) -> list[str]:
+    new, whole = _replay(steps, True, monkeypatch, folder / "new" if folder else None, runs)
+    old, none = _replay(steps, False, monkeypatch, folder / "old" if folder else None, runs)
     assert none == 0 and whole > 0  # the comparison is between the two paths
     assert new == old
     return new
@@ -217,3 +226,8 @@ def _generated(seed: int) -> Iterator[Step]:
 @pytest.mark.parametrize("seed", range(6))
 def test_generated_archives_decide_as_mention_by_mention(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     _same_both_ways(list(_generated(seed)), monkeypatch)
+
+
+def test_generated_archive_on_disk_in_several_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    quads = _same_both_ways(list(_generated(11)), monkeypatch, tmp_path, runs=4)
+    assert quads == _replay(list(_generated(11)), True, monkeypatch)[0]  # as in one run in memory
