@@ -833,15 +833,20 @@ class _Clusterer:
 
     def _whole(self) -> list[_Few]:
         """The persons of :attr:`few` to decide whole: those whose full name no other name of the run
-        relates to (:func:`newsgraph.names.relation`: a mention's, a published person's, one the
-        gazetteer gives a linked person). Decided mention by mention, their mentions would make one
-        group of their own that no linked person takes (a name joins one only through a related
-        name) and no mention joins (a group holds one full name), under the key a group of that
-        first mention gets: the same key, label and evidence as the whole. The others' mentions are
-        decided one by one, with the rest."""
+        relates to (:func:`newsgraph.names.relation`: a published person's, one the gazetteer gives
+        a linked person, a mention's), but unlinked mentions of that very name that come after all
+        of theirs in the clustering's order. Decided mention by mention, their mentions would make
+        one group that no linked person takes (a name joins one only through a related name, and
+        none joins a linked person that would give it one), that those later mentions join or not
+        by its posts, under the key a group of its first mention gets: the same key, label and
+        evidence as the whole with them. The others' mentions are decided one by one, with the rest."""
         if not self.few:
             return []
-        others = {m.full for m in self.mentions if m.full}
+        others = {m.full for m in self.mentions if m.full and m.qid}
+        after: dict[tuple[str, ...], tuple[date, str, tuple[str, ...], str]] = {}  # unlinked full -> first in order
+        for m in self.mentions:
+            if m.full and not m.qid and (m.full not in after or _order(m) < after[m.full]):
+                after[m.full] = _order(m)
         qids = {m.qid for m in self.mentions if m.qid}
         for p in self.published:
             others.update(p.fulls)
@@ -852,12 +857,14 @@ class _Clusterer:
         by_full: dict[tuple[str, ...], list[_Few]] = {}
         for f in self.few:
             by_full.setdefault(f.full, []).append(f)
-        index = _NameIndex([*others, *by_full])
+        index = _NameIndex([*others, *after, *by_full])
         whole: list[_Few] = []
         apart: list[_Mention] = []
         for full, fs in by_full.items():
-            if len(fs) == 1 and fs[0].layer is not None and full not in others and index.related(full) == {full}:
-                whole.append(fs[0])
+            f = fs[0]
+            if len(fs) == 1 and f.layer is not None and full not in others and index.related(full) == {full} \
+                    and (full not in after or _order(f.mentions[-1]) < after[full]):
+                whole.append(f)
             else:
                 apart += [m for f in fs for m in f.mentions]
         if apart:
