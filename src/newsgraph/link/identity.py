@@ -950,13 +950,17 @@ class _Clusterer:
         """A post of ``m`` that ``p`` held by the archive (same role, in the same country or body, in
         an article at most :data:`YEARS` years away; the role alone, when ``m``'s post has no place,
         within a year and for a current post) or by Wikidata (that day, the only bearer of the surname)."""
+        # the archive's evidence of a role (posts by place, current posts) comes from posts of that
+        # role, which the person's post counts hold in RAM: a role it never held is not asked
+        roles = {r for r, _, _ in p.posts}
         for role, country, org in m.posts:  # what a full name or a link said, never another bare surname
-            for place in (country, org):
-                if place and p.near_at(role, place, m.day):
+            if role in roles:
+                for place in (country, org):
+                    if place and p.near_at(role, place, m.day):
+                        return True
+                if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
+                        and p.within_as(role, m.day, 1):
                     return True
-            if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
-                    and p.within_as(role, m.day, 1):
-                return True
             person = self.person_of(p.qid) if p.qid else None
             if person is not None and not role.startswith(("~", FORMER)) and self._held(person, role, m.day):
                 leader = role in LEADER_ROLES
