@@ -347,8 +347,8 @@ class _Evidence:
         return any(g != graph and _near(day, d, years) for d, g in self.with_names.get(name, ()))
 
     def has_graph(self, graph: str) -> bool:
-        self.settle()
-        return graph in self.graphs
+        # (what settle() would file: the graphs of the mentions put off; asked without filing them)
+        return graph in self.graphs or any(m.graph == graph for m, _ in self.todo)
 
     # -- the dated evidence, one item at a time ----------------------------------------------------
 
