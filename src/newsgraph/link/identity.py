@@ -826,7 +826,7 @@ class _Clusterer:
                 people.append(solo)
         out = {}
         for p in people:
-            p.label = _preferred(p) if p.first is None or p.mentions else _label_of(p.layers[0])
+            p.label = _preferred(p)
             for m in p.mentions:
                 out[(m.graph, m.ref)] = (p.key, p.label)
         return out, [p for p in people if p.iris]
@@ -1035,14 +1035,6 @@ class _Surnames:
             found = ([self.people[i][0] for i in near], [self.people[i][0] for i in exact])
             self._found[sur] = found
         return found
-
-
-def _label_of(layer: _Evidence) -> str:
-    """:func:`_preferred` of a person decided whole from ``layer`` alone (worked out once per layer)."""
-    if (label := getattr(layer, "_label", None)) is None:
-        label = _preferred(_Person("", layers=[layer]))
-        layer._label = label  # type: ignore[attr-defined]
-    return label
 
 
 def _preferred(p: _Person) -> str:
