@@ -39,9 +39,10 @@ the graphs naming the person (dated posts, co-named people) stays in the index's
 table and is asked one indexed range at a time (:class:`_StoredEvidence`). An unlinked person in
 fewer graphs is summed up once (its mentions and what they say together, :class:`_Few`, kept in RAM
 until one of its graphs changes) and decided whole when no other name in the run relates to its one
-full name (:meth:`_Clusterer._whole`): its mentions could then only make one group of their own,
-which gets the key and label the whole gets, so the decisions are those of deciding each mention
-again. Only the others (a related name in the run; several full names, a Wikidata link, a bare
+full name (:meth:`_Clusterer._whole`), but later unlinked mentions of that very name (an article
+naming them again): its mentions could then only make one group, which those later mentions join
+or not by its posts, under the key and label the whole gets, so the decisions are those of deciding
+each mention again. Only the others (a related name in the run; several full names, a Wikidata link, a bare
 surname or posts in other countries among their mentions) are decided again mention by mention;
 article-local bare surnames only when the article brings something that may single them out
 (:meth:`IdentityIndex._closure`). Whether a person comes as an aggregate is one row of counts the
