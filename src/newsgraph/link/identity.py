@@ -36,14 +36,22 @@ IRIs or labels change. A person published under a Wikidata-linked IRI (or unlink
 :data:`AGGREGATE_AT` graphs) comes as one aggregate the index keeps up to date, so a new article about
 someone named in ten thousand others costs about what one about a newcomer does: what grows with
 the graphs naming the person (dated posts, co-named people) stays in the index's ``evidence``
-table and is asked one indexed range at a time (:class:`_StoredEvidence`); other unlinked
-mentions in those skeletons are decided again one by one; article-local bare surnames only when the
-article brings something that may single them out (:meth:`IdentityIndex._closure`). Whether a
-person comes as an aggregate is one row of counts the index keeps (SQLite triggers), and reading
-the mentions of one that does not is one index range of small rows (never a whole graph per
-mention); the dated evidence of a person decided again is filed only if a question needs it
-(:meth:`_Evidence.defer`). What still grows with the archive: the mentions decided again (up to
-:data:`AGGREGATE_AT` - 1 per unlinked person in the article's surname skeletons).
+table and is asked one indexed range at a time (:class:`_StoredEvidence`). An unlinked person in
+fewer graphs is summed up once (its mentions and what they say together, :class:`_Few`, kept in RAM
+until one of its graphs changes) and decided whole when no other name in the run relates to its one
+full name (:meth:`_Clusterer._whole`), but later unlinked mentions of that very name (an article
+naming them again): its mentions could then only make one group, which those later mentions join
+or not by its posts, under the key and label the whole gets, so the decisions are those of deciding
+each mention again. Only the others (a related name in the run; several full names, a Wikidata link, a bare
+surname or posts in other countries among their mentions) are decided again mention by mention;
+article-local bare surnames only when the article brings something that may single them out
+(:meth:`IdentityIndex._closure`). Whether a person comes as an aggregate is one row of counts the
+index keeps (SQLite triggers), and reading the mentions of one that does not is one index range of
+small rows (never a whole graph per mention); the dated evidence of a person decided again is filed
+only if a question needs it (:meth:`_Evidence.defer`). What still grows with the archive: the
+article-local bare surnames brought back to be decided again (those filed under the article's
+surname skeletons with a role or a co-named person the run touches: more as the archive grows),
+and the mentions of the persons a related name sends back to mention by mention.
 
 **Order.** Everything above is decided on the set of mentions, sorted by what the articles say,
 so ingesting the same articles in any order gives the same IRIs and labels, with one exception
@@ -75,7 +83,8 @@ from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import combinations
 
 import pyoxigraph as ox
 
@@ -339,8 +348,8 @@ class _Evidence:
         return any(g != graph and _near(day, d, years) for d, g in self.with_names.get(name, ()))
 
     def has_graph(self, graph: str) -> bool:
-        self.settle()
-        return graph in self.graphs
+        # (what settle() would file: the graphs of the mentions put off; asked without filing them)
+        return graph in self.graphs or any(m.graph == graph for m, _ in self.todo)
 
     # -- the dated evidence, one item at a time ----------------------------------------------------
 
@@ -489,6 +498,9 @@ class _Person:
     iris: set[str] = field(default_factory=set)  # the published IRIs it comes from
     label: str = ""  # the preferred label, once worked out
     fixed: bool = False  # an unlinked person published under many graphs: keeps its IRI key
+    # a person decided whole from a summary (:class:`_Few`): its first mention, whose wording sets
+    # its key as a group's first mention does (it has no mentions of its own to decide)
+    first: _Mention | None = None
 
     @property
     def fulls(self) -> AbstractSet[tuple[str, ...]]:
@@ -612,15 +624,116 @@ def _drop_one(lists: dict, key: object, value: object) -> None:  # type: ignore[
         del lists[key]
 
 
+
+def _order(m: _Mention) -> tuple[date, str, tuple[str, ...], str]:
+    """Where a mention comes in the clustering: by what the articles say, never by IRIs decided
+    before (the result must not depend on the order articles came in)."""
+    return (m.day or date.min, m.graph, m.names, m.qid or "")
+
+
+@dataclass
+class _Few:
+    """An unlinked person published in fewer than :data:`AGGREGATE_AT` graphs, summed up once and
+    kept (in RAM) until one of its graphs changes: its mentions, what the closure takes from them,
+    and, when the mentions are one group by themselves (one full name, no Wikidata link, no bare
+    surname, no posts in other countries than earlier ones), the evidence they give together
+    (``layer``). Such a person is decided whole when the run holds nothing that could group its
+    mentions otherwise (:meth:`_Clusterer._whole`), instead of mention by mention."""
+
+    iri: str
+    mentions: tuple[_Mention, ...]  # in the clustering's order (:func:`_order`)
+    skeys: frozenset[str]  # the surname skeletons of its names (what the closure looks up next)
+    touches: frozenset[str]  # the roles of its posts, as the closure's touches (``r:{role}``)
+    layer: _Evidence | None  # what its mentions say together; None: they are not one group alone
+    named: frozenset[str] | None = None  # the names its graphs give, as touches (read when first asked)
+
+    @property
+    def full(self) -> tuple[str, ...]:
+        return self.mentions[0].full
+
+
+def _summarize(iri: str, mentions: Iterable[_Mention], names_of: Callable[[str], frozenset[str]]) -> _Few:
+    """The :class:`_Few` of person ``iri`` from its stored mentions."""
+    ms = tuple(sorted(mentions, key=_order))
+    skeys = frozenset(_skeletons([n for m in ms for n in m.names]))
+    touches = frozenset(f"r:{role}" for m in ms if m.full or m.qid for role, _, _ in m.posts)
+    layer = None
+    if ms and all(m.full and m.full == ms[0].full and not m.qid for m in ms):
+        # one group as the clustering makes them: each mention in order joins the first group
+        # whose posts do not conflict with its own
+        posts: set[Post] = set()
+        one = True
+        for m in ms:
+            if _conflict(m.posts, posts):
+                one = False
+                break
+            posts |= m.posts
+        if one:
+            p = _Person("")
+            for m in ms:
+                p.add(m, names_of, pref=m.pref, decide=False)
+            layer = p.layers[0]
+    return _Few(iri, ms, skeys, touches, layer)
+
+
+#: Names of more words than this are not indexed by their parts (:class:`_NameIndex`) but compared
+#: with every name asked about (their parts would be too many: 2**words).
+_INDEXED_WORDS = 8
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(full: tuple[str, ...], filed: bool) -> tuple[tuple[object, ...], ...]:
+    """What two full names share when :func:`newsgraph.names.relation` may relate them: the very
+    name ("exact"); one name's words with one word after the first left out ("variant": one word
+    differs, never the first); the shorter name as the longer one with words left out, keeping its
+    first or its last ("part"). A name is filed under its own name, its parts and its variant
+    patterns; asked about, it looks up its name and its parts as names, and itself as a part."""
+    out: list[tuple[object, ...]] = [("n", full)]
+    parts = [tuple(full[i] for i in idx) for k in range(2, len(full))
+             for idx in combinations(range(len(full)), k) if idx[0] == 0 or idx[-1] == len(full) - 1]
+    out += [("s", part) if filed else ("n", part) for part in parts]
+    if not filed:
+        out.append(("s", full))
+    out += [("v", i, (*full[:i], "", *full[i + 1:])) for i in range(1, len(full))]
+    return tuple(out)
+
+
+class _NameIndex:
+    """Full names, looked up by what :func:`newsgraph.names.relation` needs two related names to
+    share (:func:`_name_keys`): the names related to one without comparing it with every name."""
+
+    def __init__(self, fulls: Iterable[tuple[str, ...]]) -> None:
+        self.by: dict[tuple[object, ...], set[tuple[str, ...]]] = {}
+        self.long: list[tuple[str, ...]] = []
+        for f in set(fulls):
+            if len(f) > _INDEXED_WORDS:
+                self.long.append(f)
+                continue
+            for k in _name_keys(f, filed=True):
+                self.by.setdefault(k, set()).add(f)
+
+    def related(self, full: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """The names filed that relate to ``full`` (either way round), ``full`` itself included."""
+        if len(full) > _INDEXED_WORDS:  # compared with every name
+            cands = {f for fs in self.by.values() for f in fs} | set(self.long)
+        else:
+            cands = set(self.long)
+            for k in _name_keys(full, filed=False):
+                cands |= self.by.get(k, set())
+        return {f for f in cands if nm.relation(full, f) or nm.relation(f, full)}
+
+
 class _Clusterer:
     """Groups a closed set of mentions into persons (see the module docstring for the rules)."""
 
     def __init__(self, mentions: list[_Mention], gaz: Gazetteer | None,
-                 names_of: Callable[[str], frozenset[str]], linked: Iterable[_Person] = ()) -> None:
+                 names_of: Callable[[str], frozenset[str]], linked: Iterable[_Person] = (),
+                 few: Iterable[_Few] = ()) -> None:
         # sorted on what the articles say, never on IRIs decided before: the result must not
         # depend on the order articles came in
-        self.mentions = sorted(mentions, key=lambda m: (m.day or date.min, m.graph, m.names, m.qid or ""))
+        self.mentions = sorted(mentions, key=_order)
         self.published = sorted(linked, key=lambda p: min(p.iris))  # linked persons, as stored
+        self.few = list(few)  # unlinked persons in few graphs, decided whole when nothing can split them
         self.gaz = gaz
         self.names_of = names_of  # graph -> folded full names and QIDs of the persons it names (co-mentions)
 
@@ -628,8 +741,10 @@ class _Clusterer:
         return self.gaz.person(qid) if self.gaz is not None else None
 
     def run(self) -> tuple[dict[tuple[str, str], tuple[str, str]], list[_Person]]:
-        """``{(graph, ref): (IRI key, preferred label)}`` for every mention, and the published
-        linked persons (with their key and label now worked out)."""
+        """``{(graph, ref): (IRI key, preferred label)}`` for every mention (the mentions of a person
+        decided whole are not in it), and the published persons (with their key and label now worked
+        out): linked ones, and the ones decided whole."""
+        whole = self._whole()
         people: list[_Person] = []
         by_qid: dict[str, _Person] = {}
         unlinked: list[_Person] = []
@@ -680,7 +795,17 @@ class _Clusterer:
             else:
                 by_name.setdefault(max(u.fulls, key=lambda f: (len(f), f)), []).append(u)
                 people.append(u)
-        for m in pending:
+        # a person decided whole takes the place of its mentions' one group: made when its first
+        # mention would have made it (the order in which keys are given out, see _keys)
+        heads = sorted(whole, key=lambda f: _order(f.mentions[0]))
+        for m in [*pending, None]:
+            while heads and (m is None or _order(heads[0].mentions[0]) < _order(m)):
+                f = heads.pop(0)
+                home = _Person("", layers=[f.layer or _Evidence(), _Evidence()], iris={f.iri}, first=f.mentions[0])
+                by_name.setdefault(f.full, []).append(home)
+                people.append(home)
+            if m is None:
+                break
             groups = by_name.setdefault(m.full, [])
             home = next((g for g in groups if not _conflict(m.posts, g.posts)), None)
             if home is None:
@@ -706,6 +831,46 @@ class _Clusterer:
             for m in p.mentions:
                 out[(m.graph, m.ref)] = (p.key, p.label)
         return out, [p for p in people if p.iris]
+
+    def _whole(self) -> list[_Few]:
+        """The persons of :attr:`few` to decide whole: those whose full name no other name of the run
+        relates to (:func:`newsgraph.names.relation`: a published person's, one the gazetteer gives
+        a linked person, a mention's), but unlinked mentions of that very name that come after all
+        of theirs in the clustering's order. Decided mention by mention, their mentions would make
+        one group that no linked person takes (a name joins one only through a related name, and
+        none joins a linked person that would give it one), that those later mentions join or not
+        by its posts, under the key a group of its first mention gets: the same key, label and
+        evidence as the whole with them. The others' mentions are decided one by one, with the rest."""
+        if not self.few:
+            return []
+        others = {m.full for m in self.mentions if m.full and m.qid}
+        after: dict[tuple[str, ...], tuple[date, str, tuple[str, ...], str]] = {}  # unlinked full -> first in order
+        for m in self.mentions:
+            if m.full and not m.qid and (m.full not in after or _order(m) < after[m.full]):
+                after[m.full] = _order(m)
+        qids = {m.qid for m in self.mentions if m.qid}
+        for p in self.published:
+            others.update(p.fulls)
+            if p.qid:
+                qids.add(p.qid)
+        for qid in sorted(qids):
+            others.update(sig for n in self._gaz_names(qid) if len(sig := nm.significant(n)) >= 2)
+        by_full: dict[tuple[str, ...], list[_Few]] = {}
+        for f in self.few:
+            by_full.setdefault(f.full, []).append(f)
+        index = _NameIndex([*others, *after, *by_full])
+        whole: list[_Few] = []
+        apart: list[_Mention] = []
+        for full, fs in by_full.items():
+            f = fs[0]
+            if len(fs) == 1 and f.layer is not None and full not in others and index.related(full) == {full} \
+                    and (full not in after or _order(f.mentions[-1]) < after[full]):
+                whole.append(f)
+            else:
+                apart += [m for f in fs for m in f.mentions]
+        if apart:
+            self.mentions = sorted([*self.mentions, *apart], key=_order)
+        return whole
 
     def _gaz_names(self, qid: str | None) -> tuple[str, ...]:
         person = self.person_of(qid) if qid else None
@@ -733,7 +898,7 @@ class _Clusterer:
             for n, g in enumerate(groups):
                 if g.fixed:
                     continue
-                stem = slugify(g.mentions[0].full_name)
+                stem = slugify((g.first or g.mentions[0]).full_name)
                 key = stem if n == 0 and stem not in used else f"{stem}--{_qualifier(g.posts)}"
                 while key in used:
                     key += "-2"
@@ -786,13 +951,17 @@ class _Clusterer:
         """A post of ``m`` that ``p`` held by the archive (same role, in the same country or body, in
         an article at most :data:`YEARS` years away; the role alone, when ``m``'s post has no place,
         within a year and for a current post) or by Wikidata (that day, the only bearer of the surname)."""
+        # the archive's evidence of a role (posts by place, current posts) comes from posts of that
+        # role, which the person's post counts hold in RAM: a role it never held is not asked
+        roles = {r for r, _, _ in p.posts}
         for role, country, org in m.posts:  # what a full name or a link said, never another bare surname
-            for place in (country, org):
-                if place and p.near_at(role, place, m.day):
+            if role in roles:
+                for place in (country, org):
+                    if place and p.near_at(role, place, m.day):
+                        return True
+                if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
+                        and p.within_as(role, m.day, 1):
                     return True
-            if country is None and org is None and not role.startswith((FORMER, "~")) and m.day \
-                    and p.within_as(role, m.day, 1):
-                return True
             person = self.person_of(p.qid) if p.qid else None
             if person is not None and not role.startswith(("~", FORMER)) and self._held(person, role, m.day):
                 leader = role in LEADER_ROLES
@@ -917,6 +1086,10 @@ class IdentityIndex:
     NAMED_CACHE = 1024
     MENTION_CACHE = 4096
     AGGREGATE_CACHE = 512
+    FEW_CACHE = 4096
+    #: Decide an unlinked person in few graphs whole when nothing in the run can split or join its
+    #: mentions (:class:`_Few`); False decides every such mention again (what the tests compare with).
+    DECIDE_WHOLE = True
 
     def __init__(self, base: str, db: IndexDB | None = None) -> None:
         self.base = base if base.endswith("/") else base + "/"
@@ -931,6 +1104,9 @@ class IdentityIndex:
         # come and go; a changed one is dropped from the database in the same transaction and
         # written back when evicted or at close(), so the database never holds a stale one
         self._agg: LRU[str, _Person] = LRU(self.AGGREGATE_CACHE)
+        # unlinked persons in few graphs, summed up (see _Few); dropped when one of their graphs
+        # changes (learn, forget), so one kept is always what their mentions say now
+        self._few: LRU[str, _Few] = LRU(self.FEW_CACHE)
         self._dirty: set[str] = set()
         self._pending: dict[str, dict[str, list[tuple[str, str, str | None]]]] = {}
         self._unlearned: str | None = None  # a graph resolve() forgot that learn() has not put back yet
@@ -1072,6 +1248,7 @@ class IdentityIndex:
         for iri, seen in old.resources.items():
             m = self._mention(g, iri)
             self._mentions.pop((g, iri))
+            self._few.pop(iri)
             self._db.drop_mention(iri, g)
             if seen.kind == "person" and LOCAL_MARK in iri:
                 self._db.drop_locals(iri)
@@ -1112,6 +1289,7 @@ class IdentityIndex:
         self._graphs.put(graph, contribution)
         self._named.put(graph, named)
         for iri, seen in contribution.resources.items():
+            self._few.pop(iri)
             m = made.get(iri)
             if m is not None:
                 self._mentions.put((graph, iri), m)
@@ -1246,21 +1424,23 @@ class IdentityIndex:
         if self._db.has_graph(graph):  # re-ingest: the article is no evidence for itself
             self.forget(graph)
             self._unlearned = graph  # put back by _restore() should the new version not be stored
-        closed, published = self._closure(fresh, graph)
+        closed, published, few = self._closure(fresh, graph)
         result, persons = _Clusterer([*fresh, *closed], gaz, lambda g: self._names_of(g, {graph: fresh}),
-                                     published).run()
+                                     published, few).run()
         for m in fresh:
             key, label = result[(m.graph, m.ref)]
             ent = ents[m.ref[4:]]
             ent.identity = None if key == slugify(nm.core_name(ent.name)) else key
             ent.pref_label = label
         plan: dict[str, list[tuple[str, str, str | None]]] = {}
-        for m in closed:
+        # (the mentions of a person decided whole are not in the result: its graphs are planned
+        # with the published persons below)
+        for m in [*closed, *(m for f in few for m in f.mentions if (m.graph, m.ref) in result)]:
             key, label = result[(m.graph, m.ref)]
             new = self.person_ns + key
             if new != m.ref or m.pref != label:
                 plan.setdefault(m.graph, []).append((m.ref, new, label))
-        for p in persons:  # published linked persons: rewritten only when their IRI or label changes
+        for p in persons:  # published persons decided whole: rewritten only when their IRI or label changes
             new = self.person_ns + p.key
             stored = {n for e in p.layers for n, c in e.prefs.items() if c > 0}
             for iri in sorted(p.iris):
@@ -1271,13 +1451,15 @@ class IdentityIndex:
                         plan.setdefault(m.graph, []).append((iri, new, p.label))
         self._pending[graph] = plan
 
-    def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person]]:
+    def _closure(self, fresh: list[_Mention], graph: str) -> tuple[list[_Mention], list[_Person], list[_Few]]:
         """What the article's persons may join or change: the published persons sharing a surname
         skeleton with them (and those sharing one with these, until none is added). A person
         published under a Wikidata-linked IRI (or unlinked in :data:`AGGREGATE_AT` graphs) comes as
         one kept-up-to-date piece, so a new article about a person named in ten thousand others
-        costs what one about a newcomer does; other unlinked persons come mention by mention, to be
-        decided again.
+        costs what one about a newcomer does; other unlinked persons come as their :class:`_Few`
+        (the clusterer decides them whole, or mention by mention when a name of the run relates to
+        theirs), or mention by mention when their mentions are not one group by themselves. The
+        third list returned holds the :class:`_Few`, whose mentions are not in the first.
 
         Article-local persons (bare surnames that nothing singled out) come only when something
         here may single them out now (:meth:`_file_local`): a post of their role held by a person
@@ -1297,7 +1479,9 @@ class IdentityIndex:
         asked: dict[str, set[str]] = {}  # skeleton -> touches already asked for
         single: dict[tuple[str, str], _Mention] = {}
         linked: dict[str, _Person] = {}
+        few: dict[str, _Few] = {}
         naming: list[str] = []
+        naming_few: list[_Few] = []  # (their graphs' names are kept with them, see _Few.named)
 
         def take(m: _Mention) -> None:
             g = m.graph
@@ -1316,7 +1500,7 @@ class IdentityIndex:
                     continue
                 seen_keys.add(key)
                 for iri in self._db.persons(key):
-                    if iri in linked:
+                    if iri in linked or iri in few:
                         continue
                     # one row says whether the person comes as a whole; else its mentions (fewer
                     # than AGGREGATE_AT) are one index range, taken below
@@ -1329,13 +1513,30 @@ class IdentityIndex:
                             linked[iri] = p
                             todo.extend(k for k in _skeletons(p.forms) if k not in seen_keys)
                             continue
+                    if self.DECIDE_WHOLE and LOCAL_MARK not in iri and not n_linked and n < AGGREGATE_AT:
+                        summary = self._few_of(iri)
+                        if summary.layer is None:  # not one group by itself: mention by mention
+                            for m in summary.mentions:
+                                take(m)
+                            continue
+                        # what taking its mentions would add, without them (the clusterer takes them
+                        # one by one only if something in the run could group them otherwise)
+                        few[iri] = summary
+                        todo.extend(k for k in summary.skeys if k not in seen_keys)
+                        touches.update(summary.touches)
+                        naming_few.append(summary)
+                        continue
                     for m in self._mentions_of(iri):
                         take(m)
             # Only the touches some skeleton has locals under can find any (see IndexDB.locals): most
             # skeletons have none, so the names of the graphs taken (hundreds of them, every name
             # each gives) are read only when a skeleton has locals filed under a name not yet asked.
             known = {sk: k for sk in sorted(seen_keys) if (k := self._db.local_touches(sk))}
-            if naming and any(t.startswith("n:") and t not in asked.get(sk, ()) for sk, k in known.items() for t in k):
+            if (naming or naming_few) and \
+                    any(t.startswith("n:") and t not in asked.get(sk, ()) for sk, k in known.items() for t in k):
+                for summary in naming_few:
+                    touches |= self._few_named(summary)
+                naming_few.clear()
                 for names in self._names_many(naming).values():
                     touches.update(f"n:{name}" for name in names)
                 naming.clear()
@@ -1347,7 +1548,21 @@ class IdentityIndex:
                 for iri in self._db.locals(sk, sorted(new)):
                     for m in self._mentions_of(iri):
                         take(m)
-        return list(single.values()), list(linked.values())
+        return list(single.values()), list(linked.values()), list(few.values())
+
+    def _few_named(self, summary: _Few) -> frozenset[str]:
+        """The closure's touches (``n:{name}``) of the names the graphs of ``summary`` give, read once."""
+        if summary.named is None:
+            graphs = [m.graph for m in summary.mentions]
+            summary.named = frozenset(f"n:{name}" for names in self._names_many(graphs).values() for name in names)
+        return summary.named
+
+    def _few_of(self, iri: str) -> _Few:
+        """The :class:`_Few` of unlinked person ``iri``, made once and kept until one of its graphs changes."""
+        if (summary := self._few.get(iri)) is None:
+            summary = _summarize(iri, self._mentions_of(iri), lambda x: self._names_of(x, {}))
+            self._few.put(iri, summary)
+        return summary
 
     def _loaded_aggregate(self, iri: str) -> _Person | None:
         """The aggregate of ``iri`` if one was made (in RAM or in the database), else None."""
