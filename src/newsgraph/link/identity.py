@@ -1042,8 +1042,9 @@ def _preferred(p: _Person, known: tuple[str, ...] = ()) -> str:
     """The fullest form the person's mentions attest: among full names (a bare surname only when
     there is none) used by two mentions or more or that the person's Wikidata item has as a name
     (``known``: its label first, then its aliases; all of them when none is), the one of most
-    words, then the item's (its label first), then the most used. Spellings that fold alike ("António Costa" and "Antonio Costa",
-    "Yoon Suk-yeol" and "Yoon Suk Yeol") count as one form, written with its diacritics kept.
+    words, then the item's (its label first), then the most used. Spellings that fold alike
+    ("António Costa" and "Antonio Costa", "Yoon Suk-yeol" and "Yoon Suk Yeol") count as one form,
+    written with its diacritics kept.
 
     Why not the most used spelling: a person's label is published in every graph that names them,
     so a label change rewrites all of those graphs. When mentions alone chose between spellings, a
