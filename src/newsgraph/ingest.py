@@ -15,11 +15,8 @@ that a new one resolves (the surname came first) has its graph rewritten in one 
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
-import signal
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -130,35 +127,29 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
     pre_linked = reconciler is None and getattr(extractor, "links_offline", False)
     stream = extractor.extract_many(articles(), link=True) if pre_linked else extractor.extract_many(articles())  # type: ignore[call-arg]
     frozen = False
-    interrupted = threading.Event()
     try:
-        with _ctrl_c_noted(interrupted):
-            for facts in stream:
-                if interrupted.is_set():  # a Ctrl-C whose KeyboardInterrupt a finalizer swallowed
-                    raise KeyboardInterrupt
-                if isinstance(facts, LinkError):  # raised by link() in the worker: reported as it is here
-                    problem(f"{_where(facts.article)}: could not process the article: {facts.reason}")
-                    continue
-                if isinstance(facts, ExtractionError):
-                    problem(str(facts))
-                    continue
-                if gaz is None:
-                    gaz = Gazetteer.load()
-                if identities is None:
-                    identities = IdentityIndex.open(store, base_uri)
-                if not _store_one(facts, store, gaz, identities, reconciler, pre_linked, base_uri, prefix, report,
-                                  problem, warn):
-                    continue
-                if on_article:
-                    on_article(facts)
-                if not frozen:
-                    # What is alive after the first article (the model, the gazetteer and its indexes,
-                    # the store) lives for the whole run: out of the collector's sight, a full
-                    # collection costs what one article's garbage costs, not a walk over millions of objects.
-                    gc.freeze()
-                    frozen = True
-            if interrupted.is_set():
-                raise KeyboardInterrupt
+        for facts in stream:
+            if isinstance(facts, LinkError):  # raised by link() in the worker: reported as it is here
+                problem(f"{_where(facts.article)}: could not process the article: {facts.reason}")
+                continue
+            if isinstance(facts, ExtractionError):
+                problem(str(facts))
+                continue
+            if gaz is None:
+                gaz = Gazetteer.load()
+            if identities is None:
+                identities = IdentityIndex.open(store, base_uri)
+            if not _store_one(facts, store, gaz, identities, reconciler, pre_linked, base_uri, prefix, report,
+                              problem, warn):
+                continue
+            if on_article:
+                on_article(facts)
+            if not frozen:
+                # What is alive after the first article (the model, the gazetteer and its indexes,
+                # the store) lives for the whole run: out of the collector's sight, a full
+                # collection costs what one article's garbage costs, not a walk over millions of objects.
+                gc.freeze()
+                frozen = True
     finally:
         if frozen:
             gc.unfreeze()
@@ -166,29 +157,6 @@ def run(paths: Iterable[Path | str], store: GraphStore, *, extractor: ExtractsAr
         identities.close()
     store.flush()
     return report
-
-
-@contextlib.contextmanager
-def _ctrl_c_noted(flag: threading.Event) -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt as always, and is also noted in ``flag``, which the run checks
-    at every article. Why: a KeyboardInterrupt raised while a finalizer (``__del__``, a weakref
-    callback) runs is printed and dropped by Python, and the run would then go on to its end as if
-    no Ctrl-C had come. Only in the main thread (the only one signals reach) and when SIGINT has
-    Python's default handler; the handler found is put back at the end."""
-    if threading.current_thread() is not threading.main_thread() \
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        yield
-        return
-
-    def noted(signum: int, frame: object) -> None:
-        flag.set()
-        signal.default_int_handler(signum, frame)  # type: ignore[arg-type]
-
-    signal.signal(signal.SIGINT, noted)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _store_one(facts: ArticleFacts, store: GraphStore, gaz: Gazetteer, identities: IdentityIndex,
