@@ -197,10 +197,21 @@ when no name of the run relates to its own; mentions decided again per article ~
     after,  process            15.7    18.1 (1.15)   22.5 (1.44)   29.9 (1.91)   26.8 (1.71)   26.3 (1.68)
             main thread        13.0    14.7 (1.13)   17.9 (1.38)   19.6 (1.50)   19.4 (1.49)   18.7 (1.43)
 
-So the code's own cost per article at 20,000 articles is now about 1.4x its cost at 1,000 (the 1.5x
-target), and the process's 1.7x: what the main thread does not account for is RocksDB's background
-compactions (2.7 ms/article at 0-1k, 7.6 at 16k-20k), whose work pyoxigraph's fixed options set (see
-part 2). Of the main thread's remaining growth (stage timing with thread_time wrappers, 500 articles
+The 0-1k baselines of those two runs differ (11.1 and 13.0 ms): separate runs. One pair run side by
+side (``--side-by-side``, old = main at f0326cc, before both changes; both replays at once, so every
+figure is higher than alone):
+
+    articles                   0-1k    4k-5k         9k-10k        14k-15k       16k-20k       19k-20k
+    old, process               16.6    33.7 (2.03)   29.0 (1.75)   31.5 (1.90)   35.7 (2.15)   31.8 (1.92)
+         main thread           13.8    28.3 (2.05)   20.8 (1.51)   23.7 (1.72)   27.8 (2.02)   30.5 (2.21)
+    new, process               17.0    25.3 (1.49)   33.7 (1.99)   31.2 (1.84)   32.0 (1.88)   29.0 (1.71)
+         main thread           14.2    20.2 (1.43)   23.1 (1.63)   21.5 (1.52)   22.1 (1.56)   20.9 (1.48)
+
+So the code's own cost per article at 16,000-20,000 articles fell by a fifth (27.8 -> 22.1 ms side by
+side) for +3% at 0-1k, and is now 1.4-1.6x its cost at 1,000 (two runs), the process's 1.7-1.9x: the
+1.5x target is still missed. What the main thread does not account for is RocksDB's background
+compactions (2.7 ms/article at 0-1k, 7.6 at 16k-20k in the run alone), whose work pyoxigraph's fixed
+options set (see part 2). Of the main thread's remaining growth (stage timing with thread_time wrappers, 500 articles
 from 1,000 and from 9,000): identity resolve 4.6 -> 8.4 ms (the linked and 8-graph aggregates sharing
 the article's surname skeletons: each of the replay's people is one by 9k, then the count stays),
 learn 1.7 -> 3.2 (SQLite's writes into a larger index), the store's foreground writes 6.0 -> 7.4
