@@ -15,8 +15,10 @@ import sys
 
 import pyoxigraph as ox
 
+from newsgraph.vocab import PROV
+
 #: Predicates whose objects are the time of the run, not what the articles say.
-RUN_TIME = ("http://www.w3.org/ns/prov#endedAtTime",)
+RUN_TIME = (PROV.endedAtTime.value,)
 
 
 def lines(path: str, skip: tuple[str, ...]) -> list[str]:

@@ -17,16 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from identity_helpers import Archive
+from identity_helpers import Archive, facts_naming
 from newsgraph import ingest
-from newsgraph.facts import Article, ArticleFacts, Entity, Evidence, Kind, PostClaim, slugify
+from newsgraph.facts import ArticleFacts
 from newsgraph.link import identity
 from newsgraph.link.identity import IdentityIndex
 from newsgraph.mapping import article_graph
 from newsgraph.store import GraphStore
+from newsgraph.vocab import PROV
 
 BASE = ingest.DEFAULT_BASE_URI
-RUN_TIME = "http://www.w3.org/ns/prov#endedAtTime"
+RUN_TIME = PROV.endedAtTime.value  # the time of the run, which differs between two ingests
 
 GIVEN = ["Mira", "Jon", "Petra", "Anders", "Sofie", "Tomas", "Ingrid", "Leif"]
 SURNAMES = ["Halvorsen", "Lindqvist", "Okafor"]
@@ -45,17 +46,10 @@ class Who:
 
 
 def _facts(aid: str, day: date, people: list[Who]) -> ArticleFacts:
-    ents: dict[str, Entity] = {}
-    posts = []
+    facts = facts_naming(aid, day, *((w.name, w.role, w.country) for w in people))
     for n, who in enumerate(people):
-        person = Entity(f"person:{n}", Kind.PERSON, who.name, wikidata=who.qid)
-        ents[person.key] = person
-        country = f"country:{slugify(who.country)}" if who.country else None
-        if country:
-            ents[country] = Entity(country, Kind.COUNTRY, who.country or "")
-        if who.role:
-            posts.append(PostClaim(person.key, who.role, Evidence(who.name, 0, len(who.name)), country=country))
-    return ArticleFacts(Article(aid, " and ".join(w.name for w in people), published=day), ents, posts)
+        facts.entities[f"person:{n}"].wikidata = who.qid
+    return facts
 
 
 Step = tuple[str, str, date, list[Who]]  # ("add" or "delete", article id, date, people)
